@@ -1,0 +1,118 @@
+"""The schema. Every observation records the batch that loaded it; a replaced value moves to
+``observation_history`` with the batch that replaced it, so any figure can be traced and undone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NO_BREAKDOWN = ""  # dimension and category of a headline figure (empty, not NULL, so uniqueness holds)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ImportBatch(Base):
+    """One file (or one published table) that changed the database."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(32))  # return, sample, published
+    sheets: Mapped[str] = mapped_column(Text)  # JSON list of the sheets read
+    rows: Mapped[int] = mapped_column(Integer)  # values in the file
+    inserted: Mapped[int] = mapped_column(Integer)
+    replaced: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    imported_by: Mapped[str] = mapped_column(String(128))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    result: Mapped[str] = mapped_column(String(32))  # loaded (rejected files are never written)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Observation(Base):
+    """The current value of a measure for an area, period and optional breakdown."""
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        UniqueConstraint(
+            "measure_code", "area_code", "period_type", "period_end", "dimension", "category",
+            name="uq_observation_key",
+        ),
+        Index("ix_observation_area_measure", "area_code", "measure_code"),
+        Index("ix_observation_measure_period", "measure_code", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure_code: Mapped[str] = mapped_column(String(64))
+    area_code: Mapped[str] = mapped_column(String(16))
+    period_type: Mapped[str] = mapped_column(String(8))  # month, quarter, year
+    period_end: Mapped[date] = mapped_column(Date)
+    dimension: Mapped[str] = mapped_column(String(64), default=NO_BREAKDOWN)
+    category: Mapped[str] = mapped_column(String(128), default=NO_BREAKDOWN)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    status: Mapped[str] = mapped_column(String(8))  # value, or a published symbol: c, low, k, u, x, z, :, ..
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class ObservationHistory(Base):
+    """A value as it was before a later batch replaced it."""
+
+    __tablename__ = "observation_history"
+    __table_args__ = (Index("ix_history_key", "measure_code", "area_code", "period_end"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    observation_id: Mapped[int] = mapped_column(Integer, index=True)
+    measure_code: Mapped[str] = mapped_column(String(64))
+    area_code: Mapped[str] = mapped_column(String(16))
+    period_type: Mapped[str] = mapped_column(String(8))
+    period_end: Mapped[date] = mapped_column(Date)
+    dimension: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(128))
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    status: Mapped[str] = mapped_column(String(8))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
+    replaced_by_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class Target(Base):
+    """A target for a measure and area over a range of periods; replaced targets are kept."""
+
+    __tablename__ = "target"
+    __table_args__ = (Index("ix_target_measure_area", "measure_code", "area_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure_code: Mapped[str] = mapped_column(String(64))
+    area_code: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    tolerance: Mapped[float | None] = mapped_column(Float, nullable=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+    replaced_by_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+    set_by: Mapped[str] = mapped_column(String(128), default="")
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Commentary(Base):
+    """What a head of service wrote about a measure for a period."""
+
+    __tablename__ = "commentary"
+    __table_args__ = (Index("ix_commentary_measure_area", "measure_code", "area_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure_code: Mapped[str] = mapped_column(String(64))
+    area_code: Mapped[str] = mapped_column(String(16))
+    period_end: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(128))
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

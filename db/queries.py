@@ -1,0 +1,131 @@
+"""Every read the app makes, as functions returning tidy pandas frames. Bound parameters only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from db.models import NO_BREAKDOWN, Commentary, ImportBatch, Observation, ObservationHistory, Target
+
+OBSERVATION_FRAME_COLUMNS = [
+    "measure_code", "area_code", "period_type", "period_end", "dimension", "category",
+    "value", "numerator", "denominator", "status", "batch_id",
+]
+
+
+def _frame(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("period_end", "period_start"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column])
+    for column in ("value", "numerator", "denominator"):
+        if column in frame:
+            frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def data_version(engine: Engine) -> int:
+    """Changes whenever a batch is written: cached reads use it as part of their key."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.coalesce(func.max(ImportBatch.id), 0))).scalar_one()
+
+
+def observations(
+    engine: Engine,
+    measures: Iterable[str] | None = None,
+    areas: Iterable[str] | None = None,
+    breakdowns: bool = False,
+    dimension: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Current observations, headline figures only unless ``breakdowns`` or a ``dimension`` is asked for.
+
+    value is NaN where the status is a symbol (suppressed, not available...): never zero.
+    """
+    t = Observation.__table__
+    query = select(*[t.c[c] for c in OBSERVATION_FRAME_COLUMNS])
+    if measures is not None:
+        query = query.where(t.c.measure_code.in_(list(measures)))
+    if areas is not None:
+        query = query.where(t.c.area_code.in_(list(areas)))
+    if dimension is not None:
+        query = query.where(t.c.dimension == dimension)
+    elif not breakdowns:
+        query = query.where(t.c.dimension == NO_BREAKDOWN)
+    if start is not None:
+        query = query.where(t.c.period_end >= start)
+    if end is not None:
+        query = query.where(t.c.period_end <= end)
+    query = query.order_by(t.c.measure_code, t.c.area_code, t.c.period_end)
+    return _frame(engine, query, OBSERVATION_FRAME_COLUMNS)
+
+
+def targets(engine: Engine, measures: Iterable[str] | None = None, areas: Iterable[str] | None = None) -> pd.DataFrame:
+    """Current targets: measure_code, area_code, period_start, period_end, value, tolerance."""
+    t = Target.__table__
+    columns = ["measure_code", "area_code", "period_start", "period_end", "value", "tolerance", "batch_id"]
+    query = select(*[t.c[c] for c in columns]).where(t.c.replaced_by_batch_id.is_(None))
+    if measures is not None:
+        query = query.where(t.c.measure_code.in_(list(measures)))
+    if areas is not None:
+        query = query.where(t.c.area_code.in_(list(areas)))
+    return _frame(engine, query.order_by(t.c.measure_code, t.c.period_start), columns)
+
+
+def batches(engine: Engine) -> pd.DataFrame:
+    """Import history, newest first."""
+    t = ImportBatch.__table__
+    columns = ["id", "file_name", "sha256", "source", "sheets", "rows", "inserted", "replaced", "unchanged",
+               "imported_by", "imported_at", "result", "note"]
+    frame = _frame(engine, select(*[t.c[c] for c in columns]).order_by(t.c.id.desc()), columns)
+    frame["sheets"] = frame["sheets"].map(lambda s: ", ".join(json.loads(s)) if s else "")
+    return frame
+
+
+def history(engine: Engine, measure: str, area: str) -> pd.DataFrame:
+    """Values that later batches replaced, for one measure and area."""
+    t = ObservationHistory.__table__
+    columns = ["period_type", "period_end", "dimension", "category", "value", "numerator", "denominator",
+               "status", "batch_id", "replaced_by_batch_id"]
+    query = select(*[t.c[c] for c in columns]).where(t.c.measure_code == measure, t.c.area_code == area)
+    return _frame(engine, query.order_by(t.c.period_end, t.c.id), columns)
+
+
+def coverage(engine: Engine) -> pd.DataFrame:
+    """Per measure and area: how many headline values, first and last period end."""
+    t = Observation.__table__
+    query = (
+        select(t.c.measure_code, t.c.area_code, func.count(), func.min(t.c.period_end), func.max(t.c.period_end))
+        .where(t.c.dimension == NO_BREAKDOWN)
+        .group_by(t.c.measure_code, t.c.area_code)
+    )
+    return _frame(engine, query, ["measure_code", "area_code", "values", "first", "last"]).assign(
+        first=lambda f: pd.to_datetime(f["first"]), last=lambda f: pd.to_datetime(f["last"])
+    )
+
+
+def own_data_areas(engine: Engine, period_types: Iterable[str] = ("month", "quarter")) -> list[str]:
+    """Areas with in-year figures of their own (monthly or quarterly), i.e. councils using the dashboard."""
+    t = Observation.__table__
+    query = select(t.c.area_code).where(t.c.period_type.in_(list(period_types))).distinct()
+    with engine.connect() as connection:
+        return sorted(connection.execute(query).scalars())
+
+
+def commentary(engine: Engine, measure: str, area: str) -> pd.DataFrame:
+    t = Commentary.__table__
+    columns = ["period_end", "text", "author", "written_at"]
+    query = select(*[t.c[c] for c in columns]).where(t.c.measure_code == measure, t.c.area_code == area)
+    return _frame(engine, query.order_by(t.c.period_end.desc()), columns)
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(Observation)).scalar_one() == 0

@@ -1,0 +1,126 @@
+"""English local authorities, regions and England, and each authority's statistical neighbours.
+
+Read from ``data/reference/areas.csv`` (built from DfE's published lists) and
+``data/reference/statistical_neighbours.csv`` (DfE's May 2025 benchmarking tool). A return may name
+an area by its 9-character ONS code, DfE's 3-digit number or its name, in any case.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from settings import DATA_DIR
+
+ENGLAND_CODE = "E92000001"
+REFERENCE_DIR = DATA_DIR / "reference"
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    dfe_number: str
+    name: str
+    region_code: str
+    region_name: str
+    kind: str  # england, region, subregion or la
+    la_type: str
+    current: bool
+    fictional: bool
+
+    @property
+    def is_la(self) -> bool:
+        return self.kind == "la"
+
+
+def _key(text: str) -> str:
+    text = str(text).strip().lower().replace("&", "and")
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+class AreaDirectory:
+    """Every area the dashboard knows, with lookup by ONS code, DfE number or name."""
+
+    def __init__(self, areas: list[Area], neighbours: dict[str, list[tuple[int, str, str]]]):
+        self.areas = areas
+        self._by_code = {a.code: a for a in areas}
+        self._lookup: dict[str, str] = {}
+        for a in areas:
+            self._lookup[a.code.lower()] = a.code
+            if a.dfe_number:
+                self._lookup[a.dfe_number] = a.code
+            self._lookup.setdefault(_key(a.name), a.code)
+        self._neighbours = neighbours
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._by_code
+
+    def get(self, code: str) -> Area:
+        return self._by_code[code]
+
+    def resolve(self, text: object) -> Area | None:
+        """The area a return names, or None when nothing matches."""
+        if text is None:
+            return None
+        if isinstance(text, float) and text.is_integer():
+            text = int(text)
+        raw = str(text).strip()
+        if not raw:
+            return None
+        code = self._lookup.get(raw.lower()) or self._lookup.get(raw.lstrip("0") or raw) or self._lookup.get(_key(raw))
+        return self._by_code[code] if code else None
+
+    def local_authorities(self, include_fictional: bool = True, current_only: bool = True) -> list[Area]:
+        return [
+            a for a in self.areas
+            if a.is_la and (include_fictional or not a.fictional) and (a.current or not current_only)
+        ]
+
+    def regions(self) -> list[Area]:
+        return [a for a in self.areas if a.kind == "region"]
+
+    def region_of(self, code: str) -> Area | None:
+        area = self._by_code.get(code)
+        if area is None or not area.region_code:
+            return None
+        return self._by_code.get(area.region_code)
+
+    def neighbours(self, code: str) -> list[Area]:
+        """The authority's statistical neighbours, closest first (an empty list for regions and England)."""
+        area = self._by_code.get(code)
+        if area is None or not area.dfe_number:
+            return []
+        out = []
+        for _rank, number, _closeness in self._neighbours.get(area.dfe_number, []):
+            neighbour = self.resolve(number)
+            if neighbour is not None:
+                out.append(neighbour)
+        return out
+
+
+def read_areas(reference_dir: Path = REFERENCE_DIR) -> AreaDirectory:
+    with (reference_dir / "areas.csv").open(newline="", encoding="utf-8") as handle:
+        areas = [
+            Area(
+                code=r["code"], dfe_number=r["dfe_number"], name=r["name"], region_code=r["region_code"],
+                region_name=r["region_name"], kind=r["kind"], la_type=r["la_type"],
+                current=r["current"] == "1", fictional=r["fictional"] == "1",
+            )
+            for r in csv.DictReader(handle)
+        ]
+    neighbours: dict[str, list[tuple[int, str, str]]] = {}
+    with (reference_dir / "statistical_neighbours.csv").open(newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            neighbours.setdefault(r["dfe_number"], []).append((int(r["rank"]), r["neighbour_dfe_number"], r["closeness"]))
+    for rows in neighbours.values():
+        rows.sort()
+    return AreaDirectory(areas, neighbours)
+
+
+@lru_cache(maxsize=1)
+def areas() -> AreaDirectory:
+    """The areas shipped in data/reference, read once per process."""
+    return read_areas()

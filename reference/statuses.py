@@ -1,0 +1,25 @@
+"""What the published symbols for missing values mean. None of them is ever a zero."""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+
+from settings import DATA_DIR
+
+VALUE = "value"
+
+
+@lru_cache(maxsize=1)
+def status_labels() -> dict[str, str]:
+    """Symbol -> short label people read (``c`` -> ``suppressed``)."""
+    with (DATA_DIR / "value_statuses.csv").open(newline="", encoding="utf-8") as handle:
+        return {row["symbol"]: row["label"] for row in csv.DictReader(handle)}
+
+
+def is_status_symbol(text: str) -> bool:
+    return text.strip().lower() in status_labels()
+
+
+def label(status: str) -> str:
+    return "value" if status == VALUE else status_labels().get(status, status)

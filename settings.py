@@ -1,0 +1,72 @@
+"""Every setting the dashboard reads, declared once with its default and help.
+
+Settings come from the environment so that the same code serves a laptop, a council server
+and a regional PostgreSQL database without edits. Secrets never live here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.env, "").strip() or self.default
+
+
+DB_URL = Setting(
+    "db_url",
+    "DASHBOARD_DB_URL",
+    f"sqlite:///{DATA_DIR / 'dashboard.db'}",
+    "SQLAlchemy URL of the database; SQLite file in data/ unless set "
+    "(for example postgresql+psycopg://user@host/dashboard).",
+)
+HOME_AREA = Setting(
+    "home_area",
+    "DASHBOARD_HOME_AREA",
+    "E06999901",
+    "The council the dashboard is about, by ONS code, DfE number or name. "
+    "Rows of a return without an area are filed under it.",
+)
+LOAD_SAMPLE = Setting(
+    "load_sample",
+    "DASHBOARD_LOAD_SAMPLE",
+    "1",
+    "Load the fictional sample council's returns when the app starts on an empty database (1 or 0).",
+)
+CHILDREN_TERM = Setting(
+    "children_term",
+    "DASHBOARD_CHILDREN_TERM",
+    "children in care",
+    "The words the dashboard uses for children looked after (for example 'cared for children').",
+)
+IMPORTED_BY = Setting(
+    "imported_by",
+    "DASHBOARD_USER",
+    "",
+    "Who is recorded as loading a return; defaults to the operating system user.",
+)
+
+ALL_SETTINGS: tuple[Setting, ...] = (DB_URL, HOME_AREA, LOAD_SAMPLE, CHILDREN_TERM, IMPORTED_BY)
+
+
+def current_user() -> str:
+    """Name recorded on import batches: the configured user, else the login name."""
+    configured = IMPORTED_BY.value()
+    if configured:
+        return configured
+    for var in ("USER", "USERNAME", "LOGNAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    return "unknown"
