@@ -1,0 +1,66 @@
+"""Problems with a file, as data: one record per problem, all collected before anything is written.
+
+Each problem names the file, the sheet, the cell, the rule broken, the text found and what would be
+accepted, so a performance officer can open the workbook and fix it without asking anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Rule(StrEnum):
+    NOT_A_WORKBOOK = "not a workbook"
+    NO_RETURN = "no recognisable return"
+    MISSING_COLUMN = "missing column"
+    UNKNOWN_MEASURE = "unknown measure"
+    UNKNOWN_AREA = "unknown area"
+    NO_AREA = "no area"
+    BAD_PERIOD = "unreadable period"
+    BAD_VALUE = "unreadable value"
+    BAD_BREAKDOWN = "unreadable breakdown"
+    PERCENT_RANGE = "percentage outside 0-100"
+    NEGATIVE_COUNT = "negative count"
+    NEGATIVE_VALUE = "negative value"
+    NUMERATOR_ABOVE_DENOMINATOR = "numerator above denominator"
+    DUPLICATE = "duplicate value"
+    BAD_TARGET = "unreadable target"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    sheet: str
+    cell: str
+    rule: Rule
+    text: str
+    expected: str
+
+    def message(self) -> str:
+        where = ", ".join(p for p in (self.file, f"sheet '{self.sheet}'" if self.sheet else "", f"cell {self.cell}" if self.cell else "") if p)
+        found = f" {self.text!r}" if self.text != "" else ""
+        return f"{where}: {self.rule.value}{found}; expected {self.expected}"
+
+    def as_dict(self) -> dict[str, str]:
+        record = asdict(self)
+        record["rule"] = self.rule.value
+        return record
+
+
+class ImportRejected(Exception):
+    """Raised with every problem found; the database has not been touched."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.message() for p in problems))
+
+
+def cell_ref(row_index: int, column_index: int) -> str:
+    """Excel address of a zero-based row and column: (2, 3) -> 'D3'."""
+    letters = ""
+    n = column_index + 1
+    while n:
+        n, remainder = divmod(n - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return f"{letters}{row_index + 1}"
