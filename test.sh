@@ -3,11 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements-dev.txt
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian's chromium for the browser tests and a PostgreSQL server for the PostgreSQL tests.
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium chromium-driver"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then
-    (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) >/dev/null
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing) >/dev/null
   else
-    echo "chromium is missing: install Debian's chromium package to run the browser tests" >&2
+    echo "missing system packages:$missing (the tests that need them are skipped)" >&2
   fi
 fi
 .venv/bin/ruff check .
