@@ -1,0 +1,65 @@
+"""First start: load the fictional sample council's returns so the dashboard has something to show.
+
+The files in ``data/sample/`` are written by ``scripts/make_sample.py`` and go in through the same
+import path as any council's return, so the sample also proves that path works end to end.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+import settings
+from db import queries
+from loaders.importer import ImportReport
+
+SAMPLE_DIR = settings.DATA_DIR / "sample"
+SAMPLE_AREA = "E06999901"  # Northmoor, the fictional sample council
+SAMPLE_SOURCE = "sample"
+PUBLISHED_SOURCE = "published"  # DfE's tables for every council: loaded alongside the sample, not instead of it
+RETURN_SUFFIXES = (".xlsx", ".csv")
+SWITCHED_ON = {"1", "true", "yes", "on"}
+_loading = threading.Lock()  # two sessions starting at once must not both load the sample
+
+
+def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
+    """The sample returns, in name order (the folder's read-me is not a return)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in RETURN_SUFFIXES)
+
+
+def sample_wanted() -> bool:
+    return settings.LOAD_SAMPLE.value().strip().lower() in SWITCHED_ON
+
+
+def needs_sample(engine: Engine) -> bool:
+    """True when no council's own figures are loaded yet: the database is empty, or holds only DfE's tables.
+
+    Checking for DfE's tables as well means the app may load the published figures and the sample in
+    either order on first start and still show the sample council.
+    """
+    if queries.is_empty(engine):
+        return True
+    return set(queries.batches(engine)["source"]) <= {PUBLISHED_SOURCE}
+
+
+def load_sample_if_empty(engine: Engine, directory: Path = SAMPLE_DIR) -> list[ImportReport]:
+    """Import every sample file when the setting is on and no council's own figures are loaded yet.
+
+    Returns one report per file, or an empty list when nothing was needed; cheap to call on every start
+    (two small queries). Files with no area take the sample council's.
+    """
+    if not sample_wanted() or not needs_sample(engine):
+        return []
+    from loaders.importer import import_file  # the reader is only needed when there is something to load
+
+    with _loading:
+        if not needs_sample(engine):
+            return []
+        return [
+            import_file(engine, path, default_area=SAMPLE_AREA, source=SAMPLE_SOURCE, imported_by=settings.current_user())
+            for path in sample_files(directory)
+        ]
