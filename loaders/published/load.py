@@ -1,0 +1,87 @@
+"""Loading DfE's published files into the database, in the order that makes the newest figure win.
+
+LAIT's long data (2016 onwards) loads first and the EES tables after it, so where both publish a
+figure (2021-2025) the EES value is current and the LAIT value is kept in the history, each batch
+named after its file. A value only LAIT publishes stays from LAIT. Every file goes through
+``load_parsed``, with the same checks and batch history as a council's own return.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from db.queries import batches
+from loaders.importer import ImportReport, load_parsed
+from loaders.problems import Problem, Rule
+from loaders.published.ees import parse_ees
+from loaders.published.lait import parse_lait
+from loaders.published.mapping import OBSERVATIONS, PublishedMapping, published_mapping
+from loaders.published.parsed import PUBLISHED_SOURCE, PublishedFile
+from loaders.published.recognise import FORMATS, Recognised, recognise
+from settings import DATA_DIR, current_user
+
+SHIPPED_DIR = DATA_DIR / "dfe"
+PARSERS = {"parquet": parse_lait, "csv": parse_ees}
+
+
+def _not_recognised(path: Path, mapping: PublishedMapping) -> ImportReport:
+    kinds = "; ".join(f"{k.kind} ({', '.join(k.required_columns)})" for k in mapping.kinds if k.role == OBSERVATIONS)
+    problem = Problem(path.name, "", "", Rule.NO_RETURN, "",
+                      f"a published table with the columns of one of: {kinds}")
+    return ImportReport(path.name, "rejected", [problem])
+
+
+def parse_published(recognised: Recognised, mapping: PublishedMapping | None = None) -> PublishedFile:
+    """Parse a recognised table of figures (not reference data) into observations and problems."""
+    mapping = mapping or published_mapping()
+    fmt = FORMATS[recognised.path.suffix.lower()]
+    return PARSERS[fmt](recognised, mapping)
+
+
+def load_order(paths: list[Path], mapping: PublishedMapping | None = None) -> list[tuple[Path, Recognised | None]]:
+    """Files in the order they must load (LAIT before EES); unrecognised files last."""
+    mapping = mapping or published_mapping()
+    found = [(p, recognise(p, mapping)) for p in paths]
+    return sorted(found, key=lambda pr: (pr[1] is None, pr[1].kind.load_order if pr[1] else 0, pr[0].name))
+
+
+def load_published_files(engine: Engine, paths: list[Path], imported_by: str | None = None) -> list[ImportReport]:
+    """Load each file of figures, LAIT first; each is one batch, refused whole if anything in it is wrong."""
+    mapping = published_mapping()
+    who = imported_by or current_user()
+    reports = []
+    for path, recognised in load_order(paths, mapping):
+        if recognised is None:
+            reports.append(_not_recognised(path, mapping))
+            continue
+        if recognised.kind.role != OBSERVATIONS:
+            problem = Problem(path.name, "", "", Rule.NO_RETURN, recognised.kind.kind,
+                              "a table of figures; areas and neighbours are reference data "
+                              "(python scripts/build_reference.py reads them)")
+            reports.append(ImportReport(path.name, "rejected", [problem]))
+            continue
+        published = parse_published(recognised, mapping)
+        reports.append(load_parsed(engine, published.parsed, PUBLISHED_SOURCE, who, published.note))
+    return reports
+
+
+def shipped_files(directory: Path = SHIPPED_DIR) -> list[Path]:
+    """The published tables of figures shipped with the dashboard, in load order."""
+    mapping = published_mapping()
+    candidates = sorted(p for p in directory.iterdir() if p.suffix.lower() in FORMATS)
+    return [p for p, r in load_order(candidates, mapping) if r is not None and r.kind.role == OBSERVATIONS]
+
+
+def has_published_data(engine: Engine) -> bool:
+    frame = batches(engine)
+    return bool((frame["source"] == PUBLISHED_SOURCE).any())
+
+
+def load_published_if_empty(engine: Engine, directory: Path = SHIPPED_DIR,
+                            imported_by: str | None = None) -> list[ImportReport]:
+    """On first start, load DfE's shipped figures; an empty list when a published batch is already there."""
+    if has_published_data(engine):
+        return []
+    return load_published_files(engine, shipped_files(directory), imported_by)

@@ -1,0 +1,71 @@
+"""What a published-file parser hands on: a ParsedFile plus what kind it was and a note for the batch."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from db.models import NO_BREAKDOWN
+from db.writes import OBSERVATION_COLUMNS
+from loaders.importer import PROVENANCE_COLUMNS, ParsedFile, sha256_of
+from loaders.problems import Problem
+from loaders.published.checks import check_observations
+from reference.catalogue import Catalogue
+
+PUBLISHED_SOURCE = "published"
+YEAR = "year"
+NOTE_NAMES_SHOWN = 8
+
+
+@dataclass
+class PublishedFile:
+    kind: str
+    parsed: ParsedFile
+    note: str
+
+
+def tidy_frame(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """One frame from the per-measure pieces, headline figures with period type 'year'."""
+    if not pieces:
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS + PROVENANCE_COLUMNS)
+    frame = pd.concat(pieces, ignore_index=True)
+    frame["period_type"] = YEAR
+    frame["dimension"] = NO_BREAKDOWN
+    frame["category"] = NO_BREAKDOWN
+    for column in ("value", "numerator", "denominator"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def skipped_note(skipped: Counter[str]) -> str:
+    """A sentence naming the areas whose rows were left out, for the batch note."""
+    if not skipped:
+        return ""
+    names = sorted(skipped)
+    shown = ", ".join(names[:NOTE_NAMES_SHOWN]) + (f" and {len(names) - NOTE_NAMES_SHOWN} more" if len(names) >
+                                                   NOTE_NAMES_SHOWN else "")
+    return f"{sum(skipped.values())} rows left out for areas not in the area list ({shown})"
+
+
+def finish(path: Path, kind: str, frame: pd.DataFrame, problems: list[Problem], measures: Catalogue,
+           description: str, skipped: Counter[str], sheets: list[str] | None = None) -> PublishedFile:
+    """Check the tidy frame, then wrap it with the file's identity and a note saying what it held."""
+    if len(frame):
+        problems = problems + check_observations(frame, path.name, measures)
+    found = sorted(frame["measure_code"].unique()) if len(frame) else []
+    parts = [description, f"measures: {', '.join(found) if found else 'none'}"]
+    note = skipped_note(skipped)
+    if note:
+        parts.append(note)
+    parsed = ParsedFile(
+        file_name=path.name,
+        sha256=sha256_of(path),
+        sheets=sheets or [],
+        observations=frame[OBSERVATION_COLUMNS + PROVENANCE_COLUMNS].copy() if len(frame) else
+        pd.DataFrame(columns=OBSERVATION_COLUMNS + PROVENANCE_COLUMNS),
+        problems=problems,
+    )
+    return PublishedFile(kind, parsed, "; ".join(parts))
