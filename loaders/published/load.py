@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine
 
-from db.queries import batches
+from db.queries import batches, observations
 from loaders.importer import ImportReport, load_parsed
 from loaders.problems import Problem, Rule
 from loaders.published.ees import parse_ees
 from loaders.published.lait import parse_lait
 from loaders.published.mapping import OBSERVATIONS, PublishedMapping, published_mapping
-from loaders.published.parsed import PUBLISHED_SOURCE, PublishedFile
+from loaders.published.parsed import PUBLISHED_SOURCE, PublishedFile, kind_of_note
 from loaders.published.recognise import FORMATS, Recognised, recognise
 from settings import DATA_DIR, current_user
 
@@ -38,6 +39,46 @@ def parse_published(recognised: Recognised, mapping: PublishedMapping | None = N
     mapping = mapping or published_mapping()
     fmt = FORMATS[recognised.path.suffix.lower()]
     return PARSERS[fmt](recognised, mapping)
+
+
+def _batches_of_later_kinds(engine: Engine, kind: str, mapping: PublishedMapping) -> dict[int, str]:
+    """Published batches (id -> file name) from kinds that load after this one and so take precedence."""
+    orders = {k.kind: k.load_order for k in mapping.kinds}
+    own = orders[kind]
+    frame = batches(engine)
+    frame = frame[frame["source"] == PUBLISHED_SOURCE]
+    return {
+        int(batch): name for batch, name, note in zip(frame["id"], frame["file_name"], frame["note"], strict=True)
+        if orders.get(kind_of_note(note), -1) > own
+    }
+
+
+def keep_later_sources(engine: Engine, published: PublishedFile, mapping: PublishedMapping) -> PublishedFile:
+    """Leave out values a later-loading kind of file already gives (LAIT never overwrites an EES figure).
+
+    So LAIT's long data can be reloaded, or a newer release loaded on its own, without turning the
+    EES figures (with their counts and exact symbols) back into LAIT's.
+    """
+    later = _batches_of_later_kinds(engine, published.kind, mapping)
+    frame = published.parsed.observations
+    if not later or not len(frame):
+        return published
+    key = ["measure_code", "area_code", "period_end"]
+    stored = observations(engine, measures=sorted(frame["measure_code"].unique()))
+    stored = stored[stored["batch_id"].isin(list(later))]
+    if stored.empty:
+        return published
+    taken = pd.DataFrame({"measure_code": stored["measure_code"], "area_code": stored["area_code"],
+                          "period_end": stored["period_end"].dt.date, "_later": stored["batch_id"]})
+    marked = frame.merge(taken, on=key, how="left")
+    kept = frame[marked["_later"].isna().to_numpy()]
+    left_out = len(frame) - len(kept)
+    if not left_out:
+        return published
+    files = sorted({later[int(b)] for b in marked["_later"].dropna().unique()})
+    published.parsed.observations = kept.reset_index(drop=True)
+    published.note += f"; {left_out} values left as the later tables give them ({', '.join(files)})"
+    return published
 
 
 def load_order(paths: list[Path], mapping: PublishedMapping | None = None) -> list[tuple[Path, Recognised | None]]:
@@ -62,7 +103,7 @@ def load_published_files(engine: Engine, paths: list[Path], imported_by: str | N
                               "(python scripts/build_reference.py reads them)")
             reports.append(ImportReport(path.name, "rejected", [problem]))
             continue
-        published = parse_published(recognised, mapping)
+        published = keep_later_sources(engine, parse_published(recognised, mapping), mapping)
         reports.append(load_parsed(engine, published.parsed, PUBLISHED_SOURCE, who, published.note))
     return reports
 

@@ -22,9 +22,18 @@ NOTE_NAMES_SHOWN = 8
 
 @dataclass
 class PublishedFile:
+    """A parsed published file; its batch note starts with the kind ('lait_long: ...') so that later
+    loads can tell which kind of file a stored value came from."""
+
     kind: str
     parsed: ParsedFile
     note: str
+
+
+def kind_of_note(note: str) -> str:
+    """The file kind a published batch's note starts with ('' for other notes)."""
+    head, sep, _rest = (note or "").partition(":")
+    return head.strip() if sep and " " not in head.strip() else ""
 
 
 def tidy_frame(pieces: list[pd.DataFrame]) -> pd.DataFrame:
@@ -32,6 +41,10 @@ def tidy_frame(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     if not pieces:
         return pd.DataFrame(columns=OBSERVATION_COLUMNS + PROVENANCE_COLUMNS)
     frame = pd.concat(pieces, ignore_index=True)
+    for part in ("numerator", "denominator"):  # a table may give no counts for any of its measures
+        for column, empty in ((f"{part}_cell", ""), (f"{part}_text", ""), (f"{part}_bad", False)):
+            if column not in frame:
+                frame[column] = empty
     frame["period_type"] = YEAR
     frame["dimension"] = NO_BREAKDOWN
     frame["category"] = NO_BREAKDOWN
@@ -55,8 +68,10 @@ def finish(path: Path, kind: str, frame: pd.DataFrame, problems: list[Problem], 
     """Check the tidy frame, then wrap it with the file's identity and a note saying what it held."""
     if len(frame):
         problems = problems + check_observations(frame, path.name, measures)
+    # A cell read for two measures (a count that is also a rate's numerator) is reported once.
+    problems = list(dict.fromkeys(problems))
     found = sorted(frame["measure_code"].unique()) if len(frame) else []
-    parts = [description, f"measures: {', '.join(found) if found else 'none'}"]
+    parts = [f"{kind}: {description}", f"measures: {', '.join(found) if found else 'none'}"]
     note = skipped_note(skipped)
     if note:
         parts.append(note)
