@@ -45,6 +45,12 @@ LOAD_SAMPLE = Setting(
     "1",
     "Load the fictional sample council's returns when the app starts on an empty database (1 or 0).",
 )
+LOAD_PUBLISHED = Setting(
+    "load_published",
+    "DASHBOARD_LOAD_PUBLISHED",
+    "1",
+    "Load DfE's published figures for every council from data/dfe when the app starts without them (1 or 0).",
+)
 CHILDREN_TERM = Setting(
     "children_term",
     "DASHBOARD_CHILDREN_TERM",
@@ -58,7 +64,7 @@ IMPORTED_BY = Setting(
     "Who is recorded as loading a return; defaults to the operating system user.",
 )
 
-ALL_SETTINGS: tuple[Setting, ...] = (DB_URL, HOME_AREA, LOAD_SAMPLE, CHILDREN_TERM, IMPORTED_BY)
+ALL_SETTINGS: tuple[Setting, ...] = (DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY)
 
 
 def current_user() -> str:

@@ -129,3 +129,15 @@ def commentary(engine: Engine, measure: str, area: str) -> pd.DataFrame:
 def is_empty(engine: Engine) -> bool:
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(Observation)).scalar_one() == 0
+
+
+def period_range(engine: Engine, areas: Iterable[str] | None = None) -> tuple[date | None, date | None]:
+    """First and last period end of any headline figure (for the areas given); (None, None) when there is none."""
+    t = Observation.__table__
+    query = select(func.min(t.c.period_end), func.max(t.c.period_end)).where(t.c.dimension == NO_BREAKDOWN)
+    if areas is not None:
+        query = query.where(t.c.area_code.in_(list(areas)))
+    with engine.connect() as connection:
+        first, last = connection.execute(query).one()
+    return (pd.Timestamp(first).date() if first is not None else None,
+            pd.Timestamp(last).date() if last is not None else None)
