@@ -38,6 +38,7 @@ class _Table:
         self.first_line = header_row + 1  # zero-based sheet row of the first data row
         self.problems: list[Problem] = []
         self.skipped: Counter[str] = Counter()
+        self._stripped: dict[str, pd.Series] = {}
         f = self.frame
         f["_row"] = np.arange(self.first_line, self.first_line + len(f))
         level = f["geographic_level"].str.strip()
@@ -86,7 +87,9 @@ class _Table:
         """Usable rows whose filter columns hold the given values."""
         mask = self.frame["_usable"].copy()
         for column, value in filters:
-            mask &= self.frame[column].str.strip() == value
+            if column not in self._stripped:
+                self._stripped[column] = self.frame[column].str.strip()
+            mask &= self._stripped[column] == value
         return self.frame[mask]
 
 

@@ -75,6 +75,10 @@ def finish(path: Path, kind: str, frame: pd.DataFrame, problems: list[Problem], 
     note = skipped_note(skipped)
     if note:
         parts.append(note)
+    if len(frame):
+        # Plain Python strings: the batch writer walks every value, and Arrow-backed strings are slow to walk.
+        frame = frame.astype({c: "object" for c in ("measure_code", "area_code", "period_type", "dimension",
+                                                     "category", "status", "sheet", "cell")})
     parsed = ParsedFile(
         file_name=path.name,
         sha256=sha256_of(path),
