@@ -1,0 +1,66 @@
+"""The dashboard's entry point: page set-up, first-start loading and navigation. Each page is a file in pages/."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import streamlit as st
+
+import settings
+from ui import data
+from ui.navigation import page_specs
+
+log = logging.getLogger(__name__)
+SWITCHED_ON = {"1", "true", "yes", "on"}
+
+# What loads on first start: (module, function, the setting that switches it on). A module that is
+# not installed is skipped, so the app still starts on a database filled by hand.
+FIRST_START_LOADS = (
+    ("loaders.sample", "load_sample_if_empty", settings.LOAD_SAMPLE, "the sample council's returns"),
+    ("loaders.published", "load_published_if_empty", settings.LOAD_PUBLISHED, "DfE's published figures"),
+)
+
+
+@st.cache_resource(show_spinner="Getting the dashboard ready: loading the first figures (once only)...")
+def start_up(url: str) -> tuple[str, ...]:
+    """Connect (and migrate), then load the sample and DfE's figures into an empty database, once per process.
+
+    Returns warnings for people to read: a first-start load that failed must not stop the dashboard.
+    """
+    engine = data.engine()
+    warnings = []
+    for module_name, function_name, setting, what in FIRST_START_LOADS:
+        if setting.value().strip().lower() not in SWITCHED_ON:
+            continue
+        try:
+            load = getattr(importlib.import_module(module_name), function_name)
+        except (ImportError, AttributeError):
+            log.info("first-start load %s.%s is not available", module_name, function_name)
+            continue
+        try:
+            reports = load(engine)
+        except ImportError:
+            log.info("first-start load %s.%s needs a module that is not available", module_name, function_name)
+            continue
+        except Exception as error:  # a broken file must not stop the dashboard: say so on the page
+            log.exception("first-start load of %s failed", what)
+            warnings.append(f"Loading {what} failed: {error}")
+            continue
+        for report in reports or []:
+            if getattr(report, "status", "") == "rejected":
+                warnings.append(f"{report.file_name} was not loaded ({len(report.problems)} problems). "
+                                f"Load it with `python -m loaders import {report.file_name}` to see them.")
+    return tuple(warnings)
+
+
+st.set_page_config(page_title="Corporate parenting dashboard", page_icon=":material/dashboard:", layout="wide")
+for warning in start_up(data.database_url()):
+    st.warning(warning)
+
+sections: dict[str, list] = {}
+for spec in page_specs():
+    sections.setdefault(spec.section, []).append(
+        st.Page(spec.path, title=spec.title, url_path=spec.url_path, icon=spec.icon, default=spec.default)
+    )
+st.navigation(sections).run()

@@ -1,0 +1,97 @@
+"""Page parts every page shares: the header, rating badges, measure explanations and the first-run message.
+
+A rating is always shown as a word and a symbol as well as a colour, so it reads on a black and white
+printout and for people who do not see colour.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from charts.palette import RATING_COLOURS
+from metrics.formatting import format_period, format_value
+from reference.catalogue import Measure
+from ui.filters import Filters
+from ui.navigation import MEASURE
+
+LOAD_COMMAND = "python -m loaders import FILE"
+RATING_TEXT_COLOUR = {"green": "#FFFFFF", "amber": "#0B0C0C", "red": "#FFFFFF", "none": "#0B0C0C"}
+NO_RATING_COLOUR = "#F3F2F1"
+
+
+def page_header(title: str, filters: Filters | None, question: str = "") -> None:
+    """Council, page title, the question the page answers and the period in view, at the top of every page."""
+    council = filters.home_name if filters else ""
+    st.caption(f"{html.escape(council)} · corporate parenting dashboard" if council else "Corporate parenting dashboard")
+    st.title(title, anchor=False)
+    lines = []
+    if question:
+        lines.append(question)
+    if filters is not None:
+        comparators = "with statistical neighbours, region and England" if filters.comparators else "comparators hidden"
+        lines.append(f"**{filters.home_name}** · period in view **{filters.period_text}** · {comparators}")
+    if lines:
+        st.markdown("  \n".join(lines))
+
+
+def rating_colour(code: str) -> str:
+    return RATING_COLOURS.get(code, NO_RATING_COLOUR)
+
+
+def rating_badge(code: str, word: str, symbol: str) -> str:
+    """An inline HTML badge: symbol and word on the rating colour (for st.markdown with unsafe_allow_html)."""
+    background = rating_colour(code)
+    colour = RATING_TEXT_COLOUR.get(code, "#0B0C0C")
+    return (
+        f'<span style="background:{background};color:{colour};padding:0.15em 0.55em;border-radius:0.3em;'
+        f'font-weight:600;white-space:nowrap">{html.escape(symbol)} {html.escape(word)}</span>'
+    )
+
+
+def first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + ("." if dot or not head.endswith(".") else "")
+
+
+def target_text(measure: Measure, target: tuple[float, float | None] | None,
+                target_period: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> str:
+    """'Target: 70% or more (April 2024 to March 2025)'; for polarity 'neither' the target is context only."""
+    if target is None:
+        return "No target set."
+    value, _tolerance = target
+    direction = {"higher": " or more", "lower": " or less"}.get(measure.polarity, "")
+    text = f"Target: {format_value(value, measure)}{direction}"
+    if target_period is not None:
+        start, end = target_period
+        text += f" ({format_period('month', start)} to {format_period('month', end)})"
+    if measure.polarity == "neither":
+        text += ", for context: neither higher nor lower is better"
+    return text + "."
+
+
+def measure_explanation(measure: Measure, target_line: str) -> str:
+    """One plain line under a chart: what the measure is, which way is better, and the target."""
+    description = first_sentence(measure.description)
+    polarity = "" if measure.polarity_text.lower() in measure.description.lower() else f" {measure.polarity_text}."
+    return f"{description}{polarity} {target_line}".strip()
+
+
+def first_run_message() -> None:
+    """What an empty database shows instead of a page: how to load returns."""
+    st.info(
+        "**No figures are loaded yet.**\n\n"
+        "Load a council's returns (Excel workbooks or CSV files) from a terminal in the dashboard's folder:\n\n"
+        f"```\n{LOAD_COMMAND}\n```\n\n"
+        "for example `.venv/bin/python -m loaders import monthly_return.xlsx`. A blank return to fill in comes "
+        "from `python -m loaders template --output return_template.xlsx`. Then reload this page.",
+        icon=":material/info:",
+    )
+
+
+def measure_link(measure: Measure, filters: Filters, label: str | None = None) -> None:
+    """A link to the measure's own page, keeping the view (months, comparators, council)."""
+    st.page_link(MEASURE, label=label or f"More about: {measure.short_name}", icon=":material/arrow_forward:",
+                 query_params=filters.params(measure.code))

@@ -1,0 +1,134 @@
+"""Cached reads for the pages.
+
+The engine is shared by every session (st.cache_resource). Frames are cached with st.cache_data and
+keyed on ``db.queries.data_version``, which changes whenever a batch is written, so a new import is
+seen on the next page run without anyone clearing a cache. The per-page work that does not depend on
+widgets (the scorecard, each measure's series and comparators) is computed once per data version.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+import settings
+from db import queries
+from db.engine import connect
+from reference.areas import ENGLAND_CODE, areas
+
+
+def database_url() -> str:
+    return settings.DB_URL.value()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return connect(url)
+
+
+def engine() -> Engine:
+    """The migrated engine for the configured database, one per process."""
+    return _engine(database_url())
+
+
+def data_version() -> int:
+    """The cache key for every read below: one cheap query per page run."""
+    return queries.data_version(engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _is_empty(url: str, version: int) -> bool:
+    return queries.is_empty(_engine(url))
+
+
+def is_empty() -> bool:
+    return _is_empty(database_url(), data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _own_data_areas(url: str, version: int) -> list[str]:
+    return queries.own_data_areas(_engine(url))
+
+
+def own_data_areas() -> list[str]:
+    """Councils with monthly or quarterly figures of their own in the database."""
+    return _own_data_areas(database_url(), data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _period_range(url: str, version: int, area_codes: tuple[str, ...]) -> tuple[date | None, date | None]:
+    return queries.period_range(_engine(url), area_codes)
+
+
+def comparison_areas(home: str) -> tuple[str, ...]:
+    """The home council, its statistical neighbours, its region and England: every area a page shows."""
+    directory = areas()
+    codes = [home, *[a.code for a in directory.neighbours(home)]]
+    region = directory.region_of(home)
+    if region is not None:
+        codes.append(region.code)
+    codes.append(ENGLAND_CODE)
+    return tuple(dict.fromkeys(codes))
+
+
+def period_range(home: str) -> tuple[date | None, date | None]:
+    """First and last period end of any headline figure for the areas a page shows."""
+    return _period_range(database_url(), data_version(), comparison_areas(home))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _observations(url: str, version: int, area_codes: tuple[str, ...]) -> pd.DataFrame:
+    return queries.observations(_engine(url), areas=list(area_codes))
+
+
+def observations(home: str) -> pd.DataFrame:
+    """Headline figures for the home council, its neighbours, region and England."""
+    return _observations(database_url(), data_version(), comparison_areas(home))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _breakdowns(url: str, version: int, area: str) -> pd.DataFrame:
+    frame = queries.observations(_engine(url), areas=[area], breakdowns=True)
+    return frame[frame["dimension"] != ""].reset_index(drop=True)
+
+
+def breakdowns(home: str) -> pd.DataFrame:
+    """The home council's figures split by a dimension (placement type, age band...), if any were loaded."""
+    return _breakdowns(database_url(), data_version(), home)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _targets(url: str, version: int, area: str) -> pd.DataFrame:
+    return queries.targets(_engine(url), areas=[area])
+
+
+def targets(home: str) -> pd.DataFrame:
+    return _targets(database_url(), data_version(), home)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _batches(url: str, version: int) -> pd.DataFrame:
+    return queries.batches(_engine(url))
+
+
+def batches() -> pd.DataFrame:
+    """Import history, newest first."""
+    return _batches(database_url(), data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _history(url: str, version: int, measure: str, area: str) -> pd.DataFrame:
+    return queries.history(_engine(url), measure, area)
+
+
+def history(measure: str, area: str) -> pd.DataFrame:
+    """Values for the measure that later batches replaced."""
+    return _history(database_url(), data_version(), measure, area)
+
+
+def commentary(measure: str, area: str) -> pd.DataFrame:
+    """Not cached: commentary is written outside import batches, so data_version does not see it."""
+    return queries.commentary(engine(), measure, area)

@@ -1,0 +1,229 @@
+"""The shared sidebar filters, bound to the page URL.
+
+Every choice lives in ``st.query_params`` (``?measure=cla_count&from=2023-04&to=2025-03&comparators=off
+&area=E06999901``), so a link pasted into an email opens the same view. Within a session the choice
+also lives in ``st.session_state``, so it survives moving between pages (which clears the URL's
+parameters) and is written back to the URL on the next page. A parameter in the URL that differs
+from the one the app last wrote there (a link that was followed) wins over the session's choice.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+import settings
+from metrics.formatting import format_period
+from reference.areas import areas
+from reference.catalogue import Measure, catalogue
+from ui import data
+
+PARAM_FROM = "from"
+PARAM_TO = "to"
+PARAM_COMPARATORS = "comparators"
+PARAM_AREA = "area"
+PARAM_MEASURE = "measure"
+ON, OFF = "on", "off"
+DEFAULT_MONTHS_IN_VIEW = 36  # three years: a committee sees the trend and three yearly comparator points
+MEASURE_PAGE_URL = "measure"  # the url_path given to the measure page in app.py
+
+_WRITTEN = "_params_written"  # session key: what the app last wrote to each URL parameter
+
+
+def month_key(day: date) -> str:
+    """The URL form of a month: 2024-03."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_month(text: str | None) -> date | None:
+    """The first day of a month written 2024-03 (or 2024-03-31); None for anything else."""
+    if not text:
+        return None
+    parts = str(text).strip().split("-")
+    if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return None
+    year, month = int(parts[0]), int(parts[1])
+    if not (1900 <= year <= 2200 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def months_between(first: date, last: date) -> list[str]:
+    """Every month from the month of ``first`` to the month of ``last``, as URL keys."""
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def month_label(key: str) -> str:
+    start = parse_month(key)
+    return format_period("month", month_end(start)) if start else key
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every page shows: whose figures, which months, and whether comparators are drawn."""
+
+    home: str
+    start: date  # first day of the first month in view
+    end: date  # last day of the last month in view
+    comparators: bool
+
+    @property
+    def home_name(self) -> str:
+        return area_name(self.home)
+
+    @property
+    def period_text(self) -> str:
+        return f"{format_period('month', month_end(self.start))} to {format_period('month', self.end)}"
+
+    def params(self, measure: str | None = None) -> dict[str, str]:
+        """The URL parameters that reproduce this view (and the measure, for the measure page)."""
+        out = {PARAM_MEASURE: measure} if measure else {}
+        out.update({
+            PARAM_FROM: month_key(self.start), PARAM_TO: month_key(self.end),
+            PARAM_COMPARATORS: ON if self.comparators else OFF, PARAM_AREA: self.home,
+        })
+        return out
+
+    def measure_url(self, measure: str) -> str:
+        """A relative link to the measure page with this view, usable in a table's link column."""
+        return f"{MEASURE_PAGE_URL}?{urlencode(self.params(measure))}"
+
+
+def area_name(code: str) -> str:
+    directory = areas()
+    return directory.get(code).name if code in directory else code
+
+
+def configured_home() -> str:
+    """The home council from settings, as an ONS code (the raw setting if it names no known area)."""
+    raw = settings.HOME_AREA.value()
+    area = areas().resolve(raw)
+    return area.code if area is not None else raw
+
+
+def _sync_from_url(key: str, param: str, parse: Callable[[str], Any], default: Any) -> None:
+    """Put the URL's choice (when it is new) or else the default into session state before the widget is drawn."""
+    written = st.session_state.setdefault(_WRITTEN, {})
+    raw = st.query_params.get(param)
+    if raw is not None and raw != written.get(param):
+        parsed = parse(raw)
+        if parsed is not None:
+            st.session_state[key] = parsed
+    if key not in st.session_state:
+        st.session_state[key] = default
+
+
+def _write_to_url(param: str, text: str) -> None:
+    st.session_state.setdefault(_WRITTEN, {})[param] = text
+    if st.query_params.get(param) != text:
+        st.query_params[param] = text
+
+
+def _choose_home() -> str:
+    home = configured_home()
+    own = data.own_data_areas()
+    if len(own) <= 1:
+        return home
+    choices = list(dict.fromkeys([home, *own]))
+    _sync_from_url("filter_area", PARAM_AREA, lambda text: text if text in choices else None, choices[0])
+    if st.session_state["filter_area"] not in choices:
+        st.session_state["filter_area"] = choices[0]
+    chosen = st.sidebar.selectbox("Council", choices, format_func=area_name, key="filter_area",
+                                  help="The database holds several councils' own returns: choose whose to show.")
+    _write_to_url(PARAM_AREA, chosen)
+    return chosen
+
+
+def _choose_months(home: str) -> tuple[date, date]:
+    first, last = data.period_range(home)
+    if first is None or last is None:
+        today = date.today()
+        return date(today.year, today.month, 1), month_end(today)
+    options = months_between(first, last)
+    default_from = options[max(0, len(options) - DEFAULT_MONTHS_IN_VIEW)]
+    default = (default_from, options[-1])
+
+    def clamp(key: str) -> str:
+        return min(max(key, options[0]), options[-1])
+
+    def parse_from(text: str) -> tuple[str, str] | None:
+        start = parse_month(text)
+        if start is None:
+            return None
+        current = st.session_state.get("filter_months", default)
+        return tuple(sorted((clamp(month_key(start)), current[1])))
+
+    def parse_to(text: str) -> tuple[str, str] | None:
+        end = parse_month(text)
+        if end is None:
+            return None
+        current = st.session_state.get("filter_months", default)
+        return tuple(sorted((current[0], clamp(month_key(end)))))
+
+    _sync_from_url("filter_months", PARAM_FROM, parse_from, default)
+    _sync_from_url("filter_months", PARAM_TO, parse_to, default)
+    chosen = tuple(clamp(k) for k in st.session_state["filter_months"])
+    st.session_state["filter_months"] = chosen
+    if len(options) == 1:
+        st.sidebar.caption(f"Period in view: {month_label(options[0])}")
+        start_key, end_key = options[0], options[0]
+    else:
+        start_key, end_key = st.sidebar.select_slider(
+            "Period in view", options=options, format_func=month_label, key="filter_months",
+            help="Charts and tables show the months between these two. The scorecard shows the latest "
+                 "figure up to the end of the period.",
+        )
+    _write_to_url(PARAM_FROM, start_key)
+    _write_to_url(PARAM_TO, end_key)
+    return parse_month(start_key), month_end(parse_month(end_key))
+
+
+def _choose_comparators() -> bool:
+    def parse(text: str) -> bool | None:
+        return {ON: True, OFF: False}.get(text.strip().lower())
+
+    _sync_from_url("filter_comparators", PARAM_COMPARATORS, parse, True)
+    shown = st.sidebar.toggle(
+        "Show comparators", key="filter_comparators",
+        help="Statistical neighbour average, region and England on the charts and in the tables.",
+    )
+    _write_to_url(PARAM_COMPARATORS, ON if shown else OFF)
+    return shown
+
+
+def sidebar_filters() -> Filters:
+    """Draw the sidebar filters (council, months, comparators) and return the view they describe."""
+    home = _choose_home()
+    start, end = _choose_months(home)
+    comparators = _choose_comparators()
+    return Filters(home=home, start=start, end=end, comparators=comparators)
+
+
+def measure_choice() -> Measure:
+    """The measure the measure page shows, chosen in the page and kept in the URL (``?measure=CODE``)."""
+    measures = catalogue().measures
+    codes = [m.code for m in measures]
+    asked = st.query_params.get(PARAM_MEASURE)
+    found = catalogue().find(asked) if asked else None
+    if asked and found is None and asked != st.session_state.get(_WRITTEN, {}).get(PARAM_MEASURE):
+        st.warning(f"There is no measure called '{asked}'. Choose one from the list.")
+    _sync_from_url("filter_measure", PARAM_MEASURE,
+                   lambda text: (catalogue().find(text).code if catalogue().find(text) else None), codes[0])
+    names = {m.code: f"{catalogue().theme(m.theme).name}: {m.short_name}" for m in measures}
+    code = st.selectbox("Measure", codes, format_func=names.__getitem__, key="filter_measure")
+    _write_to_url(PARAM_MEASURE, code)
+    return catalogue().get(code)

@@ -1,0 +1,97 @@
+"""The overview's scorecard as tables people read: one row per measure, words and symbols beside colour."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.formatting import format_value
+from reference.catalogue import catalogue
+from ui.components import RATING_TEXT_COLOUR, rating_colour
+from ui.filters import Filters
+
+COLUMNS = {
+    "measure": "Measure",
+    "latest": "Latest",
+    "period": "Period",
+    "target": "Target",
+    "rating": "Rating",
+    "previous": "Since previous period",
+    "year": "Since a year earlier",
+    "trend": "Trend",
+    "neighbours": "Statistical neighbours",
+    "england": "England",
+    "comparator_year": "Comparator year",
+    "link": "Details",
+}
+COMPARATOR_COLUMNS = ("neighbours", "england", "comparator_year")
+
+
+def _with_symbol(symbol: object, word: object) -> str:
+    word = "" if word is None or (isinstance(word, float) and pd.isna(word)) else str(word)
+    symbol = "" if symbol is None or (isinstance(symbol, float) and pd.isna(symbol)) else str(symbol)
+    return f"{symbol} {word}".strip()
+
+
+def _comparator_text(value: object, measure_code: str, used: object = None, of: object = None) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    text = format_value(float(value), catalogue().get(measure_code), unit=False)
+    if used is not None and of is not None and not pd.isna(used) and not pd.isna(of):
+        text += f" ({int(used)} of {int(of)})"
+    return text
+
+
+def display_frame(card: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Scorecard rows turned into the words and numbers of the table (a new frame; ``card`` is not changed)."""
+    out = pd.DataFrame({
+        COLUMNS["measure"]: card["short_name"],
+        COLUMNS["latest"]: card["value_text"],
+        COLUMNS["period"]: card["period_label"].fillna(""),
+        COLUMNS["target"]: card["target_text"].fillna(""),
+        COLUMNS["rating"]: [_with_symbol(s, w) for s, w in zip(card["rating_symbol"], card["rating_word"], strict=True)],
+        COLUMNS["previous"]: [_with_symbol(s, w) for s, w in
+                              zip(card["travel_previous_symbol"], card["travel_previous_word"], strict=True)],
+        COLUMNS["year"]: [_with_symbol(s, w) for s, w in
+                          zip(card["travel_year_symbol"], card["travel_year_word"], strict=True)],
+        COLUMNS["trend"]: [list(s) if s is not None else [] for s in card["spark"]],
+        COLUMNS["neighbours"]: [_comparator_text(v, c, u, o) for v, c, u, o in
+                                zip(card["sn_average"], card["measure_code"], card["sn_used"], card["sn_of"],
+                                    strict=True)],
+        COLUMNS["england"]: [_comparator_text(v, c) for v, c in zip(card["england"], card["measure_code"], strict=True)],
+        COLUMNS["comparator_year"]: card["comparator_period_label"].fillna(""),
+        COLUMNS["link"]: [filters.measure_url(code) for code in card["measure_code"]],
+    })
+    if not filters.comparators:
+        out = out.drop(columns=[COLUMNS[c] for c in COMPARATOR_COLUMNS])
+    return out.reset_index(drop=True)
+
+
+def column_config() -> dict:
+    return {
+        COLUMNS["measure"]: st.column_config.TextColumn(width="medium", pinned=True),
+        COLUMNS["rating"]: st.column_config.TextColumn(help="Against the target for the period: ✔ on target, "
+                                                       "▲ close to target (within the tolerance), ✖ off target."),
+        COLUMNS["previous"]: st.column_config.TextColumn(help="Judged by which way is better for the measure."),
+        COLUMNS["year"]: st.column_config.TextColumn(help="The same period a year earlier."),
+        COLUMNS["trend"]: st.column_config.LineChartColumn(width="small",
+                                                           help="The latest figures, oldest on the left."),
+        COLUMNS["neighbours"]: st.column_config.TextColumn(
+            help="Average of the 10 statistical neighbours with a published figure (how many of 10)."),
+        COLUMNS["link"]: st.column_config.LinkColumn(display_text="Open ›", width="small",
+                                                     help="The measure's own page: trend, comparators, values."),
+    }
+
+
+def _rating_style(text: str, codes: dict[str, str]) -> str:
+    for word, code in codes.items():
+        if text.endswith(word):
+            return f"background-color: {rating_colour(code)}; color: {RATING_TEXT_COLOUR[code]}; font-weight: 600"
+    return ""
+
+
+def styled(frame: pd.DataFrame, card: pd.DataFrame):
+    """The table with each rating cell on its rating colour (the word and symbol stay in the cell)."""
+    codes = {str(w): str(c) for w, c in zip(card["rating_word"], card["rating_code"], strict=True)
+             if c in ("green", "amber", "red")}
+    return frame.style.map(lambda text: _rating_style(str(text), codes), subset=[COLUMNS["rating"]])

@@ -1,0 +1,283 @@
+"""Per-measure and per-page work done once per data version and view, then cached.
+
+Pages ask for a finished view (a figure with its download name and the line that explains it, or the
+scorecard); the calculations come from metrics/ and the figures from charts/, so this module only
+selects the rows a view needs and caches the result with st.cache_data. Every cached function is keyed
+on plain values (database URL, data version, codes, dates), never on frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from charts.bars import neighbour_bar_chart
+from charts.breakdown import breakdown_chart, breakdown_latest_chart
+from charts.config import image_filename
+from charts.flow import flow_chart
+from charts.trend import trend_chart
+from metrics.comparators import comparator_series, neighbour_average
+from metrics.formatting import format_period
+from metrics.scorecard import build_scorecard
+from metrics.series import latest, own_series, target_at
+from reference.areas import ENGLAND_CODE, areas
+from reference.catalogue import catalogue
+from ui import data
+from ui.components import measure_explanation, target_text
+from ui.filters import Filters, area_name
+
+CACHE_ENTRIES = 512
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A finished chart: the figure, the file name its PNG download gets, and the line shown under it."""
+
+    figure: go.Figure | None
+    filename: str
+    explanation: str
+    has_data: bool
+
+
+def neighbour_codes(home: str) -> list[str]:
+    return [a.code for a in areas().neighbours(home)]
+
+
+def region_code(home: str) -> str | None:
+    region = areas().region_of(home)
+    return region.code if region is not None else None
+
+
+def in_view(frame: pd.DataFrame, start: date, end: date, column: str = "period_end") -> pd.DataFrame:
+    """Rows whose period ends within the months in view."""
+    ends = frame[column]
+    return frame[(ends >= pd.Timestamp(start)) & (ends <= pd.Timestamp(end))]
+
+
+def span_label(series: pd.DataFrame) -> str:
+    """'April 2023 to March 2025' for a series' first and last period (by month, whatever its frequency)."""
+    if series.empty:
+        return ""
+    first, last = series["period_end"].iloc[0], series["period_end"].iloc[-1]
+    if first == last:
+        return format_period(series["period_type"].iloc[-1], last)
+    return f"{format_period('month', first)} to {format_period('month', last)}"
+
+
+def _target_rows(targets: pd.DataFrame, measure: str, home: str, start: date, end: date) -> pd.DataFrame:
+    rows = targets[(targets["measure_code"] == measure) & (targets["area_code"] == home)]
+    rows = rows[(rows["period_end"] >= pd.Timestamp(start)) & (rows["period_start"] <= pd.Timestamp(end))]
+    return rows[["period_start", "period_end", "value"]].reset_index(drop=True)
+
+
+def _target_period(targets: pd.DataFrame, measure: str, home: str, when: pd.Timestamp):
+    rows = targets[(targets["measure_code"] == measure) & (targets["area_code"] == home)
+                   & (targets["period_start"] <= when) & (targets["period_end"] >= when)]
+    if rows.empty:
+        return None
+    row = rows.iloc[-1]
+    return row["period_start"], row["period_end"]
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _trend_view(url: str, version: int, code: str, home: str, start: date, end: date, comparators: bool) -> ChartView:
+    measure = catalogue().get(code)
+    obs = data.observations(home)
+    targets = data.targets(home)
+    own = in_view(own_series(obs, code, home), start, end).reset_index(drop=True)
+    name = area_name(home)
+    if own.empty:
+        return ChartView(None, "", measure_explanation(measure, "No target set."), False)
+    label = span_label(own)
+    compared = None
+    if comparators:
+        compared = in_view(comparator_series(obs, code, home, neighbour_codes(home), region_code(home)), start, end)
+    last = latest(own)
+    target = target_at(targets, code, home, last["period_end"]) if last is not None else None
+    period = _target_period(targets, code, home, last["period_end"]) if target is not None else None
+    figure = trend_chart(own, measure, name, targets=_target_rows(targets, code, home, start, end),
+                         comparators=compared, title_period=label)
+    explanation = measure_explanation(measure, target_text(measure, target, period))
+    return ChartView(figure, image_filename(measure, name, label), explanation, True)
+
+
+def trend_view(code: str, filters: Filters) -> ChartView:
+    """The measure's trend chart for the view: own series, target, comparators when switched on."""
+    return _trend_view(data.database_url(), data.data_version(), code, filters.home, filters.start, filters.end,
+                       filters.comparators)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _scorecard(url: str, version: int, home: str, end: date) -> pd.DataFrame:
+    obs = data.observations(home)
+    obs = obs[obs["period_end"] <= pd.Timestamp(end)]
+    return build_scorecard(obs, data.targets(home), home, neighbour_codes(home), region_code(home),
+                           measures=catalogue().measures)
+
+
+def scorecard(filters: Filters) -> pd.DataFrame:
+    """One row per catalogue measure: the latest figure up to the end of the period in view, rated."""
+    return _scorecard(data.database_url(), data.data_version(), filters.home, filters.end)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _flow_view(url: str, version: int, home: str, start: date, end: date) -> ChartView:
+    obs = data.observations(home)
+    starts = in_view(own_series(obs, "cla_starts", home), start, end)
+    ceased = in_view(own_series(obs, "cla_ceased", home), start, end)
+    count = in_view(own_series(obs, "cla_count", home), start, end)
+    if starts.empty and ceased.empty:
+        return ChartView(None, "", "", False)
+    name = area_name(home)
+    figure = flow_chart(starts[["period_end", "value"]], ceased[["period_end", "value"]],
+                        count[["period_end", "value"]] if not count.empty else None, name)
+    label = span_label(starts if not starts.empty else ceased)
+    explanation = ("Bars: children who started and stopped being in our care in each period. "
+                   "Line: how many were in our care at the end of each period.")
+    return ChartView(figure, _safe_name(f"{name} starting and leaving care {label}"), explanation, True)
+
+
+def flow_view(filters: Filters) -> ChartView:
+    """Children starting and leaving care each period, with the number in care."""
+    return _flow_view(data.database_url(), data.data_version(), filters.home, filters.start, filters.end)
+
+
+def _safe_name(text: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
+    return "_".join(part for part in keep.split("_") if part)[:120]
+
+
+def dimension_label(dimension: str) -> str:
+    """'placement_type' -> 'Placement type'."""
+    text = dimension.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class BreakdownView:
+    measure_code: str
+    dimension: str
+    title: str
+    over_time: ChartView
+    latest: ChartView
+
+
+def breakdown_dimensions(home: str, measure_codes: list[str]) -> list[tuple[str, str]]:
+    """(measure, dimension) pairs with figures loaded, in catalogue order then dimension name."""
+    frame = data.breakdowns(home)
+    if frame.empty:
+        return []
+    frame = frame[frame["measure_code"].isin(measure_codes)]
+    pairs = set(zip(frame["measure_code"], frame["dimension"], strict=True))
+    return sorted(pairs, key=lambda pair: (measure_codes.index(pair[0]), pair[1]))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _breakdown_view(url: str, version: int, code: str, dimension: str, home: str, start: date,
+                    end: date) -> BreakdownView | None:
+    measure = catalogue().get(code)
+    frame = data.breakdowns(home)
+    frame = frame[(frame["measure_code"] == code) & (frame["dimension"] == dimension) & (frame["area_code"] == home)]
+    frame = in_view(frame, start, end)
+    if frame.empty:
+        return None
+    finest = next(t for t in ("month", "quarter", "year") if (frame["period_type"] == t).any())
+    frame = frame[frame["period_type"] == finest].sort_values(["period_end", "category"])
+    label = dimension_label(dimension)
+    name = area_name(home)
+    last_end = frame["period_end"].max()
+    last_label = format_period(finest, last_end)
+    columns = ["period_end", "category", "value", "status"]
+    over_time = breakdown_chart(frame[columns].reset_index(drop=True), measure, label, name)
+    latest_frame = frame[frame["period_end"] == last_end][columns].reset_index(drop=True)
+    latest_figure = breakdown_latest_chart(latest_frame, measure, label, name, last_label)
+    return BreakdownView(
+        code, dimension, f"{measure.short_name} by {label.lower()}",
+        ChartView(over_time, _safe_name(f"{name} {measure.short_name} by {label} over time"), "", True),
+        ChartView(latest_figure, _safe_name(f"{name} {measure.short_name} by {label} {last_label}"), "", True),
+    )
+
+
+def breakdown_view(code: str, dimension: str, filters: Filters) -> BreakdownView | None:
+    """A measure split by one dimension: over the months in view, and for the latest period."""
+    return _breakdown_view(data.database_url(), data.data_version(), code, dimension, filters.home,
+                           filters.start, filters.end)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _neighbour_view(url: str, version: int, code: str, home: str, end: date) -> ChartView:
+    measure = catalogue().get(code)
+    obs = data.observations(home)
+    yearly = obs[(obs["measure_code"] == code) & (obs["period_type"] == "year")
+                 & (obs["period_end"] <= pd.Timestamp(end))]
+    codes = neighbour_codes(home)
+    with_values = yearly[yearly["area_code"].isin(codes) & yearly["value"].notna()]
+    if with_values.empty:
+        return ChartView(None, "", "", False)
+    year_end = with_values["period_end"].max()
+    year = yearly[yearly["period_end"] == year_end]
+    year_label = format_period("year", year_end)
+    rows = []
+    region = region_code(home)
+    for area_code, kind in [(home, "la"), *[(c, "la") for c in codes], (region, "region"), (ENGLAND_CODE, "england")]:
+        if area_code is None:
+            continue
+        found = year[year["area_code"] == area_code]
+        if found.empty:
+            if kind == "la":
+                rows.append({"area_code": area_code, "name": area_name(area_code), "value": None,
+                             "status": "x", "kind": kind})
+            continue
+        row = found.iloc[0]
+        rows.append({"area_code": area_code, "name": area_name(area_code), "value": row["value"],
+                     "status": row["status"], "kind": kind})
+    average = neighbour_average(year[year["area_code"].isin(codes)][["area_code", "value", "status"]], codes)
+    if average.value is not None:
+        rows.append({"area_code": "neighbours", "name": f"Statistical neighbour average ({average.used} of {average.of})",
+                     "value": average.value, "status": "value", "kind": "neighbours"})
+    values = pd.DataFrame(rows, columns=["area_code", "name", "value", "status", "kind"])
+    values["value"] = values["value"].astype("float64")
+    figure = neighbour_bar_chart(values, measure, year_label, home)
+    name = area_name(home)
+    explanation = (f"{name} and its 10 statistical neighbours in {year_label}, the councils most like it "
+                   f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool). {measure.polarity_text}.")
+    return ChartView(figure, image_filename(measure, f"{name} and neighbours", year_label), explanation, True)
+
+
+def neighbour_view(code: str, filters: Filters) -> ChartView:
+    """The home council against each statistical neighbour, region and England in the latest year in view."""
+    return _neighbour_view(data.database_url(), data.data_version(), code, filters.home, filters.end)
+
+
+@dataclass(frozen=True)
+class MeasureTables:
+    values: pd.DataFrame
+    comparators: pd.DataFrame
+    replaced: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _measure_tables(url: str, version: int, code: str, home: str, start: date, end: date) -> MeasureTables:
+    from ui.measure_tables import comparator_table, history_table, values_table
+
+    measure = catalogue().get(code)
+    obs = data.observations(home)
+    batches = data.batches()
+    mine = in_view(obs[(obs["measure_code"] == code) & (obs["area_code"] == home)], start, end)
+    yearly = mine[mine["period_type"] == "year"]
+    compared = in_view(comparator_series(obs, code, home, neighbour_codes(home), region_code(home)), start, end)
+    replaced = in_view(data.history(code, home), start, end)
+    return MeasureTables(
+        values=values_table(mine, measure, batches),
+        comparators=comparator_table(yearly, compared, measure, area_name(home)),
+        replaced=history_table(replaced, measure, batches),
+    )
+
+
+def measure_tables(code: str, filters: Filters) -> MeasureTables:
+    """The measure page's tables for the view: values with status and batch, comparators by year, replaced values."""
+    return _measure_tables(data.database_url(), data.data_version(), code, filters.home, filters.start, filters.end)
