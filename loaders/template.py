@@ -17,7 +17,7 @@ from typing import BinaryIO
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,6 +35,8 @@ MEASURES_HEADER = ("code", "name", "unit", "polarity", "description")
 SPARE_ROWS = 100  # rows below the catalogue where validation still applies, for extra areas or repeated measures
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 PERCENT_MAX = 100
+EXCEL_TITLE_LIMIT = 32  # Excel refuses to open a workbook whose validation titles or messages are longer
+EXCEL_MESSAGE_LIMIT = 255
 
 
 def month_header(year: int, month: int) -> str:
@@ -81,7 +83,8 @@ def _accepted_text(measure: Measure, allow_symbols: bool) -> str:
     else:
         number = f"a number of 0 or more ({UNITS[measure.unit]['label'].lower()})"
     if allow_symbols:
-        return f"{number}, or a symbol: {', '.join(status_labels())}"
+        *first, last = status_labels()
+        return f"{number}, or one of the symbols {', '.join(first)} or {last}"
     return number
 
 
@@ -92,16 +95,17 @@ def _add_row_validation(sheet: Worksheet, row: int, measure: Measure, first_col:
     values = DataValidation(
         type="custom", formula1=_value_rule(first, measure, allow_symbols=True), allow_blank=True,
         showErrorMessage=True, errorTitle="Not a value we can load",
-        error=f"{measure.code}: enter {_accepted_text(measure, True)}. Leave the cell empty when there is no figure.",
-        showInputMessage=True, promptTitle=measure.short_name[:32],
-        prompt=_accepted_text(measure, True)[:255],
+        error=f"{measure.code}: enter {_accepted_text(measure, True)}; leave the cell empty when there is no figure"[
+            :EXCEL_MESSAGE_LIMIT],
+        showInputMessage=True, promptTitle=measure.short_name[:EXCEL_TITLE_LIMIT],
+        prompt=_accepted_text(measure, True)[:EXCEL_MESSAGE_LIMIT],
     )
     values.add(f"{first}:{get_column_letter(last_col)}{row}")
     target_cell = f"{get_column_letter(target_col)}{row}"
     target = DataValidation(
         type="custom", formula1=_value_rule(target_cell, measure, allow_symbols=False), allow_blank=True,
         showErrorMessage=True, errorTitle="Not a target we can load",
-        error=f"{measure.code}: the target for the year is {_accepted_text(measure, False)}.",
+        error=f"{measure.code}: the target for the year is {_accepted_text(measure, False)}"[:EXCEL_MESSAGE_LIMIT],
     )
     target.add(target_cell)
     sheet.add_data_validation(values)
@@ -124,7 +128,7 @@ def _write_return_sheet(sheet: Worksheet, months: list[tuple[int, int]], area_co
         sheet.cell(row=row, column=1).comment = Comment(note, "Return template", width=320, height=110)
         _add_row_validation(sheet, row, measure, first_value_col, last_value_col, target_col)
     codes = DataValidation(
-        type="list", formula1=f"{MEASURES_SHEET}!$A$2:$A${len(measures) + 1}", allow_blank=True,
+        type="list", formula1=f"{quote_sheetname(MEASURES_SHEET)}!$A$2:$A${len(measures) + 1}", allow_blank=True,
         showErrorMessage=True, errorTitle="Unknown measure",
         error=f"Choose a measure code from the '{MEASURES_SHEET}' sheet.",
     )
