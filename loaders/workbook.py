@@ -1,0 +1,207 @@
+"""Reading a workbook or CSV file into plain grids of cells, one per sheet, addressed like Excel.
+
+Values come from python-calamine, which is fast but does not report number formats. Whether a
+number was formatted as a percentage (0.54 shown as 54%) matters for a return, so the percent
+formats are found by reading the .xlsx package directly: ``styles.xml`` says which cell styles use a
+percent format, and a scan of each sheet's XML says which cells carry those styles. The scan only
+runs when the workbook has a percent style at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+import numpy as np
+import python_calamine
+
+CSV_SUFFIXES = {".csv", ".txt"}
+CSV_DELIMITERS = ",;\t|"
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+ZIP_MAGIC = b"PK\x03\x04"
+BUILTIN_PERCENT_FORMATS = {9, 10}  # 0% and 0.00%
+ACCEPTED_FILES = "an Excel workbook (.xlsx) or a CSV file"
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_KNOWN_PACKAGES = {
+    "word/document.xml": "a Word document",
+    "ppt/presentation.xml": "a PowerPoint presentation",
+    "content.xml": "an OpenDocument file",
+}
+
+
+class NotAWorkbook(Exception):
+    """The file cannot be read as a workbook or CSV; ``text`` says what it looks like instead."""
+
+    def __init__(self, text: str):
+        self.text = text
+        super().__init__(text)
+
+
+@dataclass
+class Sheet:
+    """One sheet as a rectangular grid from cell A1; empty cells hold ``""`` or None.
+
+    ``percent`` is a boolean grid of the same shape marking percent-formatted cells, or None when
+    no cell in the sheet is (always None for CSV).
+    """
+
+    name: str
+    cells: np.ndarray
+    percent: np.ndarray | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.cells.shape  # type: ignore[return-value]
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 0, 'AA' -> 26."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def _grid(rows: list[list[object]]) -> np.ndarray:
+    width = max((len(r) for r in rows), default=0)
+    grid = np.empty((len(rows), width), dtype=object)
+    grid.fill("")
+    for i, row in enumerate(rows):
+        grid[i, : len(row)] = row
+    return grid
+
+
+def _percent_styles(package: zipfile.ZipFile) -> set[int]:
+    """Indexes into cellXfs whose number format shows a percentage."""
+    try:
+        root = ElementTree.fromstring(package.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    percent_formats = set(BUILTIN_PERCENT_FORMATS)
+    for fmt in root.iter(f"{_MAIN_NS}numFmt"):
+        code = _QUOTED.sub("", fmt.get("formatCode", ""))
+        if "%" in code:
+            percent_formats.add(int(fmt.get("numFmtId", "-1")))
+    cell_xfs = root.find(f"{_MAIN_NS}cellXfs")
+    if cell_xfs is None:
+        return set()
+    return {
+        index for index, xf in enumerate(cell_xfs.findall(f"{_MAIN_NS}xf"))
+        if int(xf.get("numFmtId", "0")) in percent_formats
+    }
+
+
+def _sheet_paths(package: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML inside the package."""
+    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
+    out = {}
+    for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        out[sheet.get("name", "")] = path
+    return out
+
+
+def _percent_cells(xml: bytes, styles: set[int], shape: tuple[int, int]) -> np.ndarray | None:
+    """Boolean grid of the cells whose style is a percent style, or None if there are none."""
+    ids = "|".join(str(s) for s in sorted(styles))
+    pattern = re.compile(rb'<c\s[^>]*?\bs="(?:' + ids.encode() + rb')"[^>]*>')
+    mask: np.ndarray | None = None
+    for match in pattern.finditer(xml):
+        ref = _CELL_REF.search(match.group(0))
+        if ref is None:
+            continue
+        row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
+        if row >= shape[0] or col >= shape[1]:
+            continue
+        if mask is None:
+            mask = np.zeros(shape, dtype=bool)
+        mask[row, col] = True
+    return mask
+
+
+def _read_excel(path: Path, is_xlsx: bool) -> list[Sheet]:
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        worksheets = [
+            m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+        sheets = [Sheet(name, _grid(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
+                  for name in worksheets]
+    except Exception as error:  # calamine raises several kinds for a damaged or foreign file
+        raise NotAWorkbook(f"the file could not be read as a workbook ({type(error).__name__})") from error
+    if not is_xlsx:
+        return sheets
+    with zipfile.ZipFile(path) as package:
+        styles = _percent_styles(package)
+        if styles:
+            paths = _sheet_paths(package)
+            for sheet in sheets:
+                if sheet.name in paths and sheet.cells.size:
+                    sheet.percent = _percent_cells(package.read(paths[sheet.name]), styles, sheet.shape)
+    return sheets
+
+
+def _decode(data: bytes) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise NotAWorkbook("the file is neither a workbook nor readable text")
+
+
+def _read_csv(path: Path) -> list[Sheet]:
+    data = path.read_bytes()
+    if b"\x00" in data[:65536] or data.startswith(ZIP_MAGIC) or data.startswith(OLE2_MAGIC):
+        raise NotAWorkbook("a binary file named like a CSV file")
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:65536], delimiters=CSV_DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return [Sheet("", _grid(rows))]
+
+
+def read_workbook(path: Path) -> list[Sheet]:
+    """Every worksheet of an .xlsx (or legacy .xls) file, or the one grid of a CSV file.
+
+    Raises NotAWorkbook for anything else (text named .xlsx, a Word document, a damaged file).
+    The format is judged by the file's contents, not only its name.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as package:
+                names = set(package.namelist())
+        except zipfile.BadZipFile as error:
+            raise NotAWorkbook("a damaged zip file") from error
+        if "xl/workbook.xml" in names:
+            return _read_excel(path, is_xlsx=True)
+        kind = next((label for member, label in _KNOWN_PACKAGES.items() if member in names), "a zip archive")
+        raise NotAWorkbook(kind)
+    if head.startswith(OLE2_MAGIC):
+        return _read_excel(path, is_xlsx=False)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return _read_csv(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
+        raise NotAWorkbook(f"a text or other file named {path.suffix}, not a real workbook")
+    raise NotAWorkbook(f"a {path.suffix or 'extensionless'} file")
