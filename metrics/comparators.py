@@ -41,10 +41,19 @@ class NeighbourAverage:
 
 def published_values(values: pd.DataFrame) -> pd.Series:
     """area_code -> value for rows with a real published number (status 'value', not NaN); last row per area."""
-    status = values["status"] if "status" in values else pd.Series(VALUE, index=values.index)
-    rows = values[values["value"].notna() & (status.fillna(VALUE) == VALUE)]
-    rows = rows.drop_duplicates("area_code", keep="last")
-    return pd.Series(rows["value"].astype("float64").to_numpy(), index=rows["area_code"].to_numpy(), dtype="float64")
+    numbers = values["value"].to_numpy(dtype="float64", na_value=np.nan)
+    keep = ~np.isnan(numbers)
+    if "status" in values:
+        keep &= values["status"].fillna(VALUE).to_numpy() == VALUE
+    published = pd.Series(numbers[keep], index=values["area_code"].to_numpy()[keep], dtype="float64")
+    return published[~published.index.duplicated(keep="last")]
+
+
+def _average_of(published: dict[str, float], neighbour_codes: list[str]) -> NeighbourAverage:
+    found = [published[code] for code in neighbour_codes if code in published]
+    missing = tuple(code for code in neighbour_codes if code not in published)
+    value = float(np.mean(found)) if found else None
+    return NeighbourAverage(value=value, used=len(found), of=len(neighbour_codes), missing=missing)
 
 
 def neighbour_average(values: pd.DataFrame, neighbour_codes: list[str]) -> NeighbourAverage:
@@ -53,11 +62,7 @@ def neighbour_average(values: pd.DataFrame, neighbour_codes: list[str]) -> Neigh
     ``values`` has area_code, value and status for one measure and year. Suppressed or missing
     neighbours are left out of the mean and listed in ``missing``; no neighbour with a value gives None.
     """
-    published = published_values(values)
-    found = [published[code] for code in neighbour_codes if code in published.index]
-    missing = tuple(code for code in neighbour_codes if code not in published.index)
-    value = float(np.mean(found)) if found else None
-    return NeighbourAverage(value=value, used=len(found), of=len(neighbour_codes), missing=missing)
+    return _average_of(published_values(values).to_dict(), neighbour_codes)
 
 
 def rank_areas(values: pd.DataFrame, polarity: str) -> pd.Series:
@@ -120,42 +125,41 @@ def comparator_series(obs: pd.DataFrame, measure: str, home_area: str, neighbour
     row with no value, so it reads as a gap, not a zero). ``used``/``of`` say how many neighbours the
     average rests on and are empty for region and England. Ordered neighbours, region, England, then by year.
     """
-    yearly = obs[(obs["measure_code"] == measure) & (obs["period_type"] == "year")]
+    wanted = {code for code in (*neighbour_codes, region_code, england_code) if code and code != home_area}
+    mask = (obs["measure_code"].to_numpy() == measure) & (obs["period_type"].to_numpy() == "year")
+    mask &= obs["area_code"].isin(wanted).to_numpy()
     for column in ("dimension", "category"):
-        if column in yearly:
-            yearly = yearly[yearly[column].fillna("") == ""]
-    yearly = yearly[yearly["area_code"] != home_area]
+        if column in obs:
+            mask &= obs[column].fillna("").to_numpy() == ""
+    # year -> area -> published value (None when the figure is a symbol)
+    by_year: dict[pd.Timestamp, dict[str, float | None]] = {}
+    chosen = obs[mask]
+    statuses = chosen["status"].fillna(VALUE).to_numpy() if "status" in chosen else [VALUE] * len(chosen)
+    numbers = chosen["value"].to_numpy(dtype="float64", na_value=np.nan)
+    for area, end, number, status in zip(chosen["area_code"].to_numpy(), pd.to_datetime(chosen["period_end"]),
+                                         numbers, statuses, strict=True):
+        value = None if np.isnan(number) or status != VALUE else float(number)
+        by_year.setdefault(end, {})[area] = value
+    years = sorted(by_year)
     rows: list[dict] = []
-    neighbour_rows = yearly[yearly["area_code"].isin(neighbour_codes)]
-    for period_end, group in neighbour_rows.groupby("period_end", sort=True):
-        average = neighbour_average(group, neighbour_codes)
-        rows.append({"period_end": period_end, "series": NEIGHBOURS_SERIES, "kind": "neighbours",
-                     "value": average.value, "used": average.used, "of": average.of})
-    singles = [(region_code, "region"), (england_code, "england")]
-    for code, kind in singles:
-        if code is None:
+    neighbours = set(neighbour_codes)
+    for year in years:
+        if neighbours.intersection(by_year[year]):
+            published = {code: v for code, v in by_year[year].items() if v is not None}
+            average = _average_of(published, neighbour_codes)
+            rows.append({"period_end": year, "series": NEIGHBOURS_SERIES, "kind": "neighbours",
+                         "value": average.value, "used": average.used, "of": average.of})
+    for code, kind in ((region_code, "region"), (england_code, "england")):
+        if not code or code == home_area:
             continue
         name = ENGLAND_SERIES if kind == "england" else _area_name(code)
-        own = yearly[yearly["area_code"] == code].sort_values("period_end", kind="stable")
-        for period_end, value in published_by_year(own).items():
-            rows.append({"period_end": period_end, "series": name, "kind": kind, "value": value,
-                         "used": None, "of": None})
-    frame = pd.DataFrame(rows, columns=COMPARATOR_COLUMNS)
-    frame["period_end"] = pd.to_datetime(frame["period_end"])
-    frame["value"] = pd.to_numeric(frame["value"]).astype("float64")
-    frame["used"] = frame["used"].astype("Int64")
-    frame["of"] = frame["of"].astype("Int64")
-    frame["series"] = frame["series"].astype("str")
-    frame["kind"] = frame["kind"].astype("str")
-    rank = frame["kind"].map({k: i for i, k in enumerate(KIND_ORDER)})
-    frame = frame.assign(_order=rank).sort_values(["_order", "period_end"], kind="stable").drop(columns="_order")
-    return frame.reset_index(drop=True)
-
-
-def published_by_year(rows: pd.DataFrame) -> dict[pd.Timestamp, float | None]:
-    """period_end -> the published value, None where the figure is suppressed or not available."""
-    out: dict[pd.Timestamp, float | None] = {}
-    for row in rows.itertuples(index=False):
-        status = getattr(row, "status", VALUE)
-        out[pd.Timestamp(row.period_end)] = None if pd.isna(row.value) or status != VALUE else float(row.value)
-    return out
+        rows.extend({"period_end": year, "series": name, "kind": kind, "value": by_year[year][code],
+                     "used": None, "of": None} for year in years if code in by_year[year])
+    return pd.DataFrame({
+        "period_end": pd.to_datetime(pd.Series([r["period_end"] for r in rows], dtype="datetime64[ns]")),
+        "series": pd.Series([r["series"] for r in rows], dtype="str"),
+        "kind": pd.Series([r["kind"] for r in rows], dtype="str"),
+        "value": pd.Series([np.nan if r["value"] is None else r["value"] for r in rows], dtype="float64"),
+        "used": pd.Series(pd.array([r["used"] for r in rows], dtype="Int64")),
+        "of": pd.Series(pd.array([r["of"] for r in rows], dtype="Int64")),
+    }, columns=COMPARATOR_COLUMNS)

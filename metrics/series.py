@@ -6,6 +6,7 @@ in the series as NaN with their status, so a chart shows a gap and a table shows
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from metrics.formatting import is_missing
@@ -28,31 +29,37 @@ def empty_series() -> pd.DataFrame:
 
 def headline_rows(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
     """The measure's headline rows for the area (no breakdown category), any frequency."""
-    mask = (obs["measure_code"] == measure) & (obs["area_code"] == area)
+    mask = (obs["measure_code"].to_numpy() == measure) & (obs["area_code"].to_numpy() == area)
     for column in ("dimension", "category"):
         if column in obs:
-            mask &= obs[column].fillna(NO_BREAKDOWN) == NO_BREAKDOWN
+            mask &= obs[column].fillna(NO_BREAKDOWN).to_numpy() == NO_BREAKDOWN
     return obs[mask]
 
 
 def _as_series(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return empty_series()
-    out = rows.reindex(columns=SERIES_COLUMNS).copy()
-    out["period_end"] = pd.to_datetime(out["period_end"])
+    out = rows.reindex(columns=SERIES_COLUMNS)
+    if out["period_end"].dtype.kind != "M":
+        out["period_end"] = pd.to_datetime(out["period_end"])
     for column in ("value", "numerator", "denominator"):
-        out[column] = out[column].astype("float64")
-    out = out.sort_values("period_end", kind="stable").drop_duplicates("period_end", keep="last")
+        if out[column].dtype != "float64":
+            out[column] = out[column].astype("float64")
+    if not out["period_end"].is_monotonic_increasing:
+        out = out.sort_values("period_end", kind="stable")
+    if not out["period_end"].is_unique:
+        out = out.drop_duplicates("period_end", keep="last")
     return out.reset_index(drop=True)
 
 
 def own_series(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
     """The area's headline series at its finest loaded frequency (month, else quarter, else year), oldest first."""
     rows = headline_rows(obs, measure, area)
+    kinds = rows["period_type"].to_numpy()
     for frequency in FREQUENCIES:
-        chosen = rows[rows["period_type"] == frequency]
-        if not chosen.empty:
-            return _as_series(chosen)
+        chosen = kinds == frequency
+        if chosen.any():
+            return _as_series(rows[chosen])
     return empty_series()
 
 
@@ -69,12 +76,17 @@ def latest(series: pd.DataFrame) -> pd.Series | None:
     return series.iloc[-1]
 
 
+def _day(when) -> np.datetime64:
+    return np.datetime64(pd.Timestamp(when).normalize().to_datetime64(), "D")
+
+
 def previous(series: pd.DataFrame, period_end) -> pd.Series | None:
     """The row before the period ending ``period_end`` (None for the first)."""
     if series.empty or is_missing(period_end):
         return None
-    earlier = series[series["period_end"] < pd.Timestamp(period_end)]
-    return None if earlier.empty else earlier.iloc[-1]
+    ends = series["period_end"].to_numpy().astype("datetime64[D]")
+    earlier = np.flatnonzero(ends < _day(period_end))
+    return None if earlier.size == 0 else series.iloc[earlier[-1]]
 
 
 def one_year_earlier(period_end) -> pd.Timestamp:
@@ -90,12 +102,12 @@ def year_earlier(series: pd.DataFrame, period_end) -> pd.Series | None:
     """The row of the same period type whose period ended one year before ``period_end``."""
     if series.empty or is_missing(period_end):
         return None
-    when = pd.Timestamp(period_end)
-    same = series[series["period_end"].dt.normalize() == when.normalize()]
-    kind = same["period_type"].iloc[-1] if not same.empty else series["period_type"].iloc[-1]
-    found = series[(series["period_type"] == kind)
-                   & (series["period_end"].dt.normalize() == one_year_earlier(when))]
-    return None if found.empty else found.iloc[-1]
+    ends = series["period_end"].to_numpy().astype("datetime64[D]")
+    kinds = series["period_type"].to_numpy()
+    same = np.flatnonzero(ends == _day(period_end))
+    kind = kinds[same[-1]] if same.size else kinds[-1]
+    found = np.flatnonzero((ends == _day(one_year_earlier(period_end))) & (kinds == kind))
+    return None if found.size == 0 else series.iloc[found[-1]]
 
 
 def target_at(targets: pd.DataFrame | None, measure: str, area: str, period_end) -> tuple[float, float | None] | None:
@@ -105,12 +117,23 @@ def target_at(targets: pd.DataFrame | None, measure: str, area: str, period_end)
     """
     if targets is None or targets.empty or is_missing(period_end):
         return None
-    when = pd.Timestamp(period_end).normalize()
-    rows = targets[(targets["measure_code"] == measure) & (targets["area_code"] == area)]
-    rows = rows[(pd.to_datetime(rows["period_start"]) <= when) & (pd.to_datetime(rows["period_end"]) >= when)
-                & rows["value"].notna()]
-    if rows.empty:
+    when = _day(period_end)
+    mine = np.flatnonzero((targets["measure_code"].to_numpy() == measure) & (targets["area_code"].to_numpy() == area))
+    if mine.size == 0:
         return None
-    row = rows.sort_values(["period_start", "period_end"], ascending=[True, False], kind="stable").iloc[-1]
-    tolerance = row["tolerance"] if "tolerance" in row.index else None
-    return float(row["value"]), (None if is_missing(tolerance) else float(tolerance))
+    starts = pd.to_datetime(targets["period_start"]).to_numpy().astype("datetime64[D]")
+    ends = pd.to_datetime(targets["period_end"]).to_numpy().astype("datetime64[D]")
+    values = targets["value"].to_numpy(dtype="float64", na_value=np.nan)
+    tolerances = (targets["tolerance"].to_numpy(dtype="float64", na_value=np.nan) if "tolerance" in targets
+                  else np.full(len(targets), np.nan))
+    best = None
+    for i in mine:
+        if np.isnan(values[i]) or not (starts[i] <= when <= ends[i]):
+            continue
+        key = (starts[i], -ends[i].astype("int64"))
+        if best is None or key >= best[0]:
+            best = (key, i)
+    if best is None:
+        return None
+    i = best[1]
+    return float(values[i]), (None if np.isnan(tolerances[i]) else float(tolerances[i]))

@@ -1,0 +1,165 @@
+"""The overview scorecard: one row per measure with its latest figure, rating, travel and comparators.
+
+Everything a committee asks of a measure at a glance, as plain columns (words and symbols beside
+codes), so the overview table, the attention list and the measure page all read the same row.
+Direction of travel compares the figures as shown (rounded to the measure's decimal places), so
+'54%' to '54%' reads 'No change' rather than a better or worse nobody can see.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.comparators import comparator_series
+from metrics.formatting import finite_or_none, format_period, format_value, is_missing, round_half_up
+from metrics.ratings import NO_RATING, RED, Rating, rate_against_target
+from metrics.series import latest, own_series, previous, target_at, year_earlier
+from metrics.travel import NO_COMPARISON, direction_of_travel
+from reference.areas import ENGLAND_CODE
+from reference.catalogue import Measure, catalogue
+from reference.statuses import VALUE
+
+SCORECARD_COLUMNS = [
+    "theme", "theme_name", "measure_code", "name", "short_name", "unit", "polarity", "polarity_text",
+    "period_type", "period_end", "period_label", "value", "status", "value_text", "target", "target_text",
+    "rating_code", "rating_word", "rating_symbol", "previous_rating_code", "turned_red",
+    "travel_previous_word", "travel_previous_symbol", "travel_year_word", "travel_year_symbol", "spark",
+    "sn_average", "sn_used", "sn_of", "region_value", "england", "comparator_period_label",
+]
+TARGET_DIRECTION = {"higher": " or more", "lower": " or less", "neither": ""}
+
+
+def target_text(value: float, measure: Measure) -> str:
+    """'70% or more', '10% or less'; for polarity 'neither' just the figure (context, not a bar to clear)."""
+    return f"{format_value(value, measure)}{TARGET_DIRECTION[measure.polarity]}"
+
+
+def _shown(value: object, measure: Measure) -> float | None:
+    """The value as people see it, rounded to the measure's decimal places."""
+    if is_missing(value):
+        return None
+    return float(round_half_up(float(value), measure.decimals))
+
+
+def _rating_at(row: pd.Series | None, targets: pd.DataFrame | None, measure: Measure, home: str) -> Rating:
+    """The row's rating against the target in force at its own period end (the catalogue's tolerance if none given)."""
+    if row is None:
+        return NO_RATING
+    target = target_at(targets, measure.code, home, row["period_end"])
+    if target is None:
+        return NO_RATING
+    value, tolerance = target
+    return rate_against_target(finite_or_none(row["value"]), value, measure.polarity,
+                               measure.tolerance if tolerance is None else tolerance)
+
+
+def _comparators(rows: pd.DataFrame, measure: Measure, home: str, neighbour_codes: list[str],
+                 region_code: str | None, own_end: pd.Timestamp | None) -> dict:
+    """Neighbour average, region and England for one year: the latest with any comparator figure that is
+    not after the council's own latest figure (the latest of all when every one is later)."""
+    empty = {"sn_average": None, "sn_used": None, "sn_of": None, "region_value": None, "england": None,
+             "comparator_period_label": ""}
+    frame = comparator_series(rows, measure.code, home, neighbour_codes, region_code, ENGLAND_CODE)
+    ends = frame["period_end"].to_numpy()
+    numbers = frame["value"].to_numpy(dtype="float64", na_value=np.nan)
+    with_value = ends[~np.isnan(numbers)]
+    if with_value.size == 0:
+        return empty
+    candidates = with_value[with_value <= np.datetime64(own_end)] if own_end is not None else with_value
+    year_end = (candidates if candidates.size else with_value).max()
+    kinds = frame["kind"].to_numpy()
+    used = frame["used"].to_numpy(dtype="float64", na_value=np.nan)
+
+    def pick(kind: str) -> int | None:
+        found = np.flatnonzero((ends == year_end) & (kinds == kind))
+        return None if found.size == 0 else int(found[0])
+
+    sn, region, england = pick("neighbours"), pick("region"), pick("england")
+    out = dict(empty, comparator_period_label=format_period("year", year_end))
+    if neighbour_codes:
+        out["sn_average"] = None if sn is None else finite_or_none(numbers[sn])
+        out["sn_used"] = 0 if sn is None else int(used[sn])
+        out["sn_of"] = len(neighbour_codes)
+    out["region_value"] = None if region is None else finite_or_none(numbers[region])
+    out["england"] = None if england is None else finite_or_none(numbers[england])
+    return out
+
+
+def scorecard_row(rows: pd.DataFrame, targets: pd.DataFrame | None, measure: Measure, home: str,
+                  neighbour_codes: list[str], region_code: str | None, spark_points: int) -> dict:
+    """The scorecard row for one measure; ``rows`` holds the measure's observations (any areas)."""
+    cat = catalogue()
+    theme_name = cat.theme(measure.theme).name if any(t.code == measure.theme for t in cat.themes) else measure.theme
+    row: dict = {
+        "theme": measure.theme, "theme_name": theme_name, "measure_code": measure.code, "name": measure.name,
+        "short_name": measure.short_name, "unit": measure.unit, "polarity": measure.polarity,
+        "polarity_text": measure.polarity_text,
+    }
+    series = own_series(rows, measure.code, home)
+    last = latest(series)
+    if last is None:
+        row.update(period_type="", period_end=pd.NaT, period_label="", value=None, status=VALUE,
+                   value_text=format_value(None, measure), target=None, target_text="",
+                   rating_code=NO_RATING.code, rating_word=NO_RATING.word, rating_symbol=NO_RATING.symbol,
+                   previous_rating_code=NO_RATING.code, turned_red=False,
+                   travel_previous_word=NO_COMPARISON.word, travel_previous_symbol=NO_COMPARISON.symbol,
+                   travel_year_word=NO_COMPARISON.word, travel_year_symbol=NO_COMPARISON.symbol, spark=[])
+        row.update(_comparators(rows, measure, home, neighbour_codes, region_code, None))
+        return row
+    end = pd.Timestamp(last["period_end"])
+    value = finite_or_none(last["value"])
+    status = str(last["status"]) if not is_missing(last["status"]) else VALUE
+    target = target_at(targets, measure.code, home, end)
+    rating = _rating_at(last, targets, measure, home)
+    before = previous(series, end)
+    previous_rating = _rating_at(before, targets, measure, home)
+    a_year_ago = year_earlier(series, end)
+    since_previous = direction_of_travel(
+        _shown(value, measure), _shown(before["value"], measure) if before is not None else None, measure.polarity)
+    since_year = direction_of_travel(
+        _shown(value, measure), _shown(a_year_ago["value"], measure) if a_year_ago is not None else None,
+        measure.polarity)
+    row.update(
+        period_type=str(last["period_type"]), period_end=end, period_label=format_period(last["period_type"], end),
+        value=value, status=status, value_text=format_value(value, measure, status),
+        target=None if target is None else target[0],
+        target_text="" if target is None else target_text(target[0], measure),
+        rating_code=rating.code, rating_word=rating.word, rating_symbol=rating.symbol,
+        previous_rating_code=previous_rating.code,
+        turned_red=rating == RED and before is not None and previous_rating != RED,
+        travel_previous_word=since_previous.word, travel_previous_symbol=since_previous.symbol,
+        travel_year_word=since_year.word, travel_year_symbol=since_year.symbol,
+        spark=[finite_or_none(v) for v in series["value"].tail(spark_points)] if spark_points > 0 else [],
+    )
+    row.update(_comparators(rows, measure, home, neighbour_codes, region_code, end))
+    return row
+
+
+def build_scorecard(obs: pd.DataFrame, targets: pd.DataFrame, home_area: str, neighbour_codes: list[str],
+                    region_code: str | None, measures: list[Measure] | None = None,
+                    spark_points: int = 24) -> pd.DataFrame:
+    """One row per measure (catalogue order unless ``measures`` is given), in the columns of SCORECARD_COLUMNS.
+
+    ``obs`` holds headline observations for the home council and its comparators (as from
+    db.queries.observations); ``targets`` the home council's targets. A measure with no figures gets a
+    row whose value is missing and whose value_text is 'no data'. ``turned_red`` is true only when the
+    measure is red now and was not red at the previous period (a first-ever figure has not 'turned').
+    Inputs are not changed.
+    """
+    chosen = list(measures) if measures is not None else list(catalogue().measures)
+    groups = dict(tuple(obs.groupby("measure_code", sort=False))) if not obs.empty else {}
+    nothing = obs.iloc[0:0]
+    home_targets = None
+    if targets is not None and not targets.empty:
+        home_targets = targets[targets["area_code"].to_numpy() == home_area]
+    rows = [scorecard_row(groups.get(m.code, nothing), home_targets, m, home_area, neighbour_codes, region_code,
+                          spark_points) for m in chosen]
+    frame = pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    for column in ("value", "target", "sn_average", "region_value", "england"):
+        frame[column] = pd.to_numeric(frame[column]).astype("float64")
+    for column in ("sn_used", "sn_of"):
+        frame[column] = frame[column].astype("Int64")
+    frame["turned_red"] = frame["turned_red"].astype(bool)
+    return frame
