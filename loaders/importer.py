@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
+import settings
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, BatchOutcome, apply_batch
 from loaders.problems import Problem
 
@@ -73,3 +74,38 @@ def load_parsed(engine: Engine, parsed: ParsedFile, source: str, imported_by: st
     info = BatchInfo(parsed.file_name, parsed.sha256, source, parsed.sheets, imported_by, note)
     outcome = apply_batch(engine, info, parsed.observations[OBSERVATION_COLUMNS], parsed.targets[TARGET_COLUMNS])
     return ImportReport(parsed.file_name, "loaded" if outcome.changed else "unchanged", [], outcome)
+
+
+def import_file(
+    engine: Engine,
+    path: Path | str,
+    default_area: str | None = None,
+    source: str = "return",
+    imported_by: str | None = None,
+) -> ImportReport:
+    """Read, check and load one return file as one batch in one transaction.
+
+    ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
+    configured home area is used. Raises ValueError for an unknown ``default_area`` and
+    FileNotFoundError for a missing file; every problem inside the file is reported, not raised.
+    """
+    from loaders.returns import read_return, resolve_default_area  # returns imports this module
+
+    if default_area is not None and resolve_default_area(default_area) is None:
+        raise ValueError(f"Unknown area {default_area!r}: give an ONS code, a DfE local authority number or a name")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    parsed = read_return(path, default_area)
+    return load_parsed(engine, parsed, source, imported_by or settings.current_user())
+
+
+def import_files(
+    engine: Engine,
+    paths: list[Path | str],
+    default_area: str | None = None,
+    source: str = "return",
+    imported_by: str | None = None,
+) -> list[ImportReport]:
+    """Each file on its own: a rejected file does not stop the others, and each is its own batch."""
+    return [import_file(engine, path, default_area, source, imported_by) for path in paths]

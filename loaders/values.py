@@ -121,16 +121,14 @@ def read_values(cells: np.ndarray | list | pd.Series, percent_format: np.ndarray
     return CellValues(value, status, kind, percent_sign, formatted)
 
 
-def scale_percent_formatted(values: CellValues, is_percent_measure: np.ndarray) -> np.ndarray:
+def scale_percent_formatted(value: np.ndarray, percent_format: np.ndarray, is_percent_measure: np.ndarray) -> np.ndarray:
     """Values with 0.54 in a percent-formatted cell read as 54, for percentage measures only.
 
     For other measures the number typed is kept: a count of 412 in a cell someone formatted as a
-    percentage is still 412 children.
+    percentage is still 412 children. Arrays broadcast (a row of measures against a block of cells).
     """
-    scale = values.percent_format & np.asarray(is_percent_measure, dtype=bool)
-    out = values.value.copy()
-    out[scale] = np.round(out[scale] * PERCENT_SCALE, ROUND_DIGITS)
-    return out
+    scale = np.asarray(percent_format, dtype=bool) & np.asarray(is_percent_measure, dtype=bool)
+    return np.where(scale, np.round(value * PERCENT_SCALE, ROUND_DIGITS), value)
 
 
 def cell_text(item: object) -> str:

@@ -1,0 +1,142 @@
+"""The command line for performance officers: load returns, export every stored value, get a template.
+
+    python -m loaders import FILE... [--area CODE] [--db URL]
+    python -m loaders export [--measure CODE] [--area CODE] [--db URL] > values.csv
+    python -m loaders template [--output FILE]
+
+Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
+does not stop the files after it. The exit status is 1 when any file was rejected, 2 for a mistake
+on the command line (an unknown area or measure), so scripts can tell them apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import settings
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+DEFAULT_TEMPLATE = Path("return_template.xlsx")
+STDOUT = "-"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m loaders",
+        description="Load council returns into the dashboard's database, export what it holds, "
+        "or write a blank return template.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    db_help = f"database URL (default: ${settings.DB_URL.env}, else {settings.DB_URL.default})"
+
+    load = commands.add_parser(
+        "import",
+        help="load return files (.xlsx or .csv)",
+        description="Load return files (.xlsx or .csv, tidy or wide layout). Each file is checked in full "
+        "first: a file with any problem is refused whole and every problem is listed with its sheet and "
+        "cell. Loading the same file twice changes nothing; a later figure for the same measure, area "
+        "and period replaces the earlier one, which stays in the history.",
+    )
+    load.add_argument("files", nargs="+", metavar="FILE", type=Path, help="return workbooks or CSV files")
+    load.add_argument(
+        "--area",
+        help="area for rows that name none, by ONS code, DfE number or name "
+        f"(default: ${settings.HOME_AREA.env}, else {settings.HOME_AREA.default})",
+    )
+    load.add_argument("--db", metavar="URL", help=db_help)
+
+    export = commands.add_parser(
+        "export",
+        help="write stored values as CSV on standard output",
+        description="Write every stored value as CSV on standard output. A suppressed or unavailable "
+        "figure has an empty value and its symbol in the status column, never a zero.",
+    )
+    export.add_argument("--measure", help="only this measure (code, name or alias)")
+    export.add_argument("--area", help="only this area (ONS code, DfE number or name)")
+    export.add_argument("--db", metavar="URL", help=db_help)
+
+    template = commands.add_parser(
+        "template",
+        help="write a blank return workbook",
+        description="Write the blank return workbook that loads with 'import' once filled in.",
+    )
+    template.add_argument(
+        "--output", "-o", default=str(DEFAULT_TEMPLATE), metavar="FILE",
+        help=f"where to write it (default: {DEFAULT_TEMPLATE} in the current folder; '-' for standard output)",
+    )
+    return parser
+
+
+def _engine(url: str | None):
+    from db.engine import connect, database_url
+
+    return connect(database_url(url))
+
+
+def run_import(files: list[Path], area: str | None, db: str | None) -> int:
+    from loaders.importer import import_file
+    from loaders.returns import resolve_default_area
+
+    if area is not None and resolve_default_area(area) is None:
+        print(
+            f"Unknown area {area!r}: give an ONS code (such as E06000049), a DfE local authority number "
+            "(such as 895) or an area name (such as Cheshire East).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    engine = _engine(db)
+    results: Counter[str] = Counter()
+    for path in files:
+        if not path.is_file():
+            print(f"{path}: rejected, no such file")
+            results["rejected"] += 1
+            continue
+        report = import_file(engine, path, default_area=area)
+        results[report.status] += 1
+        print(report.summary())
+        for problem in report.problems:
+            print(f"  - {problem.message()}")
+    if len(files) > 1:
+        print(f"{len(files)} files: {results['loaded']} loaded, {results['unchanged']} unchanged, "
+              f"{results['rejected']} rejected")
+    return EXIT_REJECTED if results["rejected"] else EXIT_OK
+
+
+def run_export(measure: str | None, area: str | None, db: str | None) -> int:
+    from loaders.export import write_export
+
+    engine = _engine(db)
+    try:
+        written = write_export(engine, sys.stdout, measure, area)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.flush()
+    print(f"{written} values written", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_template(output: str) -> int:
+    from loaders.template import write_template
+
+    if output == STDOUT:
+        write_template(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    path = Path(output)
+    write_template(path)
+    print(f"Template written to {path.resolve()}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "import":
+        return run_import(args.files, args.area, args.db)
+    if args.command == "export":
+        return run_export(args.measure, args.area, args.db)
+    return run_template(args.output)

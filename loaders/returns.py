@@ -1,0 +1,504 @@
+"""Finding the return in a workbook and reading it into tidy observations and targets.
+
+A council's return may sit on any sheet, below a title and notes, in one of two layouts:
+
+- tidy: one figure per row, with ``measure``, ``period`` and ``value`` columns and optionally
+  ``area``, ``numerator``, ``denominator`` and ``breakdown`` (``dimension: category``);
+- wide: one measure (and area) per row with a column per period, and optionally a ``target``.
+
+Sheets without such a header in their first rows (read-me, notes, lists of codes) are left alone.
+Every problem in the file is collected, with its sheet and cell, before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import settings
+from db.models import NO_BREAKDOWN
+from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS
+from loaders.importer import ParsedFile, sha256_of
+from loaders.periods import ACCEPTED_PERIODS, Period, parse_periods
+from loaders.problems import Problem, Rule, cell_ref
+from loaders.validate import check_observations, check_targets
+from loaders.values import (
+    ACCEPTED_VALUE,
+    BAD,
+    EMPTY,
+    NUMBER,
+    STATUS,
+    CellValues,
+    cell_text,
+    read_values,
+    scale_percent_formatted,
+)
+from loaders.workbook import ACCEPTED_FILES, NotAWorkbook, Sheet, read_workbook
+from reference.areas import areas
+from reference.catalogue import catalogue
+from reference.statuses import VALUE
+
+HEADER_SEARCH_ROWS = 20
+
+# What a header cell may say (lower case, spaces and underscores removed) and the column it names.
+COLUMN_ROLES: dict[str, str] = {
+    "measure": "measure", "measurecode": "measure", "measurename": "measure", "indicator": "measure",
+    "area": "area", "areacode": "area", "areaname": "area", "la": "area", "lacode": "area",
+    "localauthority": "area", "onscode": "area",
+    "period": "period", "periodend": "period", "date": "period", "month": "period",
+    "value": "value", "figure": "value",
+    "numerator": "numerator", "denominator": "denominator",
+    "breakdown": "breakdown",
+    "target": "target",
+}
+# Columns a wide return may carry beside its periods, which are not figures and are not loaded.
+IGNORED_WIDE_COLUMNS = {
+    "notes", "note", "comment", "comments", "commentary", "unit", "units", "polarity", "description",
+    "definition", "source", "name", "rag", "trend", "direction", "theme", "tolerance",
+}
+TIDY_REQUIRED = ("measure", "period", "value")
+
+ACCEPTED_MEASURE = "a measure code, name or alias from the catalogue (data/measures.csv), such as cla_count"
+ACCEPTED_AREA = "an ONS code (such as E06000049), a DfE local authority number (such as 895) or an area name"
+ACCEPTED_NO_AREA = "an area column, or a known area given with --area or DASHBOARD_HOME_AREA"
+ACCEPTED_EMPTY_VALUE = f"{ACCEPTED_VALUE}, not an empty cell (leave the row out when there is no figure)"
+ACCEPTED_BREAKDOWN = "dimension: category, such as 'age: 10-15', or empty for the headline figure"
+ACCEPTED_TARGET = "a number for the target over the sheet's periods, or an empty cell"
+ACCEPTED_FRACTION = "a {role} as a number, a status symbol such as c, or an empty cell"
+ACCEPTED_NO_PERCENT = "a number without a % sign: this measure is not a percentage"
+ACCEPTED_RETURN = (
+    f"a sheet whose header row (within its first {HEADER_SEARCH_ROWS} rows) has measure, period and value "
+    "columns (tidy layout) or a measure column and one column per period (wide layout)"
+)
+ACCEPTED_HEADER = f"a period ({ACCEPTED_PERIODS}), target, or a notes column"
+
+PROVENANCE = ["sheet", "cell", "text"]
+FRACTION_PROVENANCE = ["numerator_cell", "numerator_text", "denominator_cell", "denominator_text"]
+
+
+def normalise_header(item: object) -> str:
+    """Header text with case, spaces and underscores ignored."""
+    return re.sub(r"[\s_]+", "", str(item).lower()) if item is not None else ""
+
+
+def column_letters(count: int) -> np.ndarray:
+    return np.array([cell_ref(0, c)[:-1] for c in range(count)], dtype=object)
+
+
+def resolve_default_area(text: str | None) -> str | None:
+    """ONS code of the area rows without one are filed under: the one given, else the home area."""
+    area = areas().resolve(text if text else settings.HOME_AREA.value())
+    return area.code if area is not None else None
+
+
+@dataclass
+class SheetResult:
+    observations: list[pd.DataFrame] = field(default_factory=list)
+    targets: list[pd.DataFrame] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Header:
+    """Where a sheet's header row is and which column plays which part."""
+
+    layout: str  # tidy or wide
+    row: int
+    columns: dict[str, int]
+    periods: dict[int, Period] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class ReturnReader:
+    """Reads one file; holds lookups shared by its sheets so each distinct text is resolved once."""
+
+    def __init__(self, path: Path, default_area: str | None):
+        self.path = path
+        self.file_name = path.name
+        self.default_area = default_area
+        self._measures: dict[str, str | None] = {}
+        self._areas: dict[object, str | None] = {}
+        self.catalogue = catalogue()
+        self._percent = {m.code for m in self.catalogue if m.is_percent}
+
+    # lookups -------------------------------------------------------------------------------------
+    def measure_code(self, text: object) -> str | None:
+        key = cell_text(text).strip()
+        if key not in self._measures:
+            measure = self.catalogue.find(key) if key else None
+            self._measures[key] = measure.code if measure else None
+        return self._measures[key]
+
+    def area_code(self, item: object) -> str | None:
+        key = item if isinstance(item, int | float) else cell_text(item).strip()
+        if key not in self._areas:
+            area = areas().resolve(key) if key != "" else None
+            self._areas[key] = area.code if area else None
+        return self._areas[key]
+
+    def problem(self, sheet: Sheet, row: int, col: int, rule: Rule, text: object, expected: str) -> Problem:
+        return Problem(self.file_name, sheet.name, cell_ref(row, col), rule, cell_text(text), expected)
+
+    # header --------------------------------------------------------------------------------------
+    def find_header(self, sheet: Sheet) -> Header | None:
+        rows, width = sheet.shape
+        for r in range(min(HEADER_SEARCH_ROWS, rows)):
+            roles: dict[str, int] = {}
+            others: list[int] = []
+            for c in range(width):
+                item = sheet.cells[r, c]
+                if item is None or (isinstance(item, str) and not item.strip()):
+                    continue
+                role = COLUMN_ROLES.get(normalise_header(item)) if isinstance(item, str) else None
+                if role is None:
+                    others.append(c)
+                else:
+                    roles.setdefault(role, c)
+            if "measure" not in roles:
+                continue
+            if all(role in roles for role in TIDY_REQUIRED):
+                return Header("tidy", r, roles)
+            periods = parse_periods([sheet.cells[r, c] for c in others])
+            found = {c: p for c, p in zip(others, periods, strict=True) if p is not None}
+            if found:
+                return self._wide_header(sheet, r, roles, others, found)
+            if "period" in roles:
+                return Header("tidy", r, roles, problems=[self.problem(
+                    sheet, r, roles["measure"], Rule.MISSING_COLUMN, "",
+                    "a value column in the header row beside measure and period",
+                )])
+        return None
+
+    def _wide_header(self, sheet: Sheet, row: int, roles: dict[str, int], others: list[int],
+                     periods: dict[int, Period]) -> Header:
+        header = Header("wide", row, {k: v for k, v in roles.items() if k in ("measure", "area", "target")}, periods)
+        below = sheet.cells[row + 1:]
+        for c in others:
+            if c in periods or normalise_header(sheet.cells[row, c]) in IGNORED_WIDE_COLUMNS:
+                continue
+            if all(item is None or (isinstance(item, str) and not item.strip()) for item in below[:, c]):
+                continue  # a stray label over an empty column holds no figures
+            header.problems.append(self.problem(sheet, row, c, Rule.BAD_PERIOD, sheet.cells[row, c], ACCEPTED_HEADER))
+        for role in ("period", "value", "numerator", "denominator", "breakdown"):
+            if role in roles and roles[role] not in periods:
+                header.problems.append(self.problem(
+                    sheet, row, roles[role], Rule.BAD_PERIOD, sheet.cells[row, roles[role]],
+                    f"{ACCEPTED_HEADER}; a {role} column belongs to the tidy layout, which also needs "
+                    + ", ".join(TIDY_REQUIRED),
+                ))
+        return header
+
+    # shared pieces -------------------------------------------------------------------------------
+    def _measures_for(self, sheet: Sheet, rows: np.ndarray, col: int) -> np.ndarray:
+        return np.array([self.measure_code(item) for item in sheet.cells[rows, col]], dtype=object)
+
+    def _areas_for(self, sheet: Sheet, rows: np.ndarray, col: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """Area code per row (None when unknown) and whether the row named an area at all."""
+        if col is None:
+            return np.full(rows.size, self.default_area, dtype=object), np.zeros(rows.size, dtype=bool)
+        named = np.array([not _is_blank(item) for item in sheet.cells[rows, col]], dtype=bool)
+        codes = np.array(
+            [self.area_code(item) if given else self.default_area
+             for item, given in zip(sheet.cells[rows, col], named, strict=True)],
+            dtype=object,
+        )
+        return codes, named
+
+    def _row_problems(self, sheet: Sheet, rows: np.ndarray, measures: np.ndarray, measure_col: int,
+                      area_codes: np.ndarray, area_named: np.ndarray, area_col: int | None) -> list[Problem]:
+        problems = []
+        for r, code, area, named in zip(rows, measures, area_codes, area_named, strict=True):
+            if code is None:
+                problems.append(self.problem(sheet, r, measure_col, Rule.UNKNOWN_MEASURE,
+                                             sheet.cells[r, measure_col], ACCEPTED_MEASURE))
+            if area is None and named:
+                problems.append(self.problem(sheet, r, area_col, Rule.UNKNOWN_AREA,
+                                             sheet.cells[r, area_col], ACCEPTED_AREA))
+            elif area is None:
+                problems.append(self.problem(sheet, r, area_col if area_col is not None else measure_col,
+                                             Rule.NO_AREA, "", ACCEPTED_NO_AREA))
+        return problems
+
+    def _is_percent(self, measures: np.ndarray) -> np.ndarray:
+        return np.array([code in self._percent for code in measures], dtype=bool)
+
+    def _percent_mask(self, sheet: Sheet, rows: np.ndarray, cols: np.ndarray | list[int]) -> np.ndarray | None:
+        if sheet.percent is None:
+            return None
+        return sheet.percent[np.ix_(rows, np.asarray(cols))]
+
+    # wide ----------------------------------------------------------------------------------------
+    def read_wide(self, sheet: Sheet, header: Header) -> SheetResult:
+        result = SheetResult(problems=list(header.problems))
+        measure_col = header.columns["measure"]
+        area_col = header.columns.get("area")
+        target_col = header.columns.get("target")
+        period_cols = np.array(sorted(header.periods), dtype=np.intp)
+        rows = np.arange(header.row + 1, sheet.shape[0])
+        if rows.size == 0:
+            return result
+        block = sheet.cells[np.ix_(rows, period_cols)]
+        cells = read_values(block, self._percent_mask(sheet, rows, period_cols))
+        shape = block.shape
+        kind = cells.kind.reshape(shape)
+        keep = (kind != EMPTY).any(axis=1)
+        targets = None
+        if target_col is not None:
+            targets = read_values(sheet.cells[rows, target_col], self._percent_mask(sheet, rows, [target_col]))
+            keep |= targets.kind != EMPTY
+        if not keep.any():  # rows with neither figures nor a target are titles, notes or spacing
+            return result
+        rows, block, kind = rows[keep], block[keep], kind[keep]
+        measures = self._measures_for(sheet, rows, measure_col)
+        area_codes, area_named = self._areas_for(sheet, rows, area_col)
+        result.problems += self._row_problems(sheet, rows, measures, measure_col, area_codes, area_named, area_col)
+
+        is_percent = self._is_percent(measures)
+        percent_sign = cells.percent_sign.reshape(shape)[keep]
+        value = scale_percent_formatted(cells.value.reshape(shape)[keep], cells.percent_format.reshape(shape)[keep],
+                                        is_percent[:, None])
+        status = cells.status.reshape(shape)[keep]
+        row_idx, col_idx = np.nonzero((kind == BAD) | (percent_sign & ~is_percent[:, None]))
+        for i, j in zip(row_idx, col_idx, strict=True):
+            expected = ACCEPTED_VALUE if kind[i, j] == BAD else ACCEPTED_NO_PERCENT
+            result.problems.append(self.problem(sheet, rows[i], period_cols[j], Rule.BAD_VALUE, block[i, j], expected))
+
+        row_idx, col_idx = np.nonzero((kind == NUMBER) | (kind == STATUS))
+        if row_idx.size:
+            periods = [header.periods[c] for c in period_cols]
+            period_type = np.array([p.period_type for p in periods], dtype=object)
+            period_end = np.array([p.period_end for p in periods], dtype=object)
+            result.observations.append(pd.DataFrame({
+                "measure_code": measures[row_idx],
+                "area_code": area_codes[row_idx],
+                "period_type": period_type[col_idx],
+                "period_end": period_end[col_idx],
+                "dimension": NO_BREAKDOWN,
+                "category": NO_BREAKDOWN,
+                "value": value[row_idx, col_idx],
+                "numerator": np.nan,
+                "denominator": np.nan,
+                "status": status[row_idx, col_idx],
+                "sheet": sheet.name,
+                "cell": column_letters(sheet.shape[1])[period_cols[col_idx]] + _row_numbers(rows)[row_idx],
+                "text": block[row_idx, col_idx],
+            }))
+        if targets is not None:
+            frame, problems = self._wide_targets(sheet, header, rows, targets, keep, measures, area_codes)
+            result.targets.append(frame)
+            result.problems += problems
+        return result
+
+    def _wide_targets(self, sheet: Sheet, header: Header, rows: np.ndarray, targets: CellValues, keep: np.ndarray,
+                      measures: np.ndarray, area_codes: np.ndarray) -> tuple[pd.DataFrame, list[Problem]]:
+        """A row's target holds from the start of the sheet's earliest period to the end of its latest."""
+        target_col = header.columns["target"]
+        is_percent = self._is_percent(measures)
+        kind, percent_sign = targets.kind[keep], targets.percent_sign[keep]
+        values = scale_percent_formatted(targets.value[keep], targets.percent_format[keep], is_percent)
+        start = min(p.start for p in header.periods.values())
+        end = max(p.period_end for p in header.periods.values())
+        bad = (kind == STATUS) | (kind == BAD) | (percent_sign & ~is_percent)
+        problems = [
+            self.problem(sheet, rows[i], target_col, Rule.BAD_TARGET, sheet.cells[rows[i], target_col], ACCEPTED_TARGET)
+            for i in np.flatnonzero(bad)
+        ]
+        chosen = np.flatnonzero((kind == NUMBER) & ~bad)
+        frame = pd.DataFrame({
+            "measure_code": measures[chosen],
+            "area_code": area_codes[chosen],
+            "period_start": [start] * chosen.size,
+            "period_end": [end] * chosen.size,
+            "value": values[chosen],
+            "sheet": sheet.name,
+            "cell": [cell_ref(rows[i], target_col) for i in chosen],
+            "text": [cell_text(sheet.cells[rows[i], target_col]) for i in chosen],
+        })
+        return frame, problems
+
+    # tidy ----------------------------------------------------------------------------------------
+    def read_tidy(self, sheet: Sheet, header: Header) -> SheetResult:
+        result = SheetResult(problems=list(header.problems))
+        if header.problems:
+            return result
+        cols = header.columns
+        used = [cols[role] for role in ("measure", "period", "value", "area", "numerator", "denominator", "breakdown")
+                if role in cols]
+        rows = np.arange(header.row + 1, sheet.shape[0])
+        if rows.size == 0:
+            return result
+        filled = np.array([not all(_is_blank(sheet.cells[r, c]) for c in used) for r in rows], dtype=bool)
+        rows = rows[filled]
+        if rows.size == 0:
+            return result
+        measure_col, period_col, value_col = cols["measure"], cols["period"], cols["value"]
+        area_col = cols.get("area")
+        measures = self._measures_for(sheet, rows, measure_col)
+        area_codes, area_named = self._areas_for(sheet, rows, area_col)
+        problems = self._row_problems(sheet, rows, measures, measure_col, area_codes, area_named, area_col)
+
+        periods = parse_periods(list(sheet.cells[rows, period_col]))
+        for r, period in zip(rows, periods, strict=True):
+            if period is None:
+                problems.append(self.problem(sheet, r, period_col, Rule.BAD_PERIOD, sheet.cells[r, period_col],
+                                             ACCEPTED_PERIODS))
+
+        is_percent = self._is_percent(measures)
+        values = read_values(sheet.cells[rows, value_col], self._percent_mask(sheet, rows, [value_col]))
+        value = scale_percent_formatted(values.value, values.percent_format, is_percent)
+        status = values.status.copy()
+        kind = values.kind.copy()
+        fractions = {}
+        for role in ("numerator", "denominator"):
+            if role not in cols:
+                fractions[role] = np.full(rows.size, np.nan)
+                continue
+            read = read_values(sheet.cells[rows, cols[role]])
+            for i in np.flatnonzero((read.kind == BAD) | read.percent_sign):
+                problems.append(self.problem(sheet, rows[i], cols[role], Rule.BAD_VALUE,
+                                             sheet.cells[rows[i], cols[role]], ACCEPTED_FRACTION.format(role=role)))
+            fractions[role] = read.value
+        numerator, denominator = fractions["numerator"], fractions["denominator"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            computable = (kind == EMPTY) & is_percent & np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
+            value = np.where(computable, 100.0 * numerator / denominator, value)
+        kind[computable] = NUMBER
+        status[computable] = VALUE
+
+        for i in np.flatnonzero(kind == EMPTY):
+            problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, "", ACCEPTED_EMPTY_VALUE))
+        for i in np.flatnonzero(kind == BAD):
+            problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, sheet.cells[rows[i], value_col],
+                                         ACCEPTED_VALUE))
+        for i in np.flatnonzero(values.percent_sign & ~is_percent):
+            problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, sheet.cells[rows[i], value_col],
+                                         ACCEPTED_NO_PERCENT))
+
+        dimensions = np.full(rows.size, NO_BREAKDOWN, dtype=object)
+        categories = np.full(rows.size, NO_BREAKDOWN, dtype=object)
+        if "breakdown" in cols:
+            for i, r in enumerate(rows):
+                item = sheet.cells[r, cols["breakdown"]]
+                if _is_blank(item):
+                    continue
+                parsed = parse_breakdown(cell_text(item))
+                if parsed is None:
+                    problems.append(self.problem(sheet, r, cols["breakdown"], Rule.BAD_BREAKDOWN, item,
+                                                 ACCEPTED_BREAKDOWN))
+                else:
+                    dimensions[i], categories[i] = parsed
+
+        letters = column_letters(sheet.shape[1])
+        row_numbers = _row_numbers(rows)
+        frame = pd.DataFrame({
+            "measure_code": measures,
+            "area_code": area_codes,
+            "period_type": [p.period_type if p else None for p in periods],
+            "period_end": [p.period_end if p else None for p in periods],
+            "dimension": dimensions,
+            "category": categories,
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "status": status,
+            "sheet": sheet.name,
+            "cell": letters[value_col] + row_numbers,
+            "text": [cell_text(item) for item in sheet.cells[rows, value_col]],
+        })
+        for role in ("numerator", "denominator"):
+            col = cols.get(role, value_col)
+            frame[f"{role}_cell"] = letters[col] + row_numbers
+            frame[f"{role}_text"] = [cell_text(item) for item in sheet.cells[rows, col]]
+        result.observations.append(frame)
+        result.problems += problems
+        return result
+
+    # whole file ----------------------------------------------------------------------------------
+    def read(self) -> ParsedFile:
+        sha = sha256_of(self.path)
+        try:
+            sheets = read_workbook(self.path)
+        except NotAWorkbook as error:
+            problem = Problem(self.file_name, "", "", Rule.NOT_A_WORKBOOK, error.text, ACCEPTED_FILES)
+            return _parsed(self.file_name, sha, [], [], [], [problem])
+        used, observations, targets, problems = [], [], [], []
+        for sheet in sheets:
+            header = self.find_header(sheet)
+            if header is None:
+                continue
+            used.append(sheet.name)
+            result = self.read_wide(sheet, header) if header.layout == "wide" else self.read_tidy(sheet, header)
+            observations += result.observations
+            targets += result.targets
+            problems += result.problems
+        if not used:
+            problems.append(Problem(self.file_name, "", "", Rule.NO_RETURN, "", ACCEPTED_RETURN))
+        return _parsed(self.file_name, sha, used, observations, targets, problems)
+
+
+def _row_numbers(rows: np.ndarray) -> np.ndarray:
+    return np.array([str(r + 1) for r in rows], dtype=object)
+
+
+def _is_blank(item: object) -> bool:
+    if item is None:
+        return True
+    if isinstance(item, str):
+        return not item.strip()
+    return isinstance(item, float) and item != item
+
+
+def parse_breakdown(text: str) -> tuple[str, str] | None:
+    """``'Age: 10-15'`` -> ``('age', '10-15')``; None when either part is missing."""
+    dimension, sep, category = text.partition(":")
+    dimension, category = " ".join(dimension.split()).lower(), category.strip()
+    if not sep or not dimension or not category:
+        return None
+    return dimension, category
+
+
+def _sort_key(problem: Problem, sheets: list[str]) -> tuple:
+    match = re.fullmatch(r"([A-Z]+)(\d+)", problem.cell)
+    position = (int(match.group(2)), len(match.group(1)), match.group(1)) if match else (0, 0, "")
+    return (sheets.index(problem.sheet) if problem.sheet in sheets else -1, *position)
+
+
+def _parsed(file_name: str, sha: str, sheets: list[str], observations: list[pd.DataFrame],
+            targets: list[pd.DataFrame], problems: list[Problem]) -> ParsedFile:
+    obs_columns = OBSERVATION_COLUMNS + PROVENANCE
+    observations = [f for f in observations if len(f)]
+    targets = [f for f in targets if len(f)]
+    obs = pd.concat(observations, ignore_index=True) if observations else pd.DataFrame(columns=obs_columns)
+    tgt = pd.concat(targets, ignore_index=True) if targets else pd.DataFrame(columns=TARGET_COLUMNS + PROVENANCE)
+    if len(obs):  # rows that could not be read in full already have their problem
+        readable = obs["measure_code"].notna() & obs["area_code"].notna() & obs["period_end"].notna()
+        checked, found = check_observations(file_name, obs[readable])
+        obs = checked if readable.all() else obs
+        problems += found
+    if len(tgt):
+        tgt, found = check_targets(file_name, tgt)
+        problems += found
+    problems = sorted(dict.fromkeys(problems), key=lambda p: _sort_key(p, sheets))
+    for column in ("numerator", "denominator", "value"):
+        obs[column] = obs[column].astype("float64")
+    parsed = ParsedFile(
+        file_name=file_name, sha256=sha, sheets=sheets,
+        observations=obs[OBSERVATION_COLUMNS + ["sheet", "cell"]].reset_index(drop=True),
+        targets=tgt[TARGET_COLUMNS + ["sheet", "cell"]].reset_index(drop=True),
+        problems=problems,
+    )
+    return parsed
+
+
+def read_return(path: Path | str, default_area: str | None = None) -> ParsedFile:
+    """Read a return file into tidy frames with every problem found.
+
+    ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
+    configured home area is used. The file is never partly accepted: the caller writes nothing when
+    ``problems`` is not empty.
+    """
+    return ReturnReader(Path(path), resolve_default_area(default_area)).read()

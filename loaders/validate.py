@@ -1,0 +1,138 @@
+"""The rules every figure in a return must meet before anything is written.
+
+Checks run over the whole file at once and collect every problem, so a performance officer fixes
+the workbook in one pass. Each problem names the cell that breaks the rule and the text in it.
+
+Frames checked here carry, besides the stored columns, where each figure came from: ``sheet``,
+``cell`` and ``text`` (the value as written), and for tidy returns ``numerator_cell``,
+``numerator_text``, ``denominator_cell`` and ``denominator_text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from db.writes import FIELDS, KEY
+from loaders.problems import Problem, Rule
+from loaders.values import cell_text
+from reference.catalogue import UNITS, catalogue
+
+PERCENT_MIN, PERCENT_MAX = 0.0, 100.0
+ACCEPTED_PERCENT = "a percentage from 0 to 100 (54, 54% or 0.54 in a cell formatted as a percentage)"
+ACCEPTED_COUNT = "a count of 0 or more"
+ACCEPTED_NON_NEGATIVE = "a number of 0 or more"
+TARGET_KEY = ["measure_code", "area_code", "period_start"]
+
+
+def _units(frame: pd.DataFrame) -> pd.Series:
+    units = {m.code: m.unit for m in catalogue()}
+    return frame["measure_code"].map(units)
+
+
+def _problems(file_name: str, rows: pd.DataFrame, rule: Rule, expected: str | Iterable[str],
+              cell: str = "cell", text: str = "text") -> list[Problem]:
+    expectations = [expected] * len(rows) if isinstance(expected, str) else list(expected)
+    return [
+        Problem(file_name, sheet, where, rule, cell_text(what), why)
+        for sheet, where, what, why in zip(rows["sheet"], rows[cell], rows[text], expectations, strict=True)
+    ]
+
+
+def _range_problems(file_name: str, frame: pd.DataFrame, value_column: str, what: str) -> list[Problem]:
+    """Percentages outside 0-100 and negative figures of any unit (every catalogue unit is 0 or more)."""
+    units = _units(frame)
+    values = frame[value_column].to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        percent_bad = (units == "percent").to_numpy() & ((values < PERCENT_MIN) | (values > PERCENT_MAX))
+        negative = values < 0
+    out = _problems(file_name, frame[percent_bad], Rule.PERCENT_RANGE, f"{what} as {ACCEPTED_PERCENT}")
+    count_negative = negative & (units == "count").to_numpy()
+    out += _problems(file_name, frame[count_negative], Rule.NEGATIVE_COUNT, f"{what} as {ACCEPTED_COUNT}")
+    other_negative = negative & ~count_negative & ~percent_bad
+    if other_negative.any():
+        rows = frame[other_negative]
+        expected = [
+            f"{what} as {ACCEPTED_NON_NEGATIVE} ({UNITS[unit]['label'].lower()} cannot be negative)"
+            for unit in units[other_negative]
+        ]
+        out += _problems(file_name, rows, Rule.NEGATIVE_VALUE, expected)
+    return out
+
+
+def _fraction_problems(file_name: str, frame: pd.DataFrame) -> list[Problem]:
+    if "numerator_cell" not in frame:
+        return []
+    out: list[Problem] = []
+    numerator = frame["numerator"].to_numpy(dtype=np.float64, na_value=np.nan)
+    denominator = frame["denominator"].to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        for column, numbers in (("numerator", numerator), ("denominator", denominator)):
+            negative = numbers < 0
+            out += _problems(file_name, frame[negative], Rule.NEGATIVE_VALUE,
+                             f"a {column} of 0 or more", cell=f"{column}_cell", text=f"{column}_text")
+        above = (numerator > denominator) & (numerator >= 0) & (denominator >= 0)
+    rows = frame[above]
+    expected = [f"a numerator no larger than its denominator ({d!r} in cell {c})"
+                for d, c in zip(rows["denominator_text"], rows["denominator_cell"], strict=True)]
+    out += _problems(file_name, rows, Rule.NUMERATOR_ABOVE_DENOMINATOR, expected,
+                     cell="numerator_cell", text="numerator_text")
+    return out
+
+
+def _same_figures(a: pd.Series, b: pd.Series, columns: list[str]) -> bool:
+    for column in columns:
+        x, y = a[column], b[column]
+        if pd.isna(x) and pd.isna(y):
+            continue
+        if pd.isna(x) or pd.isna(y) or x != y:
+            return False
+    return True
+
+
+def _describe_key(row: pd.Series) -> str:
+    period = getattr(row["period_end"], "isoformat", lambda: str(row["period_end"]))()
+    breakdown = f", {row['dimension']}: {row['category']}" if row["dimension"] else ""
+    return f"{row['measure_code']} for {row['area_code']}, {row['period_type']} ending {period}{breakdown}"
+
+
+def drop_duplicates(file_name: str, frame: pd.DataFrame, key: list[str], fields: list[str],
+                    describe=_describe_key) -> tuple[pd.DataFrame, list[Problem]]:
+    """One row per key: repeats of the same figure are dropped, different figures are problems."""
+    repeated = frame.duplicated(key, keep=False)
+    if not repeated.any():
+        return frame, []
+    problems: list[Problem] = []
+    drop = []
+    for _, group in frame[repeated].groupby(key, sort=False, dropna=False):
+        first = group.iloc[0]
+        for index, row in group.iloc[1:].iterrows():
+            drop.append(index)
+            if not _same_figures(first, row, fields):
+                problems.append(Problem(
+                    file_name, row["sheet"], row["cell"], Rule.DUPLICATE, cell_text(row["text"]),
+                    f"one figure for {describe(first)}; {'sheet ' + repr(first['sheet']) + ' ' if first['sheet'] else ''}"
+                    f"cell {first['cell']} already gives {cell_text(first['text'])!r}",
+                ))
+    return frame.drop(index=drop), problems
+
+
+def check_observations(file_name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """The observations without repeated rows, and every rule they break."""
+    problems = _range_problems(file_name, frame, "value", "a value")
+    problems += _fraction_problems(file_name, frame)
+    frame, duplicates = drop_duplicates(file_name, frame, KEY, FIELDS)
+    return frame, problems + duplicates
+
+
+def _describe_target(row: pd.Series) -> str:
+    return f"the target for {row['measure_code']} in {row['area_code']} from {row['period_start']}"
+
+
+def check_targets(file_name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Targets must be possible values of their measure, and one per measure, area and start."""
+    problems = _range_problems(file_name, frame, "value", "a target")
+    frame, duplicates = drop_duplicates(file_name, frame, TARGET_KEY, ["value", "period_end"], _describe_target)
+    return frame, problems + duplicates
