@@ -1,0 +1,99 @@
+"""Children starting and leaving care each period, with the number in care.
+
+Bars for the flows in and out (the left axis), a line for the number in care at each period end
+(the right axis, also from zero so the line's height is honest). Names and units come from the
+catalogue's cla_starts, cla_ceased and cla_count.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.layout import (
+    as_date,
+    base_layout,
+    hover_values,
+    legend_name,
+    plain_list,
+    source_note,
+    time_axis,
+    time_ticks,
+    title_text,
+    value_axis,
+    value_range,
+)
+from charts.palette import DARK_BLUE, DARK_GREY, SERIES_STYLE, TURQUOISE
+from metrics.formatting import format_period
+from reference.catalogue import catalogue
+
+STARTS, CEASED, COUNT = "cla_starts", "cla_ceased", "cla_count"
+FLOW_TITLE = "Children starting and leaving care"
+FLOW_AXIS = "Children starting or leaving in the period"
+COUNT_AXIS = "Children in care at the period end"
+
+
+def _bars(frame: pd.DataFrame, code: str, colour: str, pattern: str, rank: int) -> go.Bar:
+    measure = catalogue().get(code)
+    frame = frame.sort_values("period_end", kind="stable")
+    labels = [format_period("month", e) for e in frame["period_end"]]
+    statuses = frame.get("status", None)
+    return go.Bar(
+        x=[as_date(e) for e in frame["period_end"]], y=plain_list(frame["value"]), name=legend_name(measure.short_name),
+        marker={"color": colour, "line": {"color": colour, "width": 1},
+                "pattern": {"shape": pattern, "fgcolor": "#FFFFFF", "size": 7, "solidity": 0.35}},
+        customdata=list(zip(labels, hover_values(frame["value"], measure, statuses), strict=True)),
+        hovertemplate=f"{measure.short_name}<br>%{{customdata[0]}}: <b>%{{customdata[1]}}</b><extra></extra>",
+        legendrank=rank, meta=code,
+    )
+
+
+def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame | None, area_name: str) -> go.Figure:
+    """``starts`` and ``ceased`` (period_end, value) as bars per period; ``count`` (period_end, value) as a
+    line on a second axis. Missing figures are gaps, never zero. Inputs are not changed."""
+    figure = go.Figure()
+    figure.add_trace(_bars(starts, STARTS, DARK_BLUE, "", 1))
+    figure.add_trace(_bars(ceased, CEASED, TURQUOISE, "/", 2))
+    ends = [as_date(e) for e in [*starts["period_end"], *ceased["period_end"]]]
+    count_measure = catalogue().get(COUNT)
+    count_range = None
+    if count is not None and not count.empty:
+        count = count.sort_values("period_end", kind="stable")
+        style = SERIES_STYLE["england"]
+        labels = [format_period("month", e) for e in count["period_end"]]
+        statuses = count.get("status", None)
+        figure.add_trace(go.Scatter(
+            x=[as_date(e) for e in count["period_end"]], y=plain_list(count["value"]),
+            name=legend_name(count_measure.short_name),
+            mode="lines+markers", yaxis="y2", connectgaps=False, cliponaxis=False, legendrank=3, meta=COUNT,
+            line={"color": DARK_GREY, "width": 3, "dash": "solid"},
+            marker={"color": DARK_GREY, "symbol": style.marker, "size": 10, "line": {"color": "#FFFFFF", "width": 1}},
+            customdata=list(zip(labels, hover_values(count["value"], count_measure, statuses), strict=True)),
+            hovertemplate=f"{count_measure.short_name}<br>%{{customdata[0]}}: <b>%{{customdata[1]}}</b><extra></extra>",
+        ))
+        ends += [as_date(e) for e in count["period_end"]]
+        count_range = value_range(list(count["value"]), count_measure)
+    flows = [*starts["value"], *ceased["value"]]
+    flow_range = value_range(flows, catalogue().get(STARTS))
+    tickvals, ticktext = time_ticks(ends, "month")
+    right = value_axis(COUNT_AXIS, count_range)
+    right.update(overlaying="y", side="right", showgrid=False)
+    figure.update_layout(
+        barmode="group", bargap=0.25, bargroupgap=0.05,
+        xaxis=time_axis(tickvals, ticktext),
+        yaxis=value_axis(FLOW_AXIS, flow_range),
+        yaxis2=right,
+        hovermode="closest",
+    )
+    period = ""
+    if ends:
+        first, last = min(ends), max(ends)
+        period = format_period("month", last) if first == last else \
+            f"{format_period('month', first)} to {format_period('month', last)}"
+    title = title_text(FLOW_TITLE, ", ".join(p for p in (area_name, period) if p))
+    note = source_note(None, source=catalogue().get(STARTS).source,
+                       extra=["Bars: children who started or stopped being in care in each period (left axis). "
+                              "Line: children in care at the end of each period (right axis)."])
+    figure = base_layout(figure, title, note)
+    figure.update_layout(margin={"r": 100, "l": 90})
+    return figure
