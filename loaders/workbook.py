@@ -32,7 +32,6 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _QUOTED = re.compile(r'"[^"]*"|\\.')
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _KNOWN_PACKAGES = {
     "word/document.xml": "a Word document",
     "ppt/presentation.xml": "a PowerPoint presentation",
@@ -118,20 +117,24 @@ def _sheet_paths(package: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _percent_cells(xml: bytes, styles: set[int], shape: tuple[int, int]) -> np.ndarray | None:
-    """Boolean grid of the cells whose style is a percent style, or None if there are none."""
-    ids = "|".join(str(s) for s in sorted(styles))
-    pattern = re.compile(rb'<c\s[^>]*?\bs="(?:' + ids.encode() + rb')"[^>]*>')
-    mask: np.ndarray | None = None
-    for match in pattern.finditer(xml):
-        ref = _CELL_REF.search(match.group(0))
-        if ref is None:
-            continue
-        row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
-        if row >= shape[0] or col >= shape[1]:
-            continue
-        if mask is None:
-            mask = np.zeros(shape, dtype=bool)
-        mask[row, col] = True
+    """Boolean grid of the cells whose style is a percent style, or None if there are none.
+
+    Two regular expressions cover both attribute orders (``r`` before ``s``, as Excel, LibreOffice and
+    openpyxl write it, and the reverse); the scan runs in C, far faster than parsing the XML.
+    """
+    ids = "|".join(str(s) for s in sorted(styles)).encode()
+    other = rb'(?:\s+[\w:]+="[^"]*")*?'
+    ref_first = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d+)"' + other + rb'\s+s="(?:' + ids + rb')"')
+    style_first = re.compile(rb'<c\s+s="(?:' + ids + rb')"' + other + rb'\s+r="([A-Z]{1,3})(\d+)"')
+    found = ref_first.findall(xml) + style_first.findall(xml)
+    if not found:
+        return None
+    letters = {name: column_index(name.decode()) for name in {name for name, _ in found}}
+    rows = np.array([int(number) for _, number in found], dtype=np.int64) - 1
+    cols = np.array([letters[name] for name, _ in found], dtype=np.int64)
+    inside = (rows < shape[0]) & (cols < shape[1])
+    mask = np.zeros(shape, dtype=bool)
+    mask[rows[inside], cols[inside]] = True
     return mask
 
 

@@ -1,0 +1,159 @@
+"""How long a big return takes to load, against pandas reading the same workbook.
+
+The case is a wide return of ten years of months (120 period columns) for the 18 measures the
+catalogue first shipped with and 152 councils: 2,736 rows and about 330,000 cells, with percentages in cells formatted as
+percentages, some suppressed figures (``c``) and some empty cells, as real returns have. The workbook
+is generated deterministically (random.Random(42)) with openpyxl's write-only mode.
+
+Measured in the same run:
+  (a) the baseline: ``pandas.read_excel(path, engine="openpyxl")`` of the same file;
+  (b) our full import into a fresh SQLite file (read, parse, validate, write);
+  (c) our reading stage alone (cells and percent formats, before any parsing);
+  (d) reading, parsing and validating without writing;
+  (e) importing the same file again (nothing changes, nothing is written).
+
+Usage: .venv/bin/python benchmarks/import_speed.py [--repeat N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.cell import WriteOnlyCell  # noqa: E402
+
+from db.engine import connect  # noqa: E402
+from loaders.importer import import_file  # noqa: E402
+from loaders.returns import read_return  # noqa: E402
+from loaders.workbook import read_workbook  # noqa: E402
+from reference.areas import areas  # noqa: E402
+from reference.catalogue import catalogue  # noqa: E402
+
+AREAS, MEASURES = 152, 18
+FIRST_YEAR, YEARS = 2015, 10  # April 2015 to March 2025
+SUPPRESSED_SHARE, EMPTY_SHARE = 0.02, 0.03
+GOAL_SECONDS = 5.0
+
+
+def months() -> list[datetime]:
+    out = []
+    for index in range(YEARS * 12):
+        month = (3 + index) % 12 + 1
+        year = FIRST_YEAR + (3 + index) // 12
+        out.append(datetime(year, month, 1))
+    return out
+
+
+def write_benchmark_workbook(path: Path, seed: int = 42) -> tuple[int, int]:
+    """The wide return described above; returns (rows, period columns)."""
+    rng = random.Random(seed)
+    councils = [a.code for a in areas().local_authorities(include_fictional=False)][:AREAS]
+    periods = months()
+    book = Workbook(write_only=True)
+    notes = book.create_sheet("Read me")
+    notes.append(["Benchmark return: fictional figures for every council, measure and month."])
+    sheet = book.create_sheet("Return")
+    sheet.append(["Monthly performance return"])
+    sheet.append([])
+    sheet.append(["Measure", "Area", *periods, "Target"])
+    rows = 0
+    for measure in catalogue().measures[:MEASURES]:
+        for council in councils:
+            cells: list[object] = [measure.code, council]
+            for _ in periods:
+                draw = rng.random()
+                if draw < EMPTY_SHARE:
+                    cells.append(None)
+                elif draw < EMPTY_SHARE + SUPPRESSED_SHARE:
+                    cells.append("c")
+                elif measure.is_percent:
+                    cell = WriteOnlyCell(sheet, value=round(rng.uniform(0.2, 0.99), 3))
+                    cell.number_format = "0.0%"
+                    cells.append(cell)
+                elif measure.is_count:
+                    cells.append(rng.randint(0, 900))
+                else:
+                    cells.append(round(rng.uniform(5, 150), 1))
+            if measure.is_percent:
+                target = WriteOnlyCell(sheet, value=0.75)
+                target.number_format = "0%"
+                cells.append(target)
+            else:
+                cells.append(None)
+            sheet.append(cells)
+            rows += 1
+    book.save(path)
+    return rows, len(periods)
+
+
+def timed(action: Callable[[], object], repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (median reported)")
+    parser.add_argument("--keep", type=Path, help="write the workbook and databases here instead of a temporary folder")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.keep or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "benchmark_return.xlsx"
+        start = time.perf_counter()
+        rows, columns = write_benchmark_workbook(path)
+        print(f"workbook: {rows} rows x {columns} period columns = {rows * columns} cells, "
+              f"{path.stat().st_size / 1e6:.1f} MB, written in {time.perf_counter() - start:.1f} s")
+
+        baseline, frame = timed(lambda: pd.read_excel(path, engine="openpyxl", sheet_name="Return"), args.repeat)
+        reading, _ = timed(lambda: read_workbook(path), args.repeat)
+        parsing, parsed = timed(lambda: read_return(path), args.repeat)
+        assert not parsed.problems, parsed.problems[:5]
+
+        def full_import():
+            database = folder / f"import_{time.perf_counter_ns()}.db"
+            engine = connect(f"sqlite:///{database}")  # schema set up before the clock starts
+            begin = time.perf_counter()
+            report = import_file(engine, path, imported_by="benchmark")
+            elapsed = time.perf_counter() - begin
+            again_begin = time.perf_counter()
+            again = import_file(engine, path, imported_by="benchmark")
+            again_elapsed = time.perf_counter() - again_begin
+            engine.dispose()
+            assert report.status == "loaded" and again.status == "unchanged"
+            return elapsed, again_elapsed, report
+
+        runs = [full_import() for _ in range(args.repeat)]
+        full = statistics.median(r[0] for r in runs)
+        repeat_import = statistics.median(r[1] for r in runs)
+        values = runs[0][2].outcome.inserted
+
+    print(f"values stored: {values} (baseline frame {frame.shape[0]} x {frame.shape[1]})")
+    print(f"(a) pandas.read_excel, openpyxl (baseline) {baseline:7.2f} s")
+    print(f"(b) full import into fresh SQLite          {full:7.2f} s   {full / baseline:5.2f} x baseline   "
+          f"goal < {GOAL_SECONDS:.0f} s: {'met' if full < GOAL_SECONDS else 'NOT met'}")
+    print(f"(c) reading stage alone                    {reading:7.2f} s   {reading / baseline:5.2f} x baseline")
+    print(f"(d) read + parse + validate, no write      {parsing:7.2f} s   {parsing / baseline:5.2f} x baseline")
+    print(f"(e) same file again (unchanged)            {repeat_import:7.2f} s   {repeat_import / baseline:5.2f} x baseline")
+    print(f"medians of {args.repeat} run(s); {values / full:,.0f} values per second end to end")
+
+
+if __name__ == "__main__":
+    main()
