@@ -82,17 +82,33 @@ def open_page(page: str, params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+TEXT_KINDS = {"title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error"}
+
+
+def walk(node):
+    """Elements in the order the page draws them."""
+    children = getattr(node, "children", None)
+    if children:
+        for child in children.values():
+            yield from walk(child)
+    else:
+        yield node
+
+
 def texts(at: AppTest) -> str:
-    """Everything the page says in markdown, titles, captions and alerts, as one string."""
-    parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error"):
-        parts.extend(str(element.value) for element in getattr(at, kind))
-    parts.extend(str(element.value) for element in at.sidebar.markdown)
-    return "\n".join(parts)
+    """Everything the page says in titles, markdown, captions and alerts, in page order, as one string."""
+    return "\n".join(str(e.value) for root in (at.sidebar, at.main) for e in walk(root) if e.type in TEXT_KINDS)
 
 
 def table_text(at: AppTest) -> str:
     return "\n".join(frame.value.to_string() for frame in at.dataframe)
+
+
+def table_with(at: AppTest, column: str):
+    """The first table on the page with this column heading."""
+    frames = [frame.value for frame in at.dataframe if column in frame.value.columns]
+    assert frames, f"no table with a {column!r} column"
+    return frames[0]
 
 
 @pytest.mark.parametrize(
@@ -182,7 +198,7 @@ def test_measure_page_opens_on_the_measure_and_months_in_the_url(app_env):
     assert not at.exception
     measure = catalogue().get(code)
     assert measure.short_name in [t.value for t in at.title]
-    values = at.dataframe(key="values_table").value
+    values = table_with(at, "Loaded from")
     december = values[values["Period"] == "December 2024"]
     assert list(december["Value"]) == ["suppressed"]
     assert list(december["Status"]) == ["suppressed"]
@@ -194,7 +210,7 @@ def test_measure_page_opens_on_the_measure_and_months_in_the_url(app_env):
 
 def test_measure_page_shows_numerator_and_denominator_behind_a_percentage(app_env):
     at = open_page("measure", {"measure": RED_MEASURE, "from": "2025-03", "to": "2025-03"})
-    values = at.dataframe(key="values_table").value
+    values = table_with(at, "Loaded from")
     march = values[values["Period"] == "March 2025"].iloc[0]
     assert (march["Value"], march["Numerator"], march["Denominator"]) == ("14%", "28", "200")
     said = texts(at)
@@ -210,7 +226,7 @@ def test_measure_page_names_an_unknown_measure(app_env):
 
 def test_imports_page_lists_every_batch_with_its_counts(app_env):
     at = open_page("imports")
-    table = at.dataframe(key="batches").value
+    table = table_with(at, "Values in file")
     assert set(table["File"]) == {"northmoor_monthly.xlsx", "northmoor_breakdowns.xlsx", "dfe_published.csv"}
     monthly = table[table["File"] == "northmoor_monthly.xlsx"].iloc[0]
     assert monthly["New"] == monthly["Values in file"] > 0
@@ -247,3 +263,15 @@ def test_the_councils_own_words_for_children_in_care(app_env, use_env):
     use_env({"DASHBOARD_CHILDREN_TERM": "cared for children"})
     at = open_page("cla")
     assert "Cared for children" in [t.value for t in at.title]
+
+
+def test_a_changed_filter_goes_into_the_url_and_follows_to_the_next_page(app_env):
+    at = open_page("overview")
+    at.sidebar.toggle[0].set_value(False).run()
+    at.sidebar.select_slider[0].set_value(("2024-04", "2025-03")).run()
+    assert (at.query_params["comparators"], at.query_params["from"], at.query_params["to"]) in [
+        ("off", "2024-04", "2025-03"), (["off"], ["2024-04"], ["2025-03"])]
+    at.switch_page(PAGES["measure"]).run()
+    said = texts(at)
+    assert "April 2024 to March 2025" in said
+    assert "Comparators are switched off in the sidebar." in said

@@ -75,7 +75,7 @@ def target_text(measure: Measure, target: tuple[float, float | None] | None,
 def measure_explanation(measure: Measure, target_line: str) -> str:
     """One plain line under a chart: what the measure is, which way is better, and the target."""
     description = first_sentence(measure.description)
-    polarity = "" if measure.polarity_text.lower() in measure.description.lower() else f" {measure.polarity_text}."
+    polarity = "" if measure.polarity_text.lower() in description.lower() else f" {measure.polarity_text}."
     return f"{description}{polarity} {target_line}".strip()
 
 

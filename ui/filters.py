@@ -34,6 +34,7 @@ DEFAULT_MONTHS_IN_VIEW = 36  # three years: a committee sees the trend and three
 MEASURE_PAGE_URL = "measure"  # the url_path given to the measure page in app.py
 
 _WRITTEN = "_params_written"  # session key: what the app last wrote to each URL parameter
+_VIEW = "_view_choices"  # session key: the person's choices, by widget key
 
 
 def month_key(day: date) -> str:
@@ -115,16 +116,31 @@ def configured_home() -> str:
     return area.code if area is not None else raw
 
 
-def _sync_from_url(key: str, param: str, parse: Callable[[str], Any], default: Any) -> None:
-    """Put the URL's choice (when it is new) or else the default into session state before the widget is drawn."""
+def _view() -> dict[str, Any]:
+    """The session's choices, kept apart from the widgets' own state so that they survive page switches."""
+    return st.session_state.setdefault(_VIEW, {})
+
+
+def _remember(key: str) -> None:
+    """on_change of a filter widget: the person's new choice becomes the session's choice."""
+    _view()[key] = st.session_state[key]
+
+
+def _prepare(key: str, default: Any, from_url: list[tuple[str, Callable[[str], Any]]]) -> Any:
+    """Settle a filter's value before its widget is drawn: a new value in the URL, else the session's, else
+    the default; and hand it to the widget through session state. Returns the value."""
+    view = _view()
     written = st.session_state.setdefault(_WRITTEN, {})
-    raw = st.query_params.get(param)
-    if raw is not None and raw != written.get(param):
-        parsed = parse(raw)
-        if parsed is not None:
-            st.session_state[key] = parsed
-    if key not in st.session_state:
-        st.session_state[key] = default
+    view.setdefault(key, default)
+    for param, parse in from_url:
+        raw = st.query_params.get(param)
+        if raw is not None and raw != written.get(param):
+            parsed = parse(raw)
+            if parsed is not None:
+                view[key] = parsed
+    # Always handed over: on a page switch Streamlit drops the widget's own state after this point.
+    st.session_state[key] = view[key]
+    return view[key]
 
 
 def _write_to_url(param: str, text: str) -> None:
@@ -139,10 +155,11 @@ def _choose_home() -> str:
     if len(own) <= 1:
         return home
     choices = list(dict.fromkeys([home, *own]))
-    _sync_from_url("filter_area", PARAM_AREA, lambda text: text if text in choices else None, choices[0])
-    if st.session_state["filter_area"] not in choices:
-        st.session_state["filter_area"] = choices[0]
+    if _view().get("filter_area") not in (None, *choices):
+        _view()["filter_area"] = choices[0]
+    _prepare("filter_area", choices[0], [(PARAM_AREA, lambda text: text if text in choices else None)])
     chosen = st.sidebar.selectbox("Council", choices, format_func=area_name, key="filter_area",
+                                  on_change=_remember, args=("filter_area",),
                                   help="The database holds several councils' own returns: choose whose to show.")
     _write_to_url(PARAM_AREA, chosen)
     return chosen
@@ -160,30 +177,27 @@ def _choose_months(home: str) -> tuple[date, date]:
     def clamp(key: str) -> str:
         return min(max(key, options[0]), options[-1])
 
-    def parse_from(text: str) -> tuple[str, str] | None:
-        start = parse_month(text)
-        if start is None:
+    def with_end(index: int, text: str) -> tuple[str, str] | None:
+        month = parse_month(text)
+        if month is None:
             return None
-        current = st.session_state.get("filter_months", default)
-        return tuple(sorted((clamp(month_key(start)), current[1])))
+        current = list(_view().get("filter_months", default))
+        current[index] = clamp(month_key(month))
+        return tuple(sorted(current))
 
-    def parse_to(text: str) -> tuple[str, str] | None:
-        end = parse_month(text)
-        if end is None:
-            return None
-        current = st.session_state.get("filter_months", default)
-        return tuple(sorted((current[0], clamp(month_key(end)))))
-
-    _sync_from_url("filter_months", PARAM_FROM, parse_from, default)
-    _sync_from_url("filter_months", PARAM_TO, parse_to, default)
-    chosen = tuple(clamp(k) for k in st.session_state["filter_months"])
-    st.session_state["filter_months"] = chosen
+    chosen = _prepare("filter_months", default, [(PARAM_FROM, lambda text: with_end(0, text)),
+                                                 (PARAM_TO, lambda text: with_end(1, text))])
+    clamped = tuple(sorted(clamp(k) for k in chosen))
+    if clamped != tuple(chosen):  # another council's figures cover other months
+        _view()["filter_months"] = clamped
+        st.session_state["filter_months"] = clamped
     if len(options) == 1:
         st.sidebar.caption(f"Period in view: {month_label(options[0])}")
         start_key, end_key = options[0], options[0]
     else:
         start_key, end_key = st.sidebar.select_slider(
-            "Period in view", options=options, format_func=month_label, key="filter_months",
+            "Period in view", options=options, value=default, format_func=month_label, key="filter_months",
+            on_change=_remember, args=("filter_months",),
             help="Charts and tables show the months between these two. The scorecard shows the latest "
                  "figure up to the end of the period.",
         )
@@ -196,9 +210,9 @@ def _choose_comparators() -> bool:
     def parse(text: str) -> bool | None:
         return {ON: True, OFF: False}.get(text.strip().lower())
 
-    _sync_from_url("filter_comparators", PARAM_COMPARATORS, parse, True)
+    _prepare("filter_comparators", True, [(PARAM_COMPARATORS, parse)])
     shown = st.sidebar.toggle(
-        "Show comparators", key="filter_comparators",
+        "Show comparators", value=True, key="filter_comparators", on_change=_remember, args=("filter_comparators",),
         help="Statistical neighbour average, region and England on the charts and in the tables.",
     )
     _write_to_url(PARAM_COMPARATORS, ON if shown else OFF)
@@ -221,9 +235,10 @@ def measure_choice() -> Measure:
     found = catalogue().find(asked) if asked else None
     if asked and found is None and asked != st.session_state.get(_WRITTEN, {}).get(PARAM_MEASURE):
         st.warning(f"There is no measure called '{asked}'. Choose one from the list.")
-    _sync_from_url("filter_measure", PARAM_MEASURE,
-                   lambda text: (catalogue().find(text).code if catalogue().find(text) else None), codes[0])
+    _prepare("filter_measure", codes[0],
+             [(PARAM_MEASURE, lambda text: (catalogue().find(text).code if catalogue().find(text) else None))])
     names = {m.code: f"{catalogue().theme(m.theme).name}: {m.short_name}" for m in measures}
-    code = st.selectbox("Measure", codes, format_func=names.__getitem__, key="filter_measure")
+    code = st.selectbox("Measure", codes, format_func=names.__getitem__, key="filter_measure",
+                        on_change=_remember, args=("filter_measure",))
     _write_to_url(PARAM_MEASURE, code)
     return catalogue().get(code)

@@ -186,7 +186,7 @@ def _breakdown_view(url: str, version: int, code: str, dimension: str, home: str
     if frame.empty:
         return None
     finest = next(t for t in ("month", "quarter", "year") if (frame["period_type"] == t).any())
-    frame = frame[frame["period_type"] == finest].sort_values(["period_end", "category"])
+    frame = frame[frame["period_type"] == finest].sort_values("period_end", kind="stable")  # categories in load order
     label = dimension_label(dimension)
     name = area_name(home)
     last_end = frame["period_end"].max()
