@@ -113,7 +113,7 @@ def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str,
         figure.update_xaxes(tickvals=[v for v in range(0, 101, 20)])
     order = {"higher": "highest (best) first", "lower": "lowest (best) first",
              "neither": "largest first"}[measure.polarity]
-    title = title_text(measure.short_name, f"{home_name} and its statistical neighbours, {year_label}")
+    title = title_text(measure.short_name, [f"{home_name} and its statistical neighbours", year_label])
     note = source_note(measure, extra=[f"Ordered {order}. Patterned bars are figures for groups of councils.",
                                        "A suppressed figure has no bar: it is not a zero.", left_out])
     return base_layout(figure, title, note, height=height, margin=BAR_MARGIN, legend=False, note_gap_px=NOTE_GAP_PX)

@@ -124,7 +124,7 @@ def breakdown_chart(frame: pd.DataFrame, measure: Measure, dimension_label: str,
     what = "Stacked bars: each bar is the total, split" if stacked else "One line for each group"
     extra.insert(0, f"{what} by {dimension_label.lower()}.")
     period = _finest_label(ends, frame) if ends else ""
-    title = title_text(f"{measure.short_name} by {dimension_label.lower()}", ", ".join(p for p in (area_name, period) if p))
+    title = title_text(f"{measure.short_name} by {dimension_label.lower()}", [area_name, period])
     return base_layout(figure, title, source_note(measure, extra=extra))
 
 
@@ -169,7 +169,7 @@ def breakdown_latest_chart(frame: pd.DataFrame, measure: Measure, dimension_labe
     )
     if measure.is_percent and top > 100:
         figure.update_xaxes(tickvals=list(range(0, 101, 20)))
-    title = title_text(f"{measure.short_name} by {dimension_label.lower()}", f"{area_name}, {period_label}")
+    title = title_text(f"{measure.short_name} by {dimension_label.lower()}", [area_name, period_label])
     extra = ["A suppressed figure has no bar: it is not a zero."] if len(present) < len(values) else []
     return base_layout(figure, title, source_note(measure, extra=extra), height=height, margin=LATEST_MARGIN,
                        legend=False, note_gap_px=LATEST_NOTE_GAP_PX)

@@ -90,7 +90,7 @@ def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame |
         first, last = min(ends), max(ends)
         period = format_period("month", last) if first == last else \
             f"{format_period('month', first)} to {format_period('month', last)}"
-    title = title_text(FLOW_TITLE, ", ".join(p for p in (area_name, period) if p))
+    title = title_text(FLOW_TITLE, [area_name, period])
     note = source_note(None, source=catalogue().get(STARTS).source,
                        extra=["Bars: children who started or stopped being in care in each period (left axis). "
                               "Line: children in care at the end of each period (right axis)."])

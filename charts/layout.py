@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
 
@@ -35,15 +35,45 @@ LEGEND_ROW_PX = 24
 LEGEND_LINE_PX = 18  # each further line of a wrapped legend entry
 LEGEND_WRAP = 24  # characters: two columns must fit a chart half a screen wide
 TITLE_TOP_PX = 30  # from the top of the figure to the top of the title
-MAX_TICKS = 8
+TITLE_LINE_PX = 27
+TITLE_WRAP = 40  # characters of the bold first line at 22px
+SUBTITLE_WRAP = 50  # characters of each line under it at 17px
+MAX_TICKS = 6  # level two-line labels still fit a chart half a screen wide
 
 
-def title_text(main: str, second_line: str) -> str:
-    """A bold first line (what is shown) and a plain second line (for which area and period)."""
-    main, second_line = escape(main), escape(second_line)
-    if not second_line:
-        return f"<b>{main}</b>"
-    return f"<b>{main}</b><br><span style='font-size:{SUBTITLE_FONT}px'>{second_line}</span>"
+def _wrap_parts(parts: Sequence[str], width: int) -> list[str]:
+    """Join parts with ', ' on as few lines as fit ``width`` characters, breaking only between parts
+    (and inside a part only when it alone is too long)."""
+    lines: list[str] = []
+    for part in (p for p in parts if p):
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] = f"{lines[-1]}, {part}"
+            continue
+        if lines:
+            lines[-1] += ","
+        lines.extend(textwrap.wrap(part, width=width, break_long_words=False) or [part])
+    return lines
+
+
+def title_text(main: str, second_line: str | Sequence[str]) -> str:
+    """A bold first line (what is shown) and plain lines under it (for which area and period).
+
+    Plotly does not wrap titles, so both are broken into short lines here: a chart half a screen
+    wide still shows the whole title. ``second_line`` may be given as parts ('Northmoor', '2024-25'),
+    broken only between them.
+    """
+    parts = [second_line] if isinstance(second_line, str) else list(second_line)
+    heading = "<br>".join(f"<b>{escape(line)}</b>" for line in textwrap.wrap(main, TITLE_WRAP) or [main])
+    lines = _wrap_parts(parts, SUBTITLE_WRAP)
+    if not lines:
+        return heading
+    below = "<br>".join(f"<span style='font-size:{SUBTITLE_FONT}px'>{escape(line)}</span>" for line in lines)
+    return f"{heading}<br>{below}"
+
+
+def title_margin(title: str) -> int:
+    """Top margin that clears every line of the title."""
+    return TITLE_TOP_PX + TITLE_LINE_PX * (title.count("<br>") + 1) + 6
 
 
 def legend_name(text: str, width: int = LEGEND_WRAP) -> str:
@@ -76,6 +106,7 @@ def base_layout(figure: go.Figure, title: str, note: str, height: int = HEIGHT, 
                 legend: bool = True, note_gap_px: int = NOTE_GAP_PX) -> go.Figure:
     """Apply the shared look; the legend and note are placed below the plot, in pixels."""
     margin = dict(margin or MARGIN)
+    margin["t"] = max(margin["t"], title_margin(title))
     if legend:
         # two legend columns whatever the width, so the legend's height is known and the note clears it
         entries = [trace.name or "" for trace in figure.data if trace.showlegend is not False]
@@ -90,7 +121,8 @@ def base_layout(figure: go.Figure, title: str, note: str, height: int = HEIGHT, 
         margin=margin,
         font={"family": FONT_FAMILY, "size": BASE_FONT, "color": TEXT},
         title={"text": title, "x": 0, "xanchor": "left", "xref": "paper", "y": 1 - TITLE_TOP_PX / height,
-               "yanchor": "top", "yref": "container", "font": {"size": TITLE_FONT, "color": TEXT}},
+               "yanchor": "top", "yref": "container",
+               "font": {"size": TITLE_FONT, "color": TEXT, "family": FONT_FAMILY, "weight": 400}},
         paper_bgcolor=BACKGROUND,
         plot_bgcolor=BACKGROUND,
         showlegend=legend,
@@ -109,9 +141,9 @@ def base_layout(figure: go.Figure, title: str, note: str, height: int = HEIGHT, 
 
 def value_axis(title: str, value_range: list[float] | None = None, tick_suffix: str = "") -> dict:
     """A value axis with a title, light horizontal gridlines and no zero line clutter."""
-    axis = {"title": {"text": title, "font": {"size": BASE_FONT}, "standoff": 12}, "showgrid": True,
+    axis = {"title": {"text": title, "font": {"size": BASE_FONT, "color": TEXT}, "standoff": 12}, "showgrid": True,
             "gridcolor": GRID, "gridwidth": 1, "zeroline": False, "showline": False, "ticks": "",
-            "tickfont": {"size": BASE_FONT}, "ticksuffix": tick_suffix, "separatethousands": True}
+            "tickfont": {"size": BASE_FONT, "color": TEXT}, "ticksuffix": tick_suffix, "separatethousands": True}
     if value_range is not None:
         axis["range"] = value_range
         axis["autorange"] = False
@@ -120,7 +152,8 @@ def value_axis(title: str, value_range: list[float] | None = None, tick_suffix: 
 
 def time_axis(tickvals: list[date], ticktext: list[str], x_range: list | None = None) -> dict:
     axis = {"showgrid": False, "zeroline": False, "showline": True, "linecolor": AXIS_LINE, "linewidth": 1,
-            "ticks": "outside", "tickcolor": AXIS_LINE, "tickfont": {"size": BASE_FONT}, "tickmode": "array",
+            "ticks": "outside", "tickcolor": AXIS_LINE, "tickfont": {"size": BASE_FONT, "color": TEXT},
+            "tickmode": "array", "tickangle": 0,
             "tickvals": tickvals, "ticktext": ticktext, "type": "date"}
     if x_range is not None:
         axis["range"] = x_range

@@ -196,5 +196,5 @@ def trend_chart(own: pd.DataFrame, measure: Measure, area_name: str, targets: pd
         yaxis=value_axis(measure.axis_title, axis_range, "%" if measure.is_percent else ""),
         hovermode="closest",
     )
-    title = title_text(measure.short_name, ", ".join(p for p in (area_name, title_period) if p))
+    title = title_text(measure.short_name, [area_name, title_period])
     return base_layout(figure, title, source_note(measure, extra=[_gap_note(own), left_out]))

@@ -374,3 +374,18 @@ def test_every_kind_of_chart_exports_as_a_picture(tmp_path):
             assert png_size(path) == (2200, 1200)
     finally:
         kaleido.stop_sync_server()
+
+
+@pytest.mark.parametrize(("measure", "area", "period"), [
+    (catalogue().get("cl_neet_17_18"), "Northmoor (fictional sample council)", "April 2023 to March 2025"),
+    (catalogue().get("health_dev_pct"), "Kingston upon Hull, City of", "Q4 2024-25"),
+    (FOSTER, "Northmoor", "2024-25"),
+])
+def test_a_long_title_is_broken_into_short_lines_that_keep_every_word(measure, area, period):
+    figure = trend_chart(own_frame([50.0, 52.0]), measure, area, title_period=period)
+    lines = [text_of(line).strip() for line in figure.layout.title.text.split("<br>")]
+    assert all(len(line) <= 50 for line in lines)
+    said = " ".join(lines)
+    for words in (measure.short_name, area, period):
+        assert all(word in said for word in words.split())
+    assert figure.layout.margin.t >= 30 + 27 * len(lines)  # the plot starts below the last line
