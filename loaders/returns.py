@@ -69,6 +69,7 @@ ACCEPTED_EMPTY_VALUE = f"{ACCEPTED_VALUE}, not an empty cell (leave the row out 
 ACCEPTED_BREAKDOWN = "dimension: category, such as 'age: 10-15', or empty for the headline figure"
 ACCEPTED_TARGET = "a number for the target over the sheet's periods, or an empty cell"
 ACCEPTED_FRACTION = "a {role} as a number, a status symbol such as c, or an empty cell"
+ACCEPTED_ZERO_DENOMINATOR = "a denominator above 0 to work the percentage out from, or a value"
 ACCEPTED_NO_PERCENT = "a number without a % sign: this measure is not a percentage"
 ACCEPTED_RETURN = (
     f"a sheet whose header row (within its first {HEADER_SEARCH_ROWS} rows) has measure, period and value "
@@ -363,13 +364,19 @@ class ReturnReader:
                                              sheet.cells[rows[i], cols[role]], ACCEPTED_FRACTION.format(role=role)))
             fractions[role] = read.value
         numerator, denominator = fractions["numerator"], fractions["denominator"]
+        # a percentage left empty is worked out from its fraction; a fraction that breaks a rule is
+        # reported by the rules on fractions, not as an empty value
+        fraction = (kind == EMPTY) & is_percent & np.isfinite(numerator) & np.isfinite(denominator)
         with np.errstate(divide="ignore", invalid="ignore"):
-            computable = (kind == EMPTY) & is_percent & np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
+            computable = fraction & (denominator > 0) & (numerator >= 0) & (numerator <= denominator)
             value = np.where(computable, 100.0 * numerator / denominator, value)
         kind[computable] = NUMBER
         status[computable] = VALUE
+        for i in np.flatnonzero(fraction & (denominator == 0)):
+            problems.append(self.problem(sheet, rows[i], cols["denominator"], Rule.BAD_VALUE,
+                                         sheet.cells[rows[i], cols["denominator"]], ACCEPTED_ZERO_DENOMINATOR))
 
-        for i in np.flatnonzero(kind == EMPTY):
+        for i in np.flatnonzero((kind == EMPTY) & ~fraction):
             problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, "", ACCEPTED_EMPTY_VALUE))
         for i in np.flatnonzero(kind == BAD):
             problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, sheet.cells[rows[i], value_col],
