@@ -9,6 +9,7 @@ import streamlit as st
 
 import settings
 from ui import data
+from ui.components import page_style
 from ui.navigation import page_specs
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def start_up(url: str) -> tuple[str, ...]:
 
 
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon=":material/dashboard:", layout="wide")
+page_style()
 for warning in start_up(data.database_url()):
     st.warning(warning)
 

@@ -15,7 +15,6 @@ def flow_section(filters: Filters) -> None:
     with st.container(border=True):
         st.subheader("Starting and leaving care", anchor=False)
         show_chart(view, key="flow")
-        st.caption(view.explanation)
 
 
 render_theme("cla", title=children_term_title(), before_measures=flow_section)

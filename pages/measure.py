@@ -17,7 +17,7 @@ TITLE = "Measure detail"
 def key_figure(label: str, value: str, note: str = "") -> None:
     with st.container(border=True):
         st.caption(label)
-        st.markdown(f"### {value}" if value else "### –")
+        st.markdown(f"#### {value}" if value else "#### –")
         if note:
             st.markdown(note, unsafe_allow_html=True)
 
@@ -54,9 +54,11 @@ def _comparator(value: float, code: str) -> str:
     return format_value(float(value), catalogue().get(code), unit=False)
 
 
-def about(measure: Measure) -> None:
+def about(measure: Measure, row: pd.Series) -> None:
+    target = f"{row['target_text']} for {row['period_label']}" if row["target_text"] else "none set"
     st.markdown(f"**What it measures.** {measure.description}  \n"
                 f"**Which way is better.** {measure.polarity_text}.  \n"
+                f"**Target.** {target}.  \n"
                 f"**Source.** {measure.source}.")
 
 
@@ -80,15 +82,15 @@ else:
     filters = sidebar_filters()
     page_header(measure.short_name, filters, measure.name)
     card = scorecard(filters)
-    key_figures(card[card["measure_code"] == measure.code].iloc[0], filters)
+    row = card[card["measure_code"] == measure.code].iloc[0]
+    key_figures(row, filters)
 
     trend = trend_view(measure.code, filters)
     if trend.has_data:
         show_chart(trend, key="measure_trend")
     else:
         st.info(f"No figures for {measure.short_name.lower()} in the period in view. Widen the period in the sidebar.")
-    st.caption(trend.explanation)
-    about(measure)
+    about(measure, row)
 
     tables = measure_tables(measure.code, filters)
     st.header("How we compare", anchor=False)

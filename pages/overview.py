@@ -9,7 +9,7 @@ from ui import data
 from ui.components import first_run_message, page_header, rating_badge
 from ui.filters import sidebar_filters
 from ui.navigation import MEASURE, children_term_title
-from ui.scorecard_table import column_config, display_frame, styled
+from ui.scorecard_table import column_config, display_frame, styled, table_height
 from ui.views import scorecard
 
 TITLE = "Overview"
@@ -66,7 +66,7 @@ def theme_tables(card: pd.DataFrame, filters) -> None:
         st.caption(theme.question)
         frame = display_frame(rows, filters)
         st.dataframe(styled(frame, rows), column_config=config, hide_index=True, width="stretch",
-                     key=f"scorecard_{theme.code}")
+                     height=table_height(len(frame)), key=f"scorecard_{theme.code}")
 
 
 if data.is_empty():

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from charts.palette import RATING_COLOURS
-from metrics.formatting import format_period, format_value
+from metrics.formatting import format_period
+from metrics.scorecard import target_text as scorecard_target_text
 from reference.catalogue import Measure
 from ui.filters import Filters
 from ui.navigation import MEASURE
@@ -20,6 +21,19 @@ from ui.navigation import MEASURE
 LOAD_COMMAND = "python -m loaders import FILE"
 RATING_TEXT_COLOUR = {"green": "#FFFFFF", "amber": "#0B0C0C", "red": "#FFFFFF", "none": "#0B0C0C"}
 NO_RATING_COLOUR = "#F3F2F1"
+
+
+PAGE_STYLE = """
+<style>
+/* Less empty space above the header and at the sides, so a projector shows more of each page. */
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-left: 2.5rem; padding-right: 2.5rem; }
+</style>
+"""
+
+
+def page_style() -> None:
+    """Spacing for the whole app (drawn once per run from app.py)."""
+    st.html(PAGE_STYLE)
 
 
 def page_header(title: str, filters: Filters | None, question: str = "") -> None:
@@ -62,8 +76,7 @@ def target_text(measure: Measure, target: tuple[float, float | None] | None,
     if target is None:
         return "No target set."
     value, _tolerance = target
-    direction = {"higher": " or more", "lower": " or less"}.get(measure.polarity, "")
-    text = f"Target: {format_value(value, measure)}{direction}"
+    text = f"Target: {scorecard_target_text(value, measure)}"
     if target_period is not None:
         start, end = target_period
         text += f" ({format_period('month', start)} to {format_period('month', end)})"

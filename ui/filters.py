@@ -238,7 +238,7 @@ def measure_choice() -> Measure:
     _prepare("filter_measure", codes[0],
              [(PARAM_MEASURE, lambda text: (catalogue().find(text).code if catalogue().find(text) else None))])
     names = {m.code: f"{catalogue().theme(m.theme).name}: {m.short_name}" for m in measures}
-    code = st.selectbox("Measure", codes, format_func=names.__getitem__, key="filter_measure",
+    code = st.sidebar.selectbox("Measure", codes, format_func=names.__getitem__, key="filter_measure",
                         on_change=_remember, args=("filter_measure",))
     _write_to_url(PARAM_MEASURE, code)
     return catalogue().get(code)

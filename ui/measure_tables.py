@@ -19,7 +19,7 @@ def _count_text(value: object) -> str:
 
 
 def _status_text(status: str) -> str:
-    return "published figure" if status == "value" else status_label(status)
+    return "figure given" if status == "value" else status_label(status)
 
 
 def _batch_text(batch_id: object, batches: pd.DataFrame) -> str:

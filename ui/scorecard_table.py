@@ -16,10 +16,10 @@ COLUMNS = {
     "period": "Period",
     "target": "Target",
     "rating": "Rating",
-    "previous": "Since previous period",
-    "year": "Since a year earlier",
+    "previous": "Since last period",
+    "year": "Since last year",
     "trend": "Trend",
-    "neighbours": "Statistical neighbours",
+    "neighbours": "Neighbour average",
     "england": "England",
     "comparator_year": "Comparator year",
     "link": "Details",
@@ -67,20 +67,34 @@ def display_frame(card: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+ROW_HEIGHT_PX = 35  # st.dataframe's row height: tables are sized to show every row without scrolling
+# Widths in pixels, so that the measure, its figure, rating and travel fit a 1400-pixel screen beside the menu.
+WIDTHS = {"measure": 290, "latest": 95, "period": 110, "target": 100, "rating": 135, "previous": 110, "year": 110,
+          "trend": 90, "neighbours": 125, "england": 75, "comparator_year": 90, "link": 70}
+
+
+def table_height(rows: int) -> int:
+    return (rows + 1) * ROW_HEIGHT_PX + 3
+
+
 def column_config() -> dict:
-    return {
-        COLUMNS["measure"]: st.column_config.TextColumn(width="medium", pinned=True),
-        COLUMNS["rating"]: st.column_config.TextColumn(help="Against the target for the period: ✔ on target, "
-                                                       "▲ close to target (within the tolerance), ✖ off target."),
-        COLUMNS["previous"]: st.column_config.TextColumn(help="Judged by which way is better for the measure."),
-        COLUMNS["year"]: st.column_config.TextColumn(help="The same period a year earlier."),
-        COLUMNS["trend"]: st.column_config.LineChartColumn(width="small",
-                                                           help="The latest figures, oldest on the left."),
-        COLUMNS["neighbours"]: st.column_config.TextColumn(
-            help="Average of the 10 statistical neighbours with a published figure (how many of 10)."),
-        COLUMNS["link"]: st.column_config.LinkColumn(display_text="Open ›", width="small",
-                                                     help="The measure's own page: trend, comparators, values."),
+    helps = {
+        "rating": "Against the target for the period: ✔ on target, ▲ close to target (within the tolerance), "
+                  "✖ off target.",
+        "previous": "Better or worse than the previous period, judged by which way is better for the measure.",
+        "year": "Better or worse than the same period a year earlier.",
+        "neighbours": "Average of the 10 statistical neighbours with a published figure (how many of 10).",
+        "comparator_year": "The year the neighbour average and England figure are for.",
     }
+    config = {
+        COLUMNS[name]: st.column_config.TextColumn(width=width, help=helps.get(name))
+        for name, width in WIDTHS.items() if name not in ("trend", "link")
+    }
+    config[COLUMNS["trend"]] = st.column_config.LineChartColumn(
+        width=WIDTHS["trend"], help="The latest figures, oldest on the left.")
+    config[COLUMNS["link"]] = st.column_config.LinkColumn(
+        display_text="Open ›", width=WIDTHS["link"], help="The measure's own page: trend, comparators, values.")
+    return config
 
 
 def _rating_style(text: str, codes: dict[str, str]) -> str:

@@ -1,7 +1,8 @@
 """A theme page: every catalogue measure in the theme as a trend chart with its explanation, then breakdowns.
 
 The measures come from the catalogue (``catalogue().in_theme``), so a measure a council adds to
-data/measures.csv appears on its theme's page without code changes.
+data/measures.csv appears on its theme's page without code changes. Each chart takes the page's full
+width: they are drawn for a projector, and half-width charts squeeze their legends and labels.
 """
 
 from __future__ import annotations
@@ -18,18 +19,16 @@ from ui.components import first_run_message, measure_link, page_header, rating_b
 from ui.filters import Filters, sidebar_filters
 from ui.views import ChartView, breakdown_dimensions, breakdown_view, scorecard, trend_view
 
-CHARTS_PER_ROW = 2
-
 
 def show_chart(view: ChartView, key: str) -> None:
     st.plotly_chart(view.figure, config=plotly_config(view.filename), key=key)
 
 
-def latest_line(row: pd.Series | None) -> str:
-    """'Latest: **14%** (March 2025) ✖ Off target · Worse than the previous period' from a scorecard row."""
+def latest_line(measure: Measure, row: pd.Series | None) -> str:
+    """'**3 or more moves in a year** · latest 14% (March 2025) · ✖ Off target · ↑ Worse than the previous period'."""
     if row is None or row["value_text"] == "no data":
-        return "Latest: no data"
-    parts = [f"Latest: **{row['value_text']}** ({row['period_label']})"]
+        return f"**{measure.short_name}** · no data yet"
+    parts = [f"**{measure.short_name}** · latest **{row['value_text']}** ({row['period_label']})"]
     if row["rating_code"] != "none":
         parts.append(rating_badge(row["rating_code"], row["rating_word"], row["rating_symbol"]))
     travel = row["travel_previous_word"]
@@ -44,8 +43,7 @@ def measure_panel(measure: Measure, filters: Filters, card: pd.DataFrame) -> Non
     rows = card[card["measure_code"] == measure.code]
     row = rows.iloc[0] if len(rows) else None
     with st.container(border=True):
-        st.subheader(measure.short_name, anchor=False)
-        st.markdown(latest_line(row), unsafe_allow_html=True)
+        st.markdown(latest_line(measure, row), unsafe_allow_html=True)
         view = trend_view(measure.code, filters)
         if view.has_data:
             show_chart(view, key=f"trend_{measure.code}")
@@ -55,13 +53,10 @@ def measure_panel(measure: Measure, filters: Filters, card: pd.DataFrame) -> Non
         measure_link(measure, filters)
 
 
-def measure_grid(measures: list[Measure], filters: Filters) -> None:
+def measure_list(measures: list[Measure], filters: Filters) -> None:
     card = scorecard(filters)
-    for start in range(0, len(measures), CHARTS_PER_ROW):
-        columns = st.columns(CHARTS_PER_ROW, gap="medium")
-        for column, measure in zip(columns, measures[start : start + CHARTS_PER_ROW], strict=False):
-            with column:
-                measure_panel(measure, filters, card)
+    for measure in measures:
+        measure_panel(measure, filters, card)
 
 
 def breakdown_section(measures: list[Measure], filters: Filters) -> None:
@@ -74,12 +69,13 @@ def breakdown_section(measures: list[Measure], filters: Filters) -> None:
         view = breakdown_view(code, dimension, filters)
         if view is None:
             continue
-        st.subheader(view.title, anchor=False)
-        left, right = st.columns(CHARTS_PER_ROW, gap="medium")
-        with left:
-            show_chart(view.latest, key=f"breakdown_latest_{code}_{dimension}")
-        with right:
-            show_chart(view.over_time, key=f"breakdown_time_{code}_{dimension}")
+        with st.container(border=True):
+            st.markdown(f"**{view.title}**")
+            latest, over_time = st.tabs(["Latest period", "Over time"])
+            with latest:
+                show_chart(view.latest, key=f"breakdown_latest_{code}_{dimension}")
+            with over_time:
+                show_chart(view.over_time, key=f"breakdown_time_{code}_{dimension}")
 
 
 def render_theme(theme_code: str, title: str | None = None,
@@ -95,5 +91,5 @@ def render_theme(theme_code: str, title: str | None = None,
     measures = catalogue().in_theme(theme_code)
     if before_measures is not None:
         before_measures(filters)
-    measure_grid(measures, filters)
+    measure_list(measures, filters)
     breakdown_section(measures, filters)
