@@ -51,6 +51,8 @@ class ImportReport:
             return f"{self.file_name}: rejected, {len(self.problems)} problem(s); nothing was loaded"
         o = self.outcome
         assert o is not None
+        if self.status == "unchanged" and o.rows == 0:
+            return f"{self.file_name}: no figures in the file; nothing to load"
         if self.status == "unchanged":
             return f"{self.file_name}: unchanged, all {o.unchanged} values already loaded"
         return (

@@ -273,20 +273,25 @@ class ReturnReader:
             periods = [header.periods[c] for c in period_cols]
             period_type = np.array([p.period_type for p in periods], dtype=object)
             period_end = np.array([p.period_end for p in periods], dtype=object)
-            result.observations.append(pd.DataFrame({
+            size = row_idx.size
+            columns = {
                 "measure_code": measures[row_idx],
                 "area_code": area_codes[row_idx],
                 "period_type": period_type[col_idx],
                 "period_end": period_end[col_idx],
-                "dimension": NO_BREAKDOWN,
-                "category": NO_BREAKDOWN,
+                "dimension": np.full(size, NO_BREAKDOWN, dtype=object),
+                "category": np.full(size, NO_BREAKDOWN, dtype=object),
                 "value": value[row_idx, col_idx],
-                "numerator": np.nan,
-                "denominator": np.nan,
+                "numerator": np.full(size, np.nan),
+                "denominator": np.full(size, np.nan),
                 "status": status[row_idx, col_idx],
-                "sheet": sheet.name,
+                "sheet": np.full(size, sheet.name, dtype=object),
                 "cell": column_letters(sheet.shape[1])[period_cols[col_idx]] + _row_numbers(rows)[row_idx],
                 "text": block[row_idx, col_idx],
+            }
+            # plain object columns: a big return is not worth converting to Arrow strings and back
+            result.observations.append(pd.DataFrame({
+                name: pd.Series(array, dtype=array.dtype, copy=False) for name, array in columns.items()
             }))
         if targets is not None:
             frame, problems = self._wide_targets(sheet, header, rows, targets, keep, measures, area_codes)

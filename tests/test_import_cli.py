@@ -1,0 +1,130 @@
+"""``python -m loaders`` as a performance officer runs it: exit codes, summaries and every problem."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from db import queries
+from db.engine import connect
+from tests.returns_files import dump_tables, write_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+HOME = "E06999901"
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "good": write_xlsx(tmp_path / "january.xlsx", {"Return": [["measure", "Jan-24", "Feb-24"], ["cla_count", 398, "c"]]}),
+        "bad": write_xlsx(tmp_path / "february.xlsx", {"Return": [
+            ["measure", "area", "Jan-24"], ["bogus", None, 5], ["cla_count", "Narnia", 5], ["cla_starts", None, -2]]}),
+    }
+
+
+def test_import_loads_then_finds_nothing_new(db_url, files):
+    first = run("import", str(files["good"]), "--db", db_url)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "january.xlsx: loaded as batch 1: 2 new, 0 replaced, 0 unchanged values, 0 targets"
+    again = run("import", str(files["good"]), "--db", db_url)
+    assert again.returncode == 0
+    assert again.stdout.strip() == "january.xlsx: unchanged, all 2 values already loaded"
+
+
+def test_a_rejected_file_lists_every_problem_and_fails(db_url, files):
+    result = run("import", str(files["good"]), str(files["bad"]), "--db", db_url)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("january.xlsx: loaded as batch 1")
+    assert lines[1] == "february.xlsx: rejected, 3 problem(s); nothing was loaded"
+    assert lines[2].startswith("  - february.xlsx, sheet 'Return', cell A2: unknown measure 'bogus'; expected ")
+    assert lines[3].startswith("  - february.xlsx, sheet 'Return', cell B3: unknown area 'Narnia'; expected ")
+    assert lines[4].startswith("  - february.xlsx, sheet 'Return', cell C4: negative count '-2'; expected ")
+    assert lines[5] == "2 files: 1 loaded, 0 unchanged, 1 rejected"
+    engine = connect(db_url)
+    assert queries.batches(engine)["file_name"].tolist() == ["january.xlsx"]
+
+
+def test_a_missing_file_is_reported_and_fails(db_url, tmp_path):
+    result = run("import", str(tmp_path / "nowhere.xlsx"), "--db", db_url)
+    assert result.returncode == 1
+    assert "nowhere.xlsx: rejected, no such file" in result.stdout
+
+
+@pytest.mark.parametrize("area", ["Cheshire East", "895", "E06000049", "cheshire east"])
+def test_area_option_in_any_form(db_url, files, area):
+    result = run("import", str(files["good"]), "--area", area, "--db", db_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert set(queries.observations(connect(db_url))["area_code"]) == {"E06000049"}
+
+
+def test_an_unknown_area_option_is_a_usage_error_and_changes_nothing(db_url, files):
+    engine = connect(db_url)
+    before = dump_tables(engine)
+    result = run("import", str(files["good"]), "--area", "Narnia", "--db", db_url)
+    assert result.returncode == 2
+    assert "Unknown area 'Narnia'" in result.stderr
+    assert dump_tables(engine) == before
+
+
+def test_the_database_comes_from_the_environment_without_db(tmp_path, files):
+    url = f"sqlite:///{tmp_path / 'from-env.db'}"
+    result = run("import", str(files["good"]), env={"DASHBOARD_DB_URL": url, "DASHBOARD_HOME_AREA": "895"})
+    assert result.returncode == 0, result.stderr
+    assert set(queries.observations(connect(url))["area_code"]) == {"E06000049"}
+
+
+def test_help_explains_each_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("import", "export", "template"):
+        assert command in result.stdout
+    assert "--area" in run("import", "--help").stdout
+    assert run().returncode == 2  # no command
+
+
+def test_export_writes_the_loaded_values_as_csv(db_url, files):
+    pytest.importorskip("loaders.export")
+    run("import", str(files["good"]), "--db", db_url)
+    result = run("export", "--measure", "Children in care", "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["measure"], r["area"], r["period_end"], r["value"], r["status"]) for r in rows] == [
+        ("cla_count", HOME, "2024-01-31", "398", "value"),
+        ("cla_count", HOME, "2024-02-29", "", "c"),  # suppressed: empty with its symbol, never 0
+    ]
+    unknown = run("export", "--measure", "bogus", "--db", db_url)
+    assert unknown.returncode == 2 and "bogus" in unknown.stderr
+
+
+def test_a_filled_in_template_loads(db_url, tmp_path):
+    pytest.importorskip("loaders.template")
+    result = run("template", cwd=tmp_path, env={"PYTHONPATH": str(ROOT)})  # default output: the current folder
+    assert result.returncode == 0, result.stderr
+    template = tmp_path / "return_template.xlsx"
+    assert str(template) in result.stdout
+    blank = run("import", str(template), "--db", db_url)
+    assert blank.returncode == 0, blank.stdout
+    assert "no figures in the file; nothing to load" in blank.stdout  # empty cells are no figures, not zeros
+    book = load_workbook(template)
+    sheet = book["Return"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "cla_count")
+    sheet.cell(row, 3).value = 398
+    book.save(tmp_path / "filled.xlsx")
+    filled = run("import", str(tmp_path / "filled.xlsx"), "--db", db_url)
+    assert filled.returncode == 0, filled.stdout
+    assert queries.observations(connect(db_url))["value"].tolist() == [398.0]
