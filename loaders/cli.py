@@ -6,7 +6,8 @@
 
 Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
 does not stop the files after it. The exit status is 1 when any file was rejected, 2 for a mistake
-on the command line (an unknown area or measure), so scripts can tell them apart.
+on the command line (an unknown area or measure, a database that cannot be opened), so scripts can
+tell them apart.
 """
 
 from __future__ import annotations
@@ -71,10 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class DatabaseUnavailable(Exception):
+    """The database URL cannot be opened; the message says which and why."""
+
+
 def _engine(url: str | None):
+    from sqlalchemy.exc import SQLAlchemyError
+
     from db.engine import connect, database_url
 
-    return connect(database_url(url))
+    try:
+        return connect(database_url(url))
+    except (SQLAlchemyError, OSError) as error:
+        raise DatabaseUnavailable(
+            f"Cannot open the database {database_url(url)!r}: {error.__class__.__name__}: {error}".splitlines()[0]
+        ) from error
 
 
 def run_import(files: list[Path], area: str | None, db: str | None) -> int:
@@ -135,8 +147,12 @@ def run_template(output: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "import":
-        return run_import(args.files, args.area, args.db)
-    if args.command == "export":
-        return run_export(args.measure, args.area, args.db)
-    return run_template(args.output)
+    try:
+        if args.command == "import":
+            return run_import(args.files, args.area, args.db)
+        if args.command == "export":
+            return run_export(args.measure, args.area, args.db)
+        return run_template(args.output)
+    except DatabaseUnavailable as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE

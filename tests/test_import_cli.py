@@ -81,6 +81,14 @@ def test_an_unknown_area_option_is_a_usage_error_and_changes_nothing(db_url, fil
     assert dump_tables(engine) == before
 
 
+@pytest.mark.parametrize("url", ["not-a-database-url", "sqlite:////proc/no/such/folder/dashboard.db"])
+def test_a_database_that_cannot_be_opened_is_a_usage_error(files, url):
+    result = run("import", str(files["good"]), "--db", url)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Cannot open the database {url!r}")
+    assert "Traceback" not in result.stderr
+
+
 def test_the_database_comes_from_the_environment_without_db(tmp_path, files):
     url = f"sqlite:///{tmp_path / 'from-env.db'}"
     result = run("import", str(files["good"]), env={"DASHBOARD_DB_URL": url, "DASHBOARD_HOME_AREA": "895"})
