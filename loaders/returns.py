@@ -498,7 +498,7 @@ def _parsed(file_name: str, sha: str, sheets: list[str], observations: list[pd.D
     for column in ("numerator", "denominator", "value"):
         obs[column] = obs[column].astype("float64")
     parsed = ParsedFile(
-        file_name=file_name, sha256=sha, sheets=sheets,
+        file_name=file_name, sha256=sha, sheets=[name for name in sheets if name],  # a CSV file has no sheet name
         observations=obs[OBSERVATION_COLUMNS + ["sheet", "cell"]].reset_index(drop=True),
         targets=tgt[TARGET_COLUMNS + ["sheet", "cell"]].reset_index(drop=True),
         problems=problems,
