@@ -59,6 +59,7 @@ st.set_page_config(page_title="Corporate parenting dashboard", page_icon=":mater
 page_style()
 for warning in start_up(data.database_url()):
     st.warning(warning)
+data.start_run()
 
 sections: dict[str, list] = {}
 for spec in page_specs():

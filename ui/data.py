@@ -8,6 +8,7 @@ widgets (the scorecard, each measure's series and comparators) is computed once 
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pandas as pd
@@ -34,9 +35,23 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
+_run = threading.local()  # the data version read at the start of this thread's current page run
+
+
+def start_run() -> int:
+    """Read the data version once at the start of a page run (app.py calls this before the page draws).
+
+    Every cached read in the run is keyed on it, so a batch written mid-run cannot mix two versions on
+    one page, and a page with a dozen charts makes one version query instead of a dozen.
+    """
+    _run.version = queries.data_version(engine())
+    return _run.version
+
+
 def data_version() -> int:
-    """The cache key for every read below: one cheap query per page run."""
-    return queries.data_version(engine())
+    """The cache key for every read below: the version read at the start of this run."""
+    version = getattr(_run, "version", None)
+    return start_run() if version is None else version
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -2,8 +2,12 @@
 
 Pages ask for a finished view (a figure with its download name and the line that explains it, or the
 scorecard); the calculations come from metrics/ and the figures from charts/, so this module only
-selects the rows a view needs and caches the result with st.cache_data. Every cached function is keyed
-on plain values (database URL, data version, codes, dates), never on frames.
+selects the rows a view needs and caches the result. Every cached function is keyed on plain values
+(database URL, data version, codes, dates), never on frames.
+
+Finished figures are kept with st.cache_resource (shared, not copied): st.cache_data would unpickle a
+Plotly figure on every page run, which re-validates it and costs about 12 ms a chart. Nothing changes
+a figure after it is built (st.plotly_chart only reads it). Frames stay with st.cache_data.
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ def _target_period(targets: pd.DataFrame, measure: str, home: str, when: pd.Time
     return row["period_start"], row["period_end"]
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _trend_view(url: str, version: int, code: str, home: str, start: date, end: date, comparators: bool) -> ChartView:
     measure = catalogue().get(code)
     obs = data.observations(home)
@@ -124,7 +128,7 @@ def scorecard(filters: Filters) -> pd.DataFrame:
     return _scorecard(data.database_url(), data.data_version(), filters.home, filters.end)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _flow_view(url: str, version: int, home: str, start: date, end: date) -> ChartView:
     obs = data.observations(home)
     starts = in_view(own_series(obs, "cla_starts", home), start, end)
@@ -176,7 +180,7 @@ def breakdown_dimensions(home: str, measure_codes: list[str]) -> list[tuple[str,
     return sorted(pairs, key=lambda pair: (measure_codes.index(pair[0]), pair[1]))
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _breakdown_view(url: str, version: int, code: str, dimension: str, home: str, start: date,
                     end: date) -> BreakdownView | None:
     measure = catalogue().get(code)
@@ -208,7 +212,7 @@ def breakdown_view(code: str, dimension: str, filters: Filters) -> BreakdownView
                            filters.start, filters.end)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _neighbour_view(url: str, version: int, code: str, home: str, end: date) -> ChartView:
     measure = catalogue().get(code)
     obs = data.observations(home)
