@@ -10,7 +10,7 @@ import streamlit as st
 import settings
 from ui import data
 from ui.components import page_style
-from ui.navigation import page_specs
+from ui.navigation import ensure_app_navigation, page_specs
 
 log = logging.getLogger(__name__)
 SWITCHED_ON = {"1", "true", "yes", "on"}
@@ -55,6 +55,7 @@ def start_up(url: str) -> tuple[str, ...]:
     return tuple(warnings)
 
 
+ensure_app_navigation()
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon=":material/dashboard:", layout="wide")
 page_style()
 for warning in start_up(data.database_url()):

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from ui.filters import Filters
-from ui.navigation import children_term_title
+from ui.navigation import children_term_title, ensure_app_navigation
 from ui.theme import render_theme, show_chart
 from ui.views import flow_view
+
+ensure_app_navigation()  # before anything else: see ui.navigation
 
 
 def flow_section(filters: Filters) -> None:

@@ -3,13 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.formatting import format_period
+from metrics.formatting import format_period, format_value
 from reference.catalogue import Measure, catalogue
 from ui import data
 from ui.components import first_run_message, page_header, rating_badge
-from ui.filters import Filters, measure_choice, sidebar_filters
+from ui.filters import Filters, area_name, measure_choice, sidebar_filters
+from ui.navigation import ensure_app_navigation
 from ui.theme import show_chart
-from ui.views import measure_tables, neighbour_view, scorecard, trend_view
+from ui.views import measure_tables, neighbour_view, region_code, scorecard, trend_view
+
+ensure_app_navigation()  # before anything else: see ui.navigation
 
 TITLE = "Measure detail"
 
@@ -23,34 +26,36 @@ def key_figure(label: str, value: str, note: str = "") -> None:
 
 
 def key_figures(row: pd.Series, filters: Filters) -> None:
-    columns = st.columns(5 if filters.comparators else 3)
-    with columns[0]:
+    """Two rows of three cards: how we are doing, then (with comparators on) how others are doing."""
+    ours = st.columns(3)
+    with ours[0]:
         key_figure("Latest", row["value_text"], row["period_label"] or "")
-    with columns[1]:
+    with ours[1]:
         badge = rating_badge(row["rating_code"], row["rating_word"], row["rating_symbol"])
         key_figure("Target", row["target_text"] or "No target", badge)
-    with columns[2]:
+    with ours[2]:
         travel = f"{row['travel_previous_symbol']} {row['travel_previous_word']}".strip()
         year = f"{row['travel_year_symbol']} {row['travel_year_word']}".strip()
-        key_figure("Since the previous period", travel, f"Since a year earlier: {year}")
-    if filters.comparators:
-        period = row["comparator_period_label"] or ""
-        with columns[3]:
-            average = "–"
-            if row["sn_average"] is not None and not pd.isna(row["sn_average"]):
-                average = _comparator(row["sn_average"], row["measure_code"])
-            used = f"{int(row['sn_used'])} of {int(row['sn_of'])} councils" if not pd.isna(row["sn_used"]) else ""
-            key_figure("Statistical neighbour average", average, " · ".join(p for p in (period, used) if p))
-        with columns[4]:
-            england = "–"
-            if row["england"] is not None and not pd.isna(row["england"]):
-                england = _comparator(row["england"], row["measure_code"])
-            key_figure("England", england, period)
+        key_figure("Since last period", travel, f"Since last year: {year}")
+    if not filters.comparators:
+        return
+    period = row["comparator_period_label"] or ""
+    used = f"{int(row['sn_used'])} of {int(row['sn_of'])} councils" if not pd.isna(row["sn_used"]) else ""
+    region = region_code(filters.home)
+    others = st.columns(3)
+    with others[0]:
+        key_figure("Statistical neighbour average", _comparator(row["sn_average"], row["measure_code"]),
+                   " · ".join(p for p in (period, used) if p))
+    with others[1]:
+        key_figure(area_name(region) if region else "Region", _comparator(row["region_value"], row["measure_code"]),
+                   period)
+    with others[2]:
+        key_figure("England", _comparator(row["england"], row["measure_code"]), period)
 
 
-def _comparator(value: float, code: str) -> str:
-    from metrics.formatting import format_value
-
+def _comparator(value: object, code: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
     return format_value(float(value), catalogue().get(code), unit=False)
 
 

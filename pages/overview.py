@@ -8,9 +8,11 @@ from reference.catalogue import catalogue
 from ui import data
 from ui.components import first_run_message, page_header, rating_badge
 from ui.filters import sidebar_filters
-from ui.navigation import MEASURE, children_term_title
+from ui.navigation import MEASURE, children_term_title, ensure_app_navigation
 from ui.scorecard_table import column_config, display_frame, styled, table_height
 from ui.views import scorecard
+
+ensure_app_navigation()  # before anything else: see ui.navigation
 
 TITLE = "Overview"
 QUESTION = "How well are we looking after the children in our care?"

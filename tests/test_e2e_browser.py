@@ -31,12 +31,12 @@ PAGE_TIMEOUT_MS = 60_000
 # (address, text a person would read there, whether the page draws charts)
 PAGES = [
     ("/", "What needs attention", False),
-    ("/children-in-care", "Starting and leaving care", True),
-    ("/placement-stability", "3 or more moves in a year", True),
-    ("/care-leavers", "Care leavers 19-21 suitably housed", True),
+    ("/children_in_care", "Starting and leaving care", True),
+    ("/placement_stability", "3 or more moves in a year", True),
+    ("/care_leavers", "Care leavers 19-21 suitably housed", True),
     ("/health", "Emotional wellbeing (SDQ score)", True),
     ("/measure?measure=stab_3plus_pct&from=2023-04&to=2025-03&comparators=on", "The figures behind the chart", True),
-    ("/imports", "To load a return", False),
+    ("/data", "To load a return", False),
 ]
 
 
@@ -101,6 +101,21 @@ def browser_page():
 def assert_no_error_shown(page, address: str) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0, f"an exception is shown on {address}"
     assert "Traceback" not in page.inner_text("body"), f"a traceback is shown on {address}"
+
+
+def test_the_first_visitor_after_a_start_gets_the_page_the_link_names(server, browser_page):
+    """A link opened first on a fresh server (Streamlit's pages-folder mode) still finds its page and view."""
+    page = browser_page
+    page.goto(server + "/measure?measure=cla_rate&from=2024-01&to=2025-03&comparators=off", wait_until="domcontentloaded")
+    page.get_by_text("The figures behind the chart").wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    body = page.inner_text("body")
+    assert "Page not found" not in body
+    assert "Rate per 10 000 children" in body
+    assert "January 2024 to March 2025" in body
+    menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Overview" in menu and "Imports" in menu
+    assert_no_error_shown(page, "first visit")
 
 
 @pytest.mark.parametrize(("address", "text", "has_charts"), PAGES)

@@ -15,7 +15,7 @@ from charts.palette import RATING_COLOURS
 from metrics.formatting import format_period
 from metrics.scorecard import target_text as scorecard_target_text
 from reference.catalogue import Measure
-from ui.filters import Filters
+from ui.filters import Filters, area_name, configured_home
 from ui.navigation import MEASURE
 
 LOAD_COMMAND = "python -m loaders import FILE"
@@ -38,8 +38,8 @@ def page_style() -> None:
 
 def page_header(title: str, filters: Filters | None, question: str = "") -> None:
     """Council, page title, the question the page answers and the period in view, at the top of every page."""
-    council = filters.home_name if filters else ""
-    st.caption(f"{html.escape(council)} · corporate parenting dashboard" if council else "Corporate parenting dashboard")
+    council = filters.home_name if filters else area_name(configured_home())
+    st.caption(f"{council} · corporate parenting dashboard")
     st.title(title, anchor=False)
     lines = []
     if question:
