@@ -13,6 +13,7 @@ tell them apart.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -124,10 +125,14 @@ def run_export(measure: str | None, area: str | None, db: str | None) -> int:
     engine = _engine(db)
     try:
         written = write_export(engine, sys.stdout, measure, area)
+        sys.stdout.flush()
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (head, a closed spreadsheet import) stopped early: that is its choice, not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     print(f"{written} values written", file=sys.stderr)
     return EXIT_OK
 

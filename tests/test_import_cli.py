@@ -136,3 +136,22 @@ def test_a_filled_in_template_loads(db_url, tmp_path):
     filled = run("import", str(tmp_path / "filled.xlsx"), "--db", db_url)
     assert filled.returncode == 0, filled.stdout
     assert queries.observations(connect(db_url))["value"].tolist() == [398.0]
+
+
+def test_export_piped_into_a_reader_that_stops_early_ends_quietly(db_url, tmp_path):
+    months = [f"{m}-{y}" for y in range(15, 25) for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]
+    big = write_xlsx(tmp_path / "ten_years.xlsx", {"Return": [
+        ["measure", "area", *months],
+        *[["cla_count", area, *range(100, 100 + len(months))] for area in ("E06000049", "E06000050", "E08000001",
+                                                                           "E08000002", "E08000003", "E09000001")],
+    ]})
+    assert run("import", str(big), "--db", db_url).returncode == 0
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
+    reader = subprocess.Popen([sys.executable, "-m", "loaders", "export", "--db", db_url], cwd=ROOT,
+                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    assert reader.stdout.read(80).startswith(b"measure,area,")
+    reader.stdout.close()  # like `| head -1`
+    stderr = reader.stderr.read().decode()
+    assert reader.wait(timeout=60) == 0
+    assert "Traceback" not in stderr
