@@ -9,7 +9,7 @@ from ui import data
 from ui.components import first_run_message, page_header, rating_badge
 from ui.filters import sidebar_filters
 from ui.navigation import MEASURE, children_term_title, ensure_app_navigation
-from ui.scorecard_table import column_config, display_frame, styled, table_height
+from ui.scorecard_table import column_config, table_height, theme_frames
 from ui.views import scorecard
 
 ensure_app_navigation()  # before anything else: see ui.navigation
@@ -57,18 +57,14 @@ def summary_line(card: pd.DataFrame) -> str:
     return " &nbsp; ".join(parts)
 
 
-def theme_tables(card: pd.DataFrame, filters) -> None:
+def theme_tables(filters) -> None:
     config = column_config()
-    for theme in catalogue().themes:
-        rows = card[card["theme"] == theme.code].reset_index(drop=True)
-        if rows.empty:
-            continue
-        name = children_term_title() if theme.code == "cla" else theme.name
-        st.subheader(name, anchor=False)
+    for theme_code, frame in theme_frames(filters).items():
+        theme = catalogue().theme(theme_code)
+        st.subheader(children_term_title() if theme_code == "cla" else theme.name, anchor=False)
         st.caption(theme.question)
-        frame = display_frame(rows, filters)
-        st.dataframe(styled(frame, rows), column_config=config, hide_index=True, width="stretch",
-                     height=table_height(len(frame)), key=f"scorecard_{theme.code}")
+        st.dataframe(frame, column_config=config, hide_index=True, width="stretch",
+                     height=table_height(len(frame)), key=f"scorecard_{theme_code}")
 
 
 if data.is_empty():
@@ -83,4 +79,4 @@ else:
     st.header("Every measure", anchor=False)
     st.caption("Latest figure up to the end of the period in view. Better or worse is judged by which way is "
                "better for each measure, not by whether the number went up or down.")
-    theme_tables(card, filters)
+    theme_tables(filters)

@@ -1,4 +1,8 @@
-"""The overview's scorecard as tables people read: one row per measure, words and symbols beside colour."""
+"""The overview's scorecard as tables people read: one row per measure, words and symbols beside colour.
+
+The rating is a coloured tag (a one-item list shown by MultiselectColumn) rather than a styled cell:
+pandas' Styler costs about 30 ms a table on every page run.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from metrics.formatting import format_value
+from metrics.ratings import AMBER, GREEN, NO_RATING, RED
 from reference.catalogue import catalogue
-from ui.components import RATING_TEXT_COLOUR, rating_colour
+from ui import data
+from ui.components import rating_colour
 from ui.filters import Filters
 
 COLUMNS = {
@@ -49,7 +55,7 @@ def display_frame(card: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         COLUMNS["latest"]: card["value_text"],
         COLUMNS["period"]: card["period_label"].fillna(""),
         COLUMNS["target"]: card["target_text"].fillna(""),
-        COLUMNS["rating"]: [_with_symbol(s, w) for s, w in zip(card["rating_symbol"], card["rating_word"], strict=True)],
+        COLUMNS["rating"]: [[_with_symbol(s, w)] for s, w in zip(card["rating_symbol"], card["rating_word"], strict=True)],
         COLUMNS["previous"]: [_with_symbol(s, w) for s, w in
                               zip(card["travel_previous_symbol"], card["travel_previous_word"], strict=True)],
         COLUMNS["year"]: [_with_symbol(s, w) for s, w in
@@ -88,8 +94,12 @@ def column_config() -> dict:
     }
     config = {
         COLUMNS[name]: st.column_config.TextColumn(width=width, help=helps.get(name))
-        for name, width in WIDTHS.items() if name not in ("trend", "link")
+        for name, width in WIDTHS.items() if name not in ("rating", "trend", "link")
     }
+    ratings = (GREEN, AMBER, RED, NO_RATING)
+    config[COLUMNS["rating"]] = st.column_config.MultiselectColumn(
+        width=WIDTHS["rating"], help=helps["rating"], options=[_with_symbol(r.symbol, r.word) for r in ratings],
+        color=[rating_colour(r.code) for r in ratings])
     config[COLUMNS["trend"]] = st.column_config.LineChartColumn(
         width=WIDTHS["trend"], help="The latest figures, oldest on the left.")
     config[COLUMNS["link"]] = st.column_config.LinkColumn(
@@ -97,15 +107,19 @@ def column_config() -> dict:
     return config
 
 
-def _rating_style(text: str, codes: dict[str, str]) -> str:
-    for word, code in codes.items():
-        if text.endswith(word):
-            return f"background-color: {rating_colour(code)}; color: {RATING_TEXT_COLOUR[code]}; font-weight: 600"
-    return ""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _theme_frames(url: str, version: int, filters: Filters) -> dict[str, pd.DataFrame]:
+    from ui.views import scorecard
+
+    card = scorecard(filters)
+    frames = {}
+    for theme in catalogue().themes:
+        rows = card[card["theme"] == theme.code].reset_index(drop=True)
+        if len(rows):
+            frames[theme.code] = display_frame(rows, filters)
+    return frames
 
 
-def styled(frame: pd.DataFrame, card: pd.DataFrame):
-    """The table with each rating cell on its rating colour (the word and symbol stay in the cell)."""
-    codes = {str(w): str(c) for w, c in zip(card["rating_word"], card["rating_code"], strict=True)
-             if c in ("green", "amber", "red")}
-    return frame.style.map(lambda text: _rating_style(str(text), codes), subset=[COLUMNS["rating"]])
+def theme_frames(filters: Filters) -> dict[str, pd.DataFrame]:
+    """The scorecard's table for each theme with measures, in theme order, for the view."""
+    return _theme_frames(data.database_url(), data.data_version(), filters)
