@@ -5,6 +5,10 @@ Every choice lives in ``st.query_params`` (``?measure=cla_count&from=2023-04&to=
 also lives in ``st.session_state``, so it survives moving between pages (which clears the URL's
 parameters) and is written back to the URL on the next page. A parameter in the URL that differs
 from the one the app last wrote there (a link that was followed) wins over the session's choice.
+
+The session's copy is kept apart from the widgets' own state and handed to each widget before it is
+drawn, because Streamlit drops a widget's state when the page changes; a widget's on_change callback
+updates the copy when a person moves it.
 """
 
 from __future__ import annotations
