@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import connect
 from db.writes import BatchInfo, apply_batch
+from reference.areas import areas
 from reference.catalogue import catalogue
 from tests import app_database
 from tests.app_database import HOME, NO_DATA_MEASURE, RED_MEASURE, SUPPRESSED
@@ -243,19 +244,24 @@ def test_empty_database_shows_how_to_load_returns(tmp_path, use_env, page):
     assert "python -m loaders import" in said
 
 
-def test_council_choice_appears_only_when_several_councils_have_their_own_figures(tmp_path, use_env):
+def test_any_english_council_can_be_chosen_and_councils_with_their_own_figures_come_first(tmp_path, use_env):
     url = f"sqlite:///{tmp_path / 'two.db'}"
     engine = connect(url)
     app_database.build(engine, url)
     use_env(environment(url))
     at = open_page("overview")
-    assert not [s for s in at.sidebar.selectbox if s.label == "Council"]
+    chooser = [s for s in at.sidebar.selectbox if s.label == "Council"]
+    assert chooser and chooser[0].value == HOME
+    assert len(chooser[0].options) >= 150
+    at = open_page("overview", {"area": "Cheshire East"})  # a link may name the council in words
+    assert [s for s in at.sidebar.selectbox if s.label == "Council"][0].value == "E06000049"
     other = "E06000049"  # Cheshire East's own monthly figures as well
     frame = app_database.home_monthly(random.Random(7), home=other)
     apply_batch(engine, BatchInfo("cheshire_east.xlsx", "1" * 64, "return", ["Return"], "tester"), frame)
     at = open_page("overview", {"area": other})
     chooser = [s for s in at.sidebar.selectbox if s.label == "Council"]
     assert chooser and chooser[0].value == other
+    assert chooser[0].options[:2] == [areas().get(HOME).name, "Cheshire East"]
     assert "Cheshire East" in texts(at)
 
 

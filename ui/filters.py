@@ -153,20 +153,35 @@ def _write_to_url(param: str, text: str) -> None:
         st.query_params[param] = text
 
 
+def council_choices(home: str, own: list[str]) -> list[str]:
+    """The configured council, then councils with their own returns, then every other English council by name.
+
+    Any council works: DfE's published figures and its statistical neighbours are in the database.
+    """
+    others = sorted((a for a in areas().local_authorities() if not a.fictional), key=lambda a: a.name)
+    return list(dict.fromkeys([home, *own, *(a.code for a in others)]))
+
+
 def _choose_home() -> str:
     home = configured_home()
-    own = data.own_data_areas()
-    if len(own) <= 1:
-        return home
-    choices = list(dict.fromkeys([home, *own]))
+    choices = council_choices(home, data.own_data_areas())
     if _view().get("filter_area") not in (None, *choices):
         _view()["filter_area"] = choices[0]
-    _prepare("filter_area", choices[0], [(PARAM_AREA, lambda text: text if text in choices else None)])
-    chosen = st.sidebar.selectbox("Council", choices, format_func=area_name, key="filter_area",
-                                  on_change=_remember, args=("filter_area",),
-                                  help="The database holds several councils' own returns: choose whose to show.")
+    _prepare("filter_area", choices[0], [(PARAM_AREA, lambda text: _area_code(text, choices))])
+    chosen = st.sidebar.selectbox(
+        "Council", choices, format_func=area_name, key="filter_area", on_change=_remember, args=("filter_area",),
+        help="Whose figures to show: any English council, beside its own statistical neighbours, region and "
+             "England. Councils that loaded their own returns come first. Set DASHBOARD_HOME_AREA to change "
+             "the council shown first.",
+    )
     _write_to_url(PARAM_AREA, chosen)
     return chosen
+
+
+def _area_code(text: str, choices: list[str]) -> str | None:
+    """A council named in the URL by ONS code, DfE number or name, if it is one of the choices."""
+    area = areas().resolve(text)
+    return area.code if area is not None and area.code in choices else None
 
 
 def _choose_months(home: str) -> tuple[date, date]:
