@@ -1,0 +1,176 @@
+"""Benchmarking: how the council compares with its statistical neighbours, its region and England, on DfE's
+published figures, with its rank among councils, the 10-year trend and this year's own figures so far."""
+
+import streamlit as st
+
+from metrics.formatting import format_value, is_missing
+from reference.areas import areas
+from reference.catalogue import Measure
+from reference.statuses import label as status_label
+from ui import data
+from ui.benchmarking_data import (
+    YearView,
+    in_year_view,
+    trend_view,
+    year_label,
+    year_view,
+    years_for,
+)
+from ui.components import first_run_message, measure_link, page_header
+from ui.filters import Filters, area_name, configured_home, measure_choice, sidebar_filters
+from ui.navigation import ensure_app_navigation
+from ui.theme import show_chart
+
+ensure_app_navigation()  # before anything else: see ui.navigation
+
+TITLE = "Benchmarking"
+PARAM_YEAR = "year"
+YEAR_KEY = "benchmark_year"  # the widget's key
+_YEAR_CHOICE = "_benchmark_year_choice"  # the person's choice, kept apart from the widget across page switches
+_YEAR_WRITTEN = "_benchmark_year_written"  # what this page last wrote to ?year=
+
+
+def _remember_year() -> None:
+    st.session_state[_YEAR_CHOICE] = st.session_state[YEAR_KEY]
+
+
+def year_choice(years: list[int]) -> int:
+    """The year shown, from ?year= (a followed link), else the session's choice, else the latest year."""
+    asked = st.query_params.get(PARAM_YEAR)
+    chosen = st.session_state.get(_YEAR_CHOICE)
+    if chosen not in years:
+        chosen = years[-1]
+    if asked is not None and asked != st.session_state.get(_YEAR_WRITTEN):
+        if asked.strip().isdigit() and int(asked) in years:
+            chosen = int(asked)
+        else:
+            st.warning(f"There are no published figures for the year '{asked}'. Showing "
+                       f"{year_label(chosen)}; choose another year in the sidebar.")
+    st.session_state[_YEAR_CHOICE] = chosen
+    st.session_state[YEAR_KEY] = chosen
+    year = st.sidebar.selectbox("Year", years, key=YEAR_KEY, format_func=year_label, on_change=_remember_year,
+                                help="DfE publishes each council's figures for the year ending 31 March.")
+    st.session_state[_YEAR_WRITTEN] = str(year)
+    if st.query_params.get(PARAM_YEAR) != str(year):
+        st.query_params[PARAM_YEAR] = str(year)
+    return int(year)
+
+
+def header(measure: Measure, home: str) -> None:
+    st.caption(f"{area_name(home)} · corporate parenting dashboard")
+    st.title(f"{TITLE}: {measure.short_name}", anchor=False)
+    region = areas().region_of(home)
+    where = f"similar councils, the {region.name} and England" if region else "similar councils and England"
+    st.markdown(f"How does **{area_name(home)}** compare with {where}? {measure.name}, as DfE publishes it "
+                f"for every council. **{measure.polarity_text}.**")
+
+
+ROW_PX, HEADER_PX = 35, 38  # st.dataframe's row and heading heights: tables show every row without scrolling
+
+
+def table_height(table) -> int:
+    return HEADER_PX + ROW_PX * len(table) + 8
+
+
+def _figure_text(row, measure: Measure) -> str:
+    if row is None:
+        return "no figure"
+    value = None if is_missing(row["value"]) else float(row["value"])
+    return format_value(value, measure, row["status"])
+
+
+def key_figure(label: str, value: str, note: str = "") -> None:
+    with st.container(border=True):
+        st.caption(label)
+        st.markdown(f"#### {value}")
+        if note:
+            st.caption(note)
+
+
+def key_figures(view: YearView, measure: Measure) -> None:
+    """The council, its neighbours' average, the region and England side by side, then the rank line."""
+    report = view.report
+    home, sn, region, england = (view.figure(k) for k in ("la", "neighbours", "region", "england"))
+    cards = [(report["area_name"], _figure_text(home, measure), "Our council")]
+    average = _figure_text(sn, measure) if sn is not None else "no neighbours"
+    cards.append(("Statistical neighbour average", average,
+                  f"{report['sn_count']} of {report['sn_of']} councils with a published figure"))
+    if region is not None:
+        cards.append((str(region["name"]), _figure_text(region, measure), "Region"))
+    cards.append(("England", _figure_text(england, measure), "All councils"))
+    for column, (label, value, note) in zip(st.columns(len(cards)), cards, strict=True):
+        with column:
+            key_figure(label, value, note)
+    st.markdown(f"**Rank and quartile.** {view.rank_text}")
+
+
+def neighbours_section(view: YearView, measure: Measure, year: int) -> None:
+    st.header("Against its statistical neighbours", anchor=False)
+    show_chart(view.bars, key="benchmark_bars")
+    st.caption(view.bars.explanation)
+    missing = view.not_published
+    if missing:
+        names = "; ".join(f"{name}: {status_label(status)}" for name, status in missing)
+        st.markdown(f"**Not published for {year_label(year)}** (left out of the average, never counted as 0): "
+                    f"{names}.")
+    st.dataframe(view.table, hide_index=True, width="stretch", height=table_height(view.table),
+                 key="benchmark_table")
+
+
+def trend_section(measure: Measure, home: str) -> None:
+    st.header("Over the years DfE has published", anchor=False)
+    trend = trend_view(measure.code, home)
+    if not trend.chart.has_data:
+        st.info(f"DfE has published no yearly figures of {measure.short_name.lower()} for "
+                f"{area_name(home)}, its statistical neighbours or England.")
+        return
+    show_chart(trend.chart, key="benchmark_trend")
+    st.caption(trend.chart.explanation)
+    st.subheader("Source of each figure", anchor=False)
+    note = f"The file each figure was loaded from. {trend.files}."
+    if ".parquet" in trend.files and ".csv" in trend.files:
+        note += (" Where both publish a year, a different figure in the newer Explore Education Statistics table "
+                 "replaced LAIT's; an identical one keeps the file it was first loaded from.")
+    st.caption(note)
+    st.dataframe(trend.sources, hide_index=True, width="stretch", height=table_height(trend.sources),
+                 key="benchmark_sources")
+
+
+def in_year_section(measure: Measure, filters: Filters) -> None:
+    st.header("This year so far", anchor=False)
+    view = in_year_view(measure.code, filters.home, filters.start, filters.end)
+    if not view.frequency:
+        st.markdown(f"{filters.home_name} has no monthly or quarterly figures of its own for "
+                    f"{measure.short_name.lower()} in the period in view ({filters.period_text}), so only "
+                    f"DfE's yearly figures are shown above.")
+        return
+    st.markdown(view.sentence)
+    show_chart(view.chart, key="benchmark_in_year")
+    st.caption(f"{view.chart.explanation} The period in view ({filters.period_text}) is set in the sidebar.")
+
+
+if data.is_empty():
+    page_header(TITLE, None, "How do we compare with similar councils, the region and England?")
+    first_run_message()
+else:
+    measure = measure_choice()
+    years = years_for(measure.code)
+    year = year_choice(years) if years else None
+    filters = sidebar_filters()
+    st.sidebar.caption("On this page the comparators are always shown: they are what it is for.")
+    home = filters.home
+    header(measure, home)
+    if home not in areas() or areas().get(home).kind != "la":
+        st.warning(f"'{configured_home()}' is not an English council the dashboard knows, so it has no "
+                   f"statistical neighbours. Set DASHBOARD_HOME_AREA to a council's ONS code, DfE number or name.")
+    elif year is None:
+        st.info(f"DfE does not publish {measure.short_name.lower()} for councils, so there is nothing to "
+                f"compare {filters.home_name} with here. It comes from: {measure.source}.")
+        measure_link(measure, filters, label=f"See {filters.home_name}'s own figures for {measure.short_name}")
+    else:
+        view = year_view(measure.code, home, year)
+        st.subheader(year_label(year), anchor=False)
+        key_figures(view, measure)
+        neighbours_section(view, measure, year)
+        trend_section(measure, home)
+        in_year_section(measure, filters)

@@ -1,0 +1,460 @@
+"""Cached reads and finished views for the Benchmarking page: one measure, every council, one year.
+
+Benchmarking needs every council's published figure for a measure (for the rank and the quartile
+bands), not only the home council's comparison areas that ``ui.data.observations`` reads, so this
+module reads one measure for all areas, once per data version. The calculations are LAIT's rules in
+``metrics.comparators`` and ``metrics.benchmark_report``; the figures come from ``charts``. Here we
+only pick rows, name the file each figure came from and put the answers into plain sentences.
+
+Like ``ui.views``, finished figures are kept with st.cache_resource (shared, never changed after
+they are built) and everything is keyed on plain values: database URL, data version, codes, dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from charts.bars import neighbour_bar_chart, sort_best_first
+from charts.config import image_filename
+from charts.layout import time_ticks
+from charts.palette import TEXT
+from charts.trend import trend_chart
+from db import queries
+from db.engine import connect
+from metrics.benchmark_report import benchmark_report
+from metrics.comparators import comparator_series, quartile_bands, quartile_reading, rank_areas
+from metrics.formatting import format_period, format_value, is_missing
+from metrics.series import own_series, yearly_series
+from metrics.travel import direction_of_travel
+from reference.areas import ENGLAND_CODE, AreaDirectory, areas
+from reference.catalogue import Measure, catalogue
+from reference.statuses import VALUE
+from ui import data
+from ui.views import ChartView
+
+CACHE_ENTRIES = 256
+YEAR_END_MONTH = 3  # DfE's years end on 31 March
+TREND_KINDS = ("neighbours", "england")  # the 10-year trend: the council, its neighbours' average and England
+NOT_GIVEN = "–"
+NO_FIGURE = "x"  # the status a bar gets when nothing at all was loaded for the area that year
+FILE_KINDS = {  # how the sources table explains a file name to people who do not know DfE's files
+    ".parquet": "DfE's Local Authority Interactive Tool (LAIT)",
+    ".csv": "DfE's Explore Education Statistics table",
+    ".xlsx": "the council's own return",
+}
+
+
+def year_end(year: int) -> date:
+    return date(year, YEAR_END_MONTH, 31)
+
+
+def year_label(year: int) -> str:
+    """'2024-25 (year to 31 March 2025)': the financial year DfE's figures cover, and its end."""
+    return f"{format_period('year', year_end(year))} (year to 31 March {year})"
+
+
+# ---- reads -------------------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _measure_figures(url: str, version: int, code: str) -> pd.DataFrame:
+    return queries.observations(connect(url), measures=[code])
+
+
+def measure_figures(code: str) -> pd.DataFrame:
+    """Every area's headline figures for one measure: DfE's yearly ones and any council's own returns."""
+    return _measure_figures(data.database_url(), data.data_version(), code)
+
+
+def real_area_codes(directory: AreaDirectory) -> set[str]:
+    """Areas DfE publishes for: current English councils, regions and England (no sample councils)."""
+    return {a.code for a in directory.areas if not a.fictional}
+
+
+def published_years(figures: pd.DataFrame, directory: AreaDirectory) -> list[int]:
+    """Years (ending 31 March) in which DfE published a real number for any council, region or England.
+
+    A sample council's own year-end return does not make a year of published figures.
+    """
+    if figures.empty:
+        return []
+    ends = pd.to_datetime(figures["period_end"])
+    mask = ((figures["period_type"] == "year") & figures["value"].notna() & (ends.dt.month == YEAR_END_MONTH)
+            & figures["area_code"].isin(real_area_codes(directory)))
+    return sorted({int(y) for y in ends[mask].dt.year})
+
+
+def years_for(code: str) -> list[int]:
+    """Years with published figures for the measure, oldest first (cached with the data version)."""
+    return _years_for(data.database_url(), data.data_version(), code)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _years_for(url: str, version: int, code: str) -> list[int]:
+    return published_years(_measure_figures(url, version, code), areas())
+
+
+# ---- one year: figures, ranks, the bar chart -----------------------------------------------------------
+
+def file_names(batches: pd.DataFrame) -> dict[int, str]:
+    return {int(b): str(name) for b, name in zip(batches["id"], batches["file_name"], strict=True)}
+
+
+def _year_rows(figures: pd.DataFrame, year: int) -> pd.DataFrame:
+    ends = pd.to_datetime(figures["period_end"])
+    rows = figures[(figures["period_type"] == "year") & (ends == pd.Timestamp(year_end(year)))]
+    return rows.drop_duplicates("area_code", keep="last")
+
+
+def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> tuple[pd.Series, pd.Series, int]:
+    """Rank and quartile band of every current council with a published value, and how many were ranked.
+
+    Only real councils count (no regions, England or sample councils), as in LAIT. Polarity 'neither'
+    gives empty Series and 0.
+    """
+    councils = {a.code for a in directory.local_authorities(include_fictional=False)}
+    values = rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]]
+    ranks = rank_areas(values, measure.polarity)
+    bands = quartile_bands(values, measure.polarity)
+    return ranks, bands, int(len(ranks))
+
+
+def sample_council_rank(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory,
+                        home: str) -> tuple[int, str, int] | None:
+    """Where a sample council's own figure would sit among the real councils: (rank, band, of), or None."""
+    councils = {a.code for a in directory.local_authorities(include_fictional=False)} | {home}
+    values = rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]]
+    ranks = rank_areas(values, measure.polarity)
+    if home not in ranks.index:
+        return None
+    bands = quartile_bands(values, measure.polarity)
+    return int(ranks[home]), str(bands[home]), int(len(ranks))
+
+
+def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory: AreaDirectory) -> str:
+    """The one-line reading of the council's rank and quartile, or why there is none."""
+    name, label = report["area_name"], format_period("year", year_end(report["year"]))
+    if measure.polarity == "neither":
+        return (f"Neither higher nor lower is better for {measure.short_name.lower()}, so no rank or quartile "
+                f"is given: the figure is context for the other measures.")
+    if report["quartile_reading"]:
+        return f"{report['quartile_reading'][:1].upper()}{report['quartile_reading'][1:]}."
+    if report["status"] != VALUE or report["value"] is None:
+        return (f"{name} has no published figure for {label} ({format_value(None, measure, report['status'])}), "
+                f"so it has no rank.")
+    area = directory.get(report["area"])
+    if area.fictional:
+        found = sample_council_rank(rows, measure, directory, report["area"])
+        if found is not None:
+            rank, band, of = found
+            return (f"{name}'s own figure is not in DfE's tables. Placed among the {of - 1} councils DfE "
+                    f"published a figure for, it would be: {quartile_reading(band, rank, of)}.")
+    return f"{name} is not among the councils DfE ranks for {label}."
+
+
+def _figure_row(code: str, name: str, role: str, kind: str, rows: pd.DataFrame, names: dict[int, str]) -> dict:
+    found = rows[rows["area_code"] == code]
+    if found.empty:
+        return {"area_code": code, "name": name, "role": role, "kind": kind, "value": np.nan, "status": NO_FIGURE,
+                "source": ""}
+    row = found.iloc[-1]
+    value = np.nan if is_missing(row["value"]) else float(row["value"])
+    status = VALUE if is_missing(row["status"]) else str(row["status"])
+    return {"area_code": code, "name": name, "role": role, "kind": kind, "value": value, "status": status,
+            "source": names.get(int(row["batch_id"]), "")}
+
+
+def year_figures(report: dict, rows: pd.DataFrame, names: dict[int, str], directory: AreaDirectory) -> pd.DataFrame:
+    """The council, each neighbour (closest first), the neighbour average, the region and England for one
+    year: area_code, name, role, kind, value (NaN when suppressed), status and the file it came from."""
+    home = report["area"]
+    out = [_figure_row(home, report["area_name"], "Our council", "la", rows, names)]
+    out += [_figure_row(n["area"], n["name"], f"Statistical neighbour {i}", "la", rows, names)
+            for i, n in enumerate(report["neighbours"], start=1)]
+    if report["sn_of"]:
+        neighbour_files = sorted({r["source"] for r in out[1:] if r["source"]})
+        out.append({"area_code": "neighbours",
+                    "name": f"Statistical neighbour average ({report['sn_count']} of {report['sn_of']} councils)",
+                    "role": "Average of the neighbours with a figure", "kind": "neighbours",
+                    "value": np.nan if report["sn_average"] is None else report["sn_average"],
+                    "status": VALUE if report["sn_average"] is not None else NO_FIGURE,
+                    "source": " and ".join(neighbour_files)})
+    if report["region"] is not None:
+        out.append(_figure_row(report["region"]["code"], report["region"]["name"], "Region", "region", rows, names))
+    england = directory.get(ENGLAND_CODE)
+    out.append(_figure_row(england.code, england.name, "England", "england", rows, names))
+    frame = pd.DataFrame(out, columns=["area_code", "name", "role", "kind", "value", "status", "source"])
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def figures_table(figures: pd.DataFrame, measure: Measure, ranks: pd.Series, bands: pd.Series,
+                  ranked: int) -> pd.DataFrame:
+    """The bar chart as a table, best first like the chart: area, figure as published (a symbol's word,
+    never 0), rank and quartile among councils (not for polarity 'neither') and the file it came from."""
+    ordered = sort_best_first(figures, measure.polarity)
+    table = pd.DataFrame({
+        "Area": list(ordered["name"]),
+        "Who": list(ordered["role"]),
+        "Figure": [format_value(None if is_missing(v) else float(v), measure, s)
+                   for v, s in zip(ordered["value"], ordered["status"], strict=True)],
+    })
+    if measure.polarity != "neither":
+        table[f"Rank of {ranked}"] = [str(int(ranks[c])) if c in ranks.index else NOT_GIVEN
+                                      for c in ordered["area_code"]]
+        table["Quartile"] = [str(bands[c]) if c in bands.index else NOT_GIVEN for c in ordered["area_code"]]
+    table["Loaded from"] = [s or NOT_GIVEN for s in ordered["source"]]
+    return table
+
+
+@dataclass(frozen=True)
+class YearView:
+    """What the page shows for one measure, council and year."""
+
+    report: dict
+    figures: pd.DataFrame  # year_figures(): one row per area, with the file each figure came from
+    table: pd.DataFrame  # figures_table(): what the page lists under the bar chart
+    bars: ChartView
+    rank_text: str
+
+    def figure(self, kind: str) -> pd.Series | None:
+        """The row for 'la' (the home council), 'neighbours', 'region' or 'england'."""
+        if kind == "la":
+            found = self.figures[self.figures["area_code"] == self.report["area"]]
+        else:
+            found = self.figures[self.figures["kind"] == kind]
+        return None if found.empty else found.iloc[0]
+
+    @property
+    def not_published(self) -> list[tuple[str, str]]:
+        """Neighbours without a number that year: (name, what was published instead)."""
+        rows = self.figures[(self.figures["role"].str.startswith("Statistical neighbour "))
+                            & self.figures["value"].isna()]
+        return [(str(n), str(s)) for n, s in zip(rows["name"], rows["status"], strict=True)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _year_view(url: str, version: int, code: str, home: str, year: int) -> YearView:
+    measure = catalogue().get(code)
+    directory = areas()
+    figures = _measure_figures(url, version, code)
+    report = benchmark_report(figures, measure, directory.get(home), directory, year)
+    rows = _year_rows(figures, year)
+    names = file_names(data.batches())
+    shown = year_figures(report, rows, names, directory)
+    ranks, bands, ranked = council_ranks(rows, measure, directory)
+    label = format_period("year", year_end(year))
+    bars = neighbour_bar_chart(shown[["area_code", "name", "value", "status", "kind"]], measure, label, home)
+    bars.update_yaxes(tickfont_color=TEXT)  # the area names: dark, not the page theme's grey, on a projector
+    explanation = (f"{report['area_name']} and its 10 statistical neighbours, the councils most like it "
+                   f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool, May 2025), with "
+                   f"the region and England, for {year_label(year)}. {measure.polarity_text}.")
+    view = ChartView(bars, image_filename(measure, f"{report['area_name']} and neighbours", label), explanation, True)
+    return YearView(report, shown, figures_table(shown, measure, ranks, bands, ranked), view,
+                    rank_sentence(report, measure, rows, directory))
+
+
+def year_view(code: str, home: str, year: int) -> YearView:
+    """The council against its neighbours, region and England in one published year, with its rank."""
+    return _year_view(data.database_url(), data.data_version(), code, home, year)
+
+
+# ---- the 10-year trend and where each figure came from -------------------------------------------------
+
+def source_text(files: list[str]) -> str:
+    return " and ".join(sorted(set(files))) if files else NOT_GIVEN
+
+
+def sources_table(own: pd.DataFrame, comparators: pd.DataFrame, figures: pd.DataFrame, measure: Measure,
+                  home: str, home_name: str, neighbour_codes: list[str], names: dict[int, str]) -> pd.DataFrame:
+    """Newest year first: the council's, the neighbours' average and England's figure, and the file each
+    was loaded from (one name when all three came from the same file, else each named)."""
+    yearly = figures[figures["period_type"] == "year"]
+    years = sorted({pd.Timestamp(e) for e in own["period_end"]} | {pd.Timestamp(e) for e in comparators["period_end"]},
+                   reverse=True)
+
+    def files(codes: list[str], end: pd.Timestamp) -> list[str]:
+        found = yearly[yearly["area_code"].isin(codes) & (yearly["period_end"] == end)]
+        return sorted({names.get(int(b), f"batch {int(b)}") for b in found["batch_id"]})
+
+    def comparator(kind: str, end: pd.Timestamp) -> pd.Series | None:
+        found = comparators[(comparators["kind"] == kind) & (comparators["period_end"] == end)]
+        return None if found.empty else found.iloc[0]
+
+    table: dict[str, list[str]] = {"Year": [], home_name: [], "Statistical neighbour average": [], "England": [],
+                                   "Loaded from": []}
+    for end in years:
+        table["Year"].append(format_period("year", end))
+        mine = own[own["period_end"] == end]
+        if mine.empty:
+            table[home_name].append(NOT_GIVEN)
+        else:
+            row = mine.iloc[-1]
+            table[home_name].append(format_value(None if is_missing(row["value"]) else float(row["value"]),
+                                                 measure, row["status"]))
+        sn = comparator("neighbours", end)
+        if sn is None or is_missing(sn["value"]):
+            table["Statistical neighbour average"].append(NOT_GIVEN)
+        else:
+            table["Statistical neighbour average"].append(
+                f"{format_value(float(sn['value']), measure)} ({int(sn['used'])} of {int(sn['of'])})")
+        england = comparator("england", end)
+        table["England"].append(NOT_GIVEN if england is None or is_missing(england["value"])
+                                else format_value(float(england["value"]), measure))
+        parts = [("ours", files([home], end) if not mine.empty else []),
+                 ("neighbours", files(neighbour_codes, end) if sn is not None else []),
+                 ("England", files([ENGLAND_CODE], end) if england is not None else [])]
+        by_file: dict[str, list[str]] = {}
+        for who, found in parts:
+            for file_name in found:
+                by_file.setdefault(file_name, []).append(who)
+        if len(by_file) <= 1:
+            table["Loaded from"].append(next(iter(by_file), NOT_GIVEN))
+        else:
+            table["Loaded from"].append("; ".join(f"{f} ({', '.join(w)})" for f, w in by_file.items()))
+    return pd.DataFrame(table)
+
+
+def files_explained(table: pd.DataFrame) -> str:
+    """'bds_long_0.parquet: DfE's Local Authority Interactive Tool (LAIT); ...' for the files in the table."""
+    if "Loaded from" not in table:
+        return ""
+    seen = sorted({part.split(" (")[0].strip() for cell in table["Loaded from"] for part in str(cell).split("; ")}
+                  - {"", NOT_GIVEN})
+    parts = []
+    for name in seen:
+        kind = next((text for suffix, text in FILE_KINDS.items() if name.lower().endswith(suffix)), "")
+        parts.append(f"{name}: {kind}" if kind else name)
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class TrendView:
+    chart: ChartView
+    sources: pd.DataFrame
+    files: str
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _trend_view(url: str, version: int, code: str, home: str) -> TrendView:
+    measure = catalogue().get(code)
+    directory = areas()
+    figures = _measure_figures(url, version, code)
+    neighbours = [a.code for a in directory.neighbours(home)]
+    region = directory.region_of(home)
+    own = yearly_series(figures, code, home)
+    compared = comparator_series(figures, code, home, neighbours, region.code if region else None)
+    compared = compared[compared["kind"].isin(TREND_KINDS)].reset_index(drop=True)
+    name = directory.get(home).name
+    ends = sorted({*own["period_end"], *compared["period_end"]})
+    if not ends:
+        empty = ChartView(None, "", "", False)
+        return TrendView(empty, pd.DataFrame(), "")
+    label = (f"{format_period('year', ends[0])} to {format_period('year', ends[-1])}" if len(ends) > 1
+             else format_period("year", ends[0]))
+    figure = trend_chart(own, measure, name, comparators=compared, title_period=label)
+    # Label the years across the whole chart, not only the council's own years (a sample council or a
+    # council with gaps would otherwise leave most of the ten years unlabelled).
+    tickvals, ticktext = time_ticks(ends, "year")
+    figure.update_xaxes(tickvals=tickvals, ticktext=ticktext)
+    explanation = (f"{name}'s yearly figure beside the average of its 10 statistical neighbours and England, "
+                   f"{label}. {measure.polarity_text}.")
+    sources = sources_table(own, compared, figures, measure, home, name, neighbours, file_names(data.batches()))
+    return TrendView(ChartView(figure, image_filename(measure, name, label), explanation, True), sources,
+                     files_explained(sources))
+
+
+def trend_view(code: str, home: str) -> TrendView:
+    """Every published year: the council, its statistical neighbour average and England, with sources."""
+    return _trend_view(data.database_url(), data.data_version(), code, home)
+
+
+# ---- this year so far: the council's own monthly or quarterly figures against the published years -----
+
+def comparison_word(own: float, other: float, measure: Measure) -> str:
+    """'better than', 'worse than', 'level with' by polarity; 'higher than' / 'lower than' for 'neither'."""
+    travel = direction_of_travel(own, other, measure.polarity, same_within=0.5 * 10 ** -measure.decimals)
+    return {"better": "better than", "worse": "worse than", "same": "level with", "up": "higher than",
+            "down": "lower than"}.get(travel.code, "")
+
+
+def in_year_sentence(own: pd.DataFrame, compared: pd.DataFrame, measure: Measure) -> str:
+    """'This year so far: **12%** at October 2026, against last year's statistical neighbour average of
+    **10%** (2025-26, 10 of 10 councils) and England's **11%**: better than the neighbours' average.'"""
+    last = own.iloc[-1]
+    when = format_period(str(last["period_type"]), last["period_end"])
+    if is_missing(last["value"]):
+        return (f"This year so far: the latest figure, {when}, is "
+                f"{format_value(None, measure, last['status'])}, so there is nothing to compare yet.")
+    value = float(last["value"])
+    text = f"This year so far: **{format_value(value, measure)}** at {when}"
+    end = pd.Timestamp(last["period_end"])
+    neighbours = compared[(compared["kind"] == "neighbours") & compared["value"].notna()
+                          & (compared["period_end"] <= end)]
+    if neighbours.empty:
+        return text + ". DfE has not published a statistical neighbour average to compare it with."
+    sn = neighbours.iloc[-1]
+    sn_end = pd.Timestamp(sn["period_end"])
+    this_year_end = end.year + (1 if end.month > YEAR_END_MONTH else 0)
+    which = "last year's" if sn_end.year == this_year_end - 1 else "the latest published"
+    if sn_end.year == this_year_end:
+        which = "this year's published"
+    sn_value = float(sn["value"])
+    text += (f", against {which} statistical neighbour average of **{format_value(sn_value, measure)}** "
+             f"({format_period('year', sn_end)}, {int(sn['used'])} of {int(sn['of'])} councils)")
+    england = compared[(compared["kind"] == "england") & (compared["period_end"] == sn_end) & compared["value"].notna()]
+    if not england.empty and not measure.is_count:
+        text += f" and England's **{format_value(float(england['value'].iloc[0]), measure)}**"
+    word = comparison_word(value, sn_value, measure)
+    if word:
+        text += f": {word} the neighbours' average"
+    return text + "."
+
+
+@dataclass(frozen=True)
+class InYearView:
+    chart: ChartView
+    sentence: str
+    frequency: str  # 'monthly' or 'quarterly'; '' when the council has no in-year figures
+
+
+NO_IN_YEAR = InYearView(ChartView(None, "", "", False), "", "")
+FREQUENCY_WORDS = {"month": "monthly", "quarter": "quarterly"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _in_year_view(url: str, version: int, code: str, home: str, start: date, end: date) -> InYearView:
+    measure = catalogue().get(code)
+    directory = areas()
+    figures = _measure_figures(url, version, code)
+    own = own_series(figures, code, home)
+    if own.empty or own["period_type"].iloc[0] not in FREQUENCY_WORDS:
+        return NO_IN_YEAR
+    own = own[(own["period_end"] >= pd.Timestamp(start)) & (own["period_end"] <= pd.Timestamp(end))]
+    if own.empty:
+        return NO_IN_YEAR
+    neighbours = [a.code for a in directory.neighbours(home)]
+    region = directory.region_of(home)
+    compared = comparator_series(figures, code, home, neighbours, region.code if region else None)
+    compared = compared[compared["kind"].isin(TREND_KINDS)]
+    first = own["period_end"].iloc[0] - pd.DateOffset(years=1)
+    shown = compared[(compared["period_end"] >= first) & (compared["period_end"] <= own["period_end"].iloc[-1])]
+    name = directory.get(home).name
+    frequency = FREQUENCY_WORDS[str(own["period_type"].iloc[0])]
+    label = f"{format_period('month', own['period_end'].iloc[0])} to {format_period('month', own['period_end'].iloc[-1])}"
+    figure = trend_chart(own.reset_index(drop=True), measure, name, comparators=shown.reset_index(drop=True),
+                         title_period=label)
+    explanation = (f"{name}'s own {frequency} figures (the line) with DfE's yearly figures for the statistical "
+                   f"neighbour average and England, each plotted at the 31 March its year ends. "
+                   f"{measure.polarity_text}.")
+    chart = ChartView(figure, image_filename(measure, f"{name} this year", label), explanation, True)
+    return InYearView(chart, in_year_sentence(own, compared, measure), frequency)
+
+
+def in_year_view(code: str, home: str, start: date, end: date) -> InYearView:
+    """The council's own in-year series in the period in view, against the published yearly comparators."""
+    return _in_year_view(data.database_url(), data.data_version(), code, home, start, end)
