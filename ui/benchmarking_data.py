@@ -28,7 +28,7 @@ from db import queries
 from db.engine import connect
 from metrics.benchmark_report import benchmark_report
 from metrics.comparators import comparator_series, quartile_bands, quartile_reading, rank_areas
-from metrics.formatting import format_period, format_value, is_missing
+from metrics.formatting import format_period, format_value, is_missing, round_half_up
 from metrics.series import own_series, yearly_series
 from metrics.travel import direction_of_travel
 from reference.areas import ENGLAND_CODE, AreaDirectory, areas
@@ -110,14 +110,19 @@ def _year_rows(figures: pd.DataFrame, year: int) -> pd.DataFrame:
     return rows.drop_duplicates("area_code", keep="last")
 
 
-def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> tuple[pd.Series, pd.Series, int]:
-    """Rank and quartile band of every current council with a published value, and how many were ranked.
+def council_codes(directory: AreaDirectory) -> set[str]:
+    """Every real council, including those since reorganised (Cumbria, Northamptonshire...): in the
+    years they published, they were ranked like any other."""
+    return {a.code for a in directory.local_authorities(include_fictional=False, current_only=False)}
 
-    Only real councils count (no regions, England or sample councils), as in LAIT. Polarity 'neither'
-    gives empty Series and 0.
+
+def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> tuple[pd.Series, pd.Series, int]:
+    """Rank and quartile band of every council with a published value that year, and how many were ranked.
+
+    As LAIT does: only councils count (no regions, England or sample councils), and every council that
+    published that year, whether or not it still exists. Polarity 'neither' gives empty Series and 0.
     """
-    councils = {a.code for a in directory.local_authorities(include_fictional=False)}
-    values = rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]]
+    values = rows[rows["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]]
     ranks = rank_areas(values, measure.polarity)
     bands = quartile_bands(values, measure.polarity)
     return ranks, bands, int(len(ranks))
@@ -126,8 +131,7 @@ def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory
 def sample_council_rank(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory,
                         home: str) -> tuple[int, str, int] | None:
     """Where a sample council's own figure would sit among the real councils: (rank, band, of), or None."""
-    councils = {a.code for a in directory.local_authorities(include_fictional=False)} | {home}
-    values = rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]]
+    values = rows[rows["area_code"].isin(council_codes(directory) | {home})][["area_code", "value", "status"]]
     ranks = rank_areas(values, measure.polarity)
     if home not in ranks.index:
         return None
@@ -135,20 +139,21 @@ def sample_council_rank(rows: pd.DataFrame, measure: Measure, directory: AreaDir
     return int(ranks[home]), str(bands[home]), int(len(ranks))
 
 
-def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory: AreaDirectory) -> str:
+def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory: AreaDirectory,
+                  ranks: pd.Series, bands: pd.Series, ranked: int) -> str:
     """The one-line reading of the council's rank and quartile, or why there is none."""
-    name, label = report["area_name"], format_period("year", year_end(report["year"]))
+    name, label, home = report["area_name"], format_period("year", year_end(report["year"])), report["area"]
     if measure.polarity == "neither":
         return (f"Neither higher nor lower is better for {measure.short_name.lower()}, so no rank or quartile "
                 f"is given: the figure is context for the other measures.")
-    if report["quartile_reading"]:
-        return f"{report['quartile_reading'][:1].upper()}{report['quartile_reading'][1:]}."
+    if home in ranks.index:
+        reading = quartile_reading(str(bands[home]), int(ranks[home]), ranked)
+        return f"{reading[:1].upper()}{reading[1:]}."
     if report["status"] != VALUE or report["value"] is None:
         return (f"{name} has no published figure for {label} ({format_value(None, measure, report['status'])}), "
                 f"so it has no rank.")
-    area = directory.get(report["area"])
-    if area.fictional:
-        found = sample_council_rank(rows, measure, directory, report["area"])
+    if directory.get(home).fictional:
+        found = sample_council_rank(rows, measure, directory, home)
         if found is not None:
             rank, band, of = found
             return (f"{name}'s own figure is not in DfE's tables. Placed among the {of - 1} councils DfE "
@@ -255,7 +260,7 @@ def _year_view(url: str, version: int, code: str, home: str, year: int) -> YearV
                    f"the region and England, for {year_label(year)}. {measure.polarity_text}.")
     view = ChartView(bars, image_filename(measure, f"{report['area_name']} and neighbours", label), explanation, True)
     return YearView(report, shown, figures_table(shown, measure, ranks, bands, ranked), view,
-                    rank_sentence(report, measure, rows, directory))
+                    rank_sentence(report, measure, rows, directory, ranks, bands, ranked))
 
 
 def year_view(code: str, home: str, year: int) -> YearView:
@@ -376,8 +381,12 @@ def trend_view(code: str, home: str) -> TrendView:
 # ---- this year so far: the council's own monthly or quarterly figures against the published years -----
 
 def comparison_word(own: float, other: float, measure: Measure) -> str:
-    """'better than', 'worse than', 'level with' by polarity; 'higher than' / 'lower than' for 'neither'."""
-    travel = direction_of_travel(own, other, measure.polarity, same_within=0.5 * 10 ** -measure.decimals)
+    """'better than', 'worse than', 'level with' by polarity; 'higher than' / 'lower than' for 'neither'.
+
+    Judged on the figures as shown (rounded to the measure's decimals), so '75% ... 75%' never reads 'worse'.
+    """
+    shown_own, shown_other = (float(round_half_up(v, measure.decimals)) for v in (own, other))
+    travel = direction_of_travel(shown_own, shown_other, measure.polarity)
     return {"better": "better than", "worse": "worse than", "same": "level with", "up": "higher than",
             "down": "lower than"}.get(travel.code, "")
 
