@@ -28,7 +28,7 @@ from loaders.published import load_published_if_empty
 from loaders.sample import load_sample_if_empty
 from reference.catalogue import catalogue
 from settings import DATA_DIR, PROJECT_ROOT
-from ui.benchmarking_data import in_year_sentence
+from ui.benchmarking_data import comparators_in_view, in_year_sentence
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = "pages/benchmarking.py"
@@ -479,3 +479,26 @@ def test_this_year_so_far_in_words(measure, mine, sn, present, absent):
         assert absent not in sentence
     pd.testing.assert_frame_equal(mine, before[0])
     pd.testing.assert_frame_equal(sn, before[1])
+
+
+def yearly_points(years: list[int]) -> pd.DataFrame:
+    return pd.concat([comparators(10.0 + y - 2020, year=y) for y in years], ignore_index=True)
+
+
+@pytest.mark.parametrize(
+    ("years", "first", "last", "expected"),
+    [
+        ([2023, 2024, 2025], date(2023, 11, 30), date(2026, 10, 31), [2024, 2025]),  # only the years inside
+        ([2023, 2024, 2025], date(2023, 3, 31), date(2025, 3, 31), [2023, 2024, 2025]),  # ends on the edges count
+        ([2023, 2024, 2025], date(2025, 4, 30), date(2026, 10, 31), [2025]),  # none inside: the latest before
+        ([2026], date(2024, 4, 30), date(2025, 10, 31), []),  # only a later year: nothing to read against
+        ([], date(2024, 4, 30), date(2025, 10, 31), []),  # nothing published
+    ],
+)
+def test_the_published_years_drawn_beside_the_councils_own_months(years, first, last, expected):
+    points = yearly_points(years) if years else comparators(None, england=None)
+    before = points.copy()
+    shown = comparators_in_view(points, pd.Timestamp(first), pd.Timestamp(last))
+    assert sorted({int(e.year) for e in shown["period_end"]}) == expected
+    assert set(shown["kind"]) <= {"neighbours", "england"}
+    pd.testing.assert_frame_equal(points, before)

@@ -424,6 +424,19 @@ def in_year_sentence(own: pd.DataFrame, compared: pd.DataFrame, measure: Measure
     return text + "."
 
 
+def comparators_in_view(compared: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """The yearly points within the council's own series; when none falls within it, the latest year before
+    it, so there is always a published figure to read the months against."""
+    ends = compared["period_end"]
+    inside = compared[(ends >= first) & (ends <= last)]
+    if len(inside):
+        return inside.reset_index(drop=True)
+    before = ends[ends < first]
+    if before.empty:
+        return inside.reset_index(drop=True)
+    return compared[ends == before.max()].reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class InYearView:
     chart: ChartView
@@ -450,13 +463,11 @@ def _in_year_view(url: str, version: int, code: str, home: str, start: date, end
     region = directory.region_of(home)
     compared = comparator_series(figures, code, home, neighbours, region.code if region else None)
     compared = compared[compared["kind"].isin(TREND_KINDS)]
-    first = own["period_end"].iloc[0] - pd.DateOffset(years=1)
-    shown = compared[(compared["period_end"] >= first) & (compared["period_end"] <= own["period_end"].iloc[-1])]
+    shown = comparators_in_view(compared, own["period_end"].iloc[0], own["period_end"].iloc[-1])
     name = directory.get(home).name
     frequency = FREQUENCY_WORDS[str(own["period_type"].iloc[0])]
     label = f"{format_period('month', own['period_end'].iloc[0])} to {format_period('month', own['period_end'].iloc[-1])}"
-    figure = trend_chart(own.reset_index(drop=True), measure, name, comparators=shown.reset_index(drop=True),
-                         title_period=label)
+    figure = trend_chart(own.reset_index(drop=True), measure, name, comparators=shown, title_period=label)
     explanation = (f"{name}'s own {frequency} figures (the line) with DfE's yearly figures for the statistical "
                    f"neighbour average and England, each plotted at the 31 March its year ends. "
                    f"{measure.polarity_text}.")
