@@ -337,6 +337,16 @@ def test_the_year_follows_the_url_and_the_select_box(cheshire_east):
     assert key_figures(at)["Cheshire East"] == f"{int(published('cla_count', 2023)[CHESHIRE_EAST]):,}"
 
 
+def test_a_new_measure_without_the_chosen_year_moves_to_its_latest_year_quietly(cheshire_east):
+    at = open_benchmarking({"measure": "cla_rate", "year": "2016"})
+    assert "2015-16 (year to 31 March 2016)" in [s.value for s in at.subheader]
+    next(s for s in at.sidebar.selectbox if s.label == "Measure").set_value("cl_accom_17_18").run()
+    assert not at.exception
+    assert "2024-25 (year to 31 March 2025)" in [s.value for s in at.subheader]
+    assert not at.warning
+    assert at.query_params["year"] in ("2025", ["2025"])
+
+
 @pytest.mark.parametrize("asked", ["1999", "next year", ""])
 def test_a_year_without_published_figures_says_so_and_shows_the_latest(cheshire_east, asked):
     at = open_benchmarking({"measure": "cla_rate", "year": asked})
