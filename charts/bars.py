@@ -105,7 +105,7 @@ def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str,
         barmode="overlay", bargap=0.25,
         xaxis=value_axis(measure.axis_title, [0.0, top], "%" if measure.is_percent else ""),
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
-               "tickfont": {"size": BASE_FONT}, "showgrid": False, "ticks": "", "automargin": True,
+               "tickfont": {"size": BASE_FONT, "color": TEXT}, "showgrid": False, "ticks": "", "automargin": True,
                "ticklabelstandoff": 8},
         hovermode="closest",
     )

@@ -69,8 +69,8 @@ def benchmark_report(frame: pd.DataFrame, measure: Measure, area: Area, director
 
     ``frame`` holds the measure's observations for all areas (measure_code, area_code, period_type,
     period_end, dimension, value, status; NaN value where the status is a symbol). It is not changed.
-    Rank and quartile count current councils with a value only (no regions, England or fictional
-    councils); a measure with no polarity gets neither.
+    Rank and quartile count, as LAIT does, every council with a value that year, including councils
+    since reorganised (no regions, England or fictional councils); a measure with no polarity gets neither.
     """
     years = years_with_data(frame)
     if not years:
@@ -88,7 +88,7 @@ def benchmark_report(frame: pd.DataFrame, measure: Measure, area: Area, director
     region = directory.region_of(area.code)
     england = directory.get(ENGLAND_CODE)
 
-    councils = [a.code for a in directory.local_authorities(include_fictional=False)]
+    councils = [a.code for a in directory.local_authorities(include_fictional=False, current_only=False)]
     council_values = values[values["area_code"].isin(councils)]
     rank = rank_of = band = reading = None
     if measure.polarity != "neither" and council_values["value"].notna().any():

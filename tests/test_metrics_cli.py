@@ -63,8 +63,8 @@ def workbook_neighbours(number: str) -> list[str]:
 
 
 def council_values(measure: str, year: int) -> dict[str, float]:
-    """Published numbers of current real councils (LAIT ranks these)."""
-    councils = {a.code for a in areas().local_authorities(include_fictional=False)}
+    """Published numbers of every real council that published that year, reorganised ones included (LAIT ranks these)."""
+    councils = {a.code for a in areas().local_authorities(include_fictional=False, current_only=False)}
     return {code: float(text) for code, text in published(measure, year).items()
             if code in councils and text not in SUPPRESSED}
 
