@@ -39,6 +39,10 @@ def key_figures(row: pd.Series, filters: Filters) -> None:
         key_figure("Since last period", travel, f"Since last year: {year}")
     if not filters.comparators:
         return
+    if all(row[c] is None or pd.isna(row[c]) for c in ("sn_average", "region_value", "england")):
+        st.info("No comparison figures for this measure: DfE does not publish it for other councils, "
+                "the region or England (or none are loaded for this period).")
+        return
     period = row["comparator_period_label"] or ""
     used = f"{int(row['sn_used'])} of {int(row['sn_of'])} councils" if not pd.isna(row["sn_used"]) else ""
     region = region_code(filters.home)

@@ -281,3 +281,11 @@ def test_a_changed_filter_goes_into_the_url_and_follows_to_the_next_page(app_env
     said = texts(at)
     assert "April 2024 to March 2025" in said
     assert "Comparators are switched off in the sidebar." in said
+
+
+def test_measure_page_says_why_a_local_measure_has_no_comparators(app_env):
+    at = open_page("measure", {"measure": "health_iha_pct", "comparators": "on"})
+    assert not at.exception
+    assert "DfE does not publish it" in texts(at)
+    at = open_page("measure", {"measure": RED_MEASURE, "comparators": "on"})
+    assert "DfE does not publish it" not in texts(at)
