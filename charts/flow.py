@@ -29,8 +29,8 @@ from reference.catalogue import catalogue
 
 STARTS, CEASED, COUNT = "cla_starts", "cla_ceased", "cla_count"
 FLOW_TITLE = "Children starting and leaving care"
-FLOW_AXIS = "Children starting or leaving in the period"
-COUNT_AXIS = "Children in care at the period end"
+FLOW_AXIS = "Starting or leaving care"
+COUNT_AXIS = "In care at period end"
 
 
 def _bars(frame: pd.DataFrame, code: str, colour: str, pattern: str, rank: int) -> go.Bar:
