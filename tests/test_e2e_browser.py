@@ -36,6 +36,7 @@ PAGES = [
     ("/care_leavers", "Care leavers 19-21 suitably housed", True),
     ("/health", "Emotional wellbeing (SDQ score)", True),
     ("/measure?measure=stab_3plus_pct&from=2023-04&to=2025-03&comparators=on", "The figures behind the chart", True),
+    ("/benchmarking?measure=stab_3plus_pct", "Against its statistical neighbours", True),
     ("/data", "To load a return", False),
 ]
 
