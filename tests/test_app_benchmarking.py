@@ -28,6 +28,7 @@ from loaders.published import load_published_if_empty
 from loaders.sample import load_sample_if_empty
 from reference.catalogue import catalogue
 from settings import DATA_DIR, PROJECT_ROOT
+from tests.test_app_pages import texts, walk
 from ui.benchmarking_data import comparators_in_view, in_year_sentence
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -37,7 +38,6 @@ DFE = DATA_DIR / "dfe"
 CHESHIRE_EAST, CHESHIRE_EAST_NUMBER = "E06000049", "895"
 SAMPLE_COUNCIL = "E06999901"
 ENGLAND = "E92000001"
-TEXT_KINDS = {"title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error"}
 
 # How each measure the tests check is picked out of DfE's tables: (file, filter columns, value column).
 SOURCES = {
@@ -176,20 +176,6 @@ def open_benchmarking(params: dict[str, str] | None = None) -> AppTest:
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def walk(node):
-    children = getattr(node, "children", None)
-    if children:
-        for child in children.values():
-            yield from walk(child)
-    else:
-        yield node
-
-
-def texts(at: AppTest) -> str:
-    """Everything the page says in titles, markdown, captions and alerts, in drawing order."""
-    return "\n".join(str(e.value) for root in (at.sidebar, at.main) for e in walk(root) if e.type in TEXT_KINDS)
 
 
 def key_figures(at: AppTest) -> dict[str, str]:
