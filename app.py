@@ -15,10 +15,11 @@ from ui.navigation import ensure_app_navigation, page_specs
 log = logging.getLogger(__name__)
 SWITCHED_ON = {"1", "true", "yes", "on"}
 
-# What loads on first start: (module, function, the setting that switches it on). A module that is
-# not installed is skipped, so the app still starts on a database filled by hand.
+# What loads on first start: (module, function, the setting that switches it on, or None where the
+# loader decides for itself). A module that is not installed is skipped, so the app still starts on a
+# database filled by hand. The sample decides itself: a real council's install never gets it by default.
 FIRST_START_LOADS = (
-    ("loaders.sample", "load_sample_if_empty", settings.LOAD_SAMPLE, "the sample council's returns"),
+    ("loaders.sample", "load_sample_if_empty", None, "the sample council's returns"),
     ("loaders.published", "load_published_if_empty", settings.LOAD_PUBLISHED, "DfE's published figures"),
 )
 
@@ -32,7 +33,7 @@ def start_up(url: str) -> tuple[str, ...]:
     engine = data.engine()
     warnings = []
     for module_name, function_name, setting, what in FIRST_START_LOADS:
-        if setting.value().strip().lower() not in SWITCHED_ON:
+        if setting is not None and setting.value().strip().lower() not in SWITCHED_ON:
             continue
         try:
             load = getattr(importlib.import_module(module_name), function_name)

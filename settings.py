@@ -42,8 +42,10 @@ HOME_AREA = Setting(
 LOAD_SAMPLE = Setting(
     "load_sample",
     "DASHBOARD_LOAD_SAMPLE",
-    "1",
-    "Load the fictional sample council's returns when the app starts on an empty database (1 or 0).",
+    "",
+    "Load the fictional sample council's returns when the app starts on an empty database (1 or 0). "
+    "Unset, they load only while the home area is the sample council: a real council's install never "
+    "shows fictional figures unless this is set to 1.",
 )
 LOAD_PUBLISHED = Setting(
     "load_published",

@@ -32,7 +32,18 @@ def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
 
 
 def sample_wanted() -> bool:
-    return settings.LOAD_SAMPLE.value().strip().lower() in SWITCHED_ON
+    """Whether first start should load the fictional council: as set, else only when it is the home area.
+
+    A council that names itself in DASHBOARD_HOME_AREA is setting up its own dashboard; fictional
+    Northmoor in its council list and Imports page would be figures nobody should ever quote.
+    """
+    chosen = settings.LOAD_SAMPLE.value().strip().lower()
+    if chosen:
+        return chosen in SWITCHED_ON
+    from reference.areas import areas
+
+    home = areas().resolve(settings.HOME_AREA.value())
+    return home is not None and home.code == SAMPLE_AREA
 
 
 def needs_sample(engine: Engine) -> bool:

@@ -345,3 +345,31 @@ def test_a_measure_added_to_the_catalogue_still_gets_figures(tmp_path):
     new_target = make_sample.target_for(grown.get("pep_on_time_pct"), 2024)
     assert new_target is not None and 0 <= new_target <= 100
     assert make_sample.target_for(grown.get("fostering_households"), 2024) is None
+
+
+# ------------------------------------------------------------------------------------------- a real council
+
+
+def test_a_real_council_install_gets_no_fictional_figures(engine, monkeypatch):
+    monkeypatch.delenv("DASHBOARD_LOAD_SAMPLE", raising=False)
+    monkeypatch.setenv("DASHBOARD_HOME_AREA", "Cheshire East")
+    assert load_sample_if_empty(engine) == []
+    assert queries.is_empty(engine)
+
+
+def test_a_real_council_can_still_ask_for_the_sample(engine, monkeypatch, tmp_path):
+    monkeypatch.setenv("DASHBOARD_LOAD_SAMPLE", "1")
+    monkeypatch.setenv("DASHBOARD_HOME_AREA", "E06000049")
+    small = tmp_path / "sample"
+    small.mkdir()
+    (small / "one.csv").write_text("measure,period,value\ncla_count,2024-01,470\n", encoding="utf-8")
+    assert [r.status for r in load_sample_if_empty(engine, small)] == ["loaded"]
+
+
+def test_the_sample_council_as_home_loads_the_sample_by_default(engine, monkeypatch, tmp_path):
+    monkeypatch.delenv("DASHBOARD_LOAD_SAMPLE", raising=False)
+    monkeypatch.delenv("DASHBOARD_HOME_AREA", raising=False)
+    small = tmp_path / "sample"
+    small.mkdir()
+    (small / "one.csv").write_text("measure,period,value\ncla_count,2024-01,470\n", encoding="utf-8")
+    assert [r.status for r in load_sample_if_empty(engine, small)] == ["loaded"]
