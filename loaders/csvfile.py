@@ -140,19 +140,33 @@ def _allow_fields_of(length: int) -> None:
 
 def _parse(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
     """Rows of cells; a quotation mark that is never closed is refused, not read as one vast cell."""
+    rows, error = _parse_until_error(text, delimiter, limit)
+    if error is not None:
+        raise error
+    return rows
+
+
+def _parse_until_error(text: str, delimiter: str, limit: int | None) -> tuple[list[list[str]], NotAWorkbook | None]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
+    finished = 0  # the line the last complete row ended on
     try:
         for row in reader:
             rows.append(row)
+            finished = reader.line_num
             if limit is not None and len(rows) >= limit:
                 break
     except csv.Error as error:
-        raise NotAWorkbook(
+        if "end of data" in str(error):
+            return rows, NotAWorkbook(
+                f"a quotation mark in the row starting on line {finished + 1:,} is never closed, so the rest of the "
+                "file would be read as one cell; close it or remove it"
+            )
+        return rows, NotAWorkbook(
             f"line {reader.line_num:,} cannot be read as CSV with {_describe(delimiter)} between cells "
-            f"({error}); a quotation mark is probably left open or misplaced"
-        ) from error
-    return rows
+            f"({error}); a quotation mark is probably misplaced"
+        )
+    return rows, None
 
 
 def _describe(delimiter: str) -> str:
@@ -165,10 +179,7 @@ def _blank(row: list[str]) -> bool:
 
 
 def _split(text: str, delimiter: str) -> _Split:
-    try:
-        rows = _parse(text, delimiter, limit=SNIFF_ROWS)
-    except NotAWorkbook:
-        return _Split(delimiter, 0, False)
+    rows, _ = _parse_until_error(text, delimiter, SNIFF_ROWS)  # a broken quote is reported once chosen
     splitting = [i for i, row in enumerate(rows) if len(row) > 1]
     if not splitting:
         return _Split(delimiter, 0, False)
@@ -233,8 +244,11 @@ def _decimal_comma(cells, delimiter: str) -> bool:
         if style in first:
             cell, item = first[style]
             number = item.strip().rstrip("%").strip()
-            readings = (f"{number.replace(',', '')} or {number.replace(',', '.')}" if style == COMMA_EITHER_WAY
-                        else f"{number} or {number.replace('.', '')}")
+            readings = (
+                f"{number.replace(',', '')} (a thousands comma) or {number.replace(',', '.')} (a decimal comma)"
+                if style == COMMA_EITHER_WAY
+                else f"{number} (a decimal point) or {number.replace('.', '')} (a thousands point)"
+            )
             raise NotAWorkbook(
                 f"cell {cell} holds {quote(item)}, which could be {readings}: no number in this {separated} "
                 "file shows which mark is decimal; write numbers without thousands separators",
