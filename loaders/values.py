@@ -23,6 +23,7 @@ from reference.statuses import VALUE, status_labels
 NUMBER, STATUS, EMPTY, BAD = 0, 1, 2, 3  # what a cell holds, as small integer codes
 PERCENT_SCALE = 100.0
 ROUND_DIGITS = 10  # 0.545 formatted as a percent is 54.5, not 54.50000000000001
+ROUNDING_LIMIT = 1e15  # beyond this a float has no 10 decimal places left to round
 
 ACCEPTED_VALUE = "a number, or a status symbol such as c or x"
 # The error values Excel shows in a cell; a CSV file saved by Excel holds them as plain text.
@@ -230,7 +231,12 @@ def scale_percent_formatted(value: np.ndarray, percent_format: np.ndarray, is_pe
     percentage is still 412 children. Arrays broadcast (a row of measures against a block of cells).
     """
     scale = np.asarray(percent_format, dtype=bool) & np.asarray(is_percent_measure, dtype=bool)
-    return np.where(scale, np.round(value * PERCENT_SCALE, ROUND_DIGITS), value)
+    scaled = value * PERCENT_SCALE
+    # rounding works by multiplying by 10**ROUND_DIGITS, which would overflow for a huge figure (1e300):
+    # such a figure is already far outside every range, and is left as it is for the range rules to refuse
+    precise = np.abs(scaled) < ROUNDING_LIMIT
+    scaled = np.where(precise, np.round(np.where(precise, scaled, 0.0), ROUND_DIGITS), scaled)
+    return np.where(scale, scaled, value)
 
 
 def cell_text(item: object) -> str:
