@@ -9,6 +9,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+QUOTE_WHOLE = 300  # a text up to this length is quoted whole (a sentence saying why a file is refused)
+QUOTE_START = 60  # characters shown of a longer text, followed by its length
+
+
+def quote(text: str) -> str:
+    """A cell's text quoted for a message, shortened when long.
+
+    One cell can hold a whole pasted document (a CSV field of 100,000 characters); quoting all of it
+    would bury every other problem, so the first characters are shown with the full length:
+    ``'aaaa…' (100,000 characters)``.
+    """
+    if len(text) <= QUOTE_WHOLE:
+        return repr(text)
+    return f"{text[:QUOTE_START] + '…'!r} ({len(text):,} characters)"
+
 
 class Rule(StrEnum):
     NOT_A_WORKBOOK = "not a workbook"
@@ -26,6 +41,9 @@ class Rule(StrEnum):
     NUMERATOR_ABOVE_DENOMINATOR = "numerator above denominator"
     DUPLICATE = "duplicate value"
     BAD_TARGET = "unreadable target"
+    # added for reading CSV text and checking ranges (keep additions together at the end)
+    OUT_OF_RANGE = "value outside its range"
+    NOT_FINITE = "not a finite number"
 
 
 @dataclass(frozen=True)
@@ -39,7 +57,7 @@ class Problem:
 
     def message(self) -> str:
         where = ", ".join(p for p in (self.file, f"sheet '{self.sheet}'" if self.sheet else "", f"cell {self.cell}" if self.cell else "") if p)
-        found = f" {self.text!r}" if self.text != "" else ""
+        found = f" {quote(self.text)}" if self.text != "" else ""
         return f"{where}: {self.rule.value}{found}; expected {self.expected}"
 
     def as_dict(self) -> dict[str, str]:

@@ -243,13 +243,14 @@ class ReturnReader:
         if rows.size == 0:
             return result
         block = sheet.cells[np.ix_(rows, period_cols)]
-        cells = read_values(block, self._percent_mask(sheet, rows, period_cols))
+        cells = read_values(block, self._percent_mask(sheet, rows, period_cols), decimal_comma=sheet.decimal_comma)
         shape = block.shape
         kind = cells.kind.reshape(shape)
         keep = (kind != EMPTY).any(axis=1)
         targets = None
         if target_col is not None:
-            targets = read_values(sheet.cells[rows, target_col], self._percent_mask(sheet, rows, [target_col]))
+            targets = read_values(sheet.cells[rows, target_col], self._percent_mask(sheet, rows, [target_col]),
+                                  decimal_comma=sheet.decimal_comma)
             keep |= targets.kind != EMPTY
         if not keep.any():  # rows with neither figures nor a target are titles, notes or spacing
             return result
@@ -354,7 +355,8 @@ class ReturnReader:
                                              ACCEPTED_PERIODS))
 
         is_percent = self._is_percent(measures)
-        values = read_values(sheet.cells[rows, value_col], self._percent_mask(sheet, rows, [value_col]))
+        values = read_values(sheet.cells[rows, value_col], self._percent_mask(sheet, rows, [value_col]),
+                             decimal_comma=sheet.decimal_comma)
         value = scale_percent_formatted(values.value, values.percent_format, is_percent)
         status = values.status.copy()
         kind = values.kind.copy()
@@ -363,7 +365,7 @@ class ReturnReader:
             if role not in cols:
                 fractions[role] = np.full(rows.size, np.nan)
                 continue
-            read = read_values(sheet.cells[rows, cols[role]])
+            read = read_values(sheet.cells[rows, cols[role]], decimal_comma=sheet.decimal_comma)
             for i in np.flatnonzero((read.kind == BAD) | read.percent_sign):
                 problems.append(self.problem(sheet, rows[i], cols[role], Rule.BAD_VALUE,
                                              sheet.cells[rows[i], cols[role]], ACCEPTED_FRACTION.format(role=role)))

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import settings
 from reference.areas import areas
-from reference.catalogue import UNITS, Measure, catalogue
+from reference.catalogue import Measure, catalogue
 from reference.statuses import status_labels
 
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -81,7 +81,7 @@ def _accepted_text(measure: Measure, allow_symbols: bool) -> str:
     if measure.is_percent:
         number = "a percentage from 0 to 100 (54 or 54%)"
     else:
-        number = f"a number of 0 or more ({UNITS[measure.unit]['label'].lower()})"
+        number = f"a number of 0 or more ({measure.unit_label.lower()})"
     if allow_symbols:
         *first, last = status_labels()
         return f"{number}, or one of the symbols {', '.join(first)} or {last}"

@@ -3,6 +3,10 @@
 Checks run over the whole file at once and collect every problem, so a performance officer fixes
 the workbook in one pass. Each problem names the cell that breaks the rule and the text in it.
 
+Ranges come from the catalogue (``data/units.csv``, narrowed per measure in ``data/measures.csv``), so
+a figure no return could hold (a count of a billion, a percentage of 150, an SDQ score of 41) is
+refused naming its cell and the range accepted, in words.
+
 Frames checked here carry, besides the stored columns, where each figure came from: ``sheet``,
 ``cell`` and ``text`` (the value as written), and for tidy returns ``numerator_cell``,
 ``numerator_text``, ``denominator_cell`` and ``denominator_text``.
@@ -16,20 +20,13 @@ import numpy as np
 import pandas as pd
 
 from db.writes import FIELDS, KEY
-from loaders.problems import Problem, Rule
+from loaders.problems import Problem, Rule, quote
 from loaders.values import cell_text
-from reference.catalogue import UNITS, catalogue
+from reference.catalogue import UNITS, catalogue, range_words
 
-PERCENT_MIN, PERCENT_MAX = 0.0, 100.0
-ACCEPTED_PERCENT = "a percentage from 0 to 100 (54, 54% or 0.54 in a cell formatted as a percentage)"
-ACCEPTED_COUNT = "a count of 0 or more"
-ACCEPTED_NON_NEGATIVE = "a number of 0 or more"
+FRACTION_UNIT = "count"  # a numerator or denominator is a number of children, so it has a count's range
+ACCEPTED_FINITE = "a finite number"
 TARGET_KEY = ["measure_code", "area_code", "period_start"]
-
-
-def _units(frame: pd.DataFrame) -> pd.Series:
-    units = {m.code: m.unit for m in catalogue()}
-    return frame["measure_code"].map(units)
 
 
 def _problems(file_name: str, rows: pd.DataFrame, rule: Rule, expected: str | Iterable[str],
@@ -41,24 +38,28 @@ def _problems(file_name: str, rows: pd.DataFrame, rule: Rule, expected: str | It
     ]
 
 
+def _bounds(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's accepted minimum and maximum, from its measure in the catalogue (no bound if unknown)."""
+    measures = catalogue()
+    codes = frame["measure_code"]
+    low = codes.map({m.code: m.minimum for m in measures}).to_numpy(dtype=np.float64, na_value=-np.inf)
+    high = codes.map({m.code: m.maximum for m in measures}).to_numpy(dtype=np.float64, na_value=np.inf)
+    return low, high
+
+
 def _range_problems(file_name: str, frame: pd.DataFrame, value_column: str, what: str) -> list[Problem]:
-    """Percentages outside 0-100 and negative figures of any unit (every catalogue unit is 0 or more)."""
-    units = _units(frame)
+    """Figures outside their measure's range (a percentage above 100, a count below 0 or in the
+    billions), and numbers that are not finite. NaN is no figure (a status symbol), never a problem."""
     values = frame[value_column].to_numpy(dtype=np.float64, na_value=np.nan)
+    low, high = _bounds(frame)
     with np.errstate(invalid="ignore"):
-        percent_bad = (units == "percent").to_numpy() & ((values < PERCENT_MIN) | (values > PERCENT_MAX))
-        negative = values < 0
-    out = _problems(file_name, frame[percent_bad], Rule.PERCENT_RANGE, f"{what} as {ACCEPTED_PERCENT}")
-    count_negative = negative & (units == "count").to_numpy()
-    out += _problems(file_name, frame[count_negative], Rule.NEGATIVE_COUNT, f"{what} as {ACCEPTED_COUNT}")
-    other_negative = negative & ~count_negative & ~percent_bad
-    if other_negative.any():
-        rows = frame[other_negative]
-        expected = [
-            f"{what} as {ACCEPTED_NON_NEGATIVE} ({UNITS[unit]['label'].lower()} cannot be negative)"
-            for unit in units[other_negative]
-        ]
-        out += _problems(file_name, rows, Rule.NEGATIVE_VALUE, expected)
+        outside = np.isfinite(values) & ((values < low) | (values > high))
+    infinite = np.isinf(values)
+    rows = frame[outside]
+    measures = catalogue()
+    expected = [f"{what} as {measures.get(code).accepted_range}" for code in rows["measure_code"]]
+    out = _problems(file_name, rows, Rule.OUT_OF_RANGE, expected)
+    out += _problems(file_name, frame[infinite], Rule.NOT_FINITE, f"{what} as {ACCEPTED_FINITE}")
     return out
 
 
@@ -66,16 +67,21 @@ def _fraction_problems(file_name: str, frame: pd.DataFrame) -> list[Problem]:
     if "numerator_cell" not in frame:
         return []
     out: list[Problem] = []
+    unit = UNITS[FRACTION_UNIT]
     numerator = frame["numerator"].to_numpy(dtype=np.float64, na_value=np.nan)
     denominator = frame["denominator"].to_numpy(dtype=np.float64, na_value=np.nan)
     with np.errstate(invalid="ignore"):
         for column, numbers in (("numerator", numerator), ("denominator", denominator)):
-            negative = numbers < 0
-            out += _problems(file_name, frame[negative], Rule.NEGATIVE_VALUE,
-                             f"a {column} of 0 or more", cell=f"{column}_cell", text=f"{column}_text")
+            outside = np.isfinite(numbers) & ((numbers < unit.minimum) | (numbers > unit.maximum))
+            where = {"cell": f"{column}_cell", "text": f"{column}_text"}
+            out += _problems(file_name, frame[outside], Rule.OUT_OF_RANGE,
+                             f"{range_words('a ' + column, unit.minimum, unit.maximum)} (a number of children)",
+                             **where)
+            out += _problems(file_name, frame[np.isinf(numbers)], Rule.NOT_FINITE,
+                             f"a {column} as {ACCEPTED_FINITE}", **where)
         above = (numerator > denominator) & (numerator >= 0) & (denominator >= 0)
     rows = frame[above]
-    expected = [f"a numerator no larger than its denominator ({d!r} in cell {c})"
+    expected = [f"a numerator no larger than its denominator ({quote(cell_text(d))} in cell {c})"
                 for d, c in zip(rows["denominator_text"], rows["denominator_cell"], strict=True)]
     out += _problems(file_name, rows, Rule.NUMERATOR_ABOVE_DENOMINATOR, expected,
                      cell="numerator_cell", text="numerator_text")
@@ -114,7 +120,7 @@ def drop_duplicates(file_name: str, frame: pd.DataFrame, key: list[str], fields:
                 problems.append(Problem(
                     file_name, row["sheet"], row["cell"], Rule.DUPLICATE, cell_text(row["text"]),
                     f"one figure for {describe(first)}; {'sheet ' + repr(first['sheet']) + ' ' if first['sheet'] else ''}"
-                    f"cell {first['cell']} already gives {cell_text(first['text'])!r}",
+                    f"cell {first['cell']} already gives {quote(cell_text(first['text']))}",
                 ))
     return frame.drop(index=drop), problems
 

@@ -9,20 +9,18 @@ runs when the workbook has a percent style at all.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 import numpy as np
 import python_calamine
 
+from loaders.csvfile import read_csv
+from loaders.sheets import NotAWorkbook, Sheet
+
 CSV_SUFFIXES = {".csv", ".txt"}
-CSV_DELIMITERS = ",;\t|"
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
 ZIP_MAGIC = b"PK\x03\x04"
 BUILTIN_PERCENT_FORMATS = {9, 10}  # 0% and 0.00%
@@ -37,31 +35,6 @@ _KNOWN_PACKAGES = {
     "ppt/presentation.xml": "a PowerPoint presentation",
     "content.xml": "an OpenDocument file",
 }
-
-
-class NotAWorkbook(Exception):
-    """The file cannot be read as a workbook or CSV; ``text`` says what it looks like instead."""
-
-    def __init__(self, text: str):
-        self.text = text
-        super().__init__(text)
-
-
-@dataclass
-class Sheet:
-    """One sheet as a rectangular grid from cell A1; empty cells hold ``""`` or None.
-
-    ``percent`` is a boolean grid of the same shape marking percent-formatted cells, or None when
-    no cell in the sheet is (always None for CSV).
-    """
-
-    name: str
-    cells: np.ndarray
-    percent: np.ndarray | None = None
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.cells.shape  # type: ignore[return-value]
 
 
 def column_index(letters: str) -> int:
@@ -160,27 +133,8 @@ def _read_excel(path: Path, is_xlsx: bool) -> list[Sheet]:
     return sheets
 
 
-def _decode(data: bytes) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise NotAWorkbook("the file is neither a workbook nor readable text")
-
-
 def _read_csv(path: Path) -> list[Sheet]:
-    data = path.read_bytes()
-    if b"\x00" in data[:65536] or data.startswith(ZIP_MAGIC) or data.startswith(OLE2_MAGIC):
-        raise NotAWorkbook("a binary file named like a CSV file")
-    text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:65536], delimiters=CSV_DELIMITERS)
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return [Sheet("", _grid(rows))]
+    return [read_csv(path.read_bytes())]
 
 
 def read_workbook(path: Path) -> list[Sheet]:

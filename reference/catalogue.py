@@ -1,13 +1,16 @@
-"""The measure catalogue: what each measure means, its unit, polarity and theme.
+"""The measure catalogue: what each measure means, its unit, polarity, theme and accepted range.
 
-Read from ``data/measures.csv``, ``data/measure_aliases.csv`` and ``data/themes.csv``; a council adds
-a measure or an alias by adding a row there. Everything a page or chart says about a measure
-(titles, axis units, decimal places, which way is better) comes from here.
+Read from ``data/units.csv``, ``data/measures.csv``, ``data/measure_aliases.csv`` and
+``data/themes.csv``; a council adds a measure or an alias by adding a row there. Everything a page or
+chart says about a measure (titles, axis units, decimal places, which way is better) comes from here,
+and so does the range of figures an import accepts: each unit has one (a count from 0 to 1,000,000),
+and a measure may narrow it in its ``minimum``/``maximum`` columns (the SDQ score runs from 0 to 40).
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,12 +18,75 @@ from pathlib import Path
 
 from settings import DATA_DIR
 
-UNITS = {
-    "count": {"label": "Number", "axis": "Number of children", "suffix": ""},
-    "percent": {"label": "%", "axis": "Per cent (%)", "suffix": "%"},
-    "rate_per_10k": {"label": "Rate per 10,000", "axis": "Rate per 10,000 children", "suffix": ""},
-    "score": {"label": "Score", "axis": "Average score", "suffix": ""},
-}
+UNIT_COLUMNS = ("code", "label", "axis", "noun")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How a kind of figure is labelled and which figures are possible.
+
+    ``minimum``/``maximum`` are -inf/inf where the unit sets no bound (a score, in general).
+    ``noun`` names one figure of the unit in a message ("a count"); ``hint`` says how it may be typed.
+    """
+
+    code: str
+    label: str
+    axis: str
+    suffix: str
+    noun: str
+    minimum: float
+    maximum: float
+    hint: str = ""
+
+
+def _bound(text: str | None, missing: float, where: str) -> float:
+    text = (text or "").strip()
+    if not text:
+        return missing
+    try:
+        number = float(text)
+    except ValueError:
+        raise CatalogueError(f"{where}: {text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise CatalogueError(f"{where}: {text!r} is not a finite number")
+    return number
+
+
+def range_words(noun: str, minimum: float, maximum: float) -> str:
+    """The accepted range in words: 'a count from 0 to 1,000,000', 'a score of 0 or more'."""
+    low, high = math.isfinite(minimum), math.isfinite(maximum)
+    if low and high:
+        return f"{noun} from {number_words(minimum)} to {number_words(maximum)}"
+    if low:
+        return f"{noun} of {number_words(minimum)} or more"
+    if high:
+        return f"{noun} of at most {number_words(maximum)}"
+    return noun
+
+
+def number_words(number: float) -> str:
+    """1000000.0 -> '1,000,000'; 0.5 -> '0.5'."""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:,}"
+
+
+def read_units(data_dir: Path) -> dict[str, Unit]:
+    """The units in ``units.csv``, by code; raises CatalogueError naming a bad row."""
+    units: dict[str, Unit] = {}
+    for line, row in enumerate(_read_csv(data_dir / "units.csv"), start=2):
+        where = f"units.csv line {line}"
+        missing = [c for c in UNIT_COLUMNS if not (row.get(c) or "").strip()]
+        if missing:
+            raise CatalogueError(f"{where}: missing {', '.join(missing)}")
+        minimum = _bound(row.get("minimum"), -math.inf, f"{where}, minimum")
+        maximum = _bound(row.get("maximum"), math.inf, f"{where}, maximum")
+        if minimum > maximum:
+            raise CatalogueError(f"{where}: minimum {minimum:g} is above maximum {maximum:g}")
+        code = row["code"].strip()
+        units[code] = Unit(code, row["label"].strip(), row["axis"].strip(), (row.get("suffix") or "").strip(),
+                           row["noun"].strip(), minimum, maximum, (row.get("hint") or "").strip())
+    return units
+
+
 POLARITIES = {
     "higher": "Higher is better",
     "lower": "Lower is better",
@@ -50,6 +116,15 @@ class Measure:
     source: str
     description: str
     aliases: tuple[str, ...] = field(default=())
+    minimum: float = -math.inf  # the figures accepted for this measure: its unit's range, or narrower
+    maximum: float = math.inf
+
+    @property
+    def accepted_range(self) -> str:
+        """The range in words, with how a figure may be typed: 'a count from 0 to 1,000,000'."""
+        unit = UNITS[self.unit]
+        words = range_words(unit.noun, self.minimum, self.maximum)
+        return f"{words} ({unit.hint})" if unit.hint else words
 
     @property
     def is_percent(self) -> bool:
@@ -61,11 +136,11 @@ class Measure:
 
     @property
     def unit_label(self) -> str:
-        return UNITS[self.unit]["label"]
+        return UNITS[self.unit].label
 
     @property
     def axis_title(self) -> str:
-        return UNITS[self.unit]["axis"]
+        return UNITS[self.unit].axis
 
     @property
     def polarity_text(self) -> str:
@@ -131,6 +206,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def read_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     """Read and check the catalogue files; raises CatalogueError naming the bad row."""
+    units = read_units(data_dir)
     themes = [
         Theme(r["code"], r["name"], int(r["order"]), r["question"]) for r in _read_csv(data_dir / "themes.csv")
     ]
@@ -143,13 +219,21 @@ def read_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         missing = [c for c in REQUIRED_COLUMNS if not (row.get(c) or "").strip()]
         if missing:
             raise CatalogueError(f"measures.csv line {line}: missing {', '.join(missing)}")
-        if row["unit"] not in UNITS:
-            raise CatalogueError(f"measures.csv line {line}: unit {row['unit']!r} is not one of {sorted(UNITS)}")
+        if row["unit"] not in units:
+            raise CatalogueError(f"measures.csv line {line}: unit {row['unit']!r} is not one of {sorted(units)}")
         if row["polarity"] not in POLARITIES:
             raise CatalogueError(f"measures.csv line {line}: polarity {row['polarity']!r} is not one of {sorted(POLARITIES)}")
         if row["theme"] not in theme_codes:
             raise CatalogueError(f"measures.csv line {line}: theme {row['theme']!r} is not in themes.csv")
         tolerance = (row.get("tolerance") or "").strip()
+        unit = units[row["unit"]]
+        minimum = _bound(row.get("minimum"), unit.minimum, f"measures.csv line {line}, minimum")
+        maximum = _bound(row.get("maximum"), unit.maximum, f"measures.csv line {line}, maximum")
+        if not unit.minimum <= minimum <= maximum <= unit.maximum:
+            raise CatalogueError(
+                f"measures.csv line {line}: the range {minimum:g} to {maximum:g} is not within "
+                f"{range_words(unit.noun, unit.minimum, unit.maximum)}; a measure may only narrow its unit's range"
+            )
         measures.append(
             Measure(
                 code=row["code"].strip(),
@@ -163,12 +247,17 @@ def read_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
                 source=row["source"].strip(),
                 description=row["description"].strip(),
                 aliases=tuple(aliases.get(row["code"].strip(), ())),
+                minimum=minimum,
+                maximum=maximum,
             )
         )
     unknown = set(aliases) - {m.code for m in measures}
     if unknown:
         raise CatalogueError(f"measure_aliases.csv names measures not in measures.csv: {sorted(unknown)}")
     return Catalogue(measures, themes)
+
+
+UNITS: dict[str, Unit] = read_units(DATA_DIR)  # the units shipped in data/, by code
 
 
 @lru_cache(maxsize=1)

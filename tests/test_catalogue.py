@@ -63,7 +63,7 @@ def test_unknown_names_find_nothing(text):
 
 
 def _copy_catalogue(tmp_path: Path) -> Path:
-    for name in ("measures.csv", "measure_aliases.csv", "themes.csv"):
+    for name in ("units.csv", "measures.csv", "measure_aliases.csv", "themes.csv"):
         shutil.copy(DATA_DIR / name, tmp_path / name)
     return tmp_path
 

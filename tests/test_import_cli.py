@@ -53,7 +53,8 @@ def test_a_rejected_file_lists_every_problem_and_fails(db_url, files):
     assert lines[1] == "february.xlsx: rejected, 3 problem(s); nothing was loaded"
     assert lines[2].startswith("  - february.xlsx, sheet 'Return', cell A2: unknown measure 'bogus'; expected ")
     assert lines[3].startswith("  - february.xlsx, sheet 'Return', cell B3: unknown area 'Narnia'; expected ")
-    assert lines[4].startswith("  - february.xlsx, sheet 'Return', cell C4: negative count '-2'; expected ")
+    assert lines[4] == ("  - february.xlsx, sheet 'Return', cell C4: value outside its range '-2'; "
+                        "expected a value as a count from 0 to 1,000,000")
     assert lines[5] == "2 files: 1 loaded, 0 unchanged, 1 rejected"
     engine = connect(db_url)
     assert queries.batches(engine)["file_name"].tolist() == ["january.xlsx"]

@@ -30,7 +30,7 @@ def monthly_return(path, seed: int = 42):
                 row.append(round(rng.uniform(0.05, 0.95), 2))
                 formats[f"{chr(64 + c)}{r}"] = PERCENT_FORMAT
             else:
-                row.append(round(rng.uniform(1, 400)))
+                row.append(round(rng.uniform(1, 400 if code == "cla_count" else 40)))  # an SDQ score is 0-40
         row.append(10 if code == "stab_3plus_pct" else None)
         rows.append(row)
     return write_xlsx(path, {"Return": rows}, {"Return": formats})

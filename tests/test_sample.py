@@ -327,7 +327,7 @@ def test_a_measure_added_to_the_catalogue_still_gets_figures(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     source = Path(make_sample.ROOT / "data")
-    for name in ("measure_aliases.csv", "themes.csv"):
+    for name in ("units.csv", "measure_aliases.csv", "themes.csv"):
         (data / name).write_bytes((source / name).read_bytes())
     rows = (source / "measures.csv").read_text(encoding="utf-8").rstrip("\n").split("\n")
     rows += [

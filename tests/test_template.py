@@ -194,7 +194,7 @@ def _fill(path: Path, rng: random.Random) -> dict[tuple[str, int], object]:
             elif measure.is_count:
                 value = rng.randint(0, 600)
             else:
-                value = round(rng.uniform(0, 80), 1)
+                value = round(rng.uniform(0, min(80, measure.maximum)), 1)  # the SDQ score runs to 40
             sheet.cell(row=row, column=col, value=value)
             typed[(measure.code, col)] = value
         if measure.polarity != "neither":
@@ -240,8 +240,8 @@ def test_filled_in_template_loads_for_another_area_named_by_dfe_number(engine, t
 @pytest.mark.parametrize(
     ("cell", "typed", "rule"),
     [
-        ("C2", -3, "negative count"),
-        ("D6", 101, "percentage outside 0-100"),  # row 6 is a percentage measure
+        ("C2", -3, "value outside its range"),
+        ("D6", 101, "value outside its range"),  # row 6 is a percentage measure
         ("E3", "lots", "unreadable value"),
         ("A2", "not_a_measure", "unknown measure"),  # row 2 has a figure
     ],
