@@ -26,6 +26,29 @@ class Rule(StrEnum):
     NUMERATOR_ABOVE_DENOMINATOR = "numerator above denominator"
     DUPLICATE = "duplicate value"
     BAD_TARGET = "unreadable target"
+    EXCEL_ERROR = "an Excel error"
+    UNCACHED_FORMULA = "a formula without a saved value"
+    FIGURE_BELOW_TABLE = "a figure below the table's first blank row"
+    STRAY_FIGURE = "a figure far outside the table"
+    EMPTY_AREA = "an empty area cell"
+    UNKNOWN_COLUMN = "unknown column"
+    DUPLICATE_COLUMN = "the same column twice"
+    UNREADABLE_FILE = "could not be read"
+
+
+# Rules whose ``expected`` is an instruction ("fix the formula, ...") rather than what a cell may hold.
+ADVICE_RULES = frozenset({
+    Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
+    Rule.UNREADABLE_FILE,
+})
+QUOTE_LIMIT = 80  # characters of a cell's text quoted in a message; the rest is counted
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A cell's text in quotes for a message, shortened when long so one pasted essay cannot swamp the list."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -39,8 +62,9 @@ class Problem:
 
     def message(self) -> str:
         where = ", ".join(p for p in (self.file, f"sheet '{self.sheet}'" if self.sheet else "", f"cell {self.cell}" if self.cell else "") if p)
-        found = f" {self.text!r}" if self.text != "" else ""
-        return f"{where}: {self.rule.value}{found}; expected {self.expected}"
+        found = f" {quoted(self.text)}" if self.text != "" else ""
+        then = self.expected if self.rule in ADVICE_RULES else f"expected {self.expected}"
+        return f"{where}: {self.rule.value}{found}; {then}"
 
     def as_dict(self) -> dict[str, str]:
         record = asdict(self)

@@ -12,13 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 import numpy as np
 import python_calamine
+
+from loaders.sheets import NotAWorkbook, Sheet, Workbook
+
+__all__ = ["ACCEPTED_FILES", "NotAWorkbook", "Sheet", "Workbook", "read_workbook"]
 
 CSV_SUFFIXES = {".csv", ".txt"}
 CSV_DELIMITERS = ",;\t|"
@@ -37,31 +41,6 @@ _KNOWN_PACKAGES = {
     "ppt/presentation.xml": "a PowerPoint presentation",
     "content.xml": "an OpenDocument file",
 }
-
-
-class NotAWorkbook(Exception):
-    """The file cannot be read as a workbook or CSV; ``text`` says what it looks like instead."""
-
-    def __init__(self, text: str):
-        self.text = text
-        super().__init__(text)
-
-
-@dataclass
-class Sheet:
-    """One sheet as a rectangular grid from cell A1; empty cells hold ``""`` or None.
-
-    ``percent`` is a boolean grid of the same shape marking percent-formatted cells, or None when
-    no cell in the sheet is (always None for CSV).
-    """
-
-    name: str
-    cells: np.ndarray
-    percent: np.ndarray | None = None
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.cells.shape  # type: ignore[return-value]
 
 
 def column_index(letters: str) -> int:
@@ -138,18 +117,21 @@ def _percent_cells(xml: bytes, styles: set[int], shape: tuple[int, int]) -> np.n
     return mask
 
 
-def _read_excel(path: Path, is_xlsx: bool) -> list[Sheet]:
+def _read_excel(path: Path, is_xlsx: bool) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         worksheets = [
             m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+            and m.visible == python_calamine.SheetVisibleEnum.Visible
         ]
+        hidden = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+                  and m.visible != python_calamine.SheetVisibleEnum.Visible]
         sheets = [Sheet(name, _grid(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
                   for name in worksheets]
     except Exception as error:  # calamine raises several kinds for a damaged or foreign file
         raise NotAWorkbook(f"the file could not be read as a workbook ({type(error).__name__})") from error
     if not is_xlsx:
-        return sheets
+        return Workbook(sheets, hidden)
     with zipfile.ZipFile(path) as package:
         styles = _percent_styles(package)
         if styles:
@@ -157,7 +139,7 @@ def _read_excel(path: Path, is_xlsx: bool) -> list[Sheet]:
             for sheet in sheets:
                 if sheet.name in paths and sheet.cells.size:
                     sheet.percent = _percent_cells(package.read(paths[sheet.name]), styles, sheet.shape)
-    return sheets
+    return Workbook(sheets, hidden)
 
 
 def _decode(data: bytes) -> str:
@@ -169,7 +151,7 @@ def _decode(data: bytes) -> str:
     raise NotAWorkbook("the file is neither a workbook nor readable text")
 
 
-def _read_csv(path: Path) -> list[Sheet]:
+def _read_csv(path: Path) -> Workbook:
     data = path.read_bytes()
     if b"\x00" in data[:65536] or data.startswith(ZIP_MAGIC) or data.startswith(OLE2_MAGIC):
         raise NotAWorkbook("a binary file named like a CSV file")
@@ -180,15 +162,23 @@ def _read_csv(path: Path) -> list[Sheet]:
     except csv.Error:
         delimiter = ","
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return [Sheet("", _grid(rows))]
+    return Workbook([Sheet("", _grid(rows))])
 
 
-def read_workbook(path: Path) -> list[Sheet]:
-    """Every worksheet of an .xlsx (or legacy .xls) file, or the one grid of a CSV file.
+def read_workbook(source: Path | bytes, file_name: str | None = None) -> Workbook:
+    """Every visible worksheet of an .xlsx (or legacy .xls) file, or the one grid of a CSV file.
+
+    ``source`` is a path or the file's bytes (an upload), with ``file_name`` for the suffix rules.
 
     Raises NotAWorkbook for anything else (text named .xlsx, a Word document, a damaged file).
     The format is judged by the file's contents, not only its name.
     """
+    if isinstance(source, bytes):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(file_name or "upload").name
+            path.write_bytes(source)
+            return read_workbook(path)
+    path = Path(source)
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(ZIP_MAGIC):
