@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 import db.writes
 import settings
@@ -22,7 +23,7 @@ PROVENANCE_COLUMNS = ["sheet", "cell"]  # where each value came from, for messag
 # Raised by the writer when another import holds the database's write lock; older writers have none.
 ImportBusy: type[Exception] = getattr(db.writes, "ImportBusy", type("ImportBusy", (Exception,), {}))
 BUSY_TEXT = "another import is in progress; try again"
-UNREADABLE_ADVICE = "nothing was loaded; check the file opens in Excel, save it again and load it again"
+UNREADABLE_ADVICE = "nothing was loaded; give a return file (.xlsx or .csv) that opens in Excel, or save it again from Excel"
 
 
 @dataclass
@@ -119,14 +120,16 @@ def report_for(parsed: ParsedFile, status: str, problems: list[Problem] | None =
                         dict(parsed.layout_by_sheet), parsed)
 
 
-def unreadable(file_name: str, error: BaseException) -> ImportReport:
-    """A file the reader failed on in a way nobody foresaw: refused with a sentence, never a traceback."""
+def unreadable(file_name: str, error: BaseException, rule: Rule = Rule.UNREADABLE_FILE) -> ImportReport:
+    """A file the reader (or, with Rule.NOT_LOADED, the database) failed on in a way nobody foresaw:
+    refused with a sentence, never a traceback."""
     what = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, IsADirectoryError):
         what = "it is a folder, not a file"
     elif isinstance(error, PermissionError):
         what = "permission to read it was refused"
-    problem = Problem(file_name, "", "", Rule.UNREADABLE_FILE, what, UNREADABLE_ADVICE)
+    advice = UNREADABLE_ADVICE if rule is Rule.UNREADABLE_FILE else "nothing was loaded; the database is as it was"
+    problem = Problem(file_name, "", "", rule, what, advice)
     return ImportReport(file_name, "rejected", [problem])
 
 
@@ -148,6 +151,10 @@ def load_parsed(engine: Engine, parsed: ParsedFile, source: str, imported_by: st
     try:
         outcome = apply_batch(engine, info, parsed.observations[OBSERVATION_COLUMNS], parsed.targets[TARGET_COLUMNS])
     except ImportBusy:
+        return report_for(parsed, "busy", [])
+    except OperationalError as error:  # SQLite's own word for a write lock held too long by another import
+        if "locked" not in str(error).lower():
+            raise
         return report_for(parsed, "busy", [])
     return report_for(parsed, "loaded" if outcome.changed else "unchanged", [], outcome)
 

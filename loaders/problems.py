@@ -34,12 +34,13 @@ class Rule(StrEnum):
     UNKNOWN_COLUMN = "unknown column"
     DUPLICATE_COLUMN = "the same column twice"
     UNREADABLE_FILE = "could not be read"
+    NOT_LOADED = "could not be loaded"
 
 
 # Rules whose ``expected`` is an instruction ("fix the formula, ...") rather than what a cell may hold.
 ADVICE_RULES = frozenset({
     Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
-    Rule.UNREADABLE_FILE,
+    Rule.UNREADABLE_FILE, Rule.NOT_LOADED,
 })
 QUOTE_LIMIT = 80  # characters of a cell's text quoted in a message; the rest is counted
 
@@ -62,6 +63,8 @@ class Problem:
 
     def message(self) -> str:
         where = ", ".join(p for p in (self.file, f"sheet '{self.sheet}'" if self.sheet else "", f"cell {self.cell}" if self.cell else "") if p)
+        if self.rule in (Rule.UNREADABLE_FILE, Rule.NOT_LOADED):  # the text says what went wrong, in words: no quotes
+            return f"{where}: {self.rule.value}: {self.text}; {self.expected}"
         found = f" {quoted(self.text)}" if self.text != "" else ""
         then = self.expected if self.rule in ADVICE_RULES else f"expected {self.expected}"
         return f"{where}: {self.rule.value}{found}; {then}"
