@@ -254,9 +254,8 @@ class ReturnReader:
         if col is None:
             return np.full(rows.size, self.default_area, dtype=object), np.zeros(rows.size, dtype=bool)
         named = np.array([not _is_blank(item) for item in sheet.cells[rows, col]], dtype=bool)
-        codes = np.array(
-            [self.area_code(item) if given else self.default_area
-             for item, given in zip(sheet.cells[rows, col], named, strict=True)],
+        codes = np.array(  # a blank area cell is refused, so it is filed under no area at all
+            [self.area_code(item) if given else None for item, given in zip(sheet.cells[rows, col], named, strict=True)],
             dtype=object,
         )
         return codes, named
@@ -548,6 +547,7 @@ class ReturnReader:
         status = values.status.copy()
         kind = values.kind.copy()
         fractions = {}
+        bad_fraction = np.zeros(rows.size, dtype=bool)  # already reported: not also "an empty value"
         for role in ("numerator", "denominator"):
             if role not in cols:
                 fractions[role] = np.full(rows.size, np.nan)
@@ -557,6 +557,7 @@ class ReturnReader:
                 problems.append(self.problem(sheet, rows[i], cols[role], Rule.BAD_VALUE,
                                              sheet.cells[rows[i], cols[role]], ACCEPTED_FRACTION.format(role=role)))
             fractions[role] = read.value
+            bad_fraction |= read.kind == BAD
         numerator, denominator = fractions["numerator"], fractions["denominator"]
         # a percentage left empty is worked out from its fraction; a fraction that breaks a rule is
         # reported by the rules on fractions, not as an empty value
@@ -570,7 +571,7 @@ class ReturnReader:
             problems.append(self.problem(sheet, rows[i], cols["denominator"], Rule.BAD_VALUE,
                                          sheet.cells[rows[i], cols["denominator"]], ACCEPTED_ZERO_DENOMINATOR))
 
-        for i in np.flatnonzero((kind == EMPTY) & ~fraction):
+        for i in np.flatnonzero((kind == EMPTY) & ~fraction & ~(bad_fraction & is_percent)):
             problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, "", ACCEPTED_EMPTY_VALUE))
         for i in np.flatnonzero(kind == BAD):
             problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, sheet.cells[rows[i], value_col],
