@@ -6,8 +6,21 @@ A council's return may sit on any sheet, below a title and notes, in one of two 
   ``area``, ``numerator``, ``denominator`` and ``breakdown`` (``dimension: category``);
 - wide: one measure (and area) per row with a column per period, and optionally a ``target``.
 
-Sheets without such a header in their first rows (read-me, notes, lists of codes) are left alone.
-Every problem in the file is collected, with its sheet and cell, before anything is written.
+Sheets without such a header in their first rows (read-me, notes, lists of codes) are left alone, and
+hidden sheets are never read (they are often last month's copy). Every problem in the file is
+collected, with its sheet and cell, before anything is written.
+
+Where a table ends, so that no figure is ever lost without a word:
+
+- tidy: at its first blank row. Rows of text below it (``Source: ...``, ``* provisional``) are notes,
+  skipped and counted; a number or a known measure below it is refused, since nobody can tell whether
+  it belongs to the table.
+- wide: every row below the header is read, blank rows and section titles included, because each row
+  names its measure and takes its periods from the header: a row after a gap is as certain as one
+  before it. Rows with no figures are titles or notes (counted unless they name a measure).
+- either layout: a number under an empty heading, or in a column the layout does not read, is refused;
+  so is a cell holding an Excel error (#N/A) or a formula with no saved value, anywhere the return
+  reads, and a figure in a stray cell far from the table. Stray text is a note.
 """
 
 from __future__ import annotations
