@@ -5,9 +5,10 @@
     python -m loaders template [--output FILE]
 
 Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
-does not stop the files after it. The exit status is 1 when any file was rejected, 2 for a mistake
-on the command line (an unknown area or measure, a database that cannot be opened), so scripts can
-tell them apart.
+does not stop the files after it, whatever went wrong with it. The exit status is 1 when any file was
+rejected, 2 for a mistake on the command line (an unknown area or measure, a database that cannot be
+opened), and 3 when no file was rejected but one could not be loaded because another import held the
+database (run it again), so scripts can tell them apart.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from pathlib import Path
 
 import settings
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+PROBLEMS_LISTED = 50  # per file on the command line; the report keeps every one
+# Database drivers by the module SQLAlchemy imports -> the package that provides it.
+DRIVER_PACKAGES = {"psycopg": "psycopg", "psycopg2": "psycopg2-binary", "pymysql": "pymysql",
+                   "MySQLdb": "mysqlclient", "pyodbc": "pyodbc", "oracledb": "oracledb"}
 DEFAULT_TEMPLATE = Path("return_template.xlsx")
 STDOUT = "-"
 
@@ -77,21 +82,55 @@ class DatabaseUnavailable(Exception):
     """The database URL cannot be opened; the message says which and why."""
 
 
+def _shown_url(url: str) -> str:
+    """The URL as it may be printed: a password in it is masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL at all: nothing in it to hide
+        return url
+
+
 def _engine(url: str | None):
     from sqlalchemy.exc import SQLAlchemyError
 
     from db.engine import connect, database_url
 
+    full = database_url(url)
+    shown = _shown_url(full)
     try:
-        return connect(database_url(url))
+        return connect(full)
+    except ImportError as error:  # the driver the URL names is not installed
+        module = (getattr(error, "name", None) or "").split(".")[0]
+        package = DRIVER_PACKAGES.get(module, module or "its database driver")
+        raise DatabaseUnavailable(
+            f"Cannot open the database {shown!r}: the Python package {package!r} that talks to it is not "
+            f"installed; install it (pip install {package}) or give another --db URL"
+        ) from error
     except (SQLAlchemyError, OSError) as error:
         raise DatabaseUnavailable(
-            f"Cannot open the database {database_url(url)!r}: {error.__class__.__name__}: {error}".splitlines()[0]
+            f"Cannot open the database {shown!r}: {error.__class__.__name__}: {error}".splitlines()[0]
+        ) from error
+    except Exception as error:  # noqa: BLE001 - any other driver trouble is still one sentence, not a traceback
+        raise DatabaseUnavailable(
+            f"Cannot open the database {shown!r}: {error.__class__.__name__}: {error}".splitlines()[0]
         ) from error
 
 
+def print_report(report) -> None:
+    """The summary line, then the first problems with a count of the rest (the report keeps them all)."""
+    print(report.summary())
+    for problem in report.problems[:PROBLEMS_LISTED]:
+        print(f"  - {problem.message()}")
+    rest = len(report.problems) - PROBLEMS_LISTED
+    if rest > 0:
+        print(f"  ... and {rest:,} more problem{'s' if rest != 1 else ''}")
+
+
 def run_import(files: list[Path], area: str | None, db: str | None) -> int:
-    from loaders.importer import import_file
+    from loaders.importer import import_file, unreadable
+    from loaders.problems import Rule
     from loaders.returns import resolve_default_area
 
     if area is not None and resolve_default_area(area) is None:
@@ -104,19 +143,23 @@ def run_import(files: list[Path], area: str | None, db: str | None) -> int:
     engine = _engine(db)
     results: Counter[str] = Counter()
     for path in files:
-        if not path.is_file():
+        if not path.exists():
             print(f"{path}: rejected, no such file")
             results["rejected"] += 1
             continue
-        report = import_file(engine, path, default_area=area)
+        try:
+            report = import_file(engine, path, default_area=area)
+        except Exception as error:  # noqa: BLE001 - one bad file never stops the files after it
+            report = unreadable(path.name, error, Rule.NOT_LOADED)
         results[report.status] += 1
-        print(report.summary())
-        for problem in report.problems:
-            print(f"  - {problem.message()}")
+        print_report(report)
     if len(files) > 1:
+        busy = f", {results['busy']} not loaded (database busy)" if results["busy"] else ""
         print(f"{len(files)} files: {results['loaded']} loaded, {results['unchanged']} unchanged, "
-              f"{results['rejected']} rejected")
-    return EXIT_REJECTED if results["rejected"] else EXIT_OK
+              f"{results['rejected']} rejected{busy}")
+    if results["rejected"]:
+        return EXIT_REJECTED
+    return EXIT_BUSY if results["busy"] else EXIT_OK
 
 
 def run_export(measure: str | None, area: str | None, db: str | None) -> int:

@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
+import db.writes
 import settings
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, BatchOutcome, apply_batch
-from loaders.problems import Problem
+from loaders.problems import Problem, Rule
 
 PROVENANCE_COLUMNS = ["sheet", "cell"]  # where each value came from, for messages; not stored
+# Raised by the writer when another import holds the database's write lock; older writers have none.
+ImportBusy: type[Exception] = getattr(db.writes, "ImportBusy", type("ImportBusy", (Exception,), {}))
+BUSY_TEXT = "another import is in progress; try again"
+UNREADABLE_ADVICE = "nothing was loaded; give a return file (.xlsx or .csv) that opens in Excel, or save it again from Excel"
 
 
 @dataclass
@@ -33,35 +39,103 @@ class ParsedFile:
     observations: pd.DataFrame
     targets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TARGET_COLUMNS))
     problems: list[Problem] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)  # not read: a hidden sheet is often an old copy
+    notes_skipped: int = 0  # text rows and stray text cells beside or below the tables, not read
+    layout_by_sheet: dict[str, str] = field(default_factory=dict)  # sheet read -> "tidy" or "wide" ("" for a CSV)
+
+    @property
+    def sheets_read(self) -> list[str]:
+        """The named sheets figures were read from (a CSV file has none), in workbook order."""
+        return self.sheets
+
+    def what_was_read(self) -> str:
+        """Which sheets were read, in which layout, and what was left out, for a summary line."""
+        return describe_reading(self.layout_by_sheet, self.hidden_sheets, self.notes_skipped)
+
+
+def _list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def describe_reading(layout_by_sheet: dict[str, str], hidden: list[str], notes: int) -> str:
+    """``read sheet 'Return' (wide); sheet 'Feb copy' is hidden: not read; 2 notes skipped``."""
+    parts = []
+    named = [f"'{name}' ({layout})" for name, layout in layout_by_sheet.items() if name]
+    if named:
+        parts.append(f"read sheet{'s' if len(named) > 1 else ''} {_list(named)}")
+    elif layout_by_sheet:
+        parts.append(f"read as a {next(iter(layout_by_sheet.values()))} table")
+    if hidden:
+        quoted_names = [f"'{name}'" for name in hidden]
+        parts.append(f"sheet{'s' if len(hidden) > 1 else ''} {_list(quoted_names)} "
+                     f"{'are' if len(hidden) > 1 else 'is'} hidden: not read")
+    if notes:
+        parts.append(f"{notes:,} note{'s' if notes != 1 else ''} skipped")
+    return "; ".join(parts)
 
 
 @dataclass
 class ImportReport:
+    """What happened to one file. ``problems`` holds every problem found (the command line shows the
+    first few and counts the rest; a preview can list them all); ``parsed`` the figures read."""
+
     file_name: str
-    status: str  # loaded, unchanged or rejected
+    status: str  # loaded, unchanged, rejected or busy (another import held the database)
     problems: list[Problem] = field(default_factory=list)
     outcome: BatchOutcome | None = None
+    sheets_read: list[str] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)
+    notes_skipped: int = 0
+    layout_by_sheet: dict[str, str] = field(default_factory=dict)
+    parsed: ParsedFile | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
-        return self.status != "rejected"
+        return self.status not in ("rejected", "busy")
 
     def summary(self) -> str:
+        detail = describe_reading(self.layout_by_sheet, self.hidden_sheets, self.notes_skipped)
+        tail = f"; {detail}" if detail else ""
+        if self.status == "busy":
+            return f"{self.file_name}: not loaded: {BUSY_TEXT}"
         if self.status == "rejected":
-            return f"{self.file_name}: rejected, {len(self.problems)} problem(s); nothing was loaded"
+            count = len(self.problems)
+            return f"{self.file_name}: rejected, {count:,} problem{'s' if count != 1 else ''}; nothing was loaded{tail}"
         o = self.outcome
         assert o is not None
         if self.status == "unchanged" and o.rows == 0:
-            return f"{self.file_name}: no figures in the file; nothing to load"
+            return f"{self.file_name}: no figures in the file; nothing to load{tail}"
         if self.status == "unchanged":
-            return f"{self.file_name}: unchanged, all {o.unchanged} values already loaded"
+            return f"{self.file_name}: unchanged, all {o.unchanged} values already loaded{tail}"
         return (
             f"{self.file_name}: loaded as batch {o.batch_id}: {o.inserted} new, {o.replaced} replaced, "
-            f"{o.unchanged} unchanged values, {o.targets_set} targets"
+            f"{o.unchanged} unchanged values, {o.targets_set} targets{tail}"
         )
 
 
-def sha256_of(path: Path) -> str:
+def report_for(parsed: ParsedFile, status: str, problems: list[Problem] | None = None,
+               outcome: BatchOutcome | None = None) -> ImportReport:
+    return ImportReport(parsed.file_name, status, parsed.problems if problems is None else problems, outcome,
+                        list(parsed.sheets), list(parsed.hidden_sheets), parsed.notes_skipped,
+                        dict(parsed.layout_by_sheet), parsed)
+
+
+def unreadable(file_name: str, error: BaseException, rule: Rule = Rule.UNREADABLE_FILE) -> ImportReport:
+    """A file the reader (or, with Rule.NOT_LOADED, the database) failed on in a way nobody foresaw:
+    refused with a sentence, never a traceback."""
+    what = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, IsADirectoryError):
+        what = "it is a folder, not a file"
+    elif isinstance(error, PermissionError):
+        what = "permission to read it was refused"
+    advice = UNREADABLE_ADVICE if rule is Rule.UNREADABLE_FILE else "nothing was loaded; the database is as it was"
+    problem = Problem(file_name, "", "", rule, what, advice)
+    return ImportReport(file_name, "rejected", [problem])
+
+
+def sha256_of(path: Path | bytes) -> str:
+    if isinstance(path, bytes):
+        return hashlib.sha256(path).hexdigest()
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -72,33 +146,55 @@ def sha256_of(path: Path) -> str:
 def load_parsed(engine: Engine, parsed: ParsedFile, source: str, imported_by: str, note: str = "") -> ImportReport:
     """Write a parsed file if it has no problems; otherwise refuse it whole and touch nothing."""
     if parsed.problems:
-        return ImportReport(parsed.file_name, "rejected", parsed.problems)
+        return report_for(parsed, "rejected")
     info = BatchInfo(parsed.file_name, parsed.sha256, source, parsed.sheets, imported_by, note)
-    outcome = apply_batch(engine, info, parsed.observations[OBSERVATION_COLUMNS], parsed.targets[TARGET_COLUMNS])
-    return ImportReport(parsed.file_name, "loaded" if outcome.changed else "unchanged", [], outcome)
+    try:
+        outcome = apply_batch(engine, info, parsed.observations[OBSERVATION_COLUMNS], parsed.targets[TARGET_COLUMNS])
+    except ImportBusy:
+        return report_for(parsed, "busy", [])
+    except OperationalError as error:  # SQLite's own word for a write lock held too long by another import
+        if "locked" not in str(error).lower():
+            raise
+        return report_for(parsed, "busy", [])
+    return report_for(parsed, "loaded" if outcome.changed else "unchanged", [], outcome)
 
 
 def import_file(
     engine: Engine,
-    path: Path | str,
+    path: Path | str | None = None,
     default_area: str | None = None,
     source: str = "return",
     imported_by: str | None = None,
+    *,
+    data: bytes | None = None,
+    file_name: str | None = None,
 ) -> ImportReport:
     """Read, check and load one return file as one batch in one transaction.
 
+    The file is a path, or for an upload its bytes in ``data`` with its ``file_name`` (the name decides
+    the CSV rules and is what the batch history shows); both take the same path from here on.
     ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
     configured home area is used. Raises ValueError for an unknown ``default_area`` and
-    FileNotFoundError for a missing file; every problem inside the file is reported, not raised.
+    FileNotFoundError for a missing path; every problem inside the file is reported, not raised, and
+    a file the reader fails on unexpectedly is rejected with a sentence saying so.
     """
     from loaders.returns import read_return, resolve_default_area  # returns imports this module
 
     if default_area is not None and resolve_default_area(default_area) is None:
         raise ValueError(f"Unknown area {default_area!r}: give an ONS code, a DfE local authority number or a name")
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    parsed = read_return(path, default_area)
+    if data is None:
+        if path is None:
+            raise ValueError("import_file needs a path or the file's bytes (data=...)")
+        path = Path(path)
+        if path.is_dir():
+            return unreadable(path.name, IsADirectoryError(str(path)))
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file")
+    name = file_name or (Path(path).name if path is not None else "upload")
+    try:
+        parsed = read_return(path, default_area, data=data, file_name=name)
+    except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
+        return unreadable(name, error)
     return load_parsed(engine, parsed, source, imported_by or settings.current_user())
 
 

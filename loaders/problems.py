@@ -41,9 +41,24 @@ class Rule(StrEnum):
     NUMERATOR_ABOVE_DENOMINATOR = "numerator above denominator"
     DUPLICATE = "duplicate value"
     BAD_TARGET = "unreadable target"
-    # added for reading CSV text and checking ranges (keep additions together at the end)
     OUT_OF_RANGE = "value outside its range"
     NOT_FINITE = "not a finite number"
+    EXCEL_ERROR = "an Excel error"
+    UNCACHED_FORMULA = "a formula without a saved value"
+    FIGURE_BELOW_TABLE = "a figure below the table's first blank row"
+    STRAY_FIGURE = "a figure far outside the table"
+    EMPTY_AREA = "an empty area cell"
+    UNKNOWN_COLUMN = "unknown column"
+    DUPLICATE_COLUMN = "the same column twice"
+    UNREADABLE_FILE = "could not be read"
+    NOT_LOADED = "could not be loaded"
+
+
+# Rules whose ``expected`` is an instruction ("fix the formula, ...") rather than what a cell may hold.
+ADVICE_RULES = frozenset({
+    Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
+    Rule.UNREADABLE_FILE, Rule.NOT_LOADED,
+})
 
 
 @dataclass(frozen=True)
@@ -57,8 +72,11 @@ class Problem:
 
     def message(self) -> str:
         where = ", ".join(p for p in (self.file, f"sheet '{self.sheet}'" if self.sheet else "", f"cell {self.cell}" if self.cell else "") if p)
+        if self.rule in (Rule.UNREADABLE_FILE, Rule.NOT_LOADED):  # the text says what went wrong, in words: no quotes
+            return f"{where}: {self.rule.value}: {self.text}; {self.expected}"
         found = f" {quote(self.text)}" if self.text != "" else ""
-        return f"{where}: {self.rule.value}{found}; expected {self.expected}"
+        then = self.expected if self.rule in ADVICE_RULES else f"expected {self.expected}"
+        return f"{where}: {self.rule.value}{found}; {then}"
 
     def as_dict(self) -> dict[str, str]:
         record = asdict(self)

@@ -6,8 +6,21 @@ A council's return may sit on any sheet, below a title and notes, in one of two 
   ``area``, ``numerator``, ``denominator`` and ``breakdown`` (``dimension: category``);
 - wide: one measure (and area) per row with a column per period, and optionally a ``target``.
 
-Sheets without such a header in their first rows (read-me, notes, lists of codes) are left alone.
-Every problem in the file is collected, with its sheet and cell, before anything is written.
+Sheets without such a header in their first rows (read-me, notes, lists of codes) are left alone, and
+hidden sheets are never read (they are often last month's copy). Every problem in the file is
+collected, with its sheet and cell, before anything is written.
+
+Where a table ends, so that no figure is ever lost without a word:
+
+- tidy: at its first blank row. Rows of text below it (``Source: ...``, ``* provisional``) are notes,
+  skipped and counted; a number or a known measure below it is refused, since nobody can tell whether
+  it belongs to the table.
+- wide: every row below the header is read, blank rows and section titles included, because each row
+  names its measure and takes its periods from the header: a row after a gap is as certain as one
+  before it. Rows with no figures are titles or notes (counted unless they name a measure).
+- either layout: a number under an empty heading, or in a column the layout does not read, is refused;
+  so is a cell holding an Excel error (#N/A) or a formula with no saved value, anywhere the return
+  reads, and a figure in a stray cell far from the table. Stray text is a note.
 """
 
 from __future__ import annotations
@@ -25,11 +38,13 @@ from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS
 from loaders.importer import ParsedFile, sha256_of
 from loaders.periods import ACCEPTED_PERIODS, Period, parse_periods
 from loaders.problems import Problem, Rule, cell_ref
+from loaders.suggestions import area_hint, measure_hint
 from loaders.validate import check_observations, check_targets
 from loaders.values import (
     ACCEPTED_VALUE,
     BAD,
     EMPTY,
+    EXCEL_ERRORS,  # one home for Excel's error texts, beside the other cell readings
     NUMBER,
     STATUS,
     CellValues,
@@ -37,7 +52,7 @@ from loaders.values import (
     read_values,
     scale_percent_formatted,
 )
-from loaders.workbook import ACCEPTED_FILES, NotAWorkbook, Sheet, read_workbook
+from loaders.workbook import ACCEPTED_FILES, NotAWorkbook, Sheet, Workbook, read_workbook
 from reference.areas import areas
 from reference.catalogue import catalogue
 from reference.statuses import VALUE
@@ -76,6 +91,23 @@ ACCEPTED_RETURN = (
     "columns (tidy layout) or a measure column and one column per period (wide layout)"
 )
 ACCEPTED_HEADER = f"a period ({ACCEPTED_PERIODS}), target, or a notes column"
+ACCEPTED_FINITE = "a finite number (not infinity, and not so many digits that it cannot be held), or a status symbol"
+ACCEPTED_EXCEL_ERROR = "fix the formula, or leave the cell empty or write a status symbol such as x"
+ACCEPTED_UNCACHED = ("open the file in Excel and save it, so the figures the formulas work out are saved with "
+                     "them (the file holds the formulas but not their results)")
+ACCEPTED_EMPTY_AREA = ("write the area's ONS code, DfE number or name on every row, or remove the area column to "
+                       "file every row under the default area")
+ACCEPTED_BELOW_TABLE = "move it into the table or delete the blank row above it (the table ends at its first blank row)"
+ACCEPTED_STRAY = "move it into the table or delete it: it lies far outside the sheet's table"
+ACCEPTED_NO_HEADING = "a heading for this column (a period, or notes), or delete the column"
+ACCEPTED_TIDY_COLUMN = (
+    "a tidy column (measure, area, period, value, numerator, denominator, breakdown) or a notes column; "
+    "delete a column of figures the return does not load"
+)
+ACCEPTED_TIDY_TARGET = ("targets in the wide layout (a target column beside one column per period); delete the "
+                        "target column from this tidy sheet")
+ACCEPTED_ONE_COLUMN = "one {role} column; delete or rename the other"
+ACCEPTED_SAME_AS = "the same {role} as column {other} gives on this row ({text!r}), or one {role} column only"
 
 PROVENANCE = ["sheet", "cell", "text"]
 FRACTION_PROVENANCE = ["numerator_cell", "numerator_text", "denominator_cell", "denominator_text"]
@@ -101,6 +133,7 @@ class SheetResult:
     observations: list[pd.DataFrame] = field(default_factory=list)
     targets: list[pd.DataFrame] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: int = 0  # rows (and stray cells) of text only, which are not read
 
 
 @dataclass
@@ -112,14 +145,14 @@ class Header:
     columns: dict[str, int]
     periods: dict[int, Period] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    duplicates: list[tuple[str, int]] = field(default_factory=list)  # (role, column) named a second time
 
 
 class ReturnReader:
     """Reads one file; holds lookups shared by its sheets so each distinct text is resolved once."""
 
-    def __init__(self, path: Path, default_area: str | None):
-        self.path = path
-        self.file_name = path.name
+    def __init__(self, file_name: str, default_area: str | None):
+        self.file_name = file_name
         self.default_area = default_area
         self._measures: dict[str, str | None] = {}
         self._areas: dict[object, str | None] = {}
@@ -142,13 +175,35 @@ class ReturnReader:
         return self._areas[key]
 
     def problem(self, sheet: Sheet, row: int, col: int, rule: Rule, text: object, expected: str) -> Problem:
+        """The problem at a cell; a cell holding an Excel error or an unsaved formula says that instead,
+        since that is what must be fixed whatever rule the text it shows would break."""
+        error = excel_error(sheet, row, col)
+        if error is not None:
+            return Problem(self.file_name, sheet.name, cell_ref(row, col), Rule.EXCEL_ERROR, error, ACCEPTED_EXCEL_ERROR)
+        formula = sheet.uncached.get((row, col))
+        if formula is not None:
+            return Problem(self.file_name, sheet.name, cell_ref(row, col), Rule.UNCACHED_FORMULA, formula,
+                           ACCEPTED_UNCACHED)
+        if rule == Rule.BAD_VALUE and text not in ("", None) and read_values([text], **_value_options(sheet)).not_finite[0]:
+            rule, expected = Rule.NOT_FINITE, ACCEPTED_FINITE
         return Problem(self.file_name, sheet.name, cell_ref(row, col), rule, cell_text(text), expected)
+
+    def uncached_problems(self, sheet: Sheet, rows: range | np.ndarray, cols: list[int] | None) -> list[Problem]:
+        """Every formula without a saved value in these rows (and columns; None for every column)."""
+        if not sheet.uncached:
+            return []
+        wanted_rows = set(int(r) for r in rows)
+        wanted_cols = None if cols is None else set(cols)
+        return [self.problem(sheet, r, c, Rule.UNCACHED_FORMULA, formula, ACCEPTED_UNCACHED)
+                for (r, c), formula in sorted(sheet.uncached.items())
+                if r in wanted_rows and (wanted_cols is None or c in wanted_cols)]
 
     # header --------------------------------------------------------------------------------------
     def find_header(self, sheet: Sheet) -> Header | None:
         rows, width = sheet.shape
         for r in range(min(HEADER_SEARCH_ROWS, rows)):
             roles: dict[str, int] = {}
+            duplicates: list[tuple[str, int]] = []
             others: list[int] = []
             for c in range(width):
                 item = sheet.cells[r, c]
@@ -157,21 +212,29 @@ class ReturnReader:
                 role = COLUMN_ROLES.get(normalise_header(item)) if isinstance(item, str) else None
                 if role is None:
                     others.append(c)
+                elif role in roles:
+                    duplicates.append((role, c))
                 else:
-                    roles.setdefault(role, c)
+                    roles[role] = c
             if "measure" not in roles:
                 continue
+            unsaved = self.uncached_problems(sheet, [r], None)  # headings nobody can read yet
             if all(role in roles for role in TIDY_REQUIRED):
-                return Header("tidy", r, roles)
+                return Header("tidy", r, roles, problems=unsaved, duplicates=duplicates)
             periods = parse_periods([sheet.cells[r, c] for c in others])
             found = {c: p for c, p in zip(others, periods, strict=True) if p is not None}
             if found:
-                return self._wide_header(sheet, r, roles, others, found)
+                header = self._wide_header(sheet, r, roles, others, found)
+                header.problems[:0] = unsaved
+                header.duplicates = duplicates
+                return header
             if "period" in roles:
-                return Header("tidy", r, roles, problems=[self.problem(
+                return Header("tidy", r, roles, problems=unsaved or [self.problem(
                     sheet, r, roles["measure"], Rule.MISSING_COLUMN, "",
                     "a value column in the header row beside measure and period",
                 )])
+            if unsaved:  # periods written as formulas with no saved value: a header, but unreadable
+                return Header("unreadable", r, roles, problems=unsaved)
         return None
 
     def _wide_header(self, sheet: Sheet, row: int, roles: dict[str, int], others: list[int],
@@ -202,9 +265,8 @@ class ReturnReader:
         if col is None:
             return np.full(rows.size, self.default_area, dtype=object), np.zeros(rows.size, dtype=bool)
         named = np.array([not _is_blank(item) for item in sheet.cells[rows, col]], dtype=bool)
-        codes = np.array(
-            [self.area_code(item) if given else self.default_area
-             for item, given in zip(sheet.cells[rows, col], named, strict=True)],
+        codes = np.array(  # a blank area cell is refused, so it is filed under no area at all
+            [self.area_code(item) if given else None for item, given in zip(sheet.cells[rows, col], named, strict=True)],
             dtype=object,
         )
         return codes, named
@@ -214,15 +276,51 @@ class ReturnReader:
         problems = []
         for r, code, area, named in zip(rows, measures, area_codes, area_named, strict=True):
             if code is None:
-                problems.append(self.problem(sheet, r, measure_col, Rule.UNKNOWN_MEASURE,
-                                             sheet.cells[r, measure_col], ACCEPTED_MEASURE))
-            if area is None and named:
-                problems.append(self.problem(sheet, r, area_col, Rule.UNKNOWN_AREA,
-                                             sheet.cells[r, area_col], ACCEPTED_AREA))
+                text = cell_text(sheet.cells[r, measure_col]).strip()
+                problems.append(self.problem(sheet, r, measure_col, Rule.UNKNOWN_MEASURE, sheet.cells[r, measure_col],
+                                             ACCEPTED_MEASURE + measure_hint(text)))
+            if area_col is not None and not named:
+                # never the default area: a blank among named areas is as likely England's row as ours
+                problems.append(self.problem(sheet, r, area_col, Rule.EMPTY_AREA, "", ACCEPTED_EMPTY_AREA))
+            elif area is None and named:
+                problems.append(self.problem(sheet, r, area_col, Rule.UNKNOWN_AREA, sheet.cells[r, area_col],
+                                             ACCEPTED_AREA + area_hint(sheet.cells[r, area_col])))
             elif area is None:
-                problems.append(self.problem(sheet, r, area_col if area_col is not None else measure_col,
-                                             Rule.NO_AREA, "", ACCEPTED_NO_AREA))
+                problems.append(self.problem(sheet, r, measure_col, Rule.NO_AREA, "", ACCEPTED_NO_AREA))
         return problems
+
+    def _second_columns(self, sheet: Sheet, header: Header, rows: np.ndarray, measures: np.ndarray,
+                        area_codes: np.ndarray) -> list[Problem]:
+        """A second measure or area column (code and name side by side) must agree with the first on
+        every row; a second column of any other kind is refused, as nobody can tell which one counts."""
+        problems = []
+        letters = column_letters(sheet.shape[1])
+        for role, col in header.duplicates:
+            if role not in ("measure", "area"):
+                if role == "target" and header.layout == "tidy":
+                    continue  # reported once as a tidy target column
+                if self._holds_anything(sheet, rows, col):
+                    problems.append(self.problem(sheet, header.row, col, Rule.DUPLICATE_COLUMN,
+                                                 sheet.cells[header.row, col], ACCEPTED_ONE_COLUMN.format(role=role)))
+                continue
+            first = header.columns[role]
+            expected = measures if role == "measure" else area_codes
+            for i, r in enumerate(rows):
+                item = sheet.cells[r, col]
+                if _is_blank(item):
+                    continue
+                got = self.measure_code(item) if role == "measure" else self.area_code(item)
+                if got != expected[i]:
+                    problems.append(self.problem(
+                        sheet, r, col, Rule.UNKNOWN_MEASURE if role == "measure" else Rule.UNKNOWN_AREA, item,
+                        ACCEPTED_SAME_AS.format(role=role, other=letters[first], text=cell_text(sheet.cells[r, first])),
+                    ))
+        return problems
+
+    @staticmethod
+    def _holds_anything(sheet: Sheet, rows: np.ndarray, col: int) -> bool:
+        return any(not _is_blank(item) for item in sheet.cells[rows, col]) or any(
+            (r, col) in sheet.uncached for r in rows)
 
     def _is_percent(self, measures: np.ndarray) -> np.ndarray:
         return np.array([code in self._percent for code in measures], dtype=bool)
@@ -231,6 +329,68 @@ class ReturnReader:
         if sheet.percent is None:
             return None
         return sheet.percent[np.ix_(rows, np.asarray(cols))]
+
+    def _headless_columns(self, sheet: Sheet, header: Header, rows: np.ndarray) -> list[Problem]:
+        """A number under an empty heading would be dropped without a word: refuse it, once per column."""
+        problems = []
+        for c in range(sheet.shape[1]):
+            if not _is_blank(sheet.cells[header.row, c]) or (header.row, c) in sheet.uncached:
+                continue
+            numbers = read_values(sheet.cells[rows, c], **_value_options(sheet)).kind == NUMBER
+            first = np.flatnonzero(numbers)
+            if first.size:
+                r = rows[first[0]]
+                problems.append(self.problem(sheet, r, c, Rule.UNKNOWN_COLUMN, sheet.cells[r, c], ACCEPTED_NO_HEADING))
+        return problems
+
+    def _count_notes(self, sheet: Sheet, rows: np.ndarray, measure_col: int | None) -> int:
+        """Rows of text only (titles, footnotes, sources); a row naming a known measure is not a note."""
+        count = 0
+        for r in rows:
+            items = [item for item in sheet.cells[r] if not _is_blank(item)]
+            if not items:
+                continue
+            if measure_col is not None and self.measure_code(sheet.cells[r, measure_col]) is not None:
+                continue
+            count += 1
+        return count
+
+    def below_table(self, sheet: Sheet, rows: np.ndarray) -> SheetResult:
+        """Rows after the table's first blank row: text is a note, anything that may be a figure is refused."""
+        result = SheetResult()
+        for r in rows:
+            found: list[Problem] = []
+            text = False
+            for c in range(sheet.shape[1]):
+                item = sheet.cells[r, c]
+                if (r, c) in sheet.uncached or excel_error(sheet, r, c) is not None:
+                    found.append(self.problem(sheet, r, c, Rule.BAD_VALUE, item, ACCEPTED_VALUE))
+                elif _is_blank(item):
+                    continue
+                elif self.may_be_figure(item, sheet):
+                    found.append(self.problem(sheet, r, c, Rule.FIGURE_BELOW_TABLE, item, ACCEPTED_BELOW_TABLE))
+                else:
+                    text = True
+            result.problems += found
+            result.notes += int(text and not found)
+        return result
+
+    def may_be_figure(self, item: object, sheet: Sheet) -> bool:
+        """A number (typed or as text) or the name of a known measure: something that must not be lost."""
+        if isinstance(item, str) and self.measure_code(item) is not None:
+            return True
+        return bool((read_values([item], **_value_options(sheet)).kind == NUMBER).all())
+
+    def stray_cells(self, sheet: Sheet) -> SheetResult:
+        """Cells far outside the sheet's block: text is a note, a figure is refused naming its cell."""
+        result = SheetResult()
+        for r, c, item in sheet.outliers:
+            if isinstance(item, str) and not self.may_be_figure(item, sheet) and item.strip().upper() not in EXCEL_ERRORS:
+                result.notes += 1
+            elif not _is_blank(item):
+                result.problems.append(Problem(self.file_name, sheet.name, cell_ref(r, c), Rule.STRAY_FIGURE,
+                                               cell_text(item), ACCEPTED_STRAY))
+        return result
 
     # wide ----------------------------------------------------------------------------------------
     def read_wide(self, sheet: Sheet, header: Header) -> SheetResult:
@@ -243,21 +403,29 @@ class ReturnReader:
         if rows.size == 0:
             return result
         block = sheet.cells[np.ix_(rows, period_cols)]
-        cells = read_values(block, self._percent_mask(sheet, rows, period_cols), decimal_comma=sheet.decimal_comma)
+        cells = read_values(block, self._percent_mask(sheet, rows, period_cols), **_value_options(sheet))
         shape = block.shape
         kind = cells.kind.reshape(shape)
         keep = (kind != EMPTY).any(axis=1)
         targets = None
         if target_col is not None:
             targets = read_values(sheet.cells[rows, target_col], self._percent_mask(sheet, rows, [target_col]),
-                                  decimal_comma=sheet.decimal_comma)
+                                  **_value_options(sheet))
             keep |= targets.kind != EMPTY
-        if not keep.any():  # rows with neither figures nor a target are titles, notes or spacing
+        figure_cols = [*period_cols.tolist(), *([target_col] if target_col is not None else [])]
+        keep |= _uncached_rows(sheet, rows, figure_cols)  # a formula with no saved value may be a figure
+        result.problems += self._headless_columns(sheet, header, rows)
+        # rows with neither figures nor a target are titles, notes or spacing; text there is a note
+        result.notes += self._count_notes(sheet, rows[~keep], measure_col)
+        if not keep.any():
             return result
         rows, block, kind = rows[keep], block[keep], kind[keep]
+        used = [measure_col, *([area_col] if area_col is not None else []), *figure_cols]
+        result.problems += self.uncached_problems(sheet, rows, used)
         measures = self._measures_for(sheet, rows, measure_col)
         area_codes, area_named = self._areas_for(sheet, rows, area_col)
         result.problems += self._row_problems(sheet, rows, measures, measure_col, area_codes, area_named, area_col)
+        result.problems += self._second_columns(sheet, header, rows, measures, area_codes)
 
         is_percent = self._is_percent(measures)
         percent_sign = cells.percent_sign.reshape(shape)[keep]
@@ -328,6 +496,27 @@ class ReturnReader:
         return frame, problems
 
     # tidy ----------------------------------------------------------------------------------------
+    def _tidy_columns(self, sheet: Sheet, header: Header, rows: np.ndarray, used: list[int]) -> list[Problem]:
+        """Columns the tidy layout does not read must not hold figures, which would be lost without a word."""
+        problems = self._headless_columns(sheet, header, rows)
+        seconds = {c for _, c in header.duplicates}
+        targets = [header.columns["target"]] if "target" in header.columns else []
+        targets += [c for role, c in header.duplicates if role == "target"]
+        for c in range(sheet.shape[1]):
+            heading = sheet.cells[header.row, c]
+            if c in used or _is_blank(heading) or (header.row, c) in sheet.uncached:
+                continue
+            if c in targets:
+                if self._holds_anything(sheet, rows, c):
+                    problems.append(self.problem(sheet, header.row, c, Rule.UNKNOWN_COLUMN, heading,
+                                                 ACCEPTED_TIDY_TARGET))
+                continue
+            if c in seconds or normalise_header(heading) in IGNORED_WIDE_COLUMNS:
+                continue
+            if (read_values(sheet.cells[rows, c], **_value_options(sheet)).kind == NUMBER).any():
+                problems.append(self.problem(sheet, header.row, c, Rule.UNKNOWN_COLUMN, heading, ACCEPTED_TIDY_COLUMN))
+        return problems
+
     def read_tidy(self, sheet: Sheet, header: Header) -> SheetResult:
         result = SheetResult(problems=list(header.problems))
         if header.problems:
@@ -335,18 +524,26 @@ class ReturnReader:
         cols = header.columns
         used = [cols[role] for role in ("measure", "period", "value", "area", "numerator", "denominator", "breakdown")
                 if role in cols]
-        rows = np.arange(header.row + 1, sheet.shape[0])
-        if rows.size == 0:
+        table, below = _table_rows(sheet, header.row)
+        after = self.below_table(sheet, below)
+        result.problems += after.problems
+        result.notes += after.notes
+        if table.size == 0:
             return result
-        filled = np.array([not all(_is_blank(sheet.cells[r, c]) for c in used) for r in rows], dtype=bool)
-        rows = rows[filled]
+        result.problems += self._tidy_columns(sheet, header, table, used)
+        filled = np.array([not all(_is_blank(sheet.cells[r, c]) for c in used) for r in table], dtype=bool)
+        filled |= _uncached_rows(sheet, table, used)
+        result.notes += self._count_notes(sheet, table[~filled], None)
+        rows = table[filled]
         if rows.size == 0:
             return result
         measure_col, period_col, value_col = cols["measure"], cols["period"], cols["value"]
         area_col = cols.get("area")
         measures = self._measures_for(sheet, rows, measure_col)
         area_codes, area_named = self._areas_for(sheet, rows, area_col)
-        problems = self._row_problems(sheet, rows, measures, measure_col, area_codes, area_named, area_col)
+        problems = self.uncached_problems(sheet, rows, used)
+        problems += self._row_problems(sheet, rows, measures, measure_col, area_codes, area_named, area_col)
+        problems += self._second_columns(sheet, header, rows, measures, area_codes)
 
         periods = parse_periods(list(sheet.cells[rows, period_col]))
         for r, period in zip(rows, periods, strict=True):
@@ -356,20 +553,22 @@ class ReturnReader:
 
         is_percent = self._is_percent(measures)
         values = read_values(sheet.cells[rows, value_col], self._percent_mask(sheet, rows, [value_col]),
-                             decimal_comma=sheet.decimal_comma)
+                             **_value_options(sheet))
         value = scale_percent_formatted(values.value, values.percent_format, is_percent)
         status = values.status.copy()
         kind = values.kind.copy()
         fractions = {}
+        bad_fraction = np.zeros(rows.size, dtype=bool)  # already reported: not also "an empty value"
         for role in ("numerator", "denominator"):
             if role not in cols:
                 fractions[role] = np.full(rows.size, np.nan)
                 continue
-            read = read_values(sheet.cells[rows, cols[role]], decimal_comma=sheet.decimal_comma)
+            read = read_values(sheet.cells[rows, cols[role]], **_value_options(sheet))
             for i in np.flatnonzero((read.kind == BAD) | read.percent_sign):
                 problems.append(self.problem(sheet, rows[i], cols[role], Rule.BAD_VALUE,
                                              sheet.cells[rows[i], cols[role]], ACCEPTED_FRACTION.format(role=role)))
             fractions[role] = read.value
+            bad_fraction |= read.kind == BAD
         numerator, denominator = fractions["numerator"], fractions["denominator"]
         # a percentage left empty is worked out from its fraction; a fraction that breaks a rule is
         # reported by the rules on fractions, not as an empty value
@@ -383,7 +582,7 @@ class ReturnReader:
             problems.append(self.problem(sheet, rows[i], cols["denominator"], Rule.BAD_VALUE,
                                          sheet.cells[rows[i], cols["denominator"]], ACCEPTED_ZERO_DENOMINATOR))
 
-        for i in np.flatnonzero((kind == EMPTY) & ~fraction):
+        for i in np.flatnonzero((kind == EMPTY) & ~fraction & ~(bad_fraction & is_percent)):
             problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, "", ACCEPTED_EMPTY_VALUE))
         for i in np.flatnonzero(kind == BAD):
             problems.append(self.problem(sheet, rows[i], value_col, Rule.BAD_VALUE, sheet.cells[rows[i], value_col],
@@ -432,26 +631,95 @@ class ReturnReader:
         return result
 
     # whole file ----------------------------------------------------------------------------------
-    def read(self) -> ParsedFile:
-        sha = sha256_of(self.path)
+    def read(self, source: Path | bytes) -> ParsedFile:
+        """Read a file from its path or its bytes (an upload): the same reading either way."""
+        sha = sha256_of(source)
         try:
-            sheets = read_workbook(self.path)
+            workbook = read_workbook(source, file_name=self.file_name)
         except NotAWorkbook as error:
-            problem = Problem(self.file_name, "", "", Rule.NOT_A_WORKBOOK, error.text, ACCEPTED_FILES)
-            return _parsed(self.file_name, sha, [], [], [], [problem])
-        used, observations, targets, problems = [], [], [], []
-        for sheet in sheets:
+            problem = Problem(self.file_name, getattr(error, "sheet", ""), getattr(error, "cell", ""),
+                              Rule.NOT_A_WORKBOOK, error.text, ACCEPTED_FILES)
+            return _parsed(self.file_name, sha, {}, [], [], [problem])
+        return self.read_sheets(workbook, sha)
+
+    def read_sheets(self, workbook: Workbook, sha: str) -> ParsedFile:
+        """Every visible sheet with a return's header; hidden sheets are named, never read."""
+        layouts: dict[str, str] = {}
+        observations, targets, problems, notes = [], [], [], 0
+        for sheet in workbook.sheets:
             header = self.find_header(sheet)
             if header is None:
                 continue
-            used.append(sheet.name)
+            layouts[sheet.name] = header.layout
+            if header.layout == "unreadable":
+                problems += header.problems
+                continue
             result = self.read_wide(sheet, header) if header.layout == "wide" else self.read_tidy(sheet, header)
+            stray = self.stray_cells(sheet)
             observations += result.observations
             targets += result.targets
-            problems += result.problems
-        if not used:
-            problems.append(Problem(self.file_name, "", "", Rule.NO_RETURN, "", ACCEPTED_RETURN))
-        return _parsed(self.file_name, sha, used, observations, targets, problems)
+            problems += result.problems + stray.problems
+            notes += result.notes + stray.notes
+        if not layouts:
+            # formulas with no saved value can hide a return's header: say so rather than "no return"
+            unsaved = [p for sheet in workbook.sheets for p in self.uncached_problems(sheet, range(sheet.shape[0]), None)]
+            problems += unsaved or [Problem(self.file_name, "", "", Rule.NO_RETURN, "", ACCEPTED_RETURN)]
+        parsed = _parsed(self.file_name, sha, layouts, observations, targets, problems)
+        parsed.hidden_sheets = list(workbook.hidden)
+        parsed.notes_skipped = notes
+        return parsed
+
+
+def excel_error(sheet: Sheet, row: int, col: int) -> str | None:
+    """The Excel error a cell holds (#N/A, #DIV/0!...), from the workbook or as text in a CSV file."""
+    error = sheet.errors.get((row, col))
+    if error is not None:
+        return error
+    if row < sheet.shape[0] and col < sheet.shape[1]:
+        item = sheet.cells[row, col]
+        if isinstance(item, str) and item.strip().upper() in EXCEL_ERRORS:
+            return item.strip().upper()
+    return None
+
+
+def _value_options(sheet: Sheet) -> dict[str, bool]:
+    """How to read this sheet's numbers: ``61,5`` is 61.5 only in a file written with decimal commas."""
+    return {"decimal_comma": True} if sheet.decimal_comma else {}
+
+
+def _uncached_rows(sheet: Sheet, rows: np.ndarray, cols: list[int] | None) -> np.ndarray:
+    """Which of these rows hold a formula without a saved value (in these columns; None for any)."""
+    marked = np.zeros(rows.size, dtype=bool)
+    if not sheet.uncached or rows.size == 0:
+        return marked
+    position = {int(r): i for i, r in enumerate(rows)}
+    wanted = None if cols is None else set(cols)
+    for r, c in sheet.uncached:
+        if r in position and (wanted is None or c in wanted):
+            marked[position[r]] = True
+    return marked
+
+
+def _table_rows(sheet: Sheet, header_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the table under a header (from its first filled row to its first blank row) and the
+    rows below that blank row. Blank rows straight under the header are spacing, not the table's end."""
+    body = np.arange(header_row + 1, sheet.shape[0])
+    if body.size == 0:
+        return body, body
+    filled = ~_blank_grid(sheet.cells[header_row + 1:]).all(axis=1) | _uncached_rows(sheet, body, None)
+    first = np.flatnonzero(filled)
+    if first.size == 0:
+        return body[:0], body[:0]
+    start = first[0]
+    gaps = np.flatnonzero(~filled[start:])
+    end = start + gaps[0] if gaps.size else body.size
+    return body[start:end], body[end:]
+
+
+def _blank_grid(cells: np.ndarray) -> np.ndarray:
+    if cells.size == 0:
+        return np.zeros(cells.shape, dtype=bool)
+    return np.frompyfunc(_is_blank, 1, 1)(cells).astype(bool)
 
 
 def _row_numbers(rows: np.ndarray) -> np.ndarray:
@@ -481,8 +749,9 @@ def _sort_key(problem: Problem, sheets: list[str]) -> tuple:
     return (sheets.index(problem.sheet) if problem.sheet in sheets else -1, *position)
 
 
-def _parsed(file_name: str, sha: str, sheets: list[str], observations: list[pd.DataFrame],
+def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: list[pd.DataFrame],
             targets: list[pd.DataFrame], problems: list[Problem]) -> ParsedFile:
+    sheets = list(layouts)
     obs_columns = OBSERVATION_COLUMNS + PROVENANCE
     observations = [f for f in observations if len(f)]
     targets = [f for f in targets if len(f)]
@@ -499,20 +768,30 @@ def _parsed(file_name: str, sha: str, sheets: list[str], observations: list[pd.D
     problems = sorted(dict.fromkeys(problems), key=lambda p: _sort_key(p, sheets))
     for column in ("numerator", "denominator", "value"):
         obs[column] = obs[column].astype("float64")
-    parsed = ParsedFile(
+    return ParsedFile(
         file_name=file_name, sha256=sha, sheets=[name for name in sheets if name],  # a CSV file has no sheet name
         observations=obs[OBSERVATION_COLUMNS + ["sheet", "cell"]].reset_index(drop=True),
         targets=tgt[TARGET_COLUMNS + ["sheet", "cell"]].reset_index(drop=True),
         problems=problems,
+        layout_by_sheet=dict(layouts),
     )
-    return parsed
 
 
-def read_return(path: Path | str, default_area: str | None = None) -> ParsedFile:
-    """Read a return file into tidy frames with every problem found.
+def read_return(path: Path | str | None, default_area: str | None = None, *, data: bytes | None = None,
+                file_name: str | None = None) -> ParsedFile:
+    """Read a return file (a path, or an upload's bytes in ``data`` named ``file_name``) into tidy
+    frames with every problem found.
 
     ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
     configured home area is used. The file is never partly accepted: the caller writes nothing when
     ``problems`` is not empty.
     """
-    return ReturnReader(Path(path), resolve_default_area(default_area)).read()
+    source: Path | bytes = data if data is not None else Path(path)  # type: ignore[arg-type]
+    name = file_name or (Path(path).name if path is not None else "upload")
+    return ReturnReader(name, resolve_default_area(default_area)).read(source)
+
+
+def read_return_workbook(workbook: Workbook, file_name: str, default_area: str | None = None,
+                         sha256: str = "") -> ParsedFile:
+    """Read sheets already in hand (a reader's output, or sheets built in a test) as one return file."""
+    return ReturnReader(file_name, resolve_default_area(default_area)).read_sheets(workbook, sha256)

@@ -10,6 +10,7 @@ runs when the workbook has a percent style at all.
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -18,7 +19,9 @@ import numpy as np
 import python_calamine
 
 from loaders.csvfile import read_csv
-from loaders.sheets import NotAWorkbook, Sheet
+from loaders.sheets import NotAWorkbook, Sheet, Workbook
+
+__all__ = ["ACCEPTED_FILES", "NotAWorkbook", "Sheet", "Workbook", "read_workbook"]
 
 CSV_SUFFIXES = {".csv", ".txt"}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
@@ -111,18 +114,21 @@ def _percent_cells(xml: bytes, styles: set[int], shape: tuple[int, int]) -> np.n
     return mask
 
 
-def _read_excel(path: Path, is_xlsx: bool) -> list[Sheet]:
+def _read_excel(path: Path, is_xlsx: bool) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         worksheets = [
             m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+            and m.visible == python_calamine.SheetVisibleEnum.Visible
         ]
+        hidden = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+                  and m.visible != python_calamine.SheetVisibleEnum.Visible]
         sheets = [Sheet(name, _grid(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
                   for name in worksheets]
     except Exception as error:  # calamine raises several kinds for a damaged or foreign file
         raise NotAWorkbook(f"the file could not be read as a workbook ({type(error).__name__})") from error
     if not is_xlsx:
-        return sheets
+        return Workbook(sheets, hidden)
     with zipfile.ZipFile(path) as package:
         styles = _percent_styles(package)
         if styles:
@@ -130,19 +136,27 @@ def _read_excel(path: Path, is_xlsx: bool) -> list[Sheet]:
             for sheet in sheets:
                 if sheet.name in paths and sheet.cells.size:
                     sheet.percent = _percent_cells(package.read(paths[sheet.name]), styles, sheet.shape)
-    return sheets
+    return Workbook(sheets, hidden)
 
 
-def _read_csv(path: Path) -> list[Sheet]:
-    return [read_csv(path.read_bytes())]
+def _read_csv(path: Path) -> Workbook:
+    return Workbook([read_csv(path.read_bytes())])
 
 
-def read_workbook(path: Path) -> list[Sheet]:
-    """Every worksheet of an .xlsx (or legacy .xls) file, or the one grid of a CSV file.
+def read_workbook(source: Path | bytes, file_name: str | None = None) -> Workbook:
+    """Every visible worksheet of an .xlsx (or legacy .xls) file, or the one grid of a CSV file.
+
+    ``source`` is a path or the file's bytes (an upload), with ``file_name`` for the suffix rules.
 
     Raises NotAWorkbook for anything else (text named .xlsx, a Word document, a damaged file).
     The format is judged by the file's contents, not only its name.
     """
+    if isinstance(source, bytes):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(file_name or "upload").name
+            path.write_bytes(source)
+            return read_workbook(path)
+    path = Path(source)
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(ZIP_MAGIC):

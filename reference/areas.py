@@ -8,6 +8,7 @@ an area by its 9-character ONS code, DfE's 3-digit number or its name, in any ca
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,8 +38,49 @@ class Area:
 
 
 def _key(text: str) -> str:
-    text = str(text).strip().lower().replace("&", "and")
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    """Name with case, spacing and punctuation ignored, ``&`` read as ``and`` and ``Saint`` as ``St``."""
+    text = str(text).strip().lower().replace("&", " and ").replace("\u00a0", " ")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"\bsaint\b", "st", text)
+
+
+# How councils write their own names around the name in DfE's list, as keys (see _key). Longest first,
+# so "metropolitan borough council" is taken whole before "borough council" or "council".
+COUNCIL_SUFFIXES = tuple(sorted((
+    "council", "borough council", "county council", "city council", "district council",
+    "metropolitan borough council", "metropolitan district council", "unitary authority", "la",
+    "local authority", "corporation", "city of", "county of",  # DfE's "Bristol, City of" and "Herefordshire, County of"
+), key=len, reverse=True))
+COUNCIL_PREFIXES = tuple(sorted((
+    "the", "london borough of", "royal borough of", "borough of", "metropolitan borough of", "city of",
+    "county of", "city and county of", "council of the", "council of",
+), key=len, reverse=True))
+# Names councils go by that no rule above derives from DfE's name (key -> ONS code).
+SHORT_NAMES = {
+    "hull": "E06000010",  # Hull City Council is Kingston upon Hull, City of
+    "durham": "E06000047",  # Durham County Council is County Durham
+    "bcp": "E06000058",  # BCP Council is Bournemouth, Christchurch and Poole
+}
+
+
+def _strip_suffix(key: str) -> str:
+    for suffix in COUNCIL_SUFFIXES:
+        if key.endswith(" " + suffix):
+            return key[: -len(suffix) - 1].strip()
+    return key
+
+
+def _strip_prefix(key: str) -> str:
+    for prefix in COUNCIL_PREFIXES:
+        if key.startswith(prefix + " "):
+            return key[len(prefix) + 1:].strip()
+    return key
+
+
+def _forms(key: str) -> list[str]:
+    """The name itself, then without a council word after it, before it, and both (in that order)."""
+    bare = _strip_suffix(key)
+    return list(dict.fromkeys([key, bare, _strip_prefix(key), _strip_prefix(bare), _strip_prefix(_strip_prefix(bare))]))
 
 
 class AreaDirectory:
@@ -53,6 +95,17 @@ class AreaDirectory:
             if a.dfe_number:
                 self._lookup[a.dfe_number] = a.code
             self._lookup.setdefault(_key(a.name), a.code)
+        # A council's name without its council words, kept only when it names one area and is not
+        # itself another area's name ("City of London" without "City of" would be London, the region).
+        cores: dict[str, set[str]] = {}
+        for a in areas:
+            for form in _forms(_key(a.name))[1:]:
+                cores.setdefault(form, set()).add(a.code)
+        self._cores = {form: next(iter(codes)) for form, codes in cores.items()
+                       if len(codes) == 1 and form not in self._lookup}
+        for key, code in SHORT_NAMES.items():
+            if code in self._by_code:
+                self._cores.setdefault(key, code)
         self._neighbours = neighbours
 
     def __contains__(self, code: str) -> bool:
@@ -70,8 +123,30 @@ class AreaDirectory:
         raw = str(text).strip()
         if not raw:
             return None
-        code = self._lookup.get(raw.lower()) or self._lookup.get(raw.lstrip("0") or raw) or self._lookup.get(_key(raw))
+        code = self._lookup.get(raw.lower()) or self._lookup.get(raw.lstrip("0") or raw)
+        if code is None:
+            forms = _forms(_key(raw))
+            code = next((self._lookup[f] for f in forms if f in self._lookup), None)
+            code = code or next((self._cores[f] for f in forms if f in self._cores), None)
         return self._by_code[code] if code else None
+
+    def suggest(self, text: object, limit: int = 3) -> list[Area]:
+        """The areas whose code or name is nearest to text that named none, closest first (for messages)."""
+        if not isinstance(text, str):
+            return []  # a number is a DfE number or nothing: no name is "near" it
+        key = _key(text)
+        if not key:
+            return []
+        choices: dict[str, str] = {}
+        for a in self.areas:
+            choices.setdefault(_key(a.name), a.code)
+            choices.setdefault(a.code.lower(), a.code)
+        for form in _forms(key):
+            matches = difflib.get_close_matches(form, list(choices), n=limit * 2, cutoff=0.75)
+            if matches:
+                codes = list(dict.fromkeys(choices[m] for m in matches))[:limit]
+                return [self._by_code[c] for c in codes]
+        return []
 
     def local_authorities(self, include_fictional: bool = True, current_only: bool = True) -> list[Area]:
         return [

@@ -32,17 +32,18 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return {
         "good": write_xlsx(tmp_path / "january.xlsx", {"Return": [["measure", "Jan-24", "Feb-24"], ["cla_count", 398, "c"]]}),
         "bad": write_xlsx(tmp_path / "february.xlsx", {"Return": [
-            ["measure", "area", "Jan-24"], ["bogus", None, 5], ["cla_count", "Narnia", 5], ["cla_starts", None, -2]]}),
+            ["measure", "area", "Jan-24"], ["bogus", HOME, 5], ["cla_count", "Narnia", 5], ["cla_starts", HOME, -2]]}),
     }
 
 
 def test_import_loads_then_finds_nothing_new(db_url, files):
     first = run("import", str(files["good"]), "--db", db_url)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "january.xlsx: loaded as batch 1: 2 new, 0 replaced, 0 unchanged values, 0 targets"
+    assert first.stdout.strip() == ("january.xlsx: loaded as batch 1: 2 new, 0 replaced, 0 unchanged values, "
+                                    "0 targets; read sheet 'Return' (wide)")
     again = run("import", str(files["good"]), "--db", db_url)
     assert again.returncode == 0
-    assert again.stdout.strip() == "january.xlsx: unchanged, all 2 values already loaded"
+    assert again.stdout.strip() == "january.xlsx: unchanged, all 2 values already loaded; read sheet 'Return' (wide)"
 
 
 def test_a_rejected_file_lists_every_problem_and_fails(db_url, files):
@@ -50,7 +51,7 @@ def test_a_rejected_file_lists_every_problem_and_fails(db_url, files):
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("january.xlsx: loaded as batch 1")
-    assert lines[1] == "february.xlsx: rejected, 3 problem(s); nothing was loaded"
+    assert lines[1] == "february.xlsx: rejected, 3 problems; nothing was loaded; read sheet 'Return' (wide)"
     assert lines[2].startswith("  - february.xlsx, sheet 'Return', cell A2: unknown measure 'bogus'; expected ")
     assert lines[3].startswith("  - february.xlsx, sheet 'Return', cell B3: unknown area 'Narnia'; expected ")
     assert lines[4] == ("  - february.xlsx, sheet 'Return', cell C4: value outside its range '-2'; "

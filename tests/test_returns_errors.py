@@ -15,14 +15,20 @@ from reference.areas import areas
 from tests.returns_files import PERCENT_FORMAT, dump_tables, write_csv, write_xlsx
 
 HEADER = ["measure", "area", "period", "value", "numerator", "denominator", "breakdown"]
+HOME = "E06999901"
+
+
+def _with_area(row: list) -> list:
+    """A row written with None for its area names the home council (a blank area cell is refused)."""
+    return [row[0], HOME if row[1] is None else row[1], *row[2:]]
 
 
 def tidy(*rows: list) -> dict[str, list[list]]:
-    return {"Return": [HEADER, *rows]}
+    return {"Return": [HEADER, *map(_with_area, rows)]}
 
 
 def wide(*rows: list, header: list | None = None) -> dict[str, list[list]]:
-    return {"Return": [header or ["measure", "area", "Jan-24", "Feb-24", "target"], *rows]}
+    return {"Return": [header or ["measure", "area", "Jan-24", "Feb-24", "target"], *map(_with_area, rows)]}
 
 
 # (case, sheets, number formats, rule, cell, text found, words in what is accepted)
@@ -109,11 +115,11 @@ def test_each_problem_is_named_and_nothing_changes(engine, tmp_path, case, sheet
 def test_every_problem_is_listed_not_only_the_first(engine, tmp_path):
     path = write_xlsx(tmp_path / "many.xlsx", {
         "Tidy": [HEADER,
-                 ["cla_count", None, "2024-01", 398],
-                 ["bogus", None, "2024-01", 5],
+                 ["cla_count", HOME, "2024-01", 398],
+                 ["bogus", HOME, "2024-01", 5],
                  ["cla_count", "Narnia", "2024-02", 5],
-                 ["cla_count", None, "2024-13", 5],
-                 ["cla_foster_pct", None, "2024-01", 140]],
+                 ["cla_count", HOME, "2024-13", 5],
+                 ["cla_foster_pct", HOME, "2024-01", 140]],
         "Wide": [["measure", "Jan-24", "Feb-24"],
                  ["cla_starts", -1, "lots"]],
     })
@@ -133,7 +139,7 @@ def test_every_problem_is_listed_not_only_the_first(engine, tmp_path):
 
 def test_a_rejected_file_among_good_rows_loads_none_of_them(engine, tmp_path):
     rows = [["measure", "area", "Jan-24"]] + [["cla_count", la.code, n] for n, la in enumerate(areas().regions())]
-    rows.append(["cla_count", None, "oops"])
+    rows.append(["cla_count", HOME, "oops"])
     report = import_file(engine, write_xlsx(tmp_path / "mostly-fine.xlsx", {"R": rows}))
     assert report.status == "rejected" and len(report.problems) == 1
     assert all(len(rows) == 0 for name, rows in dump_tables(engine).items() if name != "alembic_version")

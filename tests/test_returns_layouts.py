@@ -147,7 +147,7 @@ def test_csv_wide(engine, tmp_path):
     path = write_csv(tmp_path / "wide.csv", [
         ["", "Monthly return", "", ""],
         ["measure", "area", "2024-01", "2024-02"],
-        ["cla_count", "", "398", ""],
+        ["cla_count", "E06999901", "398", ""],
         ["cla_starts", "E06000049", "12", "x"],
     ])
     load(engine, path)
@@ -255,7 +255,7 @@ def test_custom_percent_formats_are_recognised(engine, tmp_path):
         ("895", CHESHIRE_EAST),
         ("Cheshire East", CHESHIRE_EAST),
         ("CHESHIRE EAST", CHESHIRE_EAST),
-        (None, HOME),  # an empty area cell is the home area
+        ("Cheshire East Council", CHESHIRE_EAST),
     ],
 )
 def test_area_column_in_any_form(tmp_path, area_cell, expected):

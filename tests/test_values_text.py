@@ -87,17 +87,18 @@ def test_numbers_stored_as_numbers_ignore_the_decimal_mark():
 
 
 @pytest.mark.parametrize(
-    ("typed", "cell"),
-    [("#DIV/0!", "C2"), ("#N/A", "C2"), ("1e400", "C2"), ("inf", "C2"), ("9" * 400, "C2")],
+    ("typed", "cell", "rule"),
+    [("#DIV/0!", "C2", Rule.EXCEL_ERROR), ("#N/A", "C2", Rule.EXCEL_ERROR), ("1e400", "C2", Rule.NOT_FINITE),
+     ("inf", "C2", Rule.NOT_FINITE), ("9" * 400, "C2", Rule.NOT_FINITE)],
     ids=["div0", "na", "1e400", "inf", "400 digits"],
 )
-def test_such_a_cell_in_a_csv_refuses_the_file_naming_it(engine, tmp_path, typed, cell):
+def test_such_a_cell_in_a_csv_refuses_the_file_naming_it(engine, tmp_path, typed, cell, rule):
     before = dump_tables(engine)
     path = excel_csv(tmp_path / "return.csv", [["measure", "period", "value"], ["cla_count", "2024-01", typed],
                                                ["cla_starts", "2024-01", "12"]])
     report = import_file(engine, path)
     assert report.status == "rejected"
-    assert [(p.rule, p.cell, p.text) for p in report.problems] == [(Rule.BAD_VALUE, cell, typed)]
+    assert [(p.rule, p.cell, p.text) for p in report.problems] == [(rule, cell, typed)]
     assert dump_tables(engine) == before
 
 
@@ -105,4 +106,4 @@ def test_an_error_typed_as_text_in_a_workbook_is_refused_too(engine, tmp_path):
     path = write_xlsx(tmp_path / "return.xlsx", {"R": [["measure", "2024-01", "2024-02"],
                                                        ["cla_count", 398, "#VALUE! "]]})
     report = import_file(engine, path)
-    assert [(p.rule, p.cell) for p in report.problems] == [(Rule.BAD_VALUE, "C2")]
+    assert [(p.rule, p.cell) for p in report.problems] == [(Rule.EXCEL_ERROR, "C2")]
