@@ -433,7 +433,7 @@ class ReturnReader:
     def read(self) -> ParsedFile:
         sha = sha256_of(self.path)
         try:
-            sheets = read_workbook(self.path)
+            sheets = read_workbook(self.path).sheets
         except NotAWorkbook as error:
             problem = Problem(self.file_name, "", "", Rule.NOT_A_WORKBOOK, error.text, ACCEPTED_FILES)
             return _parsed(self.file_name, sha, [], [], [], [problem])
