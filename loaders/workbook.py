@@ -108,9 +108,9 @@ def _read_zip(source: Path | bytes, cap: int) -> Workbook:
         for member, kind in _OTHER_PACKAGES.items():
             if package.find(member):
                 raise NotAWorkbook(kind)
-        if package.find("mimetype") and package.names[package.find("mimetype")].file_size < 200:
-            if package.read(package.find("mimetype")).strip() == ODS_MIMETYPE:
-                raise NotAWorkbook("an OpenDocument spreadsheet (.ods): save it as an Excel workbook (.xlsx)")
+        mimetype = package.find("mimetype")
+        if mimetype and package.names[mimetype].file_size < 200 and package.read(mimetype).strip() == ODS_MIMETYPE:
+            raise NotAWorkbook("an OpenDocument spreadsheet (.ods): save it as an Excel workbook (.xlsx)")
         if package.find("content.xml"):
             raise NotAWorkbook("an OpenDocument file")
         raise NotAWorkbook("a zip archive")

@@ -73,9 +73,9 @@ def _forbidden(*_args: object) -> None:
                        "open it in Excel and save it again")
 
 
-def new_parser() -> expat.XMLParserType:
-    """An expat parser that reports names as 'namespace local' and refuses DTDs and entities."""
-    parser = expat.ParserCreate(namespace_separator=" ")
+def new_parser(namespaces: bool = True) -> expat.XMLParserType:
+    """An expat parser that refuses DTDs and entities; with ``namespaces`` it names elements 'namespace local'."""
+    parser = expat.ParserCreate(namespace_separator=" ") if namespaces else expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _forbidden
     parser.EntityDeclHandler = _forbidden
     parser.ExternalEntityRefHandler = _forbidden
@@ -243,8 +243,23 @@ def _feed(parser: expat.XMLParserType, package: Package, part: str, what: str, s
 
 
 # worksheets --------------------------------------------------------------------------------------
-_C, _V, _F, _ROW, _IS, _T2, _RPH2, _WORKSHEET = range(1, 9)
-_SHEET_TAGS = main_names("c", "v", "f", "row", "is", "t", "rPh", "worksheet")
+_C, _V, _F, _ROW, _T, _RPH = range(1, 7)
+_SHEET_LOCALS = {"c": _C, "v": _V, "f": _F, "row": _ROW, "t": _T, "rPh": _RPH}
+
+
+def sheet_tags(tag: str, attrs: dict, name: str) -> dict[str, int]:
+    """The names of the elements we read, as written in this sheet: ``c`` or ``x:c`` (.NET tools).
+
+    The sheet is parsed without expat's namespace processing, which costs a third of the parse; the
+    root element's ``xmlns`` declarations say which prefix (or none) stands for the main namespace,
+    and only elements with that prefix are read.
+    """
+    prefix, _, local = tag.rpartition(":")
+    declared = attrs.get(f"xmlns:{prefix}" if prefix else "xmlns")
+    if local != "worksheet" or (declared not in MAIN_NAMESPACES and (prefix or declared is not None)):
+        raise damaged(name, "is not a worksheet this dashboard can read")
+    lead = f"{prefix}:" if prefix else ""
+    return {f"{lead}{local}": code for local, code in _SHEET_LOCALS.items()}
 
 
 def excel_date(serial: float, date1904: bool) -> datetime | time:
@@ -256,7 +271,12 @@ def excel_date(serial: float, date1904: bool) -> datetime | time:
 
 def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, styles: list[Shown] | None,
                date1904: bool) -> Sheet:
-    """One worksheet's cells, streamed: see the module docstring for what each kind of cell becomes."""
+    """One worksheet's cells, streamed: see the module docstring for what each kind of cell becomes.
+
+    The handlers are closures over plain local variables and test the commonest case first (a number
+    or shared string in a cell with an address in the current row): they run once per XML event, and a
+    big return has millions of those.
+    """
     store = CellStore()
     add_row, add_col, add_value = store.rows.append, store.cols.append, store.values.append
     values, errors, uncached, percent = store.values, store.errors, store.uncached, store.percent
@@ -264,15 +284,17 @@ def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, st
     numbers: dict[str, float] = {}
     pieces: list[str] = []
     inline: list[str] = []
-    tags, columns = _SHEET_TAGS, COLUMNS
+    columns = COLUMNS
+    tags: dict[str, int] = {}
     row = col = c_row = c_col = -1
-    c_type = c_style = None
-    v_text = f_text = None
-    collecting = phonetic = rooted = False
+    row_text, row_digits = "", 0
+    c_type = c_style = v_text = f_text = None
+    collecting = phonetic = False
+    share = shared.get
 
-    def style_of(style: str | None) -> Shown:
+    def style_of(style: str) -> Shown:
         try:
-            index = int(style)  # type: ignore[arg-type]
+            index = int(style)
             if styles is None:
                 if index == 0:
                     return Shown.NUMBER
@@ -303,24 +325,30 @@ def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, st
         return int(digits) - 1, column
 
     def start(tag: str, attrs: dict) -> None:
-        nonlocal row, col, c_row, c_col, c_type, c_style, v_text, f_text, collecting, phonetic, rooted
+        nonlocal row, col, c_row, c_col, c_type, c_style, v_text, f_text, collecting, phonetic, tags
+        nonlocal row_text, row_digits
         code = tags.get(tag)
-        if code is None:
-            if not rooted:
-                raise damaged(name, "is not a worksheet this dashboard can read")
-            return
         if code == _C:
             ref = attrs.get("r")
+            column = None
             if ref is None:
                 c_row, c_col = row, col + 1
                 if c_col >= EXCEL_COLUMNS or c_row < 0:
                     raise damaged(name, "has a cell outside Excel's grid")
-            else:
+            elif ref.endswith(row_text):
+                column = columns.get(ref[:-row_digits])
+            if column is not None:
+                c_row, c_col = row, column
+            elif ref is not None:
                 c_row, c_col = position(ref)
             row, col = c_row, c_col
-            c_type, c_style = attrs.get("t"), attrs.get("s")
+            c_type = attrs.get("t")
+            if c_type == "n":  # written out by some tools: the same as no type
+                c_type = None
+            c_style = attrs.get("s")
             v_text = f_text = None
-            inline.clear()
+            if inline:
+                inline.clear()
         elif code == _V:
             collecting = True
         elif code == _ROW:
@@ -333,120 +361,121 @@ def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, st
                 raise damaged(name, f"has a row numbered {ref[:20]!r}, outside Excel's grid")
             if row >= EXCEL_ROWS:
                 raise damaged(name, "has more rows than Excel allows")
+            row_text = str(row + 1)
+            row_digits = len(row_text)
             col = -1
         elif code == _F:
             collecting = True
-        elif code == _T2:
+        elif code == _T:
             collecting = not phonetic
-        elif code == _RPH2:
+        elif code == _RPH:
             phonetic = True
-        elif code == _WORKSHEET:
-            rooted = True
-        elif not rooted:
-            raise damaged(name, "is not a worksheet this dashboard can read")
+        elif not tags:
+            tags = sheet_tags(tag, attrs, name)
 
     def end(tag: str) -> None:
         nonlocal v_text, f_text, collecting, phonetic
         code = tags.get(tag)
         if code == _V:
-            v_text = "".join(pieces)
+            v_text = pieces[0] if len(pieces) == 1 else "".join(pieces)
             pieces.clear()
             collecting = False
-        elif code == _C:
-            commit()
-        elif code == _F:
-            f_text = "".join(pieces)
-            pieces.clear()
-            collecting = False
-        elif code == _T2:
-            if collecting:
-                inline.append("".join(pieces))
+            return
+        if code != _C:
+            if code == _F:
+                f_text = "".join(pieces)
                 pieces.clear()
-            collecting = False
-        elif code == _RPH2:
-            phonetic = False
-
-    def commit() -> None:
-        at = (c_row, c_col)
-        if c_type is None or c_type == "n":
+                collecting = False
+            elif code == _T:
+                if collecting:
+                    inline.append("".join(pieces))
+                    pieces.clear()
+                collecting = False
+            elif code == _RPH:
+                phonetic = False
+            return
+        # the end of a cell: decide its value
+        if c_type is None:
             if v_text:
                 found = numbers.get(v_text)
                 if found is None:
                     found = number(v_text)
                 shown = shown_by_style.get(c_style)
                 if shown is None:
-                    shown = shown_by_style[c_style] = style_of(c_style)
+                    shown = shown_by_style[c_style] = style_of(c_style)  # type: ignore[arg-type]
                 if shown == Shown.PERCENT:
                     percent.append(len(values))
-                elif shown == Shown.DATE:
-                    try:
-                        found = excel_date(found, date1904)  # type: ignore[assignment]
-                    except (ValueError, OverflowError) as error:
-                        raise NotAWorkbook(
-                            f"cell {cell_ref(*at)} on sheet '{name}' is formatted as a date but holds {v_text}, "
-                            "which Excel cannot show as a date (it shows ####); correct the cell and save again",
-                            sheet=name, cell=cell_ref(*at)) from error
-                value: object = found
+                elif shown:
+                    found = as_date(found)
+                add_row(c_row)
+                add_col(c_col)
+                add_value(found)
             elif f_text is not None:
-                uncached[at] = _formula(f_text)
-                value = None
-            else:
-                return
-        elif c_type == "s":
+                uncached_cell()
+            return
+        if c_type == "s":
             if not v_text:
-                return _empty_or_uncached(at)
+                return empty_or_uncached()
             try:
-                value = shared.get(int(v_text))
+                found = share(int(v_text))
             except (ValueError, IndexError) as error:
                 raise damaged(name, f"refers to shared text number {v_text[:20]!r}, which the workbook does not hold",
-                              cell_ref(*at)) from error
+                              cell_ref(c_row, c_col)) from error
         elif c_type == "inlineStr":
-            value = "".join(inline)
+            found = "".join(inline)
         elif c_type == "str":
             if v_text is None:
-                return _empty_or_uncached(at)
-            value = v_text
+                return empty_or_uncached()
+            found = v_text
         elif c_type == "b":
             if not v_text:
-                return _empty_or_uncached(at)
+                return empty_or_uncached()
             if v_text not in ("0", "1", "true", "false"):
-                raise damaged(name, f"holds {v_text[:20]!r} where TRUE or FALSE belongs", cell_ref(*at))
-            value = v_text in ("1", "true")
+                raise damaged(name, f"holds {v_text[:20]!r} where TRUE or FALSE belongs", cell_ref(c_row, c_col))
+            found = v_text in ("1", "true")
         elif c_type == "e":
             if not v_text:
-                return _empty_or_uncached(at)
-            value = errors[at] = v_text
+                return empty_or_uncached()
+            found = errors[(c_row, c_col)] = v_text
         elif c_type == "d":
             if not v_text:
-                return _empty_or_uncached(at)
-            value = _iso_date(v_text, name, cell_ref(*at))
+                return empty_or_uncached()
+            found = _iso_date(v_text, name, cell_ref(c_row, c_col))
         else:
-            raise damaged(name, f"has a cell of unknown type {c_type[:20]!r}", cell_ref(*at))
+            raise damaged(name, f"has a cell of unknown type {c_type[:20]!r}", cell_ref(c_row, c_col))
         add_row(c_row)
         add_col(c_col)
-        add_value(value)
+        add_value(found)
 
-    def _empty_or_uncached(at: tuple[int, int]) -> None:
+    def as_date(found: float) -> object:
+        try:
+            return excel_date(found, date1904)
+        except (ValueError, OverflowError) as error:
+            cell = cell_ref(c_row, c_col)
+            raise NotAWorkbook(
+                f"cell {cell} on sheet '{name}' is formatted as a date but holds {v_text}, which Excel cannot "
+                "show as a date (it shows ####); correct the cell and save it again", sheet=name, cell=cell) from error
+
+    def uncached_cell() -> None:
+        uncached[(c_row, c_col)] = f"={f_text}" if f_text else "(a copy of a shared formula)"
+        add_row(c_row)
+        add_col(c_col)
+        add_value(None)
+
+    def empty_or_uncached() -> None:
         if f_text is not None:
-            uncached[at] = _formula(f_text)
-            add_row(at[0])
-            add_col(at[1])
-            add_value(None)
+            uncached_cell()
 
     def data(text: str) -> None:
         if collecting:
             pieces.append(text)
 
-    parser = new_parser()
+    parser = new_parser(namespaces=False)
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, data
     _feed(parser, package, part, f"sheet '{name}'", sheet=name)
-    if not rooted:
+    if not tags:
         raise damaged(name, "is empty where its XML should be")
     return to_sheet(name, store)
-
-
-def _formula(text: str) -> str:
-    return f"={text}" if text else "(a copy of a shared formula)"
 
 
 def _iso_date(text: str, name: str, cell: str) -> datetime | time:
