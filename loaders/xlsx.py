@@ -188,7 +188,7 @@ class SharedStrings:
         return found
 
 
-_SI, _T, _RPH = 1, 2, 3
+_STRING_SI, _STRING_T, _STRING_RPH = 1, 2, 3
 _STRING_TAGS = main_names("si", "t", "rPh")
 
 
@@ -203,20 +203,20 @@ def read_shared_strings(package: Package, part: str | None) -> SharedStrings:
 
     def start(tag: str, _attrs: dict) -> None:
         code = tags.get(tag)
-        if code == _T and not state["phonetic"]:
+        if code == _STRING_T and not state["phonetic"]:
             state["text"] = True
-        elif code == _RPH:
+        elif code == _STRING_RPH:
             state["phonetic"] += 1
-        elif code == _SI:
+        elif code == _STRING_SI:
             pieces.clear()
 
     def end(tag: str) -> None:
         code = tags.get(tag)
-        if code == _T:
+        if code == _STRING_T:
             state["text"] = False
-        elif code == _RPH:
+        elif code == _STRING_RPH:
             state["phonetic"] -= 1
-        elif code == _SI:
+        elif code == _STRING_SI:
             text = "".join(pieces)
             buffer.write(text)
             state["length"] += len(text)
