@@ -69,3 +69,27 @@ def add_shared_strings(path: Path, items: list[str]) -> Path:
         "xl/_rels/workbook.xml.rels": rels.replace("</Relationships>", rel + "</Relationships>"),
         "xl/sharedStrings.xml": table,
     })
+
+
+def write_repeated_rows(path: Path, rows: int, columns: int = 20) -> Path:
+    """A workbook whose one sheet repeats the same row ``rows`` times, streamed into the zip.
+
+    Identical rows compress about a thousandfold, so a file of a megabyte can unpack to a gigabyte:
+    the shape of a zip bomb, and of a sheet bloated by copying a row down to the bottom of the grid.
+    """
+    base_workbook(path)
+    with zipfile.ZipFile(path) as package:
+        members = [(info.filename, package.read(info.filename)) for info in package.infolist()
+                   if info.filename != SHEET_PART]
+    cells = "".join('<c s="1"><v>0.5</v></c>' for _ in range(columns))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
+        for name, data in members:
+            package.writestr(name, data)
+        with package.open(SHEET_PART, "w", force_zip64=True) as sheet:
+            sheet.write(f'<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+            block = (f"<row>{cells}</row>" * 1000).encode()
+            for _ in range(rows // 1000):
+                sheet.write(block)
+            sheet.write(f"<row>{cells}</row>".encode() * (rows % 1000))
+            sheet.write(b"</sheetData></worksheet>")
+    return path
