@@ -33,6 +33,9 @@ EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 class CellStore:
     """The cells of one sheet as found, in file order: positions in compact integer arrays.
 
+    Compact because a sheet within the size cap can hold ten million cells: a list of Python ints
+    for each would cost more than the grid itself.
+
     ``percent`` holds indexes into ``values`` of numbers in percent-formatted cells; ``errors`` and
     ``uncached`` are keyed by position. Empty cells are never stored.
     """
@@ -40,7 +43,7 @@ class CellStore:
     rows: array = field(default_factory=lambda: array("i"))
     cols: array = field(default_factory=lambda: array("i"))
     values: list = field(default_factory=list)
-    percent: list[int] = field(default_factory=list)
+    percent: array = field(default_factory=lambda: array("i"))
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)
 
@@ -60,7 +63,10 @@ def block_end(positions: np.ndarray, gap: int) -> int:
 
 
 def to_sheet(name: str, store: CellStore) -> Sheet:
-    """The grid of the sheet's main block, with its percent mask, errors, formulas and outliers."""
+    """The grid of the sheet's main block, with its percent mask, errors, formulas and outliers.
+
+    The store's list of values is emptied on the way (it is no longer needed once in the grid).
+    """
     count = len(store.values)
     if not count:
         return Sheet(name, np.empty((0, 0), dtype=object))
@@ -82,6 +88,7 @@ def to_sheet(name: str, store: CellStore) -> Sheet:
             "delete them or move them to another sheet and save it again", sheet=name)
     values = np.empty(count, dtype=object)
     values[:] = store.values
+    store.values.clear()  # the object array holds them now: free the list before the grid is made
     grid = np.empty((height, width), dtype=object)
     grid.fill("")
     if outside.size:
@@ -91,7 +98,7 @@ def to_sheet(name: str, store: CellStore) -> Sheet:
         grid[rows, cols] = values
     percent = None
     if store.percent:
-        marked = np.asarray(store.percent, dtype=np.int64)
+        marked = np.frombuffer(store.percent, dtype=np.int32)
         marked = marked[inside[marked]]
         if marked.size:
             percent = np.zeros((height, width), dtype=bool)

@@ -71,11 +71,12 @@ def add_shared_strings(path: Path, items: list[str]) -> Path:
     })
 
 
-def write_repeated_rows(path: Path, rows: int, columns: int = 20) -> Path:
+def write_repeated_rows(path: Path, rows: int, columns: int = 20, padding: int = 0) -> Path:
     """A workbook whose one sheet repeats the same row ``rows`` times, streamed into the zip.
 
     Identical rows compress about a thousandfold, so a file of a megabyte can unpack to a gigabyte:
     the shape of a zip bomb, and of a sheet bloated by copying a row down to the bottom of the grid.
+    ``padding`` spaces after each row (XML allows any) make it compress better still.
     """
     base_workbook(path)
     with zipfile.ZipFile(path) as package:
@@ -87,9 +88,9 @@ def write_repeated_rows(path: Path, rows: int, columns: int = 20) -> Path:
             package.writestr(name, data)
         with package.open(SHEET_PART, "w", force_zip64=True) as sheet:
             sheet.write(f'<worksheet xmlns="{MAIN}"><sheetData>'.encode())
-            block = (f"<row>{cells}</row>" * 1000).encode()
+            block = (f"<row>{cells}</row>{' ' * padding}" * 1000).encode()
             for _ in range(rows // 1000):
                 sheet.write(block)
-            sheet.write(f"<row>{cells}</row>".encode() * (rows % 1000))
+            sheet.write(f"<row>{cells}</row>{' ' * padding}".encode() * (rows % 1000))
             sheet.write(b"</sheetData></worksheet>")
     return path
