@@ -220,7 +220,7 @@ def memory_of_hostile_files() -> None:
                             ("(h) 8 million cells, just within the cap", full)):
             outcome, seconds, peak = peak_memory(path)
             print(f"{label}: {path.stat().st_size / 1e3:,.0f} KB file, peak {peak:.0f} MB "
-                  f"(+{peak - baseline:.0f} MB), {seconds:.2f} s; {outcome[:150]}")
+                  f"({peak - baseline:+.0f} MB), {seconds:.2f} s; {outcome[:150]}")
 
 
 if __name__ == "__main__":
