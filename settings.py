@@ -65,8 +65,17 @@ IMPORTED_BY = Setting(
     "",
     "Who is recorded as loading a return; defaults to the operating system user.",
 )
+MAX_UNCOMPRESSED_MB = Setting(
+    "max_uncompressed_mb",
+    "DASHBOARD_MAX_UNCOMPRESSED_MB",
+    "200",
+    "Largest size, in MB, a workbook may unpack to; bigger ones (zip bombs, sheets bloated with "
+    "empty formatted rows) are refused before they can exhaust the computer's memory.",
+)
 
-ALL_SETTINGS: tuple[Setting, ...] = (DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY)
+ALL_SETTINGS: tuple[Setting, ...] = (
+    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, MAX_UNCOMPRESSED_MB,
+)
 
 
 def current_user() -> str:

@@ -12,6 +12,13 @@ Measured in the same run:
   (d) reading, parsing and validating without writing;
   (e) importing the same file again (nothing changes, nothing is written).
 
+Then the peak memory (VmHWM, else ru_maxrss, of a fresh subprocess, which includes the interpreter and libraries
+loaded, measured against a subprocess that only imports the reader) of reading two hostile files, with
+the outcome of each:
+  (f) a zip bomb: a ~1 MB .xlsx whose sheet of identical rows unpacks to ~1 GB;
+  (g) a 5 KB workbook with one stray cell at XFD1048576 (declared dimension A1:XFD1048576);
+  (h) the biggest sheet the default cap lets through: 8 million cells, about 190 MB of XML.
+
 Usage: .venv/bin/python benchmarks/import_speed.py [--repeat N] [--keep DIR]
 """
 
@@ -20,6 +27,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +49,34 @@ from loaders.returns import read_return  # noqa: E402
 from loaders.workbook import read_workbook  # noqa: E402
 from reference.areas import areas  # noqa: E402
 from reference.catalogue import catalogue  # noqa: E402
+from tests.workbook_files import write_repeated_rows  # noqa: E402
+
+BOMB_ROWS, BOMB_COLUMNS, BOMB_PADDING = 100_000, 20, 10_000  # about 1 GB of sheet XML in about 1 MB
+FULL_ROWS = 400_000  # 20 cells a row: 8 million cells, about 190 MB of sheet XML, just within the default cap
+
+# Run in a fresh interpreter: read the file named, print the outcome, then the peak resident memory.
+MEMORY_PROBE = """
+import resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from loaders.workbook import NotAWorkbook, read_workbook
+start = time.perf_counter()
+outcome = "nothing read"
+if len(sys.argv) > 2:
+    try:
+        book = read_workbook(Path(sys.argv[2]))
+        sheet = book.sheets[0]
+        outcome = f"read: grid {sheet.shape[0]} x {sheet.shape[1]}, outliers {sheet.outliers}"
+    except NotAWorkbook as refused:
+        outcome = f"refused: {refused.text}"
+print(outcome)
+print(f"{time.perf_counter() - start:.2f}")
+# VmHWM is this process's own peak; ru_maxrss can carry the parent's peak across fork and exec
+status = Path("/proc/self/status")
+peaks = [line.split()[1] for line in status.read_text().splitlines() if line.startswith("VmHWM")] \
+    if status.exists() else []
+print(peaks[0] if peaks else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
 
 AREAS, MEASURES = 152, 18
 FIRST_YEAR, YEARS = 2015, 10  # April 2015 to March 2025
@@ -153,6 +189,38 @@ def main() -> None:
     print(f"(d) read + parse + validate, no write      {parsing:7.2f} s   {parsing / baseline:5.2f} x baseline")
     print(f"(e) same file again (unchanged)            {repeat_import:7.2f} s   {repeat_import / baseline:5.2f} x baseline")
     print(f"medians of {args.repeat} run(s); {values / full:,.0f} values per second end to end")
+    memory_of_hostile_files()
+
+
+def peak_memory(path: Path | None) -> tuple[str, float, float]:
+    """(outcome, seconds, peak resident MB) of reading ``path`` in a fresh interpreter."""
+    command = [sys.executable, "-c", MEMORY_PROBE, str(ROOT)] + ([str(path)] if path else [])
+    lines = subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()
+    return lines[0], float(lines[1]), int(lines[2]) / 1024
+
+
+def write_stray_cell_workbook(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Measure", "Area", "Jan-24"])
+    sheet.append(["cla_count", "E06999901", 398])
+    sheet["XFD1048576"] = "stray"
+    book.save(path)
+
+
+def memory_of_hostile_files() -> None:
+    with tempfile.TemporaryDirectory() as temporary:
+        bomb, stray, full = (Path(temporary) / name for name in ("bomb.xlsx", "stray.xlsx", "full.xlsx"))
+        write_repeated_rows(bomb, BOMB_ROWS, BOMB_COLUMNS, BOMB_PADDING)
+        write_stray_cell_workbook(stray)
+        write_repeated_rows(full, FULL_ROWS)
+        _, _, baseline = peak_memory(None)
+        print(f"peak memory of a fresh interpreter importing the reader: {baseline:.0f} MB")
+        for label, path in (("(f) zip bomb", bomb), ("(g) stray cell at XFD1048576", stray),
+                            ("(h) 8 million cells, just within the cap", full)):
+            outcome, seconds, peak = peak_memory(path)
+            print(f"{label}: {path.stat().st_size / 1e3:,.0f} KB file, peak {peak:.0f} MB "
+                  f"({peak - baseline:+.0f} MB), {seconds:.2f} s; {outcome[:150]}")
 
 
 if __name__ == "__main__":

@@ -1,178 +1,142 @@
-"""Reading a workbook or CSV file into plain grids of cells, one per sheet, addressed like Excel.
+"""Reading a return file, whatever it is, into its visible sheets as grids of cells addressed like Excel.
 
-Values come from python-calamine, which is fast but does not report number formats. Whether a
-number was formatted as a percentage (0.54 shown as 54%) matters for a return, so the percent
-formats are found by reading the .xlsx package directly: ``styles.xml`` says which cell styles use a
-percent format, and a scan of each sheet's XML says which cells carry those styles. The scan only
-runs when the workbook has a percent style at all.
+The format is judged by the file's contents, not its name: a zip holding a workbook is read as .xlsx
+(``loaders.xlsx``), an OLE2 file holding a workbook stream as legacy .xls (``loaders.xls``), text named
+.csv or .txt as CSV. Everything else, and anything that cannot be read with certainty, raises
+NotAWorkbook with a sentence saying what the file is or what is wrong; no other exception escapes.
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
-import zipfile
-from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
+import io
+import os
+from pathlib import Path
 
-import numpy as np
-import python_calamine
+import msoffcrypto
+import olefile
 
+import settings
 from loaders.csvfile import read_csv
+from loaders.package import MEGABYTE, Package, too_big
 from loaders.sheets import NotAWorkbook, Sheet, Workbook
+from loaders.xls import PASSWORD_PROTECTED, read_xls
+from loaders.xlsx import is_xlsx_package, read_xlsx
 
 __all__ = ["ACCEPTED_FILES", "NotAWorkbook", "Sheet", "Workbook", "read_workbook"]
 
 CSV_SUFFIXES = {".csv", ".txt"}
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-BUILTIN_PERCENT_FORMATS = {9, 10}  # 0% and 0.00%
-ACCEPTED_FILES = "an Excel workbook (.xlsx) or a CSV file"
+ACCEPTED_FILES = "an Excel workbook (.xlsx, .xlsm or the older .xls) or a CSV file"
 
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_QUOTED = re.compile(r'"[^"]*"|\\.')
-_KNOWN_PACKAGES = {
+# Members that say what a zip package that is not a workbook is.
+_OTHER_PACKAGES = {
+    "xl/workbook.bin": "an Excel binary workbook (.xlsb): save it as an Excel workbook (.xlsx)",
     "word/document.xml": "a Word document",
     "ppt/presentation.xml": "a PowerPoint presentation",
-    "content.xml": "an OpenDocument file",
 }
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# Streams that say what an OLE2 (Office 97-2003) file that is not a workbook is.
+_OTHER_OLE2 = {"WordDocument": "a Word 97-2003 document", "PowerPoint Document": "a PowerPoint 97-2003 presentation"}
 
 
-def column_index(letters: str) -> int:
-    """'A' -> 0, 'AA' -> 26."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number - 1
-
-
-def _grid(rows: list[list[object]]) -> np.ndarray:
-    width = max((len(r) for r in rows), default=0)
-    grid = np.empty((len(rows), width), dtype=object)
-    grid.fill("")
-    for i, row in enumerate(rows):
-        grid[i, : len(row)] = row
-    return grid
-
-
-def _percent_styles(package: zipfile.ZipFile) -> set[int]:
-    """Indexes into cellXfs whose number format shows a percentage."""
+def default_cap() -> int:
+    """The cap on a workbook's uncompressed size, in bytes, from settings."""
     try:
-        root = ElementTree.fromstring(package.read("xl/styles.xml"))
-    except KeyError:
-        return set()
-    percent_formats = set(BUILTIN_PERCENT_FORMATS)
-    for fmt in root.iter(f"{_MAIN_NS}numFmt"):
-        code = _QUOTED.sub("", fmt.get("formatCode", ""))
-        if "%" in code:
-            percent_formats.add(int(fmt.get("numFmtId", "-1")))
-    cell_xfs = root.find(f"{_MAIN_NS}cellXfs")
-    if cell_xfs is None:
-        return set()
-    return {
-        index for index, xf in enumerate(cell_xfs.findall(f"{_MAIN_NS}xf"))
-        if int(xf.get("numFmtId", "0")) in percent_formats
-    }
+        megabytes = float(settings.MAX_UNCOMPRESSED_MB.value())
+    except ValueError:
+        megabytes = float(settings.MAX_UNCOMPRESSED_MB.default)
+    return int(megabytes * MEGABYTE)
 
 
-def _sheet_paths(package: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML inside the package."""
-    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
-    out = {}
-    for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
-        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
-        if not target:
-            continue
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        out[sheet.get("name", "")] = path
-    return out
+def read_workbook(source: Path | bytes, file_name: str | None = None,
+                  max_uncompressed_bytes: int | None = None) -> Workbook:
+    """Every visible worksheet of an .xlsx, .xlsm or .xls file, or the one grid of a CSV file.
 
-
-def _percent_cells(xml: bytes, styles: set[int], shape: tuple[int, int]) -> np.ndarray | None:
-    """Boolean grid of the cells whose style is a percent style, or None if there are none.
-
-    Two regular expressions cover both attribute orders (``r`` before ``s``, as Excel, LibreOffice and
-    openpyxl write it, and the reverse); the scan runs in C, far faster than parsing the XML.
+    ``source`` is a path or the file's bytes (an upload); ``file_name`` names bytes (its suffix decides
+    whether text is read as CSV). Raises NotAWorkbook, and only NotAWorkbook, for anything that cannot
+    be read with certainty.
     """
-    ids = "|".join(str(s) for s in sorted(styles)).encode()
-    other = rb'(?:\s+[\w:]+="[^"]*")*?'
-    ref_first = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d+)"' + other + rb'\s+s="(?:' + ids + rb')"')
-    style_first = re.compile(rb'<c\s+s="(?:' + ids + rb')"' + other + rb'\s+r="([A-Z]{1,3})(\d+)"')
-    found = ref_first.findall(xml) + style_first.findall(xml)
-    if not found:
-        return None
-    letters = {name: column_index(name.decode()) for name in {name for name, _ in found}}
-    rows = np.array([int(number) for _, number in found], dtype=np.int64) - 1
-    cols = np.array([letters[name] for name, _ in found], dtype=np.int64)
-    inside = (rows < shape[0]) & (cols < shape[1])
-    mask = np.zeros(shape, dtype=bool)
-    mask[rows[inside], cols[inside]] = True
-    return mask
-
-
-def _read_excel(path: Path, is_xlsx: bool) -> Workbook:
+    cap = default_cap() if max_uncompressed_bytes is None else max_uncompressed_bytes
+    name = file_name or (source.name if isinstance(source, Path) else "")
+    suffix = os.path.splitext(name)[1].lower()
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        worksheets = [
-            m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
-            and m.visible == python_calamine.SheetVisibleEnum.Visible
-        ]
-        hidden = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
-                  and m.visible != python_calamine.SheetVisibleEnum.Visible]
-        sheets = [Sheet(name, _grid(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
-                  for name in worksheets]
-    except Exception as error:  # calamine raises several kinds for a damaged or foreign file
-        raise NotAWorkbook(f"the file could not be read as a workbook ({type(error).__name__})") from error
-    if not is_xlsx:
-        return Workbook(sheets, hidden)
-    with zipfile.ZipFile(path) as package:
-        styles = _percent_styles(package)
-        if styles:
-            paths = _sheet_paths(package)
-            for sheet in sheets:
-                if sheet.name in paths and sheet.cells.size:
-                    sheet.percent = _percent_cells(package.read(paths[sheet.name]), styles, sheet.shape)
-    return Workbook(sheets, hidden)
+        return _read(source, suffix, cap)
+    except NotAWorkbook:
+        raise
+    except MemoryError as error:
+        raise NotAWorkbook("too big to read in this computer's memory; delete unused sheets and rows and "
+                           "save it again") from error
+    except Exception as error:  # a last net: whatever a damaged file trips, the user gets a sentence
+        raise NotAWorkbook(f"a damaged file that could not be read ({type(error).__name__}); open it in "
+                           "Excel and save it again") from error
 
 
-def _read_csv(path: Path) -> Workbook:
-    return Workbook([read_csv(path.read_bytes())])
-
-
-def read_workbook(source: Path | bytes, file_name: str | None = None) -> Workbook:
-    """Every visible worksheet of an .xlsx (or legacy .xls) file, or the one grid of a CSV file.
-
-    ``source`` is a path or the file's bytes (an upload), with ``file_name`` for the suffix rules.
-
-    Raises NotAWorkbook for anything else (text named .xlsx, a Word document, a damaged file).
-    The format is judged by the file's contents, not only its name.
-    """
-    if isinstance(source, bytes):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(file_name or "upload").name
-            path.write_bytes(source)
-            return read_workbook(path)
-    path = Path(source)
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(ZIP_MAGIC):
+def _read(source: Path | bytes, suffix: str, cap: int) -> Workbook:
+    if isinstance(source, Path):
         try:
-            with zipfile.ZipFile(path) as package:
-                names = set(package.namelist())
-        except zipfile.BadZipFile as error:
-            raise NotAWorkbook("a damaged zip file") from error
-        if "xl/workbook.xml" in names:
-            return _read_excel(path, is_xlsx=True)
-        kind = next((label for member, label in _KNOWN_PACKAGES.items() if member in names), "a zip archive")
-        raise NotAWorkbook(kind)
+            with source.open("rb") as handle:
+                head = handle.read(8)
+        except OSError as error:
+            raise NotAWorkbook(f"a file that cannot be opened ({error.strerror})") from error
+    else:
+        head = bytes(source[:8])
+    if head.startswith(ZIP_MAGIC):
+        return _read_zip(source, cap)
     if head.startswith(OLE2_MAGIC):
-        return _read_excel(path, is_xlsx=False)
-    if path.suffix.lower() in CSV_SUFFIXES:
-        return _read_csv(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
-        raise NotAWorkbook(f"a text or other file named {path.suffix}, not a real workbook")
-    raise NotAWorkbook(f"a {path.suffix or 'extensionless'} file")
+        return _read_ole2(source if isinstance(source, bytes) else source.read_bytes(), cap)
+    if suffix in CSV_SUFFIXES:
+        return Workbook([_read_csv(source if isinstance(source, bytes) else source.read_bytes())])
+    if suffix in WORKBOOK_SUFFIXES:
+        return _raise(f"a text or other file named {suffix}, not a real workbook")
+    return _raise(f"a {suffix or 'extensionless'} file")
+
+
+def _raise(text: str) -> Workbook:
+    raise NotAWorkbook(text)
+
+
+def _read_zip(source: Path | bytes, cap: int) -> Workbook:
+    package = Package(source, cap)
+    try:
+        if is_xlsx_package(package):
+            return read_xlsx(package)
+        for member, kind in _OTHER_PACKAGES.items():
+            if package.find(member):
+                raise NotAWorkbook(kind)
+        mimetype = package.find("mimetype")
+        if mimetype and package.names[mimetype].file_size < 200 and package.read(mimetype).strip() == ODS_MIMETYPE:
+            raise NotAWorkbook("an OpenDocument spreadsheet (.ods): save it as an Excel workbook (.xlsx)")
+        if package.find("content.xml"):
+            raise NotAWorkbook("an OpenDocument file")
+        raise NotAWorkbook("a zip archive")
+    finally:
+        package.close()
+
+
+def _read_ole2(data: bytes, cap: int) -> Workbook:
+    """An Office 97-2003 file: an .xls workbook, an encrypted workbook of any kind, or something else."""
+    if len(data) > cap:
+        raise too_big(f"{len(data) / MEGABYTE:,.0f} MB", cap)
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except (OSError, ValueError, IndexError, TypeError) as error:
+        raise NotAWorkbook("a damaged Office 97-2003 file") from error
+    if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
+        raise NotAWorkbook(PASSWORD_PROTECTED)
+    if "Workbook" in streams or "Book" in streams:
+        try:
+            encrypted = msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()
+        except Exception:  # noqa: BLE001 - msoffcrypto raises many kinds on damaged files; xlrd will judge
+            encrypted = False
+        if encrypted:
+            raise NotAWorkbook(PASSWORD_PROTECTED)
+        return read_xls(data)
+    kind = next((label for stream, label in _OTHER_OLE2.items() if stream in streams), None)
+    raise NotAWorkbook(kind or "an Office 97-2003 file that is not a workbook")
+
+
+def _read_csv(data: bytes) -> Sheet:
+    return read_csv(data)

@@ -181,7 +181,7 @@ def test_files_that_are_not_workbooks_are_refused(engine, tmp_path, name, make, 
     [problem] = report.problems
     assert problem.rule == Rule.NOT_A_WORKBOOK and found in problem.text
     assert problem.message().startswith(f"{name}: not a workbook")
-    assert "Excel workbook (.xlsx) or a CSV file" in problem.message()
+    assert "Excel workbook (.xlsx, .xlsm or the older .xls) or a CSV file" in problem.message()
     assert dump_tables(engine) == before
 
 

@@ -18,7 +18,6 @@ from loaders.sheets import Sheet, Workbook, grid
 from tests.returns_files import dump_tables, write_csv, write_xlsx
 
 HOME = "E06999901"
-needs_reader = pytest.mark.xfail(strict=False, reason="needs the new workbook reader")
 
 
 def found(parsed_or_report) -> list[tuple]:
@@ -66,7 +65,6 @@ def test_error_cells_in_every_part_of_a_table_are_named(layout):
     assert all(p.rule == Rule.EXCEL_ERROR for p in parsed.problems)
 
 
-@needs_reader
 @pytest.mark.parametrize("layout", ["wide", "tidy"])
 def test_an_error_cell_in_a_real_workbook_refuses_the_file_and_keeps_the_older_figure(engine, tmp_path, layout):
     earlier = write_xlsx(tmp_path / "january.xlsx", {"R": [["measure", "2024-01"], ["cla_count", 398]]})
@@ -111,7 +109,6 @@ def test_unsaved_formulas_with_no_header_found_anywhere_are_named_instead_of_no_
     assert [(p.cell, p.rule) for p in parsed.problems] == [("A1", Rule.UNCACHED_FORMULA), ("B2", Rule.UNCACHED_FORMULA)]
 
 
-@needs_reader
 def test_a_real_workbook_of_unsaved_formulas_is_refused(engine, tmp_path):
     path = write_xlsx(tmp_path / "tracker.xlsx", {"R": [
         ["measure", "2024-01", "2024-02"], ["cla_count", "=1+1", "=SUM(B2:B2)"]]})
