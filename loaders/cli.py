@@ -37,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser(
         "import",
-        help="load return files (.xlsx or .csv)",
-        description="Load return files (.xlsx or .csv, tidy or wide layout). Each file is checked in full "
+        help="load return files (.xlsx or .csv) or DfE's published tables",
+        description="Load return files (.xlsx or .csv, tidy or wide layout) or DfE's published tables "
+        "(Explore Education Statistics CSVs, LAIT's data, statistical neighbour releases, the area list), "
+        "each told apart by its columns. Each file is checked in full "
         "first: a file with any problem is refused whole and every problem is listed with its sheet and "
         "cell. Loading the same file twice changes nothing; a later figure for the same measure, area "
         "and period replaces the earlier one, which stays in the history.",
@@ -50,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default: ${settings.HOME_AREA.env}, else {settings.HOME_AREA.default})",
     )
     load.add_argument("--db", metavar="URL", help=db_help)
+    load.add_argument(
+        "--released", metavar="YYYY-MM", type=_released,
+        help="the month DfE released a statistical neighbour file, when its name does not say (e.g. 2025-05)",
+    )
 
     export = commands.add_parser(
         "export",
@@ -73,6 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _released(text: str) -> str:
+    from loaders.published.release_date import ReleaseDateError, parse_released
+
+    try:
+        parse_released(text)
+    except ReleaseDateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+    return text.strip()
+
+
 class DatabaseUnavailable(Exception):
     """The database URL cannot be opened; the message says which and why."""
 
@@ -90,7 +106,7 @@ def _engine(url: str | None):
         ) from error
 
 
-def run_import(files: list[Path], area: str | None, db: str | None) -> int:
+def run_import(files: list[Path], area: str | None, db: str | None, released: str | None = None) -> int:
     from loaders.importer import import_file
     from loaders.returns import resolve_default_area
 
@@ -102,14 +118,19 @@ def run_import(files: list[Path], area: str | None, db: str | None) -> int:
         )
         return EXIT_USAGE
     engine = _engine(db)
+    from reference.stored import use_stored_reference  # areas and neighbours as the database's lists give them
+
+    use_stored_reference(engine)
     results: Counter[str] = Counter()
     for path in files:
         if not path.is_file():
             print(f"{path}: rejected, no such file")
             results["rejected"] += 1
             continue
-        report = import_file(engine, path, default_area=area)
+        report = import_file(engine, path, default_area=area, released=released)
         results[report.status] += 1
+        if report.status == "loaded":
+            use_stored_reference(engine)  # a new area list or release applies to the files after it
         print(report.summary())
         for problem in report.problems:
             print(f"  - {problem.message()}")
@@ -154,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
-            return run_import(args.files, args.area, args.db)
+            return run_import(args.files, args.area, args.db, args.released)
         if args.command == "export":
             return run_export(args.measure, args.area, args.db)
         return run_template(args.output)

@@ -84,8 +84,12 @@ def import_file(
     default_area: str | None = None,
     source: str = "return",
     imported_by: str | None = None,
+    released: str | None = None,
 ) -> ImportReport:
     """Read, check and load one return file as one batch in one transaction.
+
+    DfE's published tables (recognised by their columns) load as published batches instead;
+    ``released`` ('YYYY-MM') dates a statistical neighbour release whose name gives no month.
 
     ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
     configured home area is used. Raises ValueError for an unknown ``default_area`` and
@@ -98,6 +102,11 @@ def import_file(
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    from loaders.published.load import import_published  # DfE's tables, told apart by their columns
+
+    published = import_published(engine, path, imported_by or settings.current_user(), released)
+    if published is not None:
+        return published
     parsed = read_return(path, default_area)
     return load_parsed(engine, parsed, source, imported_by or settings.current_user())
 
