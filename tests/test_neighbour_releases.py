@@ -169,3 +169,14 @@ def test_the_benchmarking_page_names_the_release_and_the_choice_switches_the_nei
     # The trend says which release each year used: every EES year (2021-2025) ends before May 2025.
     [trend] = [line for line in texts(at).splitlines() if "yearly figure beside" in line]
     assert trend.endswith("Statistical neighbours as named by DfE in April 2021.")
+
+
+def test_a_trend_spanning_two_releases_says_which_years_each_named():
+    from reference.neighbours import NeighbourRelease
+    from ui.benchmarking_data import releases_text
+
+    april, may = NeighbourRelease(date(2021, 4, 1), "a.csv"), NeighbourRelease(date(2025, 5, 1), "b.xlsx")
+    used = {2021: april, 2022: april, 2025: april, 2026: may}
+    assert releases_text(used) == ("Statistical neighbours as named by DfE in April 2021 for 2020-21 to 2024-25 "
+                                   "and May 2025 for 2025-26.")
+    assert releases_text({2026: may}) == "Statistical neighbours as named by DfE in May 2025."
