@@ -116,3 +116,62 @@ class Commentary(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(128))
     written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NeighbourRelease(Base):
+    """One release of DfE's statistical neighbour groupings, as loaded from one file.
+
+    Older releases stay: a trend may be compared with the grouping in force each year. A release
+    corrected under the same date is kept too, marked replaced by the batch that corrected it.
+    """
+
+    __tablename__ = "neighbour_release"
+    __table_args__ = (Index("ix_neighbour_release_released", "released"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    released: Mapped[date] = mapped_column(Date)  # the first day of the month DfE named the release
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    dated_by: Mapped[str] = mapped_column(String(64))  # where the date came from: file name, workbook title...
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    replaced_by_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class StatisticalNeighbour(Base):
+    """One council's neighbour of a given rank (1 closest) in one release, by DfE numbers."""
+
+    __tablename__ = "statistical_neighbour"
+    __table_args__ = (UniqueConstraint("release_id", "dfe_number", "rank", name="uq_statistical_neighbour"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("neighbour_release.id"), index=True)
+    dfe_number: Mapped[str] = mapped_column(String(8))
+    council_name: Mapped[str] = mapped_column(String(128))  # as the file names it
+    rank: Mapped[int] = mapped_column(Integer)
+    neighbour_dfe_number: Mapped[str] = mapped_column(String(8))
+    closeness: Mapped[str] = mapped_column(String(32), default="")
+
+
+class AreaList(Base):
+    """One load of DfE's list of areas (LAIT's la_code_list): the latest one overlays the shipped areas."""
+
+    __tablename__ = "area_list"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class ListedArea(Base):
+    """A council as an area list gives it: DfE number, name, region and type, exactly as written."""
+
+    __tablename__ = "listed_area"
+    __table_args__ = (UniqueConstraint("area_list_id", "dfe_number", name="uq_listed_area"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_list_id: Mapped[int] = mapped_column(ForeignKey("area_list.id"), index=True)
+    dfe_number: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(128))
+    region_name: Mapped[str] = mapped_column(String(128))
+    la_type: Mapped[str] = mapped_column(String(8))

@@ -42,8 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser(
         "import",
-        help="load return files (.xlsx or .csv)",
-        description="Load return files (.xlsx or .csv, tidy or wide layout). Each file is checked in full "
+        help="load return files (.xlsx or .csv) or DfE's published tables",
+        description="Load return files (.xlsx or .csv, tidy or wide layout) or DfE's published tables "
+        "(Explore Education Statistics CSVs, LAIT's data, statistical neighbour releases, the area list), "
+        "each told apart by its columns. Each file is checked in full "
         "first: a file with any problem is refused whole and every problem is listed with its sheet and "
         "cell. Loading the same file twice changes nothing; a later figure for the same measure, area "
         "and period replaces the earlier one, which stays in the history.",
@@ -55,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default: ${settings.HOME_AREA.env}, else {settings.HOME_AREA.default})",
     )
     load.add_argument("--db", metavar="URL", help=db_help)
+    load.add_argument(
+        "--released", metavar="YYYY-MM", type=_released,
+        help="the month DfE released a statistical neighbour file, when its name does not say (e.g. 2025-05)",
+    )
 
     export = commands.add_parser(
         "export",
@@ -76,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"where to write it (default: {DEFAULT_TEMPLATE} in the current folder; '-' for standard output)",
     )
     return parser
+
+
+def _released(text: str) -> str:
+    from loaders.published.release_date import ReleaseDateError, parse_released
+
+    try:
+        parse_released(text)
+    except ReleaseDateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+    return text.strip()
 
 
 class DatabaseUnavailable(Exception):
@@ -128,7 +144,7 @@ def print_report(report) -> None:
         print(f"  ... and {rest:,} more problem{'s' if rest != 1 else ''}")
 
 
-def run_import(files: list[Path], area: str | None, db: str | None) -> int:
+def run_import(files: list[Path], area: str | None, db: str | None, released: str | None = None) -> int:
     from loaders.importer import import_file, unreadable
     from loaders.problems import Rule
     from loaders.returns import resolve_default_area
@@ -141,6 +157,9 @@ def run_import(files: list[Path], area: str | None, db: str | None) -> int:
         )
         return EXIT_USAGE
     engine = _engine(db)
+    from reference.stored import use_stored_reference  # areas and neighbours as the database's lists give them
+
+    use_stored_reference(engine)
     results: Counter[str] = Counter()
     for path in files:
         if not path.exists():
@@ -148,10 +167,12 @@ def run_import(files: list[Path], area: str | None, db: str | None) -> int:
             results["rejected"] += 1
             continue
         try:
-            report = import_file(engine, path, default_area=area)
+            report = import_file(engine, path, default_area=area, released=released)
         except Exception as error:  # noqa: BLE001 - one bad file never stops the files after it
             report = unreadable(path.name, error, Rule.NOT_LOADED)
         results[report.status] += 1
+        if report.status == "loaded":
+            use_stored_reference(engine)  # a new area list or release applies to the files after it
         print_report(report)
     if len(files) > 1:
         busy = f", {results['busy']} not loaded (database busy)" if results["busy"] else ""
@@ -197,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
-            return run_import(args.files, args.area, args.db)
+            return run_import(args.files, args.area, args.db, args.released)
         if args.command == "export":
             return run_export(args.measure, args.area, args.db)
         return run_template(args.output)

@@ -165,6 +165,7 @@ def import_file(
     default_area: str | None = None,
     source: str = "return",
     imported_by: str | None = None,
+    released: str | None = None,
     *,
     data: bytes | None = None,
     file_name: str | None = None,
@@ -173,6 +174,9 @@ def import_file(
 
     The file is a path, or for an upload its bytes in ``data`` with its ``file_name`` (the name decides
     the CSV rules and is what the batch history shows); both take the same path from here on.
+    DfE's published tables (recognised by their columns) load as published batches instead;
+    ``released`` ('YYYY-MM') dates a statistical neighbour release whose name gives no month.
+
     ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
     configured home area is used. Raises ValueError for an unknown ``default_area`` and
     FileNotFoundError for a missing path; every problem inside the file is reported, not raised, and
@@ -190,6 +194,14 @@ def import_file(
             return unreadable(path.name, IsADirectoryError(str(path)))
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such file")
+        from loaders.published.load import import_published  # DfE's tables, told apart by their columns
+
+        try:
+            published = import_published(engine, path, imported_by or settings.current_user(), released)
+        except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
+            return unreadable(path.name, error)
+        if published is not None:
+            return published
     name = file_name or (Path(path).name if path is not None else "upload")
     try:
         parsed = read_return(path, default_area, data=data, file_name=name)

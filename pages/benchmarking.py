@@ -6,11 +6,14 @@ import streamlit as st
 from metrics.formatting import format_value, is_missing
 from reference.areas import areas
 from reference.catalogue import Measure
+from reference.neighbours import CURRENT, IN_FORCE
 from reference.statuses import label as status_label
 from ui import data
 from ui.benchmarking_data import (
     YearView,
+    grouping_label,
     in_year_view,
+    releases,
     trend_view,
     year_label,
     year_view,
@@ -54,6 +57,20 @@ def year_choice(years: list[int]) -> int:
     if st.query_params.get(PARAM_YEAR) != str(year):
         st.query_params[PARAM_YEAR] = str(year)
     return int(year)
+
+
+GROUPING_KEY = "benchmark_grouping"
+
+
+def grouping_choice() -> str:
+    """Which statistical neighbours each year is compared with: the current grouping (LAIT's way, one fixed
+    group for a fair trend) or the grouping DfE had in force at the end of each year."""
+    found = releases()
+    return st.sidebar.radio(
+        "Neighbours", (CURRENT, IN_FORCE), key=GROUPING_KEY, format_func=lambda g: grouping_label(g, found),
+        help="DfE regroups councils every few years. By default every year is compared with the current "
+             "grouping, as LAIT does, so a trend is measured against one fixed group of councils.",
+    )
 
 
 def header(measure: Measure, home: str) -> None:
@@ -106,6 +123,7 @@ def key_figures(view: YearView, measure: Measure) -> None:
 
 def neighbours_section(view: YearView, measure: Measure, year: int) -> None:
     st.header("Against its statistical neighbours", anchor=False)
+    st.markdown(view.release_text)
     show_chart(view.bars, key="benchmark_bars")
     st.caption(view.bars.explanation)
     missing = view.not_published
@@ -117,15 +135,15 @@ def neighbours_section(view: YearView, measure: Measure, year: int) -> None:
                  key="benchmark_table")
 
 
-def trend_section(measure: Measure, home: str) -> None:
+def trend_section(measure: Measure, home: str, grouping: str) -> None:
     st.header("Over the years DfE has published", anchor=False)
-    trend = trend_view(measure.code, home)
+    trend = trend_view(measure.code, home, grouping)
     if not trend.chart.has_data:
         st.info(f"DfE has published no yearly figures of {measure.short_name.lower()} for "
                 f"{area_name(home)}, its statistical neighbours or England.")
         return
     show_chart(trend.chart, key="benchmark_trend")
-    st.caption(trend.chart.explanation)
+    st.caption(f"{trend.chart.explanation} {trend.release_text}")
     st.subheader("Source of each figure", anchor=False)
     note = f"The file each figure was loaded from. {trend.files}."
     if ".parquet" in trend.files and ".csv" in trend.files:
@@ -136,9 +154,9 @@ def trend_section(measure: Measure, home: str) -> None:
                  key="benchmark_sources")
 
 
-def in_year_section(measure: Measure, filters: Filters) -> None:
+def in_year_section(measure: Measure, filters: Filters, grouping: str) -> None:
     st.header("This year so far", anchor=False)
-    view = in_year_view(measure.code, filters.home, filters.start, filters.end)
+    view = in_year_view(measure.code, filters.home, filters.start, filters.end, grouping)
     if not view.frequency:
         st.markdown(f"{filters.home_name} has no monthly or quarterly figures of its own for "
                     f"{measure.short_name.lower()} in the period in view ({filters.period_text}), so only "
@@ -156,6 +174,7 @@ else:
     measure = measure_choice()
     years = years_for(measure.code)
     year = year_choice(years) if years else None
+    grouping = grouping_choice()
     filters = sidebar_filters()
     st.sidebar.caption("On this page the comparators are always shown: they are what it is for.")
     home = filters.home
@@ -168,9 +187,9 @@ else:
                 f"compare {filters.home_name} with here. It comes from: {measure.source}.")
         measure_link(measure, filters, label=f"See {filters.home_name}'s own figures for {measure.short_name}")
     else:
-        view = year_view(measure.code, home, year)
+        view = year_view(measure.code, home, year, grouping)
         st.subheader(year_label(year), anchor=False)
         key_figures(view, measure)
         neighbours_section(view, measure, year)
-        trend_section(measure, home)
-        in_year_section(measure, filters)
+        trend_section(measure, home, grouping)
+        in_year_section(measure, filters, grouping)

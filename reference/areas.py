@@ -196,6 +196,20 @@ def read_areas(reference_dir: Path = REFERENCE_DIR) -> AreaDirectory:
 
 
 @lru_cache(maxsize=1)
-def areas() -> AreaDirectory:
+def shipped_areas() -> AreaDirectory:
     """The areas shipped in data/reference, read once per process."""
     return read_areas()
+
+
+_in_use: AreaDirectory | None = None  # the shipped areas overlaid with the database's lists (reference.stored)
+
+
+def use_directory(directory: AreaDirectory | None) -> None:
+    """Make ``areas()`` answer from this directory; None goes back to the shipped one."""
+    global _in_use
+    _in_use = directory
+
+
+def areas() -> AreaDirectory:
+    """The areas in use: the shipped ones, or those the database's area list and neighbour releases give."""
+    return _in_use if _in_use is not None else shipped_areas()

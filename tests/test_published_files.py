@@ -161,10 +161,12 @@ def test_areas_the_dashboard_does_not_list_are_left_out_and_noted_not_refused(en
     assert "3 rows left out" in note and "Atlantis" in note
 
 
-def test_reference_files_are_not_loaded_as_figures(engine):
+def test_reference_files_load_as_reference_data_not_as_figures(engine):
     reports = load_published_files(engine, [DFE / "sn_may_2025.xlsx", DFE / "la_code_list.xlsx"])
-    assert [r.status for r in reports] == ["rejected", "rejected"]
-    assert all("reference data" in r.problems[0].expected for r in reports)
+    summaries = {r.file_name: r.summary() for r in reports}
+    assert [r.status for r in reports] == ["loaded", "loaded"], summaries
+    assert summaries["sn_may_2025.xlsx"].startswith("sn_may_2025.xlsx: statistical neighbour release May 2025 loaded")
+    assert summaries["la_code_list.xlsx"].startswith("la_code_list.xlsx: area list loaded as batch")
     assert queries.is_empty(engine)
 
 

@@ -92,7 +92,8 @@ def number(text: str) -> float:
 def test_every_shipped_table_loads_lait_first(loaded):
     _engine, reports = loaded
     assert [r.file_name for r in reports][0] == LAIT
-    assert {r.file_name for r in reports} == {LAIT, CLA, STABILITY, ACTIVITY, ACCOMMODATION, HEALTH}
+    assert {r.file_name for r in reports} == {LAIT, CLA, STABILITY, ACTIVITY, ACCOMMODATION, HEALTH,
+                                              "sn_april_2021.csv", "sn_may_2025.xlsx"}
     assert all(r.status == "loaded" for r in reports), [r.summary() for r in reports]
 
 

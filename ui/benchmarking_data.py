@@ -26,6 +26,7 @@ from charts.palette import TEXT
 from charts.trend import trend_chart
 from db import queries
 from db.engine import connect
+from db.reference_queries import neighbour_releases
 from metrics.benchmark_report import benchmark_report
 from metrics.comparators import comparator_series, quartile_bands, quartile_reading, rank_areas
 from metrics.formatting import format_period, format_value, is_missing, round_half_up
@@ -33,6 +34,15 @@ from metrics.series import own_series, yearly_series
 from metrics.travel import direction_of_travel
 from reference.areas import ENGLAND_CODE, AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
+from reference.neighbours import (
+    CURRENT,
+    IN_FORCE,
+    NeighbourRelease,
+    current_release,
+    directory_with,
+    release_in_force,
+    shipped_release,
+)
 from reference.statuses import VALUE
 from ui import data
 from ui.views import ChartView
@@ -96,6 +106,66 @@ def years_for(code: str) -> list[int]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _years_for(url: str, version: int, code: str) -> list[int]:
     return published_years(_measure_figures(url, version, code), areas())
+
+
+# ---- which statistical neighbour release gives the neighbours ----------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _releases(url: str, version: int) -> list[NeighbourRelease]:
+    return neighbour_releases(connect(url))
+
+
+def releases_in(url: str, version: int) -> list[NeighbourRelease]:
+    """The database's neighbour releases, oldest first; the shipped grouping when it holds none."""
+    return _releases(url, version) or [shipped_release(areas())]
+
+
+def releases() -> list[NeighbourRelease]:
+    return releases_in(data.database_url(), data.data_version())
+
+
+def grouping_label(grouping: str, found: list[NeighbourRelease]) -> str:
+    """'the current grouping (May 2025)' or 'the grouping in force each year', for the page's choice."""
+    if grouping == IN_FORCE:
+        return "the grouping in force each year"
+    latest = current_release(found)
+    return f"the current grouping ({latest.label})" if latest else "the current grouping"
+
+
+def release_for(found: list[NeighbourRelease], grouping: str, year: int, home_number: str) -> NeighbourRelease:
+    """The release whose neighbours a year is compared with: the current one (as LAIT does), or the one in
+    force at the year's end (the latest dated on or before 31 March, else the earliest)."""
+    if grouping == IN_FORCE:
+        return release_in_force(found, year_end(year), home_number)
+    return current_release(found)
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _release_directory(url: str, version: int, released: date, file_name: str) -> AreaDirectory:
+    release = next(r for r in releases_in(url, version) if (r.released, r.file_name) == (released, file_name))
+    return directory_with(areas(), release)
+
+
+def release_directory(url: str, version: int, release: NeighbourRelease) -> AreaDirectory:
+    """The areas with the neighbours of the release (built once per data version)."""
+    return _release_directory(url, version, release.released, release.file_name)
+
+
+def releases_text(used: dict[int, NeighbourRelease]) -> str:
+    """'Statistical neighbours as named by DfE in May 2025', saying which years each release covers."""
+    if not used:
+        return ""
+    distinct = list(dict.fromkeys(used.values()))
+    if len(distinct) == 1:
+        return f"{distinct[0].named_by()}."
+    parts = []
+    for release in distinct:
+        years = sorted(y for y, r in used.items() if r == release)
+        span = format_period("year", year_end(years[0]))
+        if len(years) > 1:
+            span += f" to {format_period('year', year_end(years[-1]))}"
+        parts.append(f"{release.label} for {span}")
+    return f"Statistical neighbours as named by DfE in {' and '.join(parts)}."
 
 
 # ---- one year: figures, ranks, the bar chart -----------------------------------------------------------
@@ -225,6 +295,7 @@ class YearView:
     table: pd.DataFrame  # figures_table(): what the page lists under the bar chart
     bars: ChartView
     rank_text: str
+    release_text: str = ""  # 'Statistical neighbours as named by DfE in May 2025.'
 
     def figure(self, kind: str) -> pd.Series | None:
         """The row for 'la' (the home council), 'neighbours', 'region' or 'england'."""
@@ -243,9 +314,10 @@ class YearView:
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _year_view(url: str, version: int, code: str, home: str, year: int) -> YearView:
+def _year_view(url: str, version: int, code: str, home: str, year: int, grouping: str = CURRENT) -> YearView:
     measure = catalogue().get(code)
-    directory = areas()
+    release = release_for(releases_in(url, version), grouping, year, areas().get(home).dfe_number)
+    directory = release_directory(url, version, release)
     figures = _measure_figures(url, version, code)
     report = benchmark_report(figures, measure, directory.get(home), directory, year)
     rows = _year_rows(figures, year)
@@ -256,16 +328,20 @@ def _year_view(url: str, version: int, code: str, home: str, year: int) -> YearV
     bars = neighbour_bar_chart(shown[["area_code", "name", "value", "status", "kind"]], measure, label, home)
     bars.update_yaxes(tickfont_color=TEXT)  # the area names: dark, not the page theme's grey, on a projector
     explanation = (f"{report['area_name']} and its 10 statistical neighbours, the councils most like it "
-                   f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool, May 2025), with "
+                   f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool, {release.label}), with "
                    f"the region and England, for {year_label(year)}. {measure.polarity_text}.")
     view = ChartView(bars, image_filename(measure, f"{report['area_name']} and neighbours", label), explanation, True)
     return YearView(report, shown, figures_table(shown, measure, ranks, bands, ranked), view,
-                    rank_sentence(report, measure, rows, directory, ranks, bands, ranked))
+                    rank_sentence(report, measure, rows, directory, ranks, bands, ranked),
+                    releases_text({year: release}))
 
 
-def year_view(code: str, home: str, year: int) -> YearView:
-    """The council against its neighbours, region and England in one published year, with its rank."""
-    return _year_view(data.database_url(), data.data_version(), code, home, year)
+def year_view(code: str, home: str, year: int, grouping: str = CURRENT) -> YearView:
+    """The council against its neighbours, region and England in one published year, with its rank.
+
+    ``grouping`` is CURRENT (every year against the latest release, as LAIT does) or IN_FORCE.
+    """
+    return _year_view(data.database_url(), data.data_version(), code, home, year, grouping)
 
 
 # ---- the 10-year trend and where each figure came from -------------------------------------------------
@@ -275,7 +351,8 @@ def source_text(files: list[str]) -> str:
 
 
 def sources_table(own: pd.DataFrame, comparators: pd.DataFrame, figures: pd.DataFrame, measure: Measure,
-                  home: str, home_name: str, neighbour_codes: list[str], names: dict[int, str]) -> pd.DataFrame:
+                  home: str, home_name: str, neighbour_codes: list[str] | dict[pd.Timestamp, list[str]],
+                  names: dict[int, str]) -> pd.DataFrame:
     """Newest year first: the council's, the neighbours' average and England's figure, and the file each
     was loaded from (one name when all three came from the same file, else each named)."""
     yearly = figures[figures["period_type"] == "year"]
@@ -311,7 +388,8 @@ def sources_table(own: pd.DataFrame, comparators: pd.DataFrame, figures: pd.Data
         table["England"].append(NOT_GIVEN if england is None or is_missing(england["value"])
                                 else format_value(float(england["value"]), measure))
         parts = [("ours", files([home], end) if not mine.empty else []),
-                 ("neighbours", files(neighbour_codes, end) if sn is not None else []),
+                 ("neighbours", files(neighbour_codes.get(end, []) if isinstance(neighbour_codes, dict)
+                                      else neighbour_codes, end) if sn is not None else []),
                  ("England", files([ENGLAND_CODE], end) if england is not None else [])]
         by_file: dict[str, list[str]] = {}
         for who, found in parts:
@@ -342,17 +420,55 @@ class TrendView:
     chart: ChartView
     sources: pd.DataFrame
     files: str
+    release_text: str = ""
+
+
+def grouped_comparators(url: str, version: int, figures: pd.DataFrame, code: str, home: str,
+                        grouping: str) -> tuple[pd.DataFrame, dict[pd.Timestamp, list[str]], dict[int, NeighbourRelease]]:
+    """Yearly comparators with each year's neighbour average taken over the release chosen for that year.
+
+    Returns the comparators (as ``comparator_series``), the neighbours used for each year end, and the
+    release used for each year.
+    """
+    found = releases_in(url, version)
+    home_number = areas().get(home).dfe_number
+    region = areas().region_of(home)
+    ends = sorted({pd.Timestamp(e) for e in figures.loc[figures["period_type"] == "year", "period_end"]})
+    used = {int(e.year): release_for(found, grouping, int(e.year), home_number) for e in ends
+            if e.month == YEAR_END_MONTH}
+    if grouping != IN_FORCE:  # one fixed group for every year, as LAIT compares
+        release = current_release(found)
+        neighbours = [a.code for a in release_directory(url, version, release).neighbours(home)]
+        compared = comparator_series(figures, code, home, neighbours, region.code if region else None)
+        years = set(compared.loc[compared["kind"] == "neighbours", "period_end"])
+        return compared, {e: neighbours for e in years}, {int(e.year): release for e in years}
+    series, codes = [], {}
+    for release in dict.fromkeys(used.values()):
+        neighbours = [a.code for a in release_directory(url, version, release).neighbours(home)]
+        compared = comparator_series(figures, code, home, neighbours, region.code if region else None)
+        years = {y for y, r in used.items() if r == release}
+        at = compared["period_end"].dt.year.isin(years) & (compared["period_end"].dt.month == YEAR_END_MONTH)
+        series.append(compared[(compared["kind"] != "neighbours") | at])
+        codes.update({pd.Timestamp(year_end(y)): neighbours for y in years})
+    if not series:
+        return comparator_series(figures, code, home, [], region.code if region else None), {}, {}
+    compared = pd.concat(series, ignore_index=True)
+    others = compared[compared["kind"] != "neighbours"].drop_duplicates(["kind", "period_end"])
+    compared = pd.concat([compared[compared["kind"] == "neighbours"], others], ignore_index=True)
+    kinds = {"neighbours": 0, "region": 1, "england": 2}
+    compared = compared.sort_values(["kind", "period_end"], key=lambda c: c.map(kinds) if c.name == "kind" else c,
+                                    kind="stable").reset_index(drop=True)
+    return compared, codes, {y: r for y, r in used.items() if pd.Timestamp(year_end(y)) in
+                             set(compared.loc[compared["kind"] == "neighbours", "period_end"])}
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _trend_view(url: str, version: int, code: str, home: str) -> TrendView:
+def _trend_view(url: str, version: int, code: str, home: str, grouping: str = CURRENT) -> TrendView:
     measure = catalogue().get(code)
     directory = areas()
     figures = _measure_figures(url, version, code)
-    neighbours = [a.code for a in directory.neighbours(home)]
-    region = directory.region_of(home)
     own = yearly_series(figures, code, home)
-    compared = comparator_series(figures, code, home, neighbours, region.code if region else None)
+    compared, neighbours, used = grouped_comparators(url, version, figures, code, home, grouping)
     compared = compared[compared["kind"].isin(TREND_KINDS)].reset_index(drop=True)
     name = directory.get(home).name
     ends = sorted({*own["period_end"], *compared["period_end"]})
@@ -370,12 +486,12 @@ def _trend_view(url: str, version: int, code: str, home: str) -> TrendView:
                    f"{label}. {measure.polarity_text}.")
     sources = sources_table(own, compared, figures, measure, home, name, neighbours, file_names(data.batches()))
     return TrendView(ChartView(figure, image_filename(measure, name, label), explanation, True), sources,
-                     files_explained(sources))
+                     files_explained(sources), releases_text(used))
 
 
-def trend_view(code: str, home: str) -> TrendView:
+def trend_view(code: str, home: str, grouping: str = CURRENT) -> TrendView:
     """Every published year: the council, its statistical neighbour average and England, with sources."""
-    return _trend_view(data.database_url(), data.data_version(), code, home)
+    return _trend_view(data.database_url(), data.data_version(), code, home, grouping)
 
 
 # ---- this year so far: the council's own monthly or quarterly figures against the published years -----
@@ -449,7 +565,8 @@ FREQUENCY_WORDS = {"month": "monthly", "quarter": "quarterly"}
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _in_year_view(url: str, version: int, code: str, home: str, start: date, end: date) -> InYearView:
+def _in_year_view(url: str, version: int, code: str, home: str, start: date, end: date,
+                  grouping: str = CURRENT) -> InYearView:
     measure = catalogue().get(code)
     directory = areas()
     figures = _measure_figures(url, version, code)
@@ -459,9 +576,7 @@ def _in_year_view(url: str, version: int, code: str, home: str, start: date, end
     own = own[(own["period_end"] >= pd.Timestamp(start)) & (own["period_end"] <= pd.Timestamp(end))]
     if own.empty:
         return NO_IN_YEAR
-    neighbours = [a.code for a in directory.neighbours(home)]
-    region = directory.region_of(home)
-    compared = comparator_series(figures, code, home, neighbours, region.code if region else None)
+    compared, _neighbours, _used = grouped_comparators(url, version, figures, code, home, grouping)
     compared = compared[compared["kind"].isin(TREND_KINDS)]
     shown = comparators_in_view(compared, own["period_end"].iloc[0], own["period_end"].iloc[-1])
     name = directory.get(home).name
@@ -475,6 +590,6 @@ def _in_year_view(url: str, version: int, code: str, home: str, start: date, end
     return InYearView(chart, in_year_sentence(own, compared, measure), frequency)
 
 
-def in_year_view(code: str, home: str, start: date, end: date) -> InYearView:
+def in_year_view(code: str, home: str, start: date, end: date, grouping: str = CURRENT) -> InYearView:
     """The council's own in-year series in the period in view, against the published yearly comparators."""
-    return _in_year_view(data.database_url(), data.data_version(), code, home, start, end)
+    return _in_year_view(data.database_url(), data.data_version(), code, home, start, end, grouping)

@@ -45,7 +45,21 @@ def start_run() -> int:
     one page, and a page with a dozen charts makes one version query instead of a dozen.
     """
     _run.version = queries.data_version(engine())
+    _use_reference(_run.version)
     return _run.version
+
+
+_reference_for: list[tuple[str, int]] = []  # the database and version whose areas reference.areas now gives
+
+
+def _use_reference(version: int) -> None:
+    """Once per data version: the areas and neighbours the database's area list and releases give."""
+    key = (database_url(), version)
+    if _reference_for[-1:] != [key]:
+        from reference.stored import use_stored_reference
+
+        use_stored_reference(engine())
+        _reference_for[:] = [key]
 
 
 def data_version() -> int:

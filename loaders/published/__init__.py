@@ -8,6 +8,7 @@ copies of DfE's files in ``data/dfe``.
 from loaders.published.load import (
     SHIPPED_DIR,
     has_published_data,
+    import_published,
     load_published_files,
     load_published_if_empty,
     parse_published,
@@ -22,6 +23,7 @@ __all__ = [
     "PublishedFile",
     "Recognised",
     "has_published_data",
+    "import_published",
     "load_published_files",
     "load_published_if_empty",
     "parse_published",

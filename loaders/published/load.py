@@ -18,13 +18,15 @@ from loaders.importer import ImportReport, load_parsed
 from loaders.problems import Problem, Rule
 from loaders.published.ees import parse_ees
 from loaders.published.lait import parse_lait
-from loaders.published.mapping import OBSERVATIONS, PublishedMapping, published_mapping
+from loaders.published.mapping import OBSERVATIONS, REFERENCE, PublishedMapping, published_mapping
 from loaders.published.parsed import PUBLISHED_SOURCE, PublishedFile, kind_of_note
 from loaders.published.recognise import FORMATS, Recognised, recognise
 from settings import DATA_DIR, current_user
 
 SHIPPED_DIR = DATA_DIR / "dfe"
 PARSERS = {"parquet": parse_lait, "csv": parse_ees}
+NEIGHBOUR_KIND = "sn_table"
+UNREADABLE = (UnicodeDecodeError, OSError, ValueError, KeyError)  # a table that cannot be read in full
 
 
 def _not_recognised(path: Path, mapping: PublishedMapping) -> ImportReport:
@@ -88,8 +90,43 @@ def load_order(paths: list[Path], mapping: PublishedMapping | None = None) -> li
     return sorted(found, key=lambda pr: (pr[1] is None, pr[1].kind.load_order if pr[1] else 0, pr[0].name))
 
 
+def _load_observations(engine: Engine, recognised: Recognised, mapping: PublishedMapping, who: str) -> ImportReport:
+    try:
+        published = keep_later_sources(engine, parse_published(recognised, mapping), mapping)
+    except UNREADABLE as error:  # a damaged download: say so, never a traceback
+        text = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+        problem = Problem(recognised.path.name, "", "", Rule.NOT_A_WORKBOOK, text, "a table that reads in full")
+        return ImportReport(recognised.path.name, "rejected", [problem])
+    return load_parsed(engine, published.parsed, PUBLISHED_SOURCE, who, published.note)
+
+
+def import_recognised(engine: Engine, recognised: Recognised, imported_by: str, released: str | None = None,
+                      mapping: PublishedMapping | None = None) -> ImportReport:
+    """Load a recognised published file: figures through load_parsed, neighbours and areas as reference batches."""
+    mapping = mapping or published_mapping()
+    if recognised.kind.role == OBSERVATIONS:
+        return _load_observations(engine, recognised, mapping, imported_by)
+    from loaders.published.reference_import import import_reference
+
+    return import_reference(engine, recognised, imported_by, released)
+
+
+def import_published(engine: Engine, path: Path | str, imported_by: str,
+                     released: str | None = None) -> ImportReport | None:
+    """Load one of DfE's published tables, told apart by its columns; None when the file is not one.
+
+    ``released`` ('YYYY-MM') dates a statistical neighbour release whose file name and workbook title
+    name no month. Loading the same file twice changes nothing.
+    """
+    mapping = published_mapping()
+    recognised = recognise(Path(path), mapping)
+    if recognised is None:
+        return None
+    return import_recognised(engine, recognised, imported_by, released, mapping)
+
+
 def load_published_files(engine: Engine, paths: list[Path], imported_by: str | None = None) -> list[ImportReport]:
-    """Load each file of figures, LAIT first; each is one batch, refused whole if anything in it is wrong."""
+    """Load each file, LAIT first; each is one batch, refused whole if anything in it is wrong."""
     mapping = published_mapping()
     who = imported_by or current_user()
     reports = []
@@ -97,14 +134,7 @@ def load_published_files(engine: Engine, paths: list[Path], imported_by: str | N
         if recognised is None:
             reports.append(_not_recognised(path, mapping))
             continue
-        if recognised.kind.role != OBSERVATIONS:
-            problem = Problem(path.name, "", "", Rule.NO_RETURN, recognised.kind.kind,
-                              "a table of figures; areas and neighbours are reference data "
-                              "(python scripts/build_reference.py reads them)")
-            reports.append(ImportReport(path.name, "rejected", [problem]))
-            continue
-        published = keep_later_sources(engine, parse_published(recognised, mapping), mapping)
-        reports.append(load_parsed(engine, published.parsed, PUBLISHED_SOURCE, who, published.note))
+        reports.append(import_recognised(engine, recognised, who, None, mapping))
     return reports
 
 
@@ -115,14 +145,33 @@ def shipped_files(directory: Path = SHIPPED_DIR) -> list[Path]:
     return [p for p, r in load_order(candidates, mapping) if r is not None and r.kind.role == OBSERVATIONS]
 
 
+def shipped_neighbour_releases(directory: Path = SHIPPED_DIR) -> list[Path]:
+    """The statistical neighbour releases shipped with the dashboard (April 2021 and May 2025)."""
+    mapping = published_mapping()
+    candidates = sorted(p for p in directory.iterdir() if p.suffix.lower() in FORMATS)
+    return [p for p in candidates if (r := recognise(p, mapping)) is not None and r.kind.kind == NEIGHBOUR_KIND]
+
+
 def has_published_data(engine: Engine) -> bool:
+    """True when DfE's figures are loaded (a neighbour release or an area list alone is not figures)."""
+    mapping = published_mapping()
+    reference_kinds = {k.kind for k in mapping.kinds if k.role == REFERENCE}
     frame = batches(engine)
-    return bool((frame["source"] == PUBLISHED_SOURCE).any())
+    published = frame[frame["source"] == PUBLISHED_SOURCE]
+    return any(kind_of_note(note) not in reference_kinds for note in published["note"])
 
 
 def load_published_if_empty(engine: Engine, directory: Path = SHIPPED_DIR,
                             imported_by: str | None = None) -> list[ImportReport]:
-    """On first start, load DfE's shipped figures; an empty list when a published batch is already there."""
-    if has_published_data(engine):
-        return []
-    return load_published_files(engine, shipped_files(directory), imported_by)
+    """On first start, load DfE's shipped figures and neighbour releases, each when none is loaded yet.
+
+    An empty list when both are already there, so it is cheap to call on every start.
+    """
+    from db.reference_queries import has_neighbour_release
+
+    reports = []
+    if not has_published_data(engine):
+        reports += load_published_files(engine, shipped_files(directory), imported_by)
+    if not has_neighbour_release(engine):
+        reports += load_published_files(engine, shipped_neighbour_releases(directory), imported_by)
+    return reports
