@@ -9,11 +9,11 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from db.models import NO_BREAKDOWN, Commentary, ImportBatch, Observation, ObservationHistory, Target
+from db.models import NO_BREAKDOWN, ORIGINS, Commentary, ImportBatch, Observation, ObservationHistory, Target
 
 OBSERVATION_FRAME_COLUMNS = [
     "measure_code", "area_code", "period_type", "period_end", "dimension", "category",
-    "value", "numerator", "denominator", "status", "batch_id",
+    "value", "numerator", "denominator", "status", "batch_id", "origin",
 ]
 
 
@@ -44,11 +44,17 @@ def observations(
     dimension: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    origin: str | None = None,
 ) -> pd.DataFrame:
     """Current observations, headline figures only unless ``breakdowns`` or a ``dimension`` is asked for.
 
-    value is NaN where the status is a symbol (suppressed, not available...): never zero.
+    value is NaN where the status is a symbol (suppressed, not available...): never zero. ``origin``
+    ("local" or "published") keeps only a council's own or only DfE's published figures; without it
+    both come, and a key may then have two rows, told apart by the ``origin`` column (ordered local
+    before published for the same period).
     """
+    if origin is not None and origin not in ORIGINS:
+        raise ValueError(f"origin {origin!r} is not one of {', '.join(ORIGINS)}")
     t = Observation.__table__
     query = select(*[t.c[c] for c in OBSERVATION_FRAME_COLUMNS])
     if measures is not None:
@@ -63,7 +69,9 @@ def observations(
         query = query.where(t.c.period_end >= start)
     if end is not None:
         query = query.where(t.c.period_end <= end)
-    query = query.order_by(t.c.measure_code, t.c.area_code, t.c.period_end)
+    if origin is not None:
+        query = query.where(t.c.origin == origin)
+    query = query.order_by(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.origin)
     return _frame(engine, query, OBSERVATION_FRAME_COLUMNS)
 
 
@@ -93,7 +101,7 @@ def history(engine: Engine, measure: str, area: str) -> pd.DataFrame:
     """Values that later batches replaced, for one measure and area."""
     t = ObservationHistory.__table__
     columns = ["period_type", "period_end", "dimension", "category", "value", "numerator", "denominator",
-               "status", "batch_id", "replaced_by_batch_id"]
+               "status", "batch_id", "replaced_by_batch_id", "origin"]
     query = select(*[t.c[c] for c in columns]).where(t.c.measure_code == measure, t.c.area_code == area)
     return _frame(engine, query.order_by(t.c.period_end, t.c.id), columns)
 
