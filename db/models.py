@@ -92,7 +92,9 @@ class Observation(Base):
     denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
     status: Mapped[str] = mapped_column(String(8))  # value, or a published symbol: c, low, k, u, x, z, :, ..
     origin: Mapped[str] = mapped_column(String(16), default=LOCAL, server_default=LOCAL)  # local or published
-    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    # No index on batch_id: nothing reads observations by batch often enough to pay for one on every
+    # insert (batches are never deleted; an undo can afford one scan).
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
 
 
 class ObservationHistory(Base):

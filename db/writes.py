@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, insert, select, text, update
+from sqlalchemy import Engine, Float, bindparam, insert, select, text, update
 
 from db.locks import ImportBusy, write_transaction
 from db.models import LOCAL, PUBLISHED, BatchCoverage, ImportBatch, Observation, ObservationHistory, Target
@@ -133,9 +133,20 @@ def _key_of(row) -> tuple:
     return measure, area, period_type, str(period_end), dimension, category
 
 
+def _keys(columns: dict[str, list]) -> list[tuple]:
+    """_key_of for every incoming row, converting each distinct date to text once."""
+    as_text = {d: str(d) for d in set(columns["period_end"])}
+    ends = [as_text[d] for d in columns["period_end"]]
+    return list(zip(columns["measure_code"], columns["area_code"], columns["period_type"], ends,
+                    columns["dimension"], columns["category"], strict=True))
+
+
 def origin_of(source: str) -> str:
     """DfE's tables are published figures; a council's return or the sample council's files are its own."""
     return PUBLISHED if source == PUBLISHED_SOURCE else LOCAL
+
+
+_FLOATS = {float, type(None)}
 
 
 def _insert_many(connection, table, rows: dict[str, list]) -> None:
@@ -152,6 +163,8 @@ def _insert_many(connection, table, rows: dict[str, list]) -> None:
     for column in columns:
         processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
         values = rows[column]
+        if processor is not None and isinstance(table.c[column].type, Float) and set(map(type, values)) <= _FLOATS:
+            processor = None  # already floats: the conversion would hand back the same numbers
         if processor is not None:
             cache = {v: processor(v) for v in set(values)}
             values = [cache[v] for v in values]
@@ -188,15 +201,19 @@ def _coverage(origin: str, observations: dict[str, list], targets: pd.DataFrame 
     return [{"measure_code": m, "area_code": a, "origin": origin} for m, a in sorted(pairs)]
 
 
-def _in_key_order(rows: dict[str, list], keys: list[tuple]) -> dict[str, list]:
-    """The rows sorted by the unique key, so each insert lands next to the last one in the index.
+def _in_key_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows sorted by the unique key, so each insert lands next to the one before it in the index.
 
-    A return is read row by row, so it is nearly in this order already and the sort is cheap.
+    Inserting in key order is several times faster than in the order a wide return is read (a
+    measure's rows in the catalogue's order, not the index's).
     """
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    if all(a < b for a, b in zip(order, order[1:], strict=False)):
-        return rows
-    return {column: [values[i] for i in order] for column, values in rows.items()}
+    if len(frame) < 2:
+        return frame
+    codes = [pd.factorize(frame[c], sort=True)[0] for c in reversed(KEY)]
+    order = np.lexsort(codes)  # the last array is the primary key
+    if (order[1:] > order[:-1]).all():
+        return frame
+    return frame.iloc[order]
 
 
 def apply_batch(
@@ -218,14 +235,17 @@ def apply_batch(
     """
     outcome = BatchOutcome(batch_id=None, rows=len(observations))
     origin = origin_of(info.source)
-    incoming = {c: _column_values(observations, c) for c in OBSERVATION_COLUMNS}
-    keys = [_key_of(row) for row in zip(*(incoming[k] for k in KEY), strict=True)]
+    ordered = _in_key_order(observations)
+    incoming = {c: _column_values(ordered, c) for c in OBSERVATION_COLUMNS}
     with write_transaction(engine) as connection:
         existing = (
             _existing(connection, origin, incoming["measure_code"], incoming["area_code"]) if len(observations) else []
         )
-        where = {_key_of(row[1:7]): i for i, row in enumerate(existing)}
-        position = np.array([where.get(key, -1) for key in keys], dtype=np.int64)
+        if existing:
+            where = {_key_of(row[1:7]): i for i, row in enumerate(existing)}
+            position = np.array([where.get(key, -1) for key in _keys(incoming)], dtype=np.int64)
+        else:  # nothing stored for these measures and areas yet: every row is new
+            position = np.full(len(observations), -1, dtype=np.int64)
         matched = np.flatnonzero(position >= 0)
         new_index = np.flatnonzero(position < 0)
         same = np.ones(matched.size, dtype=bool)
@@ -263,7 +283,6 @@ def apply_batch(
         if new_index.size:
             every = new_index.size == len(observations)
             rows = {c: incoming[c] if every else [incoming[c][i] for i in new_index] for c in OBSERVATION_COLUMNS}
-            rows = _in_key_order(rows, keys if every else [keys[i] for i in new_index])
             rows["origin"] = [origin] * int(new_index.size)
             rows["batch_id"] = [batch_id] * int(new_index.size)
             _insert_many(connection, Observation.__table__, rows)

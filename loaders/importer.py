@@ -69,11 +69,19 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_parsed(engine: Engine, parsed: ParsedFile, source: str, imported_by: str, note: str = "") -> ImportReport:
-    """Write a parsed file if it has no problems; otherwise refuse it whole and touch nothing."""
+def load_parsed(
+    engine: Engine, parsed: ParsedFile, source: str, imported_by: str, note: str = "",
+    reader_version: str = "", default_area: str = "",
+) -> ImportReport:
+    """Write a parsed file if it has no problems; otherwise refuse it whole and touch nothing.
+
+    ``reader_version`` and ``default_area`` are recorded with the batch so that importing the same
+    file again can be recognised without reading it (loaders.unchanged); "" records no shortcut.
+    """
     if parsed.problems:
         return ImportReport(parsed.file_name, "rejected", parsed.problems)
-    info = BatchInfo(parsed.file_name, parsed.sha256, source, parsed.sheets, imported_by, note)
+    info = BatchInfo(parsed.file_name, parsed.sha256, source, parsed.sheets, imported_by, note,
+                     reader_version=reader_version, default_area=default_area)
     outcome = apply_batch(engine, info, parsed.observations[OBSERVATION_COLUMNS], parsed.targets[TARGET_COLUMNS])
     return ImportReport(parsed.file_name, "loaded" if outcome.changed else "unchanged", [], outcome)
 
@@ -90,16 +98,27 @@ def import_file(
     ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
     configured home area is used. Raises ValueError for an unknown ``default_area`` and
     FileNotFoundError for a missing file; every problem inside the file is reported, not raised.
+    Raises db.writes.ImportBusy when another import holds the database for longer than the lock timeout.
+
+    The same bytes loaded before, read by the same reader version with the same default area and
+    source, and untouched since by any later batch or undo, are reported unchanged without being
+    read (loaders.unchanged): reading a big return costs seconds, the check a few queries.
     """
     from loaders.returns import read_return, resolve_default_area  # returns imports this module
+    from loaders.unchanged import already_loaded, reader_version
 
-    if default_area is not None and resolve_default_area(default_area) is None:
+    area_code = resolve_default_area(default_area)
+    if default_area is not None and area_code is None:
         raise ValueError(f"Unknown area {default_area!r}: give an ONS code, a DfE local authority number or a name")
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    before = already_loaded(engine, sha256_of(path), source, area_code or "")
+    if before is not None:
+        return ImportReport(path.name, "unchanged", [], before)
     parsed = read_return(path, default_area)
-    return load_parsed(engine, parsed, source, imported_by or settings.current_user())
+    return load_parsed(engine, parsed, source, imported_by or settings.current_user(),
+                       reader_version=reader_version(), default_area=area_code or "")
 
 
 def import_files(

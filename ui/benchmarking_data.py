@@ -29,7 +29,7 @@ from db.engine import connect
 from metrics.benchmark_report import benchmark_report
 from metrics.comparators import comparator_series, quartile_bands, quartile_reading, rank_areas
 from metrics.formatting import format_period, format_value, is_missing, round_half_up
-from metrics.series import own_series, yearly_series
+from metrics.series import PUBLISHED, one_per_period, own_series, published_only, yearly_series
 from metrics.travel import direction_of_travel
 from reference.areas import ENGLAND_CODE, AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
@@ -84,7 +84,7 @@ def published_years(figures: pd.DataFrame, directory: AreaDirectory) -> list[int
         return []
     ends = pd.to_datetime(figures["period_end"])
     mask = ((figures["period_type"] == "year") & figures["value"].notna() & (ends.dt.month == YEAR_END_MONTH)
-            & figures["area_code"].isin(real_area_codes(directory)))
+            & figures["area_code"].isin(real_area_codes(directory)) & (figures["origin"] == PUBLISHED))
     return sorted({int(y) for y in ends[mask].dt.year})
 
 
@@ -107,7 +107,7 @@ def file_names(batches: pd.DataFrame) -> dict[int, str]:
 def _year_rows(figures: pd.DataFrame, year: int) -> pd.DataFrame:
     ends = pd.to_datetime(figures["period_end"])
     rows = figures[(figures["period_type"] == "year") & (ends == pd.Timestamp(year_end(year)))]
-    return rows.drop_duplicates("area_code", keep="last")
+    return one_per_period(rows, PUBLISHED).drop_duplicates("area_code", keep="last")
 
 
 def council_codes(directory: AreaDirectory) -> set[str]:
@@ -122,7 +122,8 @@ def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory
     As LAIT does: only councils count (no regions, England or sample councils), and every council that
     published that year, whether or not it still exists. Polarity 'neither' gives empty Series and 0.
     """
-    values = rows[rows["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]]
+    values = published_only(rows)
+    values = values[values["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]]
     ranks = rank_areas(values, measure.polarity)
     bands = quartile_bands(values, measure.polarity)
     return ranks, bands, int(len(ranks))
@@ -131,7 +132,8 @@ def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory
 def sample_council_rank(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory,
                         home: str) -> tuple[int, str, int] | None:
     """Where a sample council's own figure would sit among the real councils: (rank, band, of), or None."""
-    values = rows[rows["area_code"].isin(council_codes(directory) | {home})][["area_code", "value", "status"]]
+    values = rows[rows["area_code"].isin(council_codes(directory)) & (rows["origin"] == PUBLISHED)
+                  | (rows["area_code"] == home)][["area_code", "value", "status"]]
     ranks = rank_areas(values, measure.polarity)
     if home not in ranks.index:
         return None
@@ -351,7 +353,7 @@ def _trend_view(url: str, version: int, code: str, home: str) -> TrendView:
     figures = _measure_figures(url, version, code)
     neighbours = [a.code for a in directory.neighbours(home)]
     region = directory.region_of(home)
-    own = yearly_series(figures, code, home)
+    own = yearly_series(figures, code, home, prefer=PUBLISHED)
     compared = comparator_series(figures, code, home, neighbours, region.code if region else None)
     compared = compared[compared["kind"].isin(TREND_KINDS)].reset_index(drop=True)
     name = directory.get(home).name
