@@ -6,8 +6,9 @@
 
 Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
 does not stop the files after it. The exit status is 1 when any file was rejected, 2 for a mistake
-on the command line (an unknown area or measure, a database that cannot be opened), so scripts can
-tell them apart.
+on the command line (an unknown area or measure, a database that cannot be opened), 3 when another
+import kept the database busy for longer than the lock timeout (try again), so scripts can tell
+them apart.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import settings
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 DEFAULT_TEMPLATE = Path("return_template.xlsx")
 STDOUT = "-"
 
@@ -151,6 +152,8 @@ def run_template(output: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from db.writes import ImportBusy
+
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
@@ -161,3 +164,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
+    except ImportBusy as error:
+        print(f"{str(error)[:1].upper()}{str(error)[1:]}.", file=sys.stderr)
+        return EXIT_BUSY
