@@ -28,6 +28,7 @@ from db.engine import connect
 from db.locks import write_transaction
 from loaders.importer import import_file
 from tests.conftest import ROOT
+from tests.postgres_server import throwaway_postgres, unavailable_reason
 from tests.returns_files import write_csv
 
 WORKERS = 3
@@ -224,3 +225,24 @@ def test_an_import_waiting_too_long_says_try_again_while_pages_still_read(engine
     again = subprocess.run([sys.executable, "-m", "loaders", "import", str(file), "--db", db_url],
                            cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
     assert again.returncode == 0 and "loaded as batch" in again.stdout
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
+def test_postgres_takes_imports_and_its_schema_upgrade_in_turn(workers, tmp_path):
+    """The same on PostgreSQL (advisory locks): three at once on a new database, then one held too long."""
+    files = [values_file(tmp_path / f"file{i}.csv", i + 1) for i in range(WORKERS)]
+    with throwaway_postgres() as url:
+        runs = workers(files, url)
+        assert_clean(runs)
+        assert_accounted_for(url, {f.name: i + 1 for i, f in enumerate(files)}, None)
+        env = {**os.environ, "DASHBOARD_LOCK_TIMEOUT_SECONDS": "0.5"}
+        late = values_file(tmp_path / "late.csv", 7)  # new values, so it must wait for the lock to write them
+        with write_transaction(connect(url)):
+            result = subprocess.run([sys.executable, "-m", "loaders", "import", str(late), "--db", url],
+                                    cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+            assert not queries.observations(connect(url)).empty  # reading does not wait
+        output = result.stdout + result.stderr
+        assert result.returncode == 3 and BUSY in output.lower() and "Traceback" not in output, output
+        connect(url).dispose()
+        connect.cache_clear()
