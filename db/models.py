@@ -75,9 +75,10 @@ class Observation(Base):
 
     __tablename__ = "observation"
     __table_args__ = (
-        # Also serves every read by measure, or by measure and area (its leading columns).
+        # The only index: it also serves every read by measure, or by measure and area (its leading
+        # columns); reads by area alone name the measures stored (db.queries.observations), so they use
+        # it too. Each further index cost time on every one of a big return's inserts.
         UniqueConstraint(*OBSERVATION_KEY, name="uq_observation_key"),
-        Index("ix_observation_area_measure", "area_code", "measure_code"),  # reads by area alone
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,10 +7,11 @@ A council's own figure and DfE's published one for the same measure, area and pe
 key, so each replaced the other. Existing rows take their origin from their batch's source
 (published -> "published", anything else -> "local"); tables and columns keep their names.
 
-Two indexes go, as each cost time on every insert: ix_observation_measure_period (reads by measure,
-with or without a period range, are served by the unique index, whose leading column is the
-measure) and ix_observation_batch_id (no query reads observations by batch; batches are never
-deleted, so the foreign key never needs it).
+Three indexes go, as each cost time on every insert, leaving the unique key the only one:
+ix_observation_measure_period (reads by measure, with or without a period range, are served by the
+unique index, whose leading column is the measure), ix_observation_area_measure (reads by area
+alone now name the stored measures, so they use the unique index too) and ix_observation_batch_id
+(no query reads observations by batch; batches are never deleted, so the foreign key never needs it).
 
 batch_coverage and import_batch.reader_version / default_area / undone_by_batch_id let an import
 recognise a file that was loaded before and whose figures nothing has changed since.
@@ -40,6 +41,7 @@ def upgrade() -> None:
         batch_op.create_unique_constraint("uq_observation_key", NEW_KEY)
         batch_op.drop_index("ix_observation_measure_period")
         batch_op.drop_index("ix_observation_batch_id")
+        batch_op.drop_index("ix_observation_area_measure")
     op.execute(f"UPDATE observation SET origin = {ORIGIN_FROM_SOURCE}")
 
     with op.batch_alter_table("observation_history", schema=None) as batch_op:
@@ -91,6 +93,7 @@ def downgrade() -> None:
     with op.batch_alter_table("observation", schema=None) as batch_op:
         batch_op.create_index("ix_observation_measure_period", ["measure_code", "period_end"], unique=False)
         batch_op.create_index("ix_observation_batch_id", ["batch_id"], unique=False)
+        batch_op.create_index("ix_observation_area_measure", ["area_code", "measure_code"], unique=False)
         batch_op.drop_constraint("uq_observation_key", type_="unique")
         batch_op.create_unique_constraint("uq_observation_key", OLD_KEY)
         batch_op.drop_column("origin")
