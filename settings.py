@@ -73,9 +73,26 @@ MAX_UNCOMPRESSED_MB = Setting(
     "empty formatted rows) are refused before they can exhaust the computer's memory.",
 )
 
-ALL_SETTINGS: tuple[Setting, ...] = (
-    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, MAX_UNCOMPRESSED_MB,
+LOCK_TIMEOUT = Setting(
+    "lock_timeout",
+    "DASHBOARD_LOCK_TIMEOUT_SECONDS",
+    "30",
+    "How long an import (or a schema upgrade) waits for another one to finish before saying "
+    "'another import is in progress; try again', in seconds.",
 )
+
+ALL_SETTINGS: tuple[Setting, ...] = (
+    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, MAX_UNCOMPRESSED_MB, LOCK_TIMEOUT,
+)
+
+
+def lock_timeout_seconds() -> float:
+    """The lock timeout as a number; an unreadable or negative setting falls back to the default."""
+    try:
+        seconds = float(LOCK_TIMEOUT.value())
+    except ValueError:
+        return float(LOCK_TIMEOUT.default)
+    return seconds if seconds >= 0 else float(LOCK_TIMEOUT.default)
 
 
 def current_user() -> str:

@@ -10,7 +10,12 @@ Measured in the same run:
   (b) our full import into a fresh SQLite file (read, parse, validate, write);
   (c) our reading stage alone (cells and percent formats, before any parsing);
   (d) reading, parsing and validating without writing;
-  (e) importing the same file again (nothing changes, nothing is written).
+  (e) importing the same file again (nothing changes, nothing is written): recognised by its bytes
+      and what it covers, without reading it (loaders.unchanged);
+  (f) importing it again after another file replaced one of its values: read and compared in full,
+      that one value put back.
+
+Goals, against (a) in the same run: (b) at most half of it, (e) at most a fifth.
 
 Then the peak memory (VmHWM, else ru_maxrss, of a fresh subprocess, which includes the interpreter and libraries
 loaded, measured against a subprocess that only imports the reader) of reading two hostile files, with
@@ -82,6 +87,8 @@ AREAS, MEASURES = 152, 18
 FIRST_YEAR, YEARS = 2015, 10  # April 2015 to March 2025
 SUPPRESSED_SHARE, EMPTY_SHARE = 0.02, 0.03
 GOAL_SECONDS = 5.0
+FULL_IMPORT_GOAL = 0.5  # of the baseline
+UNCHANGED_GOAL = 0.2
 
 
 def months() -> list[datetime]:
@@ -135,6 +142,12 @@ def write_benchmark_workbook(path: Path, seed: int = 42) -> tuple[int, int]:
     return rows, len(periods)
 
 
+def _other_value(row) -> str:
+    """A value the big file does not give for that cell, within the measure's range."""
+    value = row["value"]
+    return "1" if value != value or float(value) != 1.0 else "2"
+
+
 def timed(action: Callable[[], object], repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -172,22 +185,35 @@ def main() -> None:
             again_begin = time.perf_counter()
             again = import_file(engine, path, imported_by="benchmark")
             again_elapsed = time.perf_counter() - again_begin
+            import_file(engine, one_value, imported_by="benchmark")  # replaces one of the big file's values
+            back_begin = time.perf_counter()
+            back = import_file(engine, path, imported_by="benchmark")
+            back_elapsed = time.perf_counter() - back_begin
             engine.dispose()
-            assert report.status == "loaded" and again.status == "unchanged"
-            return elapsed, again_elapsed, report
+            assert report.status == "loaded" and again.status == "unchanged", (report.status, again.status)
+            assert back.status == "loaded" and back.outcome.replaced == 1, back.summary()
+            return elapsed, again_elapsed, back_elapsed, report
 
+        one_value = folder / "one_value.csv"
+        first = parsed.observations.iloc[0]
+        one_value.write_text(f"measure,area,period,value\n{first['measure_code']},{first['area_code']},"
+                             f"{first['period_end']:%Y-%m},{_other_value(first)}\n", encoding="utf-8")
         runs = [full_import() for _ in range(args.repeat)]
         full = statistics.median(r[0] for r in runs)
         repeat_import = statistics.median(r[1] for r in runs)
-        values = runs[0][2].outcome.inserted
+        put_back = statistics.median(r[2] for r in runs)
+        values = runs[0][3].outcome.inserted
 
     print(f"values stored: {values} (baseline frame {frame.shape[0]} x {frame.shape[1]})")
     print(f"(a) pandas.read_excel, openpyxl (baseline) {baseline:7.2f} s")
     print(f"(b) full import into fresh SQLite          {full:7.2f} s   {full / baseline:5.2f} x baseline   "
-          f"goal < {GOAL_SECONDS:.0f} s: {'met' if full < GOAL_SECONDS else 'NOT met'}")
+          f"goal <= {FULL_IMPORT_GOAL:.2f} x: {'met' if full <= FULL_IMPORT_GOAL * baseline else 'NOT met'}, "
+          f"< {GOAL_SECONDS:.0f} s: {'met' if full < GOAL_SECONDS else 'NOT met'}")
     print(f"(c) reading stage alone                    {reading:7.2f} s   {reading / baseline:5.2f} x baseline")
     print(f"(d) read + parse + validate, no write      {parsing:7.2f} s   {parsing / baseline:5.2f} x baseline")
-    print(f"(e) same file again (unchanged)            {repeat_import:7.2f} s   {repeat_import / baseline:5.2f} x baseline")
+    print(f"(e) same file again (unchanged)            {repeat_import:7.2f} s   {repeat_import / baseline:5.2f} x baseline   "
+          f"goal <= {UNCHANGED_GOAL:.2f} x: {'met' if repeat_import <= UNCHANGED_GOAL * baseline else 'NOT met'}")
+    print(f"(f) again after one value was replaced     {put_back:7.2f} s   {put_back / baseline:5.2f} x baseline")
     print(f"medians of {args.repeat} run(s); {values / full:,.0f} values per second end to end")
     memory_of_hostile_files()
 

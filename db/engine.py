@@ -1,4 +1,10 @@
-"""Engines for the configured database URL, brought to the newest schema through Alembic."""
+"""Engines for the configured database URL, brought to the newest schema through Alembic.
+
+Several processes may open a new or old database at the same moment (three imports started at once,
+the app and an import): the upgrade runs inside the same write-locked transaction as an import, and
+Alembic reads the revision again once the lock is held, so only the first process changes the schema
+and the others find it done.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 
 import settings
+from db.locks import install_sqlite_hooks, write_transaction
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -21,13 +28,6 @@ def database_url(url: str | None = None) -> str:
     return url or settings.DB_URL.value()
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
 def create(url: str | None = None) -> Engine:
     """A new engine for the URL (no schema changes)."""
     url = database_url(url)
@@ -35,7 +35,7 @@ def create(url: str | None = None) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        install_sqlite_hooks(engine)
     return engine
 
 
@@ -53,9 +53,18 @@ def is_current(engine: Engine) -> bool:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; a no-op when it is already there."""
-    if not is_current(engine):
-        command.upgrade(alembic_config(engine), "head")
+    """Bring the schema to the newest migration; a no-op when it is already there.
+
+    The upgrade holds the write lock (raising db.locks.ImportBusy if it cannot be had in time), so
+    two processes never run the same migration; both databases change their schema transactionally,
+    so a failed upgrade leaves the schema as it was.
+    """
+    if is_current(engine):
+        return
+    with write_transaction(engine) as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 @lru_cache(maxsize=8)

@@ -1,5 +1,10 @@
 """The schema. Every observation records the batch that loaded it; a replaced value moves to
-``observation_history`` with the batch that replaced it, so any figure can be traced and undone."""
+``observation_history`` with the batch that replaced it, so any figure can be traced and undone.
+
+Every figure has an ``origin``: "local" for a council's own returns (often provisional), "published" for
+DfE's tables (final, what every council is compared on). The origin is part of the key, so a council's
+own year-end figure and DfE's published one for the same year are two rows that never replace each other.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,12 @@ from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NO_BREAKDOWN = ""  # dimension and category of a headline figure (empty, not NULL, so uniqueness holds)
+LOCAL = "local"  # origin of a council's own figure (its returns, the sample council's files)
+PUBLISHED = "published"  # origin of DfE's published figure
+ORIGINS = (LOCAL, PUBLISHED)
+OBSERVATION_KEY = (  # the unique key of a figure, in the order of the unique index (rows are inserted in it)
+    "measure_code", "area_code", "period_type", "period_end", "dimension", "category", "origin",
+)
 
 
 class Base(DeclarativeBase):
@@ -33,6 +44,30 @@ class ImportBatch(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     result: Mapped[str] = mapped_column(String(32))  # loaded (rejected files are never written)
     note: Mapped[str] = mapped_column(Text, default="")
+    # What the unchanged-file shortcut compares (see db.writes.unchanged_since): the version of the
+    # reading and checking code that read the file, and the area rows without one were filed under.
+    reader_version: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    default_area: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # Set by the undo feature on the batch it undid, to the id of the batch recording the undo; batches
+    # are never deleted, so ids are never reused. (No foreign key: SQLite could only add one by
+    # rebuilding this table, which every other table refers to.)
+    undone_by_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class BatchCoverage(Base):
+    """Each (measure, area, origin) a batch's file gave figures or targets for, changed or not.
+
+    A later batch covering any of them may have changed what this file set, so the unchanged-file
+    shortcut does not trust an earlier load of the same bytes once one exists.
+    """
+
+    __tablename__ = "batch_coverage"
+    __table_args__ = (Index("ix_batch_coverage_key", "measure_code", "area_code", "origin", "batch_id"),)
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    measure_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class Observation(Base):
@@ -40,12 +75,10 @@ class Observation(Base):
 
     __tablename__ = "observation"
     __table_args__ = (
-        UniqueConstraint(
-            "measure_code", "area_code", "period_type", "period_end", "dimension", "category",
-            name="uq_observation_key",
-        ),
-        Index("ix_observation_area_measure", "area_code", "measure_code"),
-        Index("ix_observation_measure_period", "measure_code", "period_end"),
+        # The only index: it also serves every read by measure, or by measure and area (its leading
+        # columns); reads by area alone name the measures stored (db.queries.observations), so they use
+        # it too. Each further index cost time on every one of a big return's inserts.
+        UniqueConstraint(*OBSERVATION_KEY, name="uq_observation_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -59,7 +92,10 @@ class Observation(Base):
     numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
     denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
     status: Mapped[str] = mapped_column(String(8))  # value, or a published symbol: c, low, k, u, x, z, :, ..
-    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    origin: Mapped[str] = mapped_column(String(16), default=LOCAL, server_default=LOCAL)  # local or published
+    # No index on batch_id: nothing reads observations by batch often enough to pay for one on every
+    # insert (batches are never deleted; an undo can afford one scan).
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
 
 
 class ObservationHistory(Base):
@@ -80,6 +116,7 @@ class ObservationHistory(Base):
     numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
     denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
     status: Mapped[str] = mapped_column(String(8))
+    origin: Mapped[str] = mapped_column(String(16), default=LOCAL, server_default=LOCAL)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
     replaced_by_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
 

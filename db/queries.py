@@ -9,11 +9,11 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from db.models import NO_BREAKDOWN, Commentary, ImportBatch, Observation, ObservationHistory, Target
+from db.models import NO_BREAKDOWN, ORIGINS, Commentary, ImportBatch, Observation, ObservationHistory, Target
 
 OBSERVATION_FRAME_COLUMNS = [
     "measure_code", "area_code", "period_type", "period_end", "dimension", "category",
-    "value", "numerator", "denominator", "status", "batch_id",
+    "value", "numerator", "denominator", "status", "batch_id", "origin",
 ]
 
 
@@ -30,6 +30,13 @@ def _frame(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _stored_measures():
+    """``measure_code IN (every stored measure)``: true of every row, but it lets a read by area alone use
+    the unique index (measure, area, ...), the observation table's only index."""
+    stored = Observation.__table__.alias("stored")
+    return Observation.__table__.c.measure_code.in_(select(stored.c.measure_code).distinct())
+
+
 def data_version(engine: Engine) -> int:
     """Changes whenever a batch is written: cached reads use it as part of their key."""
     with engine.connect() as connection:
@@ -44,17 +51,25 @@ def observations(
     dimension: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    origin: str | None = None,
 ) -> pd.DataFrame:
     """Current observations, headline figures only unless ``breakdowns`` or a ``dimension`` is asked for.
 
-    value is NaN where the status is a symbol (suppressed, not available...): never zero.
+    value is NaN where the status is a symbol (suppressed, not available...): never zero. ``origin``
+    ("local" or "published") keeps only a council's own or only DfE's published figures; without it
+    both come, and a key may then have two rows, told apart by the ``origin`` column (ordered local
+    before published for the same period).
     """
+    if origin is not None and origin not in ORIGINS:
+        raise ValueError(f"origin {origin!r} is not one of {', '.join(ORIGINS)}")
     t = Observation.__table__
     query = select(*[t.c[c] for c in OBSERVATION_FRAME_COLUMNS])
     if measures is not None:
         query = query.where(t.c.measure_code.in_(list(measures)))
     if areas is not None:
         query = query.where(t.c.area_code.in_(list(areas)))
+        if measures is None:
+            query = query.where(_stored_measures())
     if dimension is not None:
         query = query.where(t.c.dimension == dimension)
     elif not breakdowns:
@@ -63,7 +78,9 @@ def observations(
         query = query.where(t.c.period_end >= start)
     if end is not None:
         query = query.where(t.c.period_end <= end)
-    query = query.order_by(t.c.measure_code, t.c.area_code, t.c.period_end)
+    if origin is not None:
+        query = query.where(t.c.origin == origin)
+    query = query.order_by(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.origin)
     return _frame(engine, query, OBSERVATION_FRAME_COLUMNS)
 
 
@@ -93,7 +110,7 @@ def history(engine: Engine, measure: str, area: str) -> pd.DataFrame:
     """Values that later batches replaced, for one measure and area."""
     t = ObservationHistory.__table__
     columns = ["period_type", "period_end", "dimension", "category", "value", "numerator", "denominator",
-               "status", "batch_id", "replaced_by_batch_id"]
+               "status", "batch_id", "replaced_by_batch_id", "origin"]
     query = select(*[t.c[c] for c in columns]).where(t.c.measure_code == measure, t.c.area_code == area)
     return _frame(engine, query.order_by(t.c.period_end, t.c.id), columns)
 
@@ -136,7 +153,7 @@ def period_range(engine: Engine, areas: Iterable[str] | None = None) -> tuple[da
     t = Observation.__table__
     query = select(func.min(t.c.period_end), func.max(t.c.period_end)).where(t.c.dimension == NO_BREAKDOWN)
     if areas is not None:
-        query = query.where(t.c.area_code.in_(list(areas)))
+        query = query.where(t.c.area_code.in_(list(areas)), _stored_measures())
     with engine.connect() as connection:
         first, last = connection.execute(query).one()
     return (pd.Timestamp(first).date() if first is not None else None,

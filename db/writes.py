@@ -3,20 +3,30 @@
 Loaders hand over tidy frames that have already passed validation; this module decides what is new,
 what replaces an earlier value (keeping the old one in history) and what is unchanged. A batch that
 changes nothing writes nothing, so importing the same file twice leaves the database as it was.
+
+A figure is compared only with figures of the same origin: a council's own figure never replaces
+DfE's published one, nor the other way round.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, Float, bindparam, insert, select, text, update
 
-from db.models import ImportBatch, Observation, ObservationHistory, Target
+from db.locks import ImportBusy, write_transaction
+from db.models import LOCAL, PUBLISHED, BatchCoverage, ImportBatch, Observation, ObservationHistory, Target
+
+__all__ = ["ImportBusy", "BatchInfo", "BatchOutcome", "LoadedBefore", "apply_batch", "origin_of", "unchanged_since"]
+PUBLISHED_SOURCE = "published"  # the batch source of DfE's tables (loaders.published.parsed uses the same word)
 
 KEY = ["measure_code", "area_code", "period_type", "period_end", "dimension", "category"]
 FIELDS = ["value", "numerator", "denominator", "status"]
@@ -34,6 +44,8 @@ class BatchInfo:
     sheets: list[str]
     imported_by: str
     note: str = ""
+    reader_version: str = ""  # the reading code's version (loaders.unchanged.reader_version); "" for no shortcut
+    default_area: str = ""  # the area rows without one were filed under
 
 
 @dataclass
@@ -97,19 +109,47 @@ def _same_numbers(old: list, new: list) -> np.ndarray:
 
 
 _EXISTING_COLUMNS = ["id", *OBSERVATION_COLUMNS, "batch_id"]
+_EXISTING_SQL = (
+    "SELECT " + ", ".join(_EXISTING_COLUMNS) + " FROM observation "
+    "WHERE origin = :origin AND measure_code IN :measures AND area_code IN :areas"
+)
+_AREAS_PER_QUERY = 500
 
 
-def _existing(connection, measures: list[str], areas: list[str]) -> list[tuple]:
-    """Current observations that share measure and area with the batch, as tuples of _EXISTING_COLUMNS."""
-    table = Observation.__table__
+def _existing(connection, origin: str, measures: list[str], areas: list[str]) -> list[tuple]:
+    """Current observations of this origin that share measure and area with the batch, as tuples of
+    _EXISTING_COLUMNS, read raw (no per-row type conversion: dates stay as the driver gives them)."""
+    query = text(_EXISTING_SQL).bindparams(
+        bindparam("measures", expanding=True), bindparam("areas", expanding=True)
+    )
     out: list[tuple] = []
     measures, areas = sorted(set(measures)), sorted(set(areas))
-    for start in range(0, len(areas), 500):
-        query = select(*[table.c[c] for c in _EXISTING_COLUMNS]).where(
-            table.c.measure_code.in_(measures), table.c.area_code.in_(areas[start : start + 500])
-        )
-        out.extend(connection.execute(query).all())
+    for start in range(0, len(areas), _AREAS_PER_QUERY):
+        chunk = areas[start : start + _AREAS_PER_QUERY]
+        out.extend(connection.execute(query, {"origin": origin, "measures": measures, "areas": chunk}).all())
     return out
+
+
+def _key_of(row) -> tuple:
+    """A comparable key whatever form the date takes (a date object, or SQLite's 'YYYY-MM-DD' text)."""
+    measure, area, period_type, period_end, dimension, category = row
+    return measure, area, period_type, str(period_end), dimension, category
+
+
+def _keys(columns: dict[str, list]) -> list[tuple]:
+    """_key_of for every incoming row, converting each distinct date to text once."""
+    as_text = {d: str(d) for d in set(columns["period_end"])}
+    ends = [as_text[d] for d in columns["period_end"]]
+    return list(zip(columns["measure_code"], columns["area_code"], columns["period_type"], ends,
+                    columns["dimension"], columns["category"], strict=True))
+
+
+def origin_of(source: str) -> str:
+    """DfE's tables are published figures; a council's return or the sample council's files are its own."""
+    return PUBLISHED if source == PUBLISHED_SOURCE else LOCAL
+
+
+_FLOATS = {float, type(None)}
 
 
 def _insert_many(connection, table, rows: dict[str, list]) -> None:
@@ -126,6 +166,8 @@ def _insert_many(connection, table, rows: dict[str, list]) -> None:
     for column in columns:
         processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
         values = rows[column]
+        if processor is not None and isinstance(table.c[column].type, Float) and set(map(type, values)) <= _FLOATS:
+            processor = None  # already floats: the conversion would hand back the same numbers
         if processor is not None:
             cache = {v: processor(v) for v in set(values)}
             values = [cache[v] for v in values]
@@ -154,6 +196,29 @@ def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list
     return new, replaced
 
 
+def _coverage(origin: str, observations: dict[str, list], targets: pd.DataFrame | None) -> list[dict]:
+    """Each (measure, area) the file gives a figure or target for, with the batch's origin."""
+    pairs = set(zip(observations["measure_code"], observations["area_code"], strict=True))
+    if targets is not None and len(targets):
+        pairs |= set(zip(_column_values(targets, "measure_code"), _column_values(targets, "area_code"), strict=True))
+    return [{"measure_code": m, "area_code": a, "origin": origin} for m, a in sorted(pairs)]
+
+
+def _in_key_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows sorted by the unique key, so each insert lands next to the one before it in the index.
+
+    Inserting in key order is several times faster than in the order a wide return is read (a
+    measure's rows in the catalogue's order, not the index's).
+    """
+    if len(frame) < 2:
+        return frame
+    codes = [pd.factorize(frame[c], sort=True)[0] for c in reversed(KEY)]
+    order = np.lexsort(codes)  # the last array is the primary key
+    if (order[1:] > order[:-1]).all():
+        return frame
+    return frame.iloc[order]
+
+
 def apply_batch(
     engine: Engine,
     info: BatchInfo,
@@ -164,16 +229,50 @@ def apply_batch(
 
     ``observations`` needs the columns in OBSERVATION_COLUMNS (period_end a date, dimension and
     category '' for a headline figure, value NaN when status is a symbol); ``targets`` the columns in
-    TARGET_COLUMNS. Either the whole batch is written or, on any error, nothing is.
+    TARGET_COLUMNS. Every figure gets the origin of the batch's source (``origin_of``) and is compared
+    only with figures of that origin. Either the whole batch is written or, on any error, nothing is.
+
+    The current values are read and the difference written inside one transaction holding the
+    database's write lock, so concurrent imports take turns and each sees the one before it.
+    Raises ImportBusy when another import holds the lock for longer than the lock timeout.
     """
+    with _without_cyclic_collection():
+        return _apply_batch(engine, info, observations, targets)
+
+
+@contextmanager
+def _without_cyclic_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a batch's rows are built and written.
+
+    A big return makes hundreds of thousands of tuples and lists, none of them in a reference cycle;
+    each allocation burst would otherwise set off collections that walk every object the process
+    holds (the parsed frames, the reader's grids), which cost as much as the writing itself.
+    Memory is still freed at once by reference counting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
+                 targets: pd.DataFrame | None) -> BatchOutcome:
     outcome = BatchOutcome(batch_id=None, rows=len(observations))
-    incoming = {c: _column_values(observations, c) for c in OBSERVATION_COLUMNS}
-    with engine.begin() as connection:
-        existing = _existing(connection, incoming["measure_code"], incoming["area_code"]) if len(observations) else []
-        where = {row[1:7]: i for i, row in enumerate(existing)}
-        position = np.array(
-            [where.get(key, -1) for key in zip(*(incoming[k] for k in KEY), strict=True)], dtype=np.int64
+    origin = origin_of(info.source)
+    ordered = _in_key_order(observations)
+    incoming = {c: _column_values(ordered, c) for c in OBSERVATION_COLUMNS}
+    with write_transaction(engine) as connection:
+        existing = (
+            _existing(connection, origin, incoming["measure_code"], incoming["area_code"]) if len(observations) else []
         )
+        if existing:
+            where = {_key_of(row[1:7]): i for i, row in enumerate(existing)}
+            position = np.array([where.get(key, -1) for key in _keys(incoming)], dtype=np.int64)
+        else:  # nothing stored for these measures and areas yet: every row is new
+            position = np.full(len(observations), -1, dtype=np.int64)
         matched = np.flatnonzero(position >= 0)
         new_index = np.flatnonzero(position < 0)
         same = np.ones(matched.size, dtype=bool)
@@ -200,23 +299,29 @@ def apply_batch(
                 file_name=info.file_name, sha256=info.sha256, source=info.source,
                 sheets=json.dumps(info.sheets), rows=len(observations), inserted=outcome.inserted,
                 replaced=outcome.replaced, unchanged=outcome.unchanged, imported_by=info.imported_by,
-                imported_at=now, result="loaded", note=info.note,
+                imported_at=now, result="loaded", note=info.note, reader_version=info.reader_version,
+                default_area=info.default_area,
             )
         ).inserted_primary_key[0]
         outcome.batch_id = batch_id
+        coverage = _coverage(origin, incoming, targets)
+        if coverage:
+            connection.execute(insert(BatchCoverage), [{**c, "batch_id": batch_id} for c in coverage])
         if new_index.size:
             every = new_index.size == len(observations)
             rows = {c: incoming[c] if every else [incoming[c][i] for i in new_index] for c in OBSERVATION_COLUMNS}
+            rows["origin"] = [origin] * int(new_index.size)
             rows["batch_id"] = [batch_id] * int(new_index.size)
             _insert_many(connection, Observation.__table__, rows)
         if changed:
             old_records = [dict(zip(_EXISTING_COLUMNS, old, strict=True)) for old, _ in changed]
-            history = [
-                {**{k: old[k] for k in OBSERVATION_COLUMNS}, "observation_id": old["id"],
-                 "batch_id": old["batch_id"], "replaced_by_batch_id": batch_id}
-                for old in old_records
-            ]
-            connection.execute(insert(ObservationHistory), history)
+            history = {c: [old[c] for old in old_records] for c in OBSERVATION_COLUMNS}
+            history["period_end"] = [_as_date(v) for v in history["period_end"]]
+            history["origin"] = [origin] * len(old_records)
+            history["observation_id"] = [old["id"] for old in old_records]
+            history["batch_id"] = [old["batch_id"] for old in old_records]
+            history["replaced_by_batch_id"] = [batch_id] * len(old_records)
+            _insert_many(connection, ObservationHistory.__table__, history)
             table = Observation.__table__
             connection.execute(
                 update(table).where(table.c.id == bindparam("obs_id")).values(
@@ -231,7 +336,10 @@ def apply_batch(
                     for old, (_, i) in zip(old_records, changed, strict=True)
                 ],
             )
-            outcome.replaced_rows = [{k: old[k] for k in OBSERVATION_COLUMNS} for old in old_records]
+            outcome.replaced_rows = [
+                {**{k: old[k] for k in OBSERVATION_COLUMNS}, "period_end": _as_date(old["period_end"])}
+                for old in old_records
+            ]
         if replaced_targets:
             table = Target.__table__
             connection.execute(
@@ -243,3 +351,60 @@ def apply_batch(
                 [{**t, "batch_id": batch_id, "set_by": info.imported_by, "set_at": now} for t in new_targets],
             )
     return outcome
+
+
+def _as_date(value) -> date:
+    """A period end read raw (SQLite gives 'YYYY-MM-DD' text) as a date."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+# ---- the unchanged-file shortcut ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoadedBefore:
+    """The batch that last loaded the same file, whose figures are all still current."""
+
+    batch_id: int
+    rows: int
+
+
+_CANDIDATE_SQL = text(
+    "SELECT id, rows FROM import_batch WHERE sha256 = :sha256 AND source = :source "
+    "AND reader_version = :reader_version AND default_area = :default_area AND reader_version <> '' "
+    "AND undone_by_batch_id IS NULL ORDER BY id DESC LIMIT 1"
+)
+_TOUCHED_SINCE_SQL = text(
+    "SELECT 1 FROM batch_coverage mine JOIN batch_coverage later "
+    "ON later.measure_code = mine.measure_code AND later.area_code = mine.area_code "
+    "AND later.origin = mine.origin AND later.batch_id > mine.batch_id "
+    "WHERE mine.batch_id = :batch_id LIMIT 1"
+)
+_UNDONE_SINCE_SQL = text("SELECT 1 FROM import_batch WHERE undone_by_batch_id > :batch_id LIMIT 1")
+
+
+def unchanged_since(
+    engine: Engine, sha256: str, source: str, reader_version: str, default_area: str
+) -> LoadedBefore | None:
+    """The earlier load of exactly this file if importing it again could change nothing, else None.
+
+    True only when the same bytes (sha256), read by the same version of the reading and checking code,
+    with the same default area and source, were loaded by a batch that has not been undone, and since
+    then no batch has covered any (measure, area, origin) that batch covered and nothing has been
+    undone. A later batch covering one of them may have replaced one of this file's figures (then the
+    import must put it back), so the file is then read and compared in full. An empty
+    ``reader_version`` never matches: a caller that cannot say which reader it used gets no shortcut.
+    """
+    if not reader_version:
+        return None
+    with engine.connect() as connection:
+        found = connection.execute(_CANDIDATE_SQL, {
+            "sha256": sha256, "source": source, "reader_version": reader_version, "default_area": default_area,
+        }).first()
+        if found is None:
+            return None
+        batch_id, rows = int(found[0]), int(found[1])
+        if connection.execute(_TOUCHED_SINCE_SQL, {"batch_id": batch_id}).first() is not None:
+            return None
+        if connection.execute(_UNDONE_SINCE_SQL, {"batch_id": batch_id}).first() is not None:
+            return None
+    return LoadedBefore(batch_id, rows)

@@ -215,6 +215,8 @@ def run_template(output: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from db.writes import ImportBusy
+
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
@@ -225,3 +227,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
+    except ImportBusy as error:
+        print(f"{str(error)[:1].upper()}{str(error)[1:]}.", file=sys.stderr)
+        return EXIT_BUSY

@@ -2,7 +2,9 @@
 
 The CSV carries exactly what the database holds: a suppressed or unavailable value is an empty
 ``value`` with its published symbol in ``status`` (``c``, ``x``...), never a zero, so whoever opens the
-file in Excel cannot mistake "not published" for "none".
+file in Excel cannot mistake "not published" for "none". The last column, ``origin``, says whose
+figure each row is: ``local`` (the council's own return) or ``published`` (DfE's tables); the same
+measure, area and period can have one of each.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from reference.catalogue import catalogue
 
 EXPORT_COLUMNS = [
     "measure", "area", "period_type", "period_end", "value", "numerator", "denominator", "status",
-    "dimension", "category", "batch_id",
+    "dimension", "category", "batch_id", "origin",
 ]
-SORT_ORDER = ["measure_code", "area_code", "period_end", "period_type", "dimension", "category"]
+SORT_ORDER = ["measure_code", "area_code", "period_end", "period_type", "dimension", "category", "origin"]
 NUMBER_COLUMNS = ("value", "numerator", "denominator")
 
 
@@ -73,6 +75,7 @@ def export_frame(engine: Engine, measure: str | None = None, area: str | None = 
             "dimension": stored["dimension"].astype(str),
             "category": stored["category"].astype(str),
             "batch_id": stored["batch_id"].map(lambda b: str(int(b))),
+            "origin": stored["origin"].astype(str),
         },
         columns=EXPORT_COLUMNS,
     )

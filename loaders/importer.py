@@ -14,14 +14,12 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-import db.writes
 import settings
-from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, BatchOutcome, apply_batch
+from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, BatchOutcome, ImportBusy, apply_batch
 from loaders.problems import Problem, Rule
 
 PROVENANCE_COLUMNS = ["sheet", "cell"]  # where each value came from, for messages; not stored
 # Raised by the writer when another import holds the database's write lock; older writers have none.
-ImportBusy: type[Exception] = getattr(db.writes, "ImportBusy", type("ImportBusy", (Exception,), {}))
 BUSY_TEXT = "another import is in progress; try again"
 UNREADABLE_ADVICE = "nothing was loaded; give a return file (.xlsx or .csv) that opens in Excel, or save it again from Excel"
 
@@ -88,6 +86,7 @@ class ImportReport:
     notes_skipped: int = 0
     layout_by_sheet: dict[str, str] = field(default_factory=dict)
     parsed: ParsedFile | None = field(default=None, repr=False)
+    same_as_batch: int | None = None  # an unchanged file recognised without reading it: the batch that loaded it
 
     @property
     def ok(self) -> bool:
@@ -105,6 +104,9 @@ class ImportReport:
         assert o is not None
         if self.status == "unchanged" and o.rows == 0:
             return f"{self.file_name}: no figures in the file; nothing to load{tail}"
+        if self.status == "unchanged" and self.same_as_batch is not None:
+            return (f"{self.file_name}: unchanged, all {o.unchanged} values already loaded (the same file as "
+                    f"batch {self.same_as_batch}, with nothing it loaded changed since: not read again)")
         if self.status == "unchanged":
             return f"{self.file_name}: unchanged, all {o.unchanged} values already loaded{tail}"
         return (
@@ -143,11 +145,19 @@ def sha256_of(path: Path | bytes) -> str:
     return digest.hexdigest()
 
 
-def load_parsed(engine: Engine, parsed: ParsedFile, source: str, imported_by: str, note: str = "") -> ImportReport:
-    """Write a parsed file if it has no problems; otherwise refuse it whole and touch nothing."""
+def load_parsed(
+    engine: Engine, parsed: ParsedFile, source: str, imported_by: str, note: str = "",
+    reader_version: str = "", default_area: str = "",
+) -> ImportReport:
+    """Write a parsed file if it has no problems; otherwise refuse it whole and touch nothing.
+
+    ``reader_version`` and ``default_area`` are recorded with the batch so that importing the same
+    file again can be recognised without reading it (loaders.unchanged); "" records no shortcut.
+    """
     if parsed.problems:
         return report_for(parsed, "rejected")
-    info = BatchInfo(parsed.file_name, parsed.sha256, source, parsed.sheets, imported_by, note)
+    info = BatchInfo(parsed.file_name, parsed.sha256, source, parsed.sheets, imported_by, note,
+                     reader_version=reader_version, default_area=default_area)
     try:
         outcome = apply_batch(engine, info, parsed.observations[OBSERVATION_COLUMNS], parsed.targets[TARGET_COLUMNS])
     except ImportBusy:
@@ -180,11 +190,18 @@ def import_file(
     ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
     configured home area is used. Raises ValueError for an unknown ``default_area`` and
     FileNotFoundError for a missing path; every problem inside the file is reported, not raised, and
-    a file the reader fails on unexpectedly is rejected with a sentence saying so.
+    a file the reader fails on unexpectedly is rejected with a sentence saying so. Another import
+    holding the database for longer than the lock timeout gives a report with status "busy".
+
+    The same bytes loaded before, read by the same reader version with the same default area and
+    source, and untouched since by any later batch or undo, are reported unchanged without being
+    read (loaders.unchanged): reading a big return costs seconds, the check a few queries.
     """
     from loaders.returns import read_return, resolve_default_area  # returns imports this module
+    from loaders.unchanged import already_loaded, reader_version
 
-    if default_area is not None and resolve_default_area(default_area) is None:
+    area_code = resolve_default_area(default_area)
+    if default_area is not None and area_code is None:
         raise ValueError(f"Unknown area {default_area!r}: give an ONS code, a DfE local authority number or a name")
     if data is None:
         if path is None:
@@ -198,16 +215,26 @@ def import_file(
 
         try:
             published = import_published(engine, path, imported_by or settings.current_user(), released)
+        except ImportBusy:
+            return ImportReport(path.name, "busy")
         except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
             return unreadable(path.name, error)
         if published is not None:
             return published
     name = file_name or (Path(path).name if path is not None else "upload")
     try:
+        before = already_loaded(engine, sha256_of(data if data is not None else path), source, area_code or "")
+    except ImportBusy:
+        return ImportReport(name, "busy")
+    if before is not None:
+        outcome, earlier = before
+        return ImportReport(name, "unchanged", [], outcome, same_as_batch=earlier)
+    try:
         parsed = read_return(path, default_area, data=data, file_name=name)
     except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
         return unreadable(name, error)
-    return load_parsed(engine, parsed, source, imported_by or settings.current_user())
+    return load_parsed(engine, parsed, source, imported_by or settings.current_user(),
+                       reader_version=reader_version(), default_area=area_code or "")
 
 
 def import_files(

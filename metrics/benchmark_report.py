@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 
 from metrics.comparators import neighbour_average, quartile_bands, quartile_reading, rank_areas
+from metrics.series import PUBLISHED, one_per_period, published_only
 from reference.areas import ENGLAND_CODE, Area, AreaDirectory
 from reference.catalogue import Measure
 
@@ -33,7 +34,8 @@ def _number(value: object) -> float | None:
 
 
 def years_with_data(frame: pd.DataFrame) -> list[int]:
-    """Years (ending 31 March) in which any area has a real value, oldest first."""
+    """Years (ending 31 March) in which DfE published a real value for any area, oldest first."""
+    frame = published_only(frame)
     yearly = frame[(frame["period_type"] == YEAR) & frame["value"].notna()]
     return sorted({int(y) for y in pd.to_datetime(yearly["period_end"]).dt.year})
 
@@ -45,9 +47,10 @@ def _cell(rows: pd.DataFrame, code: str, column: str) -> float | None:
 
 
 def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per area for the year: DfE's published figure, or the council's own where DfE has none."""
     ends = pd.to_datetime(frame["period_end"])
     rows = frame[(frame["period_type"] == YEAR) & (ends.dt.year == year) & (frame["dimension"] == "")]
-    return rows.drop_duplicates("area_code", keep="last").set_index("area_code")
+    return one_per_period(rows, PUBLISHED).drop_duplicates("area_code", keep="last").set_index("area_code")
 
 
 def _figure(rows: pd.DataFrame, area: Area) -> dict:
@@ -81,7 +84,7 @@ def benchmark_report(frame: pd.DataFrame, measure: Measure, area: Area, director
         raise NoFigures(f"no figures for {measure.code} in the year ending 31 March {year}; "
                         f"years with figures: {', '.join(map(str, years))}")
     rows = _year_rows(frame, year)
-    values = rows.reset_index()[["area_code", "value", "status"]]
+    values = published_only(rows.reset_index())[["area_code", "value", "status"]]  # ranks: DfE's figures only
 
     neighbours = directory.neighbours(area.code)
     sn = neighbour_average(values, [n.code for n in neighbours])

@@ -15,6 +15,7 @@ import pandas as pd
 
 from metrics.formatting import ordinal
 from metrics.ratings import check_polarity
+from metrics.series import published_only
 from reference.areas import ENGLAND_CODE, areas
 from reference.statuses import VALUE
 
@@ -124,7 +125,9 @@ def comparator_series(obs: pd.DataFrame, measure: str, home_area: str, neighbour
     One row per comparator and year with any figure (a year whose figures are all suppressed keeps a
     row with no value, so it reads as a gap, not a zero). ``used``/``of`` say how many neighbours the
     average rests on and are empty for region and England. Ordered neighbours, region, England, then by year.
+    Only DfE's published figures count: a council's own provisional figure is never compared as if published.
     """
+    obs = published_only(obs)
     wanted = {code for code in (*neighbour_codes, region_code, england_code) if code and code != home_area}
     mask = (obs["measure_code"].to_numpy() == measure) & (obs["period_type"].to_numpy() == "year")
     mask &= obs["area_code"].isin(wanted).to_numpy()

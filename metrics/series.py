@@ -2,6 +2,12 @@
 
 Inputs are frames from ``db.queries.observations`` / ``db.queries.targets``. Suppressed values stay
 in the series as NaN with their status, so a chart shows a gap and a table shows the symbol's label.
+
+A council may have both its own figure ("local" origin: its return, often provisional) and DfE's
+published one for the same period. A council's own series takes its local figure where there is one
+and the published figure where there is none, and carries an ``origin`` column saying which each row
+is; ``published_series`` gives DfE's figures alone, so a page can draw them beside the council's own.
+Benchmarking (ranks, quartiles, neighbour averages) reads ``published_only`` rows.
 """
 
 from __future__ import annotations
@@ -14,6 +20,27 @@ from metrics.formatting import is_missing
 FREQUENCIES = ("month", "quarter", "year")  # finest first
 SERIES_COLUMNS = ["period_type", "period_end", "value", "numerator", "denominator", "status"]
 NO_BREAKDOWN = ""
+LOCAL, PUBLISHED = "local", "published"  # the origins db.models defines
+
+
+def published_only(obs: pd.DataFrame) -> pd.DataFrame:
+    """DfE's published figures alone (a frame without an origin column is taken as all published)."""
+    if "origin" not in obs:
+        return obs
+    return obs[obs["origin"].to_numpy() == PUBLISHED]
+
+
+def one_per_period(rows: pd.DataFrame, prefer: str = LOCAL) -> pd.DataFrame:
+    """At most one row per area and period end: the ``prefer`` origin's where both exist, oldest first.
+
+    Rows are kept in their order otherwise; a frame without an origin column is returned as it is.
+    """
+    if "origin" not in rows or rows.empty:
+        return rows
+    keys = [c for c in ("measure_code", "area_code", "period_type", "dimension", "category", "period_end") if c in rows]
+    ranked = rows.assign(_preferred=(rows["origin"].to_numpy() == prefer))
+    ranked = ranked.sort_values([*keys, "_preferred"], kind="stable")
+    return ranked.drop_duplicates(keys, keep="last").drop(columns="_preferred")
 
 
 def empty_series() -> pd.DataFrame:
@@ -36,10 +63,13 @@ def headline_rows(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
     return obs[mask]
 
 
-def _as_series(rows: pd.DataFrame) -> pd.DataFrame:
+def _as_series(rows: pd.DataFrame, prefer: str = LOCAL) -> pd.DataFrame:
     if rows.empty:
         return empty_series()
-    out = rows.reindex(columns=SERIES_COLUMNS)
+    with_origin = "origin" in rows
+    if with_origin and not rows["period_end"].is_unique:
+        rows = one_per_period(rows, prefer)
+    out = rows.reindex(columns=SERIES_COLUMNS + (["origin"] if with_origin else []))
     if out["period_end"].dtype.kind != "M":
         out["period_end"] = pd.to_datetime(out["period_end"])
     for column in ("value", "numerator", "denominator"):
@@ -53,7 +83,10 @@ def _as_series(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def own_series(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
-    """The area's headline series at its finest loaded frequency (month, else quarter, else year), oldest first."""
+    """The area's headline series at its finest loaded frequency (month, else quarter, else year), oldest first.
+
+    For a period with both, the council's own (local) figure; the published one where it has none.
+    """
     rows = headline_rows(obs, measure, area)
     kinds = rows["period_type"].to_numpy()
     for frequency in FREQUENCIES:
@@ -63,10 +96,19 @@ def own_series(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
     return empty_series()
 
 
-def yearly_series(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
-    """The area's yearly headline series (years ending 31 March for DfE figures), oldest first."""
+def yearly_series(obs: pd.DataFrame, measure: str, area: str, prefer: str = LOCAL) -> pd.DataFrame:
+    """The area's yearly headline series (years ending 31 March for DfE figures), oldest first.
+
+    Where a year has both a local and a published figure, the ``prefer`` origin's: the council's own
+    by default, DfE's for benchmarking.
+    """
     rows = headline_rows(obs, measure, area)
-    return _as_series(rows[rows["period_type"] == "year"])
+    return _as_series(rows[rows["period_type"] == "year"], prefer)
+
+
+def published_series(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
+    """DfE's published yearly figures for the area alone, to draw beside the council's own series."""
+    return yearly_series(published_only(obs), measure, area, PUBLISHED)
 
 
 def latest(series: pd.DataFrame) -> pd.Series | None:

@@ -60,8 +60,9 @@ def _export(engine, **filters) -> tuple[int, list[str], list[dict[str, str]]]:
 def test_header_has_the_promised_columns_in_order(loaded):
     count, header, rows = _export(loaded)
     assert header[:8] == ["measure", "area", "period_type", "period_end", "value", "numerator", "denominator", "status"]
-    assert header[-3:] == ["dimension", "category", "batch_id"]
+    assert header[8:] == ["dimension", "category", "batch_id", "origin"]  # origin appended after the old ones
     assert header == EXPORT_COLUMNS
+    assert {row["origin"] for row in rows} == {"local"}
     assert count == len(rows) == len(ROWS)
 
 

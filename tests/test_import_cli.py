@@ -43,7 +43,8 @@ def test_import_loads_then_finds_nothing_new(db_url, files):
                                     "0 targets; read sheet 'Return' (wide)")
     again = run("import", str(files["good"]), "--db", db_url)
     assert again.returncode == 0
-    assert again.stdout.strip() == "january.xlsx: unchanged, all 2 values already loaded; read sheet 'Return' (wide)"
+    assert again.stdout.strip() == ("january.xlsx: unchanged, all 2 values already loaded (the same file as batch 1, "
+                                    "with nothing it loaded changed since: not read again)")
 
 
 def test_a_rejected_file_lists_every_problem_and_fails(db_url, files):

@@ -30,7 +30,7 @@ from db.reference_queries import neighbour_releases
 from metrics.benchmark_report import benchmark_report
 from metrics.comparators import comparator_series, quartile_bands, quartile_reading, rank_areas
 from metrics.formatting import format_period, format_value, is_missing, round_half_up
-from metrics.series import own_series, yearly_series
+from metrics.series import PUBLISHED, one_per_period, own_series, published_only, yearly_series
 from metrics.travel import direction_of_travel
 from reference.areas import ENGLAND_CODE, AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
@@ -94,7 +94,7 @@ def published_years(figures: pd.DataFrame, directory: AreaDirectory) -> list[int
         return []
     ends = pd.to_datetime(figures["period_end"])
     mask = ((figures["period_type"] == "year") & figures["value"].notna() & (ends.dt.month == YEAR_END_MONTH)
-            & figures["area_code"].isin(real_area_codes(directory)))
+            & figures["area_code"].isin(real_area_codes(directory)) & (figures["origin"] == PUBLISHED))
     return sorted({int(y) for y in ends[mask].dt.year})
 
 
@@ -177,7 +177,7 @@ def file_names(batches: pd.DataFrame) -> dict[int, str]:
 def _year_rows(figures: pd.DataFrame, year: int) -> pd.DataFrame:
     ends = pd.to_datetime(figures["period_end"])
     rows = figures[(figures["period_type"] == "year") & (ends == pd.Timestamp(year_end(year)))]
-    return rows.drop_duplicates("area_code", keep="last")
+    return one_per_period(rows, PUBLISHED).drop_duplicates("area_code", keep="last")
 
 
 def council_codes(directory: AreaDirectory) -> set[str]:
@@ -192,7 +192,8 @@ def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory
     As LAIT does: only councils count (no regions, England or sample councils), and every council that
     published that year, whether or not it still exists. Polarity 'neither' gives empty Series and 0.
     """
-    values = rows[rows["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]]
+    values = published_only(rows)
+    values = values[values["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]]
     ranks = rank_areas(values, measure.polarity)
     bands = quartile_bands(values, measure.polarity)
     return ranks, bands, int(len(ranks))
@@ -201,7 +202,8 @@ def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory
 def sample_council_rank(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory,
                         home: str) -> tuple[int, str, int] | None:
     """Where a sample council's own figure would sit among the real councils: (rank, band, of), or None."""
-    values = rows[rows["area_code"].isin(council_codes(directory) | {home})][["area_code", "value", "status"]]
+    values = rows[rows["area_code"].isin(council_codes(directory)) & (rows["origin"] == PUBLISHED)
+                  | (rows["area_code"] == home)][["area_code", "value", "status"]]
     ranks = rank_areas(values, measure.polarity)
     if home not in ranks.index:
         return None
@@ -467,7 +469,7 @@ def _trend_view(url: str, version: int, code: str, home: str, grouping: str = CU
     measure = catalogue().get(code)
     directory = areas()
     figures = _measure_figures(url, version, code)
-    own = yearly_series(figures, code, home)
+    own = yearly_series(figures, code, home, prefer=PUBLISHED)
     compared, neighbours, used = grouped_comparators(url, version, figures, code, home, grouping)
     compared = compared[compared["kind"].isin(TREND_KINDS)].reset_index(drop=True)
     name = directory.get(home).name

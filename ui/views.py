@@ -27,7 +27,7 @@ from charts.trend import trend_chart
 from metrics.comparators import comparator_series, neighbour_average
 from metrics.formatting import format_period
 from metrics.scorecard import build_scorecard
-from metrics.series import latest, own_series, target_at
+from metrics.series import PUBLISHED, latest, one_per_period, own_series, published_only, target_at
 from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import catalogue
 from ui import data
@@ -223,7 +223,7 @@ def _neighbour_view(url: str, version: int, code: str, home: str, end: date) -> 
     if with_values.empty:
         return ChartView(None, "", "", False)
     year_end = with_values["period_end"].max()
-    year = yearly[yearly["period_end"] == year_end]
+    year = one_per_period(yearly[yearly["period_end"] == year_end], PUBLISHED)  # DfE's figure where there is one
     year_label = format_period("year", year_end)
     rows = []
     region = region_code(home)
@@ -239,7 +239,8 @@ def _neighbour_view(url: str, version: int, code: str, home: str, end: date) -> 
         row = found.iloc[0]
         rows.append({"area_code": area_code, "name": area_name(area_code), "value": row["value"],
                      "status": row["status"], "kind": kind})
-    average = neighbour_average(year[year["area_code"].isin(codes)][["area_code", "value", "status"]], codes)
+    average = neighbour_average(published_only(year[year["area_code"].isin(codes)])[["area_code", "value", "status"]],
+                                codes)
     if average.value is not None:
         rows.append({"area_code": "neighbours", "name": f"Statistical neighbour average ({average.used} of {average.of})",
                      "value": average.value, "status": "value", "kind": "neighbours"})
@@ -272,7 +273,7 @@ def _measure_tables(url: str, version: int, code: str, home: str, start: date, e
     obs = data.observations(home)
     batches = data.batches()
     mine = in_view(obs[(obs["measure_code"] == code) & (obs["area_code"] == home)], start, end)
-    yearly = mine[mine["period_type"] == "year"]
+    yearly = one_per_period(mine[mine["period_type"] == "year"], PUBLISHED)  # compared as DfE published it
     compared = in_view(comparator_series(obs, code, home, neighbour_codes(home), region_code(home)), start, end)
     replaced = in_view(data.history(code, home), start, end)
     return MeasureTables(
