@@ -32,8 +32,8 @@ class Rating:
 
     @property
     def label(self) -> str:
-        """'✖ Off target', 'D · Bottom quartile nationally': the symbol, then the word."""
-        joiner = " · " if self.basis == BENCHMARK_BASIS else " "
+        """'✖ Off target', 'D · Bottom quartile nationally': the symbol, then the word (a band letter set apart)."""
+        joiner = " · " if self.symbol.isalpha() else " "
         return f"{self.symbol}{joiner}{self.word}"
 
 
@@ -51,7 +51,10 @@ BAND_RATINGS = {
     "D": Rating("band_d", "Bottom quartile nationally", "D", BENCHMARK_BASIS, "red"),
 }
 NOT_RATED = Rating("not_rated", "Not rated", "–", NO_BASIS, "none")
-ALL_RATINGS = (GREEN, AMBER, RED, *BAND_RATINGS.values(), NOT_RATED)
+CONTEXT = Rating("context", "Context only", "–", NO_BASIS, "none")  # polarity 'neither': no way is better
+# Worse than both England and the statistical neighbour average on DfE's figures: a reason for attention.
+WORSE_THAN_BOTH_RATING = Rating("worse_than_both", "Worse than England and neighbours", "▼", BENCHMARK_BASIS, "amber")
+ALL_RATINGS = (GREEN, AMBER, RED, *BAND_RATINGS.values(), NOT_RATED, CONTEXT)
 
 
 def check_polarity(polarity: str) -> None:

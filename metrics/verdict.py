@@ -23,7 +23,18 @@ import pandas as pd
 from metrics.benchmark_report import benchmark_report
 from metrics.comparators import quartile_bands, rank_areas
 from metrics.formatting import format_period, format_value, is_missing, ordinal, round_half_up
-from metrics.ratings import AMBER, BAND_RATINGS, GREEN, NO_RATING, NOT_RATED, RATINGS, RED, Rating
+from metrics.ratings import (
+    AMBER,
+    BAND_RATINGS,
+    CONTEXT,
+    GREEN,
+    NO_RATING,
+    NOT_RATED,
+    RATINGS,
+    RED,
+    WORSE_THAN_BOTH_RATING,
+    Rating,
+)
 from metrics.travel import direction_of_travel
 from reference.areas import AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
@@ -34,6 +45,7 @@ YEAR_END_MONTH = 3
 
 OFF_TARGET, BOTTOM_QUARTILE, WORSE_THAN_BOTH = "off_target", "bottom_quartile", "worse_than_both"
 ATTENTION_KINDS = (OFF_TARGET, BOTTOM_QUARTILE, WORSE_THAN_BOTH)
+ATTENTION_RATINGS = {OFF_TARGET: RED, BOTTOM_QUARTILE: BAND_RATINGS["D"], WORSE_THAN_BOTH: WORSE_THAN_BOTH_RATING}
 COMPARISON_WORDS = {"better": "better than", "worse": "worse than", "same": "level with", "up": "higher than",
                     "down": "lower than"}
 
@@ -209,21 +221,27 @@ class Verdict:
         return bool(self.kinds)
 
     @property
+    def attention_rating(self) -> Rating:
+        """The badge of the first reason it needs attention: off target, bottom quartile, worse than both."""
+        if not self.kinds:
+            return self.rating
+        return ATTENTION_RATINGS[self.kinds[0]]
+
+    @property
     def turned_red(self) -> bool:
         return self.target_rating == RED and self.previous_target_rating not in (RED, NO_RATING)
 
 
-def _not_rated_reason(measure: Measure, has_figure: bool, bench: Benchmark | None, home_name: str) -> str:
-    if measure.polarity == "neither":
-        return "Not rated: neither higher nor lower is better (context for the other measures)"
+def _not_rated_reason(has_figure: bool, bench: Benchmark | None, home_name: str) -> str:
+    """Why a measure with a polarity has no rating, short enough for a table cell."""
     if not has_figure and (bench is None or bench.value is None):
-        return "Not rated: no figure loaded"
+        return "No figure loaded"
     if bench is None:
-        return "No target, and DfE publishes no figure for other councils to compare"
+        return "No target; DfE does not publish it"
     if bench.value is None:
         if bench.status == "missing":
-            return f"No target, and DfE published no figure for {home_name} in {bench.year_label}"
-        return f"No target, and DfE's {bench.year_label} figure is {bench.value_text}"
+            return f"No target; no DfE figure for {home_name} in {bench.year_label}"
+        return f"No target; DfE {bench.year_label}: {bench.value_text}"
     return f"No target; DfE {bench.year_label}: {bench.value_text}, not ranked"
 
 
@@ -277,14 +295,16 @@ def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, h
     kinds, words = _benchmark_reasons(bench)
     if target_rating == RED:
         kinds.insert(0, OFF_TARGET)
-    if target_rating is not NO_RATING:
+    if measure.polarity == "neither":
+        rating, basis = CONTEXT, "Neither way is better"
+    elif target_rating is not NO_RATING:
         rating, basis = target_rating, f"Target {target}"
+        if bench is not None and bench.band:
+            basis += f"; DfE {bench.year_label}: band {bench.band}"
     elif bench is not None and bench.rating is not NOT_RATED:
         rating, basis = bench.rating, _benchmark_text(bench)
     else:
-        rating, basis = NOT_RATED, _not_rated_reason(measure, has_figure, bench, home_name)
-    if target_rating is not NO_RATING and bench is not None and bench.rating is not NOT_RATED:
-        basis += f" · DfE {bench.year_label}: {bench.rating.word.lower()}"
+        rating, basis = NOT_RATED, _not_rated_reason(has_figure, bench, home_name)
     line = _attention_line(measure, row, target_rating, previous, bench, words) if kinds else ""
     return Verdict(
         measure_code=measure.code, short_name=measure.short_name, theme=measure.theme, polarity=measure.polarity,
@@ -307,6 +327,8 @@ class Counts:
     rated_on_benchmark: int  # no target: rated on the quartile band alone
     not_rated: int  # with a figure but nothing to rate it against (or no polarity)
     no_figure: int
+    with_target: int  # measures with a target in force for their latest figure
+    with_benchmark: int  # measures with a DfE figure for the council itself
 
 
 @dataclass(frozen=True)
@@ -337,8 +359,11 @@ class OverviewVerdict:
                     "worse than both England and the statistical neighbour average.")
         if c.measures:
             head = f"{c.measures} measure{'s' if c.measures != 1 else ''} need{'' if c.measures != 1 else 's'} attention"
-            parts = [f"{c.off_target} off target", f"{c.bottom_quartile} in the bottom quartile nationally",
-                     f"{c.worse_than_both} worse than both England and the statistical neighbour average"]
+            targets = "" if c.with_target else " (no targets are loaded)"
+            published = "" if c.with_benchmark else " (DfE publishes no figures for this council)"
+            parts = [f"{c.off_target} off target{targets}",
+                     f"{c.bottom_quartile} in the bottom quartile nationally{published}",
+                     f"{c.worse_than_both} worse than both England and the statistical neighbour average{published}"]
             return f"{head}: {', '.join(parts)}."
         return ("No measure is off target, in the bottom quartile nationally or worse than both England and the "
                 "statistical neighbour average, but this is not an all-clear: " + self._not_clear_because() + ".")
@@ -367,8 +392,10 @@ def _counts(verdicts: list[Verdict]) -> Counts:
         on_target=sum(v.rating == GREEN for v in verdicts),
         close_to_target=sum(v.rating == AMBER for v in verdicts),
         rated_on_benchmark=sum(v.rating.basis == "benchmark" for v in verdicts),
-        not_rated=sum(v.rating == NOT_RATED and v.has_figure and v.polarity != "neither" for v in verdicts),
+        not_rated=sum(v.rating == NOT_RATED and v.has_figure for v in verdicts),
         no_figure=sum(not v.has_figure for v in verdicts),
+        with_target=sum(bool(v.target_text) for v in verdicts),
+        with_benchmark=sum(v.benchmark is not None and v.benchmark.value is not None for v in verdicts),
     )
 
 

@@ -32,7 +32,7 @@ def rating_html(rating: Rating, word: str | None = None) -> str:
 def attention_line(verdict: Verdict) -> str:
     """'[D · Bottom quartile nationally] **Settled for 2 years or more**: 63% in 2024-25, bottom quartile ...'."""
     name, _, reason = verdict.line.partition(": ")
-    return f"{rating_html(verdict.rating)} **{name}**: {reason}"
+    return f"{rating_html(verdict.attention_rating)} **{name}**: {reason}"
 
 
 def summary_line(overview: OverviewVerdict) -> str:
@@ -73,8 +73,10 @@ def attention_section(overview: OverviewVerdict, filters) -> None:
                          query_params=filters.params(verdict.measure_code))
     close = overview.close_to_target
     if close:
-        names = "; ".join(f"{v.short_name} ({v.value_text}, target {v.target_text})" for v in close)
-        st.markdown(f"{AMBER.symbol} **Close to target** (worse than the target, within its tolerance): {names}.")
+        title = (f"{AMBER.symbol} {len(close)} close to target: worse than the target, within its tolerance")
+        with st.expander(title):
+            st.markdown("\n".join(f"- **{v.short_name}**: {v.value_text} in {v.period_label}, target {v.target_text}"
+                                   for v in close))
     st.caption(basis_caption(overview))
 
 

@@ -82,7 +82,7 @@ def display_frame(card: pd.DataFrame, filters: Filters, overview: OverviewVerdic
 
 ROW_HEIGHT_PX = 35  # st.dataframe's row height: tables are sized to show every row without scrolling
 # Widths in pixels, so that the measure, its figure, rating and travel fit a 1400-pixel screen beside the menu.
-WIDTHS = {"measure": 260, "latest": 80, "period": 105, "rating": 210, "basis": 230, "previous": 105, "year": 105,
+WIDTHS = {"measure": 240, "latest": 100, "period": 100, "rating": 205, "basis": 250, "previous": 105, "year": 105,
           "trend": 90, "neighbours": 125, "england": 75, "comparator_year": 90, "link": 70}
 
 
