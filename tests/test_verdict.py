@@ -114,6 +114,12 @@ def published_path(tmp_path_factory) -> Iterator[str]:
     yield str(path)
 
 
+@pytest.fixture(scope="module")
+def cheshire_east(published_path) -> OverviewVerdict:
+    """Cheshire East's verdicts on the published figures alone (built once: the tests only read them)."""
+    return overview_for(f"sqlite:///{published_path}")
+
+
 def copy_of(path: str, folder) -> str:
     """A copy of a database file, so a test may add to it without touching the module's."""
     target = folder / "copy.db"
@@ -155,8 +161,8 @@ def overview_for(url: str, home: str = CHESHIRE_EAST, end: date = YEAR_END) -> O
 
 # ---- a council with no targets -------------------------------------------------------------------------
 
-def test_cheshire_east_without_targets_is_told_long_term_stability_needs_attention(published_path):
-    overview = overview_for(f"sqlite:///{published_path}")
+def test_cheshire_east_without_targets_is_told_long_term_stability_needs_attention(cheshire_east):
+    overview = cheshire_east
     stability = overview.verdict("stab_long_pct")
     assert stability.rating == BAND_RATINGS["D"]
     assert stability.rating.basis == "benchmark" and stability.rating.word == "Bottom quartile nationally"
@@ -175,9 +181,9 @@ def test_cheshire_east_without_targets_is_told_long_term_stability_needs_attenti
 
 @pytest.mark.parametrize(("measure", "polarity"), [("stab_3plus_pct", "lower"), ("cl_accom_17_18", "higher"),
                                                     ("stab_long_pct", "higher")])
-def test_band_rank_and_comparisons_are_those_of_lait_read_by_polarity(published_path, measure, polarity):
+def test_band_rank_and_comparisons_are_those_of_lait_read_by_polarity(cheshire_east, measure, polarity):
     assert catalogue().get(measure).polarity == polarity
-    found = overview_for(f"sqlite:///{published_path}").verdict(measure).benchmark
+    found = cheshire_east.verdict(measure).benchmark
     rank, band, of = lait_rank_and_band(council_numbers(measure), CHESHIRE_EAST, polarity)
     assert (found.band, found.rank, found.ranked, found.year_label) == (band, rank, of, "2024-25")
     own, england, sn = (published_number(measure, CHESHIRE_EAST), published_number(measure, ENGLAND_CODE),
@@ -192,8 +198,8 @@ def test_band_rank_and_comparisons_are_those_of_lait_read_by_polarity(published_
     assert (found.versus_england, found.versus_neighbours) == (judged(england), judged(sn))
 
 
-def test_a_measure_with_no_polarity_or_no_published_figure_is_not_rated_and_says_why(published_path):
-    overview = overview_for(f"sqlite:///{published_path}")
+def test_a_measure_with_no_polarity_or_no_published_figure_is_not_rated_and_says_why(cheshire_east):
+    overview = cheshire_east
     count = overview.verdict("cla_count")
     assert count.rating.word == "Context only" and count.basis_text == "Neither way is better"
     assert not count.needs_attention
