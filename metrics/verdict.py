@@ -340,8 +340,17 @@ class OverviewVerdict:
 
     @property
     def attention(self) -> tuple[Verdict, ...]:
-        """Every measure off target, in the bottom quartile or worse than both comparators: no cap."""
-        return tuple(v for v in self.verdicts if v.needs_attention)
+        """Every measure off target, in the bottom quartile or worse than both comparators: no cap.
+
+        Most pressing first: turned red since the previous period, off target, bottom quartile, then
+        worse than both; catalogue order within each.
+        """
+        def order(v: Verdict) -> int:
+            if v.turned_red:
+                return 0
+            return 1 + min(ATTENTION_KINDS.index(kind) for kind in v.kinds)
+
+        return tuple(sorted((v for v in self.verdicts if v.needs_attention), key=order))
 
     @property
     def close_to_target(self) -> tuple[Verdict, ...]:
