@@ -370,8 +370,7 @@ class OverviewVerdict:
             head = f"{c.measures} measure{'s' if c.measures != 1 else ''} need{'' if c.measures != 1 else 's'} attention"
             targets = "" if c.with_target else " (no targets are loaded)"
             published = "" if c.with_benchmark else " (DfE publishes no figures for this council)"
-            parts = [f"{c.off_target} off target{targets}",
-                     f"{c.bottom_quartile} in the bottom quartile nationally{published}",
+            parts = [f"{c.off_target} off target{targets}", f"{c.bottom_quartile} in the bottom quartile nationally",
                      f"{c.worse_than_both} worse than both England and the statistical neighbour average{published}"]
             return f"{head}: {', '.join(parts)}."
         return ("No measure is off target, in the bottom quartile nationally or worse than both England and the "
