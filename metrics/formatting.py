@@ -50,18 +50,20 @@ def _number_text(value: float, decimals: int) -> str:
     return f"{rounded:,.{decimals}f}"
 
 
-def format_value(value: float | None, measure: Measure, status: str = VALUE, unit: bool = True) -> str:
+def format_value(value: float | None, measure: Measure, status: str = VALUE, unit: bool = True,
+                 decimals: int | None = None) -> str:
     """A value as people read it: '1,234', '54%', '66 per 10,000', '14.2'.
 
     A status symbol (c, x, low...) gives its label ('suppressed'); no value gives 'no data'. ``unit``
     False drops the worded unit (' per 10,000') for tables whose heading names it; the % sign stays,
-    being part of the number.
+    being part of the number. ``decimals`` overrides the measure's places where one more is needed to
+    keep a figure honest (69.9% is not '70%' beside a target of 70% or more).
     """
     if status is not None and not is_missing(status) and status != VALUE:
         return status_label(str(status))
     if is_missing(value):
         return NO_DATA
-    text = _number_text(float(value), measure.decimals)
+    text = _number_text(float(value), measure.decimals if decimals is None else decimals)
     if measure.unit == "percent":
         return f"{text}%"
     if measure.unit == "rate_per_10k" and unit:

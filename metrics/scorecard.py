@@ -3,7 +3,9 @@
 Everything a committee asks of a measure at a glance, as plain columns (words and symbols beside
 codes), so the overview table, the attention list and the measure page all read the same row.
 Direction of travel compares the figures as shown (rounded to the measure's decimal places), so
-'54%' to '54%' reads 'No change' rather than a better or worse nobody can see.
+'54%' to '54%' reads 'No change' rather than a better or worse nobody can see. The other way round,
+a figure is shown with one more place where rounding would hide a miss: 69.9% against a target of
+70% or more reads '69.9%', never '70%' beside 'Close to target'.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 
 from metrics.comparators import comparator_series
 from metrics.formatting import finite_or_none, format_period, format_value, is_missing, round_half_up
-from metrics.ratings import NO_RATING, RED, Rating, rate_against_target
+from metrics.ratings import NO_RATING, RED, Rating, decimals_keeping_rating, exact_decimals, rate_against_target
 from metrics.series import latest, own_series, previous, target_at, year_earlier
 from metrics.travel import NO_COMPARISON, direction_of_travel
 from reference.areas import ENGLAND_CODE
@@ -31,8 +33,21 @@ TARGET_DIRECTION = {"higher": " or more", "lower": " or less", "neither": ""}
 
 
 def target_text(value: float, measure: Measure) -> str:
-    """'70% or more', '10% or less'; for polarity 'neither' just the figure (context, not a bar to clear)."""
-    return f"{format_value(value, measure)}{TARGET_DIRECTION[measure.polarity]}"
+    """'70% or more', '10% or less'; for polarity 'neither' just the figure (context, not a bar to clear).
+
+    A target is shown exactly ('69.5% or more'), never rounded to the measure's places.
+    """
+    places = exact_decimals(float(value), measure.decimals)
+    return f"{format_value(value, measure, decimals=places)}{TARGET_DIRECTION[measure.polarity]}"
+
+
+def value_text(value: float | None, status: str, measure: Measure, target: tuple[float, float | None] | None) -> str:
+    """The figure as shown beside its rating: with the places its rating needs (see decimals_keeping_rating)."""
+    places = measure.decimals
+    if target is not None and not is_missing(value):
+        tolerance = measure.tolerance if target[1] is None else target[1]
+        places = decimals_keeping_rating(float(value), target[0], measure.polarity, tolerance, measure.decimals)
+    return format_value(value, measure, status, decimals=places)
 
 
 def _shown(value: object, measure: Measure) -> float | None:
@@ -122,7 +137,7 @@ def scorecard_row(rows: pd.DataFrame, targets: pd.DataFrame | None, measure: Mea
         measure.polarity)
     row.update(
         period_type=str(last["period_type"]), period_end=end, period_label=format_period(last["period_type"], end),
-        value=value, status=status, value_text=format_value(value, measure, status),
+        value=value, status=status, value_text=value_text(value, status, measure, target),
         target=None if target is None else target[0],
         target_text="" if target is None else target_text(target[0], measure),
         rating_code=rating.code, rating_word=rating.word, rating_symbol=rating.symbol,

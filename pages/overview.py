@@ -1,60 +1,83 @@
-"""Overview: every measure in one view, grouped by theme, with what needs attention at the top."""
+"""Overview: every measure in one view, grouped by theme, with what needs attention at the top.
 
-import pandas as pd
+Each measure is judged with or without a local target (metrics.verdict): against its target where it
+has one, else on DfE's published figures for every council. The page never says all is well unless
+every measure with a figure is on target and none is in the bottom quartile nationally.
+"""
+
 import streamlit as st
 
-from metrics.ratings import AMBER, GREEN, NO_RATING, RED
+from metrics.ratings import ALL_RATINGS, AMBER, Rating
+from metrics.verdict import OverviewVerdict, Verdict
 from reference.catalogue import catalogue
 from ui import data
 from ui.components import first_run_message, page_header, rating_badge
 from ui.filters import sidebar_filters
 from ui.navigation import MEASURE, children_term_title, ensure_app_navigation
 from ui.scorecard_table import column_config, table_height, theme_frames
-from ui.views import scorecard
+from ui.views import verdicts
 
 ensure_app_navigation()  # before anything else: see ui.navigation
 
 TITLE = "Overview"
 QUESTION = "How well are we looking after the children in our care?"
-RATING_BY_CODE = {rating.code: rating for rating in (GREEN, AMBER, RED)}
 
 
-def attention_line(row: pd.Series) -> str:
-    target = f", target {row['target_text']}" if row["target_text"] else ""
-    before = RATING_BY_CODE.get(row["previous_rating_code"], NO_RATING)
-    was = f" (was {before.word.lower()})" if before is not NO_RATING else ""
-    return (f"{rating_badge(row['rating_code'], row['rating_word'], row['rating_symbol'])} "
-            f"**{row['short_name']}**: {row['value_text']} in {row['period_label']}{target}{was}")
+def rating_html(rating: Rating, word: str | None = None) -> str:
+    """The rating's label ('✖ Off target', 'D · Bottom quartile nationally') as a badge on its colour."""
+    symbol = rating.label.removesuffix(rating.word).rstrip()
+    return rating_badge(rating.colour_code, word or rating.word, symbol)
 
 
-def attention_section(card: pd.DataFrame, filters) -> None:
-    st.header("What needs attention", anchor=False)
-    turned = card[card["turned_red"].astype(bool)]
-    still = card[(card["rating_code"] == "red") & ~card["turned_red"].astype(bool)]
-    if turned.empty and still.empty:
-        st.success("No measure is off target.", icon=":material/check_circle:")
-        return
-    if not turned.empty:
-        st.markdown("**Turned red since the previous period**")
-        for _, row in turned.iterrows():
-            left, right = st.columns([5, 1], vertical_alignment="center")
-            left.markdown(attention_line(row), unsafe_allow_html=True)
-            with right:
-                st.page_link(MEASURE, label="Details", icon=":material/arrow_forward:",
-                             query_params=filters.params(row["measure_code"]))
-    else:
-        st.markdown("No measure turned red since the previous period.")
-    if not still.empty:
-        names = ", ".join(still["short_name"])
-        st.markdown(f"**Still off target:** {names}.")
+def attention_line(verdict: Verdict) -> str:
+    """'[D · Bottom quartile nationally] **Settled for 2 years or more**: 63% in 2024-25, bottom quartile ...'."""
+    name, _, reason = verdict.line.partition(": ")
+    return f"{rating_html(verdict.attention_rating)} **{name}**: {reason}"
 
 
-def summary_line(card: pd.DataFrame) -> str:
-    counts = card["rating_code"].value_counts()
-    parts = [rating_badge(r.code, f"{r.word}: {int(counts.get(r.code, 0))}", r.symbol) for r in (GREEN, AMBER, RED)]
-    without = int((card["rating_code"] == NO_RATING.code).sum())
-    parts.append(f"{without} without a target or figure")
+def summary_line(overview: OverviewVerdict) -> str:
+    """A count of every rating in use, each as its word and symbol on its colour."""
+    counts: dict[str, int] = {}
+    for verdict in overview.verdicts:
+        if verdict.has_figure:
+            counts[verdict.rating.code] = counts.get(verdict.rating.code, 0) + 1
+    parts = [rating_html(r, f"{r.word}: {counts[r.code]}") for r in ALL_RATINGS if counts.get(r.code)]
+    missing = overview.counts.no_figure
+    if missing:
+        parts.append(f"{missing} with no figure")
     return " &nbsp; ".join(parts)
+
+
+def basis_caption(overview: OverviewVerdict) -> str:
+    years = " and ".join(overview.benchmark_years)
+    if not years:
+        return ("Measures with a target are rated against it. DfE publishes no figures for this council, so "
+                "measures without a target cannot be compared with other councils here.")
+    return (f"Measures with a target are rated against it. Measures without one are rated on DfE's published "
+            f"figures for {years}: the quartile band among all English councils (A the best quarter, D the "
+            f"worst) and the rank, 1st the best. Worse than both England and the statistical neighbour "
+            f"average is judged on the same published year.")
+
+
+def attention_section(overview: OverviewVerdict, filters) -> None:
+    st.header("What needs attention", anchor=False)
+    if overview.all_clear:
+        st.success(overview.summary, icon=":material/check_circle:")
+        return
+    st.markdown(f"**{overview.summary}**")
+    for verdict in overview.attention:
+        left, right = st.columns([6, 1], vertical_alignment="center")
+        left.markdown(attention_line(verdict), unsafe_allow_html=True)
+        with right:
+            st.page_link(MEASURE, label="Details", icon=":material/arrow_forward:",
+                         query_params=filters.params(verdict.measure_code))
+    close = overview.close_to_target
+    if close:
+        title = (f"{AMBER.symbol} {len(close)} close to target: worse than the target, within its tolerance")
+        with st.expander(title):
+            st.markdown("\n".join(f"- **{v.short_name}**: {v.value_text} in {v.period_label}, target {v.target_text}"
+                                   for v in close))
+    st.caption(basis_caption(overview))
 
 
 def theme_tables(filters) -> None:
@@ -73,9 +96,9 @@ if data.is_empty():
 else:
     filters = sidebar_filters()
     page_header(TITLE, filters, QUESTION)
-    card = scorecard(filters)
-    st.markdown(summary_line(card), unsafe_allow_html=True)
-    attention_section(card, filters)
+    overview = verdicts(filters)
+    st.markdown(summary_line(overview), unsafe_allow_html=True)
+    attention_section(overview, filters)
     st.header("Every measure", anchor=False)
     st.caption("Latest figure up to the end of the period in view. Better or worse is judged by which way is "
                "better for each measure, not by whether the number went up or down.")

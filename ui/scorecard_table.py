@@ -1,7 +1,9 @@
 """The overview's scorecard as tables people read: one row per measure, words and symbols beside colour.
 
-The rating is a coloured tag (a one-item list shown by MultiselectColumn) rather than a styled cell:
-pandas' Styler costs about 30 ms a table on every page run.
+The rating is each measure's verdict (metrics.verdict): against its target where it has one, else its
+quartile band among all councils, with a column saying which ('Target 70% or more', 'DfE 2024-25:
+63%, 112th of 150'). It is a coloured tag (a one-item list shown by MultiselectColumn) rather than a
+styled cell: pandas' Styler costs about 30 ms a table on every page run.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics.formatting import format_value
-from metrics.ratings import AMBER, GREEN, NO_RATING, RED
+from metrics.ratings import ALL_RATINGS
+from metrics.verdict import OverviewVerdict
 from reference.catalogue import catalogue
 from ui import data
 from ui.components import rating_colour
@@ -20,8 +23,8 @@ COLUMNS = {
     "measure": "Measure",
     "latest": "Latest",
     "period": "Period",
-    "target": "Target",
     "rating": "Rating",
+    "basis": "Rated against",
     "previous": "Since last period",
     "year": "Since last year",
     "trend": "Trend",
@@ -48,14 +51,18 @@ def _comparator_text(value: object, measure_code: str, used: object = None, of: 
     return text
 
 
-def display_frame(card: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """Scorecard rows turned into the words and numbers of the table (a new frame; ``card`` is not changed)."""
+def display_frame(card: pd.DataFrame, filters: Filters, overview: OverviewVerdict) -> pd.DataFrame:
+    """Scorecard rows turned into the words and numbers of the table (a new frame; ``card`` is not changed).
+
+    The rating and what it was judged against come from the measures' verdicts, in ``overview``.
+    """
+    verdicts = [overview.verdict(code) for code in card["measure_code"]]
     out = pd.DataFrame({
         COLUMNS["measure"]: card["short_name"],
         COLUMNS["latest"]: card["value_text"],
         COLUMNS["period"]: card["period_label"].fillna(""),
-        COLUMNS["target"]: card["target_text"].fillna(""),
-        COLUMNS["rating"]: [[_with_symbol(s, w)] for s, w in zip(card["rating_symbol"], card["rating_word"], strict=True)],
+        COLUMNS["rating"]: [[v.rating.label] for v in verdicts],
+        COLUMNS["basis"]: [v.basis_text for v in verdicts],
         COLUMNS["previous"]: [_with_symbol(s, w) for s, w in
                               zip(card["travel_previous_symbol"], card["travel_previous_word"], strict=True)],
         COLUMNS["year"]: [_with_symbol(s, w) for s, w in
@@ -75,7 +82,7 @@ def display_frame(card: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 ROW_HEIGHT_PX = 35  # st.dataframe's row height: tables are sized to show every row without scrolling
 # Widths in pixels, so that the measure, its figure, rating and travel fit a 1400-pixel screen beside the menu.
-WIDTHS = {"measure": 290, "latest": 95, "period": 110, "target": 100, "rating": 135, "previous": 110, "year": 110,
+WIDTHS = {"measure": 240, "latest": 100, "period": 100, "rating": 205, "basis": 250, "previous": 105, "year": 105,
           "trend": 90, "neighbours": 125, "england": 75, "comparator_year": 90, "link": 70}
 
 
@@ -85,8 +92,11 @@ def table_height(rows: int) -> int:
 
 def column_config() -> dict:
     helps = {
-        "rating": "Against the target for the period: ✔ on target, ▲ close to target (within the tolerance), "
-                  "✖ off target.",
+        "rating": "Against the council's target where it has one: ✔ on target, ▲ close to target (within the "
+                  "tolerance), ✖ off target. With no target, the quartile band among all councils on DfE's "
+                  "latest published figures: A top quarter to D bottom quarter.",
+        "basis": "What the rating was judged against: the target, or DfE's published figures for every council "
+                 "(the year, the council's figure and its rank, 1st the best).",
         "previous": "Better or worse than the previous period, judged by which way is better for the measure.",
         "year": "Better or worse than the same period a year earlier.",
         "neighbours": "Average of the 10 statistical neighbours with a published figure (how many of 10).",
@@ -96,10 +106,9 @@ def column_config() -> dict:
         COLUMNS[name]: st.column_config.TextColumn(width=width, help=helps.get(name))
         for name, width in WIDTHS.items() if name not in ("rating", "trend", "link")
     }
-    ratings = (GREEN, AMBER, RED, NO_RATING)
     config[COLUMNS["rating"]] = st.column_config.MultiselectColumn(
-        width=WIDTHS["rating"], help=helps["rating"], options=[_with_symbol(r.symbol, r.word) for r in ratings],
-        color=[rating_colour(r.code) for r in ratings])
+        width=WIDTHS["rating"], help=helps["rating"], options=[r.label for r in ALL_RATINGS],
+        color=[rating_colour(r.colour_code) for r in ALL_RATINGS])
     config[COLUMNS["trend"]] = st.column_config.LineChartColumn(
         width=WIDTHS["trend"], help="The latest figures, oldest on the left.")
     config[COLUMNS["link"]] = st.column_config.LinkColumn(
@@ -109,14 +118,15 @@ def column_config() -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _theme_frames(url: str, version: int, filters: Filters) -> dict[str, pd.DataFrame]:
-    from ui.views import scorecard
+    from ui.views import scorecard, verdicts
 
     card = scorecard(filters)
+    overview = verdicts(filters)
     frames = {}
     for theme in catalogue().themes:
         rows = card[card["theme"] == theme.code].reset_index(drop=True)
         if len(rows):
-            frames[theme.code] = display_frame(rows, filters)
+            frames[theme.code] = display_frame(rows, filters, overview)
     return frames
 
 

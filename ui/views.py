@@ -24,10 +24,12 @@ from charts.breakdown import breakdown_chart, breakdown_latest_chart
 from charts.config import image_filename
 from charts.flow import flow_chart
 from charts.trend import trend_chart
+from db import queries
 from metrics.comparators import comparator_series, neighbour_average
 from metrics.formatting import format_period
 from metrics.scorecard import build_scorecard
 from metrics.series import PUBLISHED, latest, one_per_period, own_series, published_only, target_at
+from metrics.verdict import Benchmark, OverviewVerdict, benchmarks, build_verdicts, latest_year_end, published_figures
 from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import catalogue
 from ui import data
@@ -126,6 +128,30 @@ def _scorecard(url: str, version: int, home: str, end: date) -> pd.DataFrame:
 def scorecard(filters: Filters) -> pd.DataFrame:
     """One row per catalogue measure: the latest figure up to the end of the period in view, rated."""
     return _scorecard(data.database_url(), data.data_version(), filters.home, filters.end)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _published(url: str, version: int) -> pd.DataFrame:
+    """DfE's published yearly figures for every area (the benchmark needs every council, not only the
+    comparison areas ``data.observations`` reads). Read only when a benchmark is first built."""
+    return published_figures(queries.observations(data.engine()), data.batches()).reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _benchmarks(url: str, version: int, home: str, year_end: date) -> dict[str, Benchmark]:
+    # Keyed on the year, not the day: moving the period in view within a year reuses it. Never changed.
+    return benchmarks(_published(url, version), home, year_end, areas(), catalogue().measures)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _verdicts(url: str, version: int, home: str, end: date) -> OverviewVerdict:
+    card = _scorecard(url, version, home, end)
+    return build_verdicts(card, _benchmarks(url, version, home, latest_year_end(end)), home, areas())
+
+
+def verdicts(filters: Filters) -> OverviewVerdict:
+    """Every measure's verdict for the view: against its target, else against every council's published figure."""
+    return _verdicts(data.database_url(), data.data_version(), filters.home, filters.end)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
