@@ -26,7 +26,7 @@ SLATE = "#505A5F"  # GOV.UK secondary text colour: a mid-dark grey between dark 
 RED = "#D4351C"  # GOV.UK red: the target line
 GRID = "#E1E1E1"
 AXIS_LINE = "#3D3D3D"
-OTHER_COUNCIL = "#9DB0C2"  # a light tint of dark blue: other councils next to the highlighted home council
+OTHER_COUNCIL = "#B6C4D1"  # a light tint of dark blue: other councils next to the highlighted home council
 BACKGROUND = "#FFFFFF"
 WHITE = "#FFFFFF"
 
@@ -56,10 +56,13 @@ class SeriesStyle:
     label: str = ""
 
 
+# Lightness L* as printed and (after the slash) as a deuteranope sees it: England 3/3, own 27/26,
+# region 38/37, target 48/53, neighbours 61/66. Red and orange rather than turquoise for the target and
+# the neighbours, because deuteranopia darkens turquoise and lightens red until the two print alike.
 SERIES_STYLE: dict[str, SeriesStyle] = {
     "own": SeriesStyle(DARK_BLUE, "solid", "circle", 4.0, 9),
     "target": SeriesStyle(RED, "dash", "", 3.5, 0, "Target"),
-    "neighbours": SeriesStyle(TURQUOISE, "dashdot", "diamond", 3.0, 12, "Neighbours"),
+    "neighbours": SeriesStyle(ORANGE, "dashdot", "diamond", 3.0, 12, "Neighbours"),
     "region": SeriesStyle(SLATE, "longdashdot", "square", 3.0, 10),
     "england": SeriesStyle(TEXT, "dot", "triangle-up", 3.0, 12, "England"),
 }
@@ -79,7 +82,7 @@ class BarStyle:
 BAR_STYLE: dict[str, BarStyle] = {
     "home": BarStyle(DARK_BLUE, ""),
     "la": BarStyle(OTHER_COUNCIL, ""),
-    "neighbours": BarStyle(TURQUOISE, "/"),
+    "neighbours": BarStyle(ORANGE, "/"),
     "region": BarStyle(SLATE, "."),
     "england": BarStyle(TEXT, "x"),
 }
@@ -89,10 +92,11 @@ FLOW_BARS: dict[str, BarStyle] = {"cla_starts": BarStyle(DARK_BLUE, ""), "cla_ce
 FLOW_LINE = SeriesStyle(TEXT, "solid", "triangle-up", 3.0, 10)
 
 # Breakdown categories, in the order they are given out: stacked neighbours alternate dark and light,
-# and all six are at least MIN_LIGHTNESS_GAP apart in L* (27, 65, 40, 77, 52, 13), so they differ in
-# greyscale even before their patterns, dashes and markers. Tints and shades of the Analysis
-# Function colours (dark blue, orange, dark pink, light purple, turquoise, dark grey).
-CATEGORY_COLOURS = ("#12436D", "#F57C3F", "#974070", "#C8B7E4", "#228A82", "#222222")
+# and all six are at least MIN_LIGHTNESS_GAP apart in L* (27, 67, 38, 84, 55, 13), with normal colour
+# vision and with deuteranopia, so they differ in greyscale even before their patterns, dashes and
+# markers. Tints and shades of the Analysis Function colours (dark blue, orange, dark pink, light
+# purple, turquoise, dark grey).
+CATEGORY_COLOURS = ("#12436D", "#F68248", "#8E3C69", "#D6CBEE", "#249188", "#222222")
 CATEGORY_MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "triangle-down", "hexagon")
 CATEGORY_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
 
