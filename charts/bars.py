@@ -12,9 +12,11 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.layout import BASE_FONT, base_layout, nice_step, source_note, title_text, value_axis
-from charts.palette import MUTED_TEXT, OTHER_COUNCIL, SERIES_STYLE, TEXT
-from charts.trend import TOTAL_KINDS, TOTALS_NOTE
+from charts.end_labels import LABEL_FONT, readable_colour
+from charts.layout import BASE_FONT, base_layout, nice_step, source_note, title_margin, title_text, value_axis
+from charts.palette import BAR_STYLE, MUTED_TEXT, SERIES_STYLE, TEXT, bar_marker
+from charts.trend import TOTAL_KINDS, TOTALS_NOTE, target_label
+from charts.wording import axis_title, chart_title
 from metrics.formatting import format_value, is_missing
 from reference.catalogue import Measure
 
@@ -22,7 +24,7 @@ ROW_PX = 26
 MIN_HEIGHT = 600  # the size of a downloaded picture; more councils make the chart taller
 BAR_MARGIN = {"l": 330, "r": 40, "t": 96, "b": 150}
 NOTE_GAP_PX = 78  # below the value axis title
-KIND_PATTERN = {"neighbours": "/", "region": ".", "england": "x"}
+TARGET_LABEL_PX = 30  # room above the plot for the target's label
 KIND_NAME = {"la": "Council", "neighbours": "Statistical neighbour average", "region": "Region", "england": "England"}
 
 
@@ -51,9 +53,21 @@ def _label(name: str, kind: str, is_home: bool) -> str:
     return text
 
 
-def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str, home_area: str) -> go.Figure:
+def _target_line(figure: go.Figure, target: float, measure: Measure) -> None:
+    """The target as a dashed line across the bars, named above the plot ('Target: 10% or less')."""
+    style = SERIES_STYLE["target"]
+    figure.add_shape(type="line", x0=target, x1=target, xref="x", y0=0, y1=1, yref="paper", name="target",
+                     line={"color": style.colour, "width": style.width, "dash": style.dash}, layer="above")
+    figure.add_annotation(text=f"<b>{escape(target_label(target, measure))}</b>", x=target, xref="x", y=1,
+                          yref="paper", yanchor="bottom", xanchor="center", showarrow=False, name="target",
+                          font={"size": LABEL_FONT, "color": readable_colour(style.colour)}, yshift=4)
+
+
+def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str, home_area: str,
+                        target: float | None = None, source: str | None = None) -> go.Figure:
     """Horizontal bars for one year; ``values`` has area_code, name, value, status and kind
-    ('la', 'region', 'england', 'neighbours'). Inputs are not changed."""
+    ('la', 'region', 'england', 'neighbours'). ``target``, when given, is drawn as a labelled line;
+    ``source`` is the source line in words (charts.sources.source_words). Inputs are not changed."""
     values, left_out = comparable_rows(values, measure)
     rows = sort_best_first(values, measure.polarity)
     labels = [_label(n, k, a == home_area) for n, k, a in zip(rows["name"], rows["kind"], rows["area_code"], strict=True)]
@@ -71,17 +85,12 @@ def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str,
         part = rows[mask & rows["value"].notna()]
         if part.empty:
             continue
-        if group == "home":
-            colour, pattern, name = SERIES_STYLE["own"].colour, "", home_name
-        elif group == "la":
-            colour, pattern, name = OTHER_COUNCIL, "", "Statistical neighbours"
-        else:
-            colour, pattern, name = SERIES_STYLE[group].colour, KIND_PATTERN[group], KIND_NAME[group]
+        style = BAR_STYLE[group]
+        name = {"home": home_name, "la": "Statistical neighbours"}.get(group) or KIND_NAME[group]
         index = list(part.index)
         figure.add_trace(go.Bar(
             x=[float(v) for v in part["value"]], y=[labels[i] for i in index], orientation="h", name=name,
-            marker={"color": colour, "line": {"color": TEXT if group != "la" else colour, "width": 1},
-                    "pattern": {"shape": pattern, "fgcolor": "#FFFFFF", "size": 8, "solidity": 0.3}},
+            marker=bar_marker(style.colour, style.pattern, outline=TEXT if group != "la" else None),
             text=[texts[i] for i in index], textposition="outside", cliponaxis=False,
             textfont={"size": BASE_FONT, "color": TEXT}, customdata=[str(rows.loc[i, "name"]) for i in index],
             hovertemplate="%{customdata}: <b>%{text}</b><extra></extra>", meta=group,
@@ -95,15 +104,21 @@ def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str,
         # an empty bar keeps the row on the axis so the council is still listed
         figure.add_trace(go.Bar(x=[None] * len(missing), y=[labels[i] for i in missing.index], orientation="h",
                                 showlegend=False, hoverinfo="skip", name="no figure", meta="missing"))
-    highest = max([float(v) for v in rows["value"] if not is_missing(v)], default=0.0)
+    highest = max([float(v) for v in rows["value"] if not is_missing(v)] + ([float(target)] if target is not None else []),
+                  default=0.0)
     top = highest * 1.18 if highest > 0 else 1.0
     if measure.is_percent:
         top = min(top, 112.0)
     top = (int(top / nice_step(top)) + 1) * nice_step(top)
-    height = max(MIN_HEIGHT, BAR_MARGIN["t"] + BAR_MARGIN["b"] + ROW_PX * len(rows))
+    title = title_text(chart_title(measure), [f"{home_name} and its statistical neighbours", year_label])
+    margin = {**BAR_MARGIN, "t": max(BAR_MARGIN["t"], title_margin(title))}
+    if target is not None:
+        _target_line(figure, float(target), measure)
+        margin["t"] += TARGET_LABEL_PX  # the target's name sits between the title and the plot
+    height = max(MIN_HEIGHT, margin["t"] + margin["b"] + ROW_PX * len(rows))
     figure.update_layout(
         barmode="overlay", bargap=0.25,
-        xaxis=value_axis(measure.axis_title, [0.0, top], "%" if measure.is_percent else ""),
+        xaxis=value_axis(axis_title(measure), [0.0, top], "%" if measure.is_percent else ""),
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
                "tickfont": {"size": BASE_FONT, "color": TEXT}, "showgrid": False, "ticks": "", "automargin": True,
                "ticklabelstandoff": 8},
@@ -113,7 +128,6 @@ def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str,
         figure.update_xaxes(tickvals=[v for v in range(0, 101, 20)])
     order = {"higher": "highest (best) first", "lower": "lowest (best) first",
              "neither": "largest first"}[measure.polarity]
-    title = title_text(measure.short_name, [f"{home_name} and its statistical neighbours", year_label])
-    note = source_note(measure, extra=[f"Ordered {order}. Patterned bars are figures for groups of councils.",
-                                       "A suppressed figure has no bar: it is not a zero.", left_out])
-    return base_layout(figure, title, note, height=height, margin=BAR_MARGIN, legend=False, note_gap_px=NOTE_GAP_PX)
+    note = source_note(measure, source, extra=[f"Ordered {order}. Patterned bars are figures for groups of councils.",
+                                               "A suppressed figure has no bar: it is not a zero.", left_out])
+    return base_layout(figure, title, note, height=height, margin=margin, legend=False, note_gap_px=NOTE_GAP_PX)

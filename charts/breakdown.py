@@ -13,14 +13,17 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.end_labels import EndLabel, add_end_labels, name_and_value, right_margin
 from charts.layout import (
     BASE_FONT,
+    MARGIN,
     as_date,
     base_layout,
     hover_values,
     legend_name,
     nice_step,
     plain_list,
+    plot_height_px,
     source_note,
     time_axis,
     time_ticks,
@@ -28,7 +31,17 @@ from charts.layout import (
     value_axis,
     value_range,
 )
-from charts.palette import CATEGORICAL, CATEGORY_DASHES, CATEGORY_MARKERS, MUTED_TEXT, PATTERNS, TEXT
+from charts.palette import (
+    CATEGORY_COLOURS,
+    CATEGORY_DASHES,
+    CATEGORY_MARKERS,
+    MUTED_TEXT,
+    PATTERNS,
+    TEXT,
+    WHITE,
+    bar_marker,
+)
+from charts.wording import axis_title, chart_title
 from metrics.formatting import format_period, format_value, is_missing
 from reference.catalogue import Measure
 
@@ -68,34 +81,52 @@ def _finest_label(ends: list, frame: pd.DataFrame) -> str:
     return f"{format_period('month', first)} to {format_period('month', last)}"
 
 
-def breakdown_chart(frame: pd.DataFrame, measure: Measure, dimension_label: str, area_name: str) -> go.Figure:
+def category_label(category: str) -> str:
+    """'placed with parents' -> 'Placed with parents': a return's lower-case category starts a label."""
+    text = str(category).strip()
+    return text[:1].upper() + text[1:]
+
+
+def category_colour(i: int) -> str:
+    return CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
+
+
+def breakdown_chart(frame: pd.DataFrame, measure: Measure, dimension_label: str, area_name: str,
+                    source: str | None = None) -> go.Figure:
     """The measure by ``dimension_label`` over time; ``frame`` has period_end, category, value (and
-    optionally status). Suppressed figures are left out (a missing bar segment or a gap in a line)."""
+    optionally status). Suppressed figures are left out (a missing bar segment or a gap in a line).
+    Lines (shares and scores) are named at their right ends; ``source`` is the source line in words."""
     frame = frame.sort_values("period_end", kind="stable")
     order = category_order(list(frame["category"]))
     ends = [as_date(e) for e in frame["period_end"]]
     stacked = measure.is_count
     figure = go.Figure()
     missing = 0
+    line_labels: list[EndLabel] = []
     for i, category in enumerate(order):
         part = frame[frame["category"].astype(str) == category]
         x = [as_date(e) for e in part["period_end"]]
         labels = [format_period("month", e) for e in part["period_end"]]
         shown = hover_values(part["value"], measure, _statuses(part))
         missing += int(part["value"].isna().sum())
-        colour = CATEGORICAL[i % len(CATEGORICAL)]
-        common = dict(x=x, y=plain_list(part["value"]), name=legend_name(category), legendrank=i + 1,
+        colour = category_colour(i)
+        common = dict(x=x, y=plain_list(part["value"]), name=legend_name(category_label(category)), legendrank=i + 1,
                       customdata=list(zip(labels, shown, strict=True)),
-                      hovertemplate=f"{escape(category)}<br>%{{customdata[0]}}: <b>%{{customdata[1]}}</b><extra></extra>")
+                      hovertemplate=f"{escape(category_label(category))}<br>%{{customdata[0]}}: <b>%{{customdata[1]}}</b><extra></extra>")
         if stacked:
-            figure.add_trace(go.Bar(**common, marker={
-                "color": colour, "line": {"color": "#FFFFFF", "width": 1},
-                "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#FFFFFF", "size": 8, "solidity": 0.35}}))
+            marker = bar_marker(colour, PATTERNS[i % len(PATTERNS)])
+            marker["line"] = {"color": WHITE, "width": 1}  # a white edge between stacked parts
+            figure.add_trace(go.Bar(**common, marker=marker, meta=category))
         else:
             figure.add_trace(go.Scatter(**common, mode="lines+markers", connectgaps=False, cliponaxis=False,
                                         line={"color": colour, "width": 3, "dash": CATEGORY_DASHES[i % len(CATEGORY_DASHES)]},
-                                        marker={"color": colour, "size": 10,
-                                                "symbol": CATEGORY_MARKERS[i % len(CATEGORY_MARKERS)]}))
+                                        marker={"color": colour, "size": 10, "line": {"color": TEXT, "width": 1},
+                                                "symbol": CATEGORY_MARKERS[i % len(CATEGORY_MARKERS)]}, meta=category))
+            shown_values = part["value"].dropna()
+            if len(shown_values):
+                value = float(shown_values.iloc[-1])
+                line_labels.append(EndLabel(name_and_value(category_label(category), format_value(value, measure)),
+                                            value, colour))
     kind = str(frame["period_type"].iloc[0]) if "period_type" in frame and len(frame) else "month"
     tickvals, ticktext = time_ticks(ends, kind)
     incomplete = 0
@@ -114,7 +145,7 @@ def breakdown_chart(frame: pd.DataFrame, measure: Measure, dimension_label: str,
     figure.update_layout(
         barmode="stack" if stacked else None, bargap=0.2,
         xaxis=time_axis(tickvals, ticktext),
-        yaxis=value_axis(measure.axis_title, axis_range, "%" if measure.is_percent else ""),
+        yaxis=value_axis(axis_title(measure), axis_range, "%" if measure.is_percent else ""),
         hovermode="closest",
     )
     extra = [f"{missing} figure{'s' if missing != 1 else ''} suppressed or not available: left out, not counted as zero."
@@ -124,24 +155,30 @@ def breakdown_chart(frame: pd.DataFrame, measure: Measure, dimension_label: str,
     what = "Stacked bars: each bar is the total, split" if stacked else "One line for each group"
     extra.insert(0, f"{what} by {dimension_label.lower()}.")
     period = _finest_label(ends, frame) if ends else ""
-    title = title_text(f"{measure.short_name} by {dimension_label.lower()}", [area_name, period])
-    return base_layout(figure, title, source_note(measure, extra=extra))
+    title = title_text(chart_title(measure, f" by {dimension_label.lower()}"), [area_name, period])
+    margin = {**MARGIN, "r": right_margin(line_labels, MARGIN["r"])}
+    figure = base_layout(figure, title, source_note(measure, source, extra=extra), margin=margin,
+                         legend=not line_labels)
+    if line_labels and axis_range is not None:
+        add_end_labels(figure, line_labels, {"y": axis_range},
+                       plot_height_px(figure.layout.height, figure.layout.margin.to_plotly_json()))
+    return figure
 
 
 def breakdown_latest_chart(frame: pd.DataFrame, measure: Measure, dimension_label: str, area_name: str,
-                           period_label: str) -> go.Figure:
+                           period_label: str, source: str | None = None) -> go.Figure:
     """One bar per category for a single period (in category order); a suppressed category is listed
-    with its word and no bar."""
+    with its word and no bar. ``source`` is the source line in words."""
     order = category_order(list(frame["category"]))
     by_category = {str(c): (v, s) for c, v, s in zip(frame["category"], frame["value"], _statuses(frame), strict=True)}
     values = [by_category[c][0] for c in order]
     texts = [format_value(None if is_missing(v) else float(v), measure, by_category[c][1])
              for c, v in zip(order, values, strict=True)]
-    labels = [escape(c) for c in order]
+    labels = [escape(category_label(c)) for c in order]
     present = [i for i, v in enumerate(values) if not is_missing(v)]
     figure = go.Figure(go.Bar(
         x=[float(values[i]) for i in present], y=[labels[i] for i in present], orientation="h",
-        marker={"color": CATEGORICAL[0]}, text=[texts[i] for i in present], textposition="outside",
+        marker=bar_marker(category_colour(0), ""), text=[texts[i] for i in present], textposition="outside",
         cliponaxis=False, textfont={"size": BASE_FONT, "color": TEXT}, name=measure.short_name,
         customdata=[order[i] for i in present], hovertemplate="%{customdata}: <b>%{text}</b><extra></extra>",
     ))
@@ -162,14 +199,14 @@ def breakdown_latest_chart(frame: pd.DataFrame, measure: Measure, dimension_labe
     height = max(600, LATEST_MARGIN["t"] + LATEST_MARGIN["b"] + 40 * len(order))
     figure.update_layout(
         barmode="overlay", bargap=0.3,
-        xaxis=value_axis(measure.axis_title, [0.0, top], "%" if measure.is_percent else ""),
+        xaxis=value_axis(axis_title(measure), [0.0, top], "%" if measure.is_percent else ""),
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
                "tickfont": {"size": BASE_FONT}, "showgrid": False, "ticks": "", "automargin": True,
                "ticklabelstandoff": 8},
     )
     if measure.is_percent and top > 100:
         figure.update_xaxes(tickvals=list(range(0, 101, 20)))
-    title = title_text(f"{measure.short_name} by {dimension_label.lower()}", [area_name, period_label])
+    title = title_text(chart_title(measure, f" by {dimension_label.lower()}"), [area_name, period_label])
     extra = ["A suppressed figure has no bar: it is not a zero."] if len(present) < len(values) else []
-    return base_layout(figure, title, source_note(measure, extra=extra), height=height, margin=LATEST_MARGIN,
+    return base_layout(figure, title, source_note(measure, source, extra=extra), height=height, margin=LATEST_MARGIN,
                        legend=False, note_gap_px=LATEST_NOTE_GAP_PX)

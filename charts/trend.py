@@ -12,13 +12,16 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.end_labels import EndLabel, add_end_labels, name_and_value, right_margin
 from charts.layout import (
-    BASE_FONT,
+    MARGIN,
     as_date,
     base_layout,
     hover_values,
     legend_name,
     plain_list,
+    plain_name,
+    plot_height_px,
     source_note,
     time_axis,
     time_ticks,
@@ -27,6 +30,7 @@ from charts.layout import (
     value_range,
 )
 from charts.palette import SERIES_STYLE, SeriesStyle
+from charts.wording import axis_title, chart_title
 from metrics.formatting import format_period, format_value, is_missing
 from reference.catalogue import Measure
 from reference.statuses import VALUE
@@ -98,8 +102,7 @@ def _target_trace(targets: pd.DataFrame, measure: Measure, first: date, last: da
             xs.append(None)
             ys.append(None)
             texts.append(None)
-        text = (f"{TARGET_NAME}: {format_value(float(value), measure)}{TARGET_DIRECTION[measure.polarity]}"
-                f" ({format_period('month', start)} to {format_period('month', end)})")
+        text = f"{target_label(value, measure)} ({format_period('month', start)} to {format_period('month', end)})"
         xs += [start, end]
         ys += [float(value), float(value)]
         texts += [text, text]
@@ -108,7 +111,7 @@ def _target_trace(targets: pd.DataFrame, measure: Measure, first: date, last: da
         return None
     style = SERIES_STYLE["target"]
     return go.Scatter(x=xs, y=ys, mode="lines", name=TARGET_NAME, line=_line(style), text=texts,
-                      hovertemplate="%{text}<extra></extra>", connectgaps=False, legendrank=2)
+                      hovertemplate="%{text}<extra></extra>", connectgaps=False, legendrank=2, meta="target")
 
 
 def _comparator_traces(comparators: pd.DataFrame, measure: Measure) -> list[go.Scatter]:
@@ -134,25 +137,42 @@ def _comparator_traces(comparators: pd.DataFrame, measure: Measure) -> list[go.S
     return traces
 
 
-def _latest_label(figure: go.Figure, own: pd.DataFrame, measure: Measure) -> None:
-    """The latest published figure written beside its point, in bold."""
-    published = own[own["value"].notna()]
-    if published.empty:
-        return
-    last = published.iloc[-1]
-    figure.add_annotation(
-        x=as_date(last["period_end"]), y=float(last["value"]), text=f"<b>{format_value(float(last['value']), measure)}</b>",
-        showarrow=False, xanchor="left", yanchor="middle", xshift=12, font={"size": BASE_FONT + 4,
-                                                                            "color": SERIES_STYLE["own"].colour},
-        name="latest", bgcolor="rgba(255,255,255,0.85)",
-    )
+def target_label(value: float, measure: Measure) -> str:
+    """'Target: 10% or less': the target's figure and which side of it is better."""
+    return f"{TARGET_NAME}: {format_value(float(value), measure)}{TARGET_DIRECTION[measure.polarity]}"
+
+
+def latest_point(trace: go.Scatter) -> float | None:
+    """The last figure a line draws (a gap at its end is skipped), or None when it draws none."""
+    return next((float(y) for y in reversed(trace.y or ()) if y is not None), None)
+
+
+def _end_labels(figure: go.Figure, area_name: str, measure: Measure) -> list[EndLabel]:
+    """A label for every line: our own, the target and each comparator, with its latest figure."""
+    labels = []
+    for trace in figure.data:
+        value = latest_point(trace)
+        if value is None:
+            continue
+        kind = trace.meta or "target"
+        style = SERIES_STYLE.get(kind, SERIES_STYLE["england"])
+        if kind == "own":
+            text = name_and_value(area_name, format_value(value, measure))
+        elif kind == "target":
+            text = target_label(value, measure)
+        else:
+            text = name_and_value(style.label or plain_name(trace.name), format_value(value, measure))
+        labels.append(EndLabel(text, value, style.colour))
+    return labels
 
 
 def trend_chart(own: pd.DataFrame, measure: Measure, area_name: str, targets: pd.DataFrame | None = None,
-                comparators: pd.DataFrame | None = None, title_period: str = "") -> go.Figure:
+                comparators: pd.DataFrame | None = None, title_period: str = "", source: str | None = None) -> go.Figure:
     """The council's series (period_type, period_end, value, status) as a line with markers, with its
     target (period_start, period_end, value) as a step line and yearly comparators (period_end, series,
-    kind, value, used, of) at their 31 March period ends. Inputs are not changed.
+    kind, value, used, of) at their 31 March period ends. Every line is named at its right end with
+    its latest figure. ``source`` is the source line in words (charts.sources.source_words); without
+    it the catalogue's source is shown. Inputs are not changed.
     """
     own = own.sort_values("period_end", kind="stable")
     comparators, left_out = comparable(comparators, measure)
@@ -183,7 +203,6 @@ def trend_chart(own: pd.DataFrame, measure: Measure, area_name: str, targets: pd
     if comparators is not None and not comparators.empty:
         for trace in _comparator_traces(comparators, measure):
             figure.add_trace(trace)
-    _latest_label(figure, own, measure)
 
     tickvals, ticktext = time_ticks(ends or all_ends, kind)
     x_range = None
@@ -193,8 +212,15 @@ def trend_chart(own: pd.DataFrame, measure: Measure, area_name: str, targets: pd
     axis_range = value_range(plotted, measure)
     figure.update_layout(
         xaxis=time_axis(tickvals, ticktext, x_range),
-        yaxis=value_axis(measure.axis_title, axis_range, "%" if measure.is_percent else ""),
+        yaxis=value_axis(axis_title(measure), axis_range, "%" if measure.is_percent else ""),
         hovermode="closest",
     )
-    title = title_text(measure.short_name, [area_name, title_period])
-    return base_layout(figure, title, source_note(measure, extra=[_gap_note(own), left_out]))
+    labels = _end_labels(figure, area_name, measure)
+    title = title_text(chart_title(measure), [area_name, title_period])
+    margin = {**MARGIN, "r": right_margin(labels, MARGIN["r"])}
+    # every line is named at its end, so no legend: on a projector it would sit below the fold
+    figure = base_layout(figure, title, source_note(measure, source, extra=[_gap_note(own), left_out]), margin=margin,
+                         legend=not labels)
+    if axis_range is not None:
+        add_end_labels(figure, labels, {"y": axis_range}, plot_height_px(figure.layout.height, figure.layout.margin.to_plotly_json()))
+    return figure

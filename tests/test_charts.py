@@ -81,7 +81,7 @@ def test_trend_axes_and_projector_fonts(trend):
     assert trend.layout.yaxis.title.text == FOSTER.axis_title
     assert trend.layout.font.size >= 16
     assert not trend.layout.xaxis.showgrid  # no vertical gridline clutter
-    assert trend.layout.legend.orientation == "h" and trend.layout.legend.y < 0  # below the plot
+    assert trend.layout.showlegend is False  # every line is named at its end instead, above the fold
 
 
 def test_trend_draws_suppressed_points_as_gaps_not_zero(trend):
@@ -92,14 +92,17 @@ def test_trend_draws_suppressed_points_as_gaps_not_zero(trend):
     assert "suppressed" in note and "December 2024" in note
 
 
+def end_labels(figure: go.Figure) -> list[str]:
+    return [text_of(a.text).strip() for a in figure.layout.annotations if a.name == "end label"]
+
+
 def test_trend_labels_the_latest_value_formatted(trend):
-    latest = [a for a in trend.layout.annotations if a.name == "latest"]
-    assert len(latest) == 1 and text_of(latest[0].text).strip() == "54%"
+    assert f"{AREA} 54%" in end_labels(trend)
 
 
 def test_trend_latest_label_skips_a_suppressed_last_figure():
     figure = trend_chart(own_frame([52.0, 54.0, None]), FOSTER, AREA)
-    assert text_of(next(a.text for a in figure.layout.annotations if a.name == "latest")).strip() == "54%"
+    assert end_labels(figure) == [f"{AREA} 54%"]
 
 
 def test_trend_has_a_trace_per_comparator_told_apart_without_colour(trend):
