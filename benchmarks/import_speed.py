@@ -22,7 +22,7 @@ loaded, measured against a subprocess that only imports the reader) of reading t
 the outcome of each:
   (f) a zip bomb: a ~1 MB .xlsx whose sheet of identical rows unpacks to ~1 GB;
   (g) a 5 KB workbook with one stray cell at XFD1048576 (declared dimension A1:XFD1048576);
-  (h) the biggest sheet the default cap lets through: 8 million cells, about 190 MB of XML.
+  (h) the biggest sheet the reader holds: 5 million cells, each a different number (the worst case).
 
 Usage: .venv/bin/python benchmarks/import_speed.py [--repeat N] [--keep DIR]
 """
@@ -54,10 +54,10 @@ from loaders.returns import read_return  # noqa: E402
 from loaders.workbook import read_workbook  # noqa: E402
 from reference.areas import areas  # noqa: E402
 from reference.catalogue import catalogue  # noqa: E402
-from tests.workbook_files import write_repeated_rows  # noqa: E402
+from tests.workbook_files import write_distinct_rows, write_repeated_rows  # noqa: E402
 
 BOMB_ROWS, BOMB_COLUMNS, BOMB_PADDING = 100_000, 20, 10_000  # about 1 GB of sheet XML in about 1 MB
-FULL_ROWS = 400_000  # 20 cells a row: 8 million cells, about 190 MB of sheet XML, just within the default cap
+FULL_ROWS = 250_000  # 20 cells a row: 5 million cells, the most one sheet may hold, each a different number
 
 # Run in a fresh interpreter: read the file named, print the outcome, then the peak resident memory.
 MEMORY_PROBE = """
@@ -128,8 +128,8 @@ def write_benchmark_workbook(path: Path, seed: int = 42) -> tuple[int, int]:
                     cells.append(cell)
                 elif measure.is_count:
                     cells.append(rng.randint(0, 900))
-                else:
-                    cells.append(round(rng.uniform(5, 150), 1))
+                else:  # rates and scores within the catalogue's range for the measure (the SDQ score is 0-40)
+                    cells.append(round(rng.uniform(5, min(150.0, measure.maximum)), 1))
             if measure.is_percent:
                 target = WriteOnlyCell(sheet, value=0.75)
                 target.number_format = "0%"
@@ -239,11 +239,11 @@ def memory_of_hostile_files() -> None:
         bomb, stray, full = (Path(temporary) / name for name in ("bomb.xlsx", "stray.xlsx", "full.xlsx"))
         write_repeated_rows(bomb, BOMB_ROWS, BOMB_COLUMNS, BOMB_PADDING)
         write_stray_cell_workbook(stray)
-        write_repeated_rows(full, FULL_ROWS)
+        write_distinct_rows(full, FULL_ROWS)
         _, _, baseline = peak_memory(None)
         print(f"peak memory of a fresh interpreter importing the reader: {baseline:.0f} MB")
         for label, path in (("(f) zip bomb", bomb), ("(g) stray cell at XFD1048576", stray),
-                            ("(h) 8 million cells, just within the cap", full)):
+                            ("(h) 5 million different numbers, the most a sheet may hold", full)):
             outcome, seconds, peak = peak_memory(path)
             print(f"{label}: {path.stat().st_size / 1e3:,.0f} KB file, peak {peak:.0f} MB "
                   f"({peak - baseline:+.0f} MB), {seconds:.2f} s; {outcome[:150]}")

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from db.locks import write_transaction
 from db.models import AreaList, ImportBatch, ListedArea, NeighbourRelease, StatisticalNeighbour
 
 
@@ -80,7 +81,7 @@ def write_neighbour_release(engine: Engine, info: ReferenceBatch, released: date
     """
     r = NeighbourRelease.__table__
     outcome = ReferenceOutcome(None, len(links))
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         old = connection.execute(
             select(r.c.id, r.c.file_name, r.c.batch_id).where(r.c.released == released,
                                                                 r.c.replaced_by_batch_id.is_(None))
@@ -107,7 +108,7 @@ def write_area_list(engine: Engine, info: ReferenceBatch, rows: list[ListedRow])
     """Store an area list; unchanged when the latest stored list holds exactly these councils."""
     a, la = AreaList.__table__, ListedArea.__table__
     outcome = ReferenceOutcome(None, len(rows))
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         latest = connection.execute(select(a.c.id, a.c.file_name, a.c.batch_id).order_by(a.c.id.desc())).first()
         if latest is not None:
             stored = {ListedRow(x.dfe_number, x.name, x.region_name, x.la_type)

@@ -24,7 +24,7 @@ from loaders.sheets import NotAWorkbook, Sheet
 
 MAX_GAP_ROWS = 1_000
 MAX_GAP_COLUMNS = 200
-MAX_GRID_CELLS = 10_000_000
+MAX_GRID_CELLS = 5_000_000  # held as Python objects: about 60 bytes a distinct cell, so peak memory stays under 500 MB
 MAX_OUTLIERS = 10_000
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 

@@ -107,8 +107,8 @@ def test_an_unreadable_value_is_refused_with_its_cell_and_nothing_is_written(eng
 @pytest.mark.parametrize(
     ("column", "text", "rule"),
     [
-        ("care_leaver_percent", "150", Rule.PERCENT_RANGE),
-        ("care_leaver_percent", "-3", Rule.PERCENT_RANGE),
+        ("care_leaver_percent", "150", Rule.OUT_OF_RANGE),
+        ("care_leaver_percent", "-3", Rule.OUT_OF_RANGE),
         ("care_leaver_percent", "sixty", Rule.BAD_VALUE),
         ("care_leaver_count", "400", Rule.NUMERATOR_ABOVE_DENOMINATOR),  # more in EET than care leavers
         ("time_period", "20X5", Rule.BAD_PERIOD),

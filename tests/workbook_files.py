@@ -71,6 +71,31 @@ def add_shared_strings(path: Path, items: list[str]) -> Path:
     })
 
 
+def write_distinct_rows(path: Path, rows: int, columns: int = 20) -> Path:
+    """A workbook whose one sheet holds a different number in every cell, streamed into the zip.
+
+    The worst case for the reader's memory: no two values can share one Python object.
+    """
+    base_workbook(path)
+    with zipfile.ZipFile(path) as package:
+        members = [(info.filename, package.read(info.filename)) for info in package.infolist()
+                   if info.filename != SHEET_PART]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        for name, data in members:
+            package.writestr(name, data)
+        with package.open(SHEET_PART, "w", force_zip64=True) as sheet:
+            sheet.write(f'<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+            number = 0
+            for start in range(0, rows, 1000):
+                chunk = []
+                for _ in range(min(1000, rows - start)):
+                    chunk.append("<row>" + "".join(f"<c><v>{number + c}.5</v></c>" for c in range(columns)) + "</row>")
+                    number += columns
+                sheet.write("".join(chunk).encode())
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
 def write_repeated_rows(path: Path, rows: int, columns: int = 20, padding: int = 0) -> Path:
     """A workbook whose one sheet repeats the same row ``rows`` times, streamed into the zip.
 

@@ -57,15 +57,13 @@ def check_observations(frame: pd.DataFrame, file: str, measures: Catalogue, shee
                                     accepted_values())
     units = frame["measure_code"].map({m.code: m.unit for m in measures})
     value = frame["value"]
-    percent = frame[(units == "percent") & ((value < 0) | (value > 100))]
-    problems += _capped(file, sheet, percent, "cell", Rule.PERCENT_RANGE, percent["value_text"],
-                        "a percentage from 0 to 100")
-    negative_count = frame[(units == "count") & (value < 0)]
-    problems += _capped(file, sheet, negative_count, "cell", Rule.NEGATIVE_COUNT, negative_count["value_text"],
-                        "a count of 0 or more")
-    negative = frame[~units.isin(["count", "percent"]) & (value < 0)]
-    problems += _capped(file, sheet, negative, "cell", Rule.NEGATIVE_VALUE, negative["value_text"],
-                        "a value of 0 or more")
+    # The catalogue's range for each measure (its unit's, narrowed where the measure says so): DfE's
+    # figures are held to the same ranges as a council's own return.
+    for measure in measures:
+        rows = frame["measure_code"] == measure.code
+        outside = frame[rows & ((value < measure.minimum) | (value > measure.maximum))]
+        problems += _capped(file, sheet, outside, "cell", Rule.OUT_OF_RANGE, outside["value_text"],
+                            f"{measure.code} as {measure.accepted_range}")
     above = frame[(units == "percent") & (frame["numerator"] > frame["denominator"])]
     problems += _capped(
         file, sheet, above, "numerator_cell", Rule.NUMERATOR_ABOVE_DENOMINATOR,
