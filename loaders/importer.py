@@ -197,7 +197,7 @@ def import_file(
     source, and untouched since by any later batch or undo, are reported unchanged without being
     read (loaders.unchanged): reading a big return costs seconds, the check a few queries.
     """
-    from loaders.returns import read_return, resolve_default_area  # returns imports this module
+    from loaders.returns import read_return, read_return_workbook, resolve_default_area  # returns imports this module
     from loaders.unchanged import already_loaded, reader_version
 
     area_code = resolve_default_area(default_area)
@@ -211,30 +211,50 @@ def import_file(
             return unreadable(path.name, IsADirectoryError(str(path)))
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such file")
-        from loaders.published.load import import_published  # DfE's tables, told apart by their columns
-
-        try:
-            published = import_published(engine, path, imported_by or settings.current_user(), released)
-        except ImportBusy:
-            return ImportReport(path.name, "busy")
-        except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
-            return unreadable(path.name, error)
-        if published is not None:
-            return published
     name = file_name or (Path(path).name if path is not None else "upload")
-    try:
-        before = already_loaded(engine, sha256_of(data if data is not None else path), source, area_code or "")
+    who = imported_by or settings.current_user()
+    try:  # first, before reading anything: the same file loaded before, with nothing changed since
+        sha = sha256_of(data if data is not None else path)
+        before = already_loaded(engine, sha, source, area_code or "")
     except ImportBusy:
         return ImportReport(name, "busy")
+    except OSError as error:
+        return unreadable(name, error)
     if before is not None:
         outcome, earlier = before
         return ImportReport(name, "unchanged", [], outcome, same_as_batch=earlier)
     try:
-        parsed = read_return(path, default_area, data=data, file_name=name)
+        workbook = _workbook_or_none(path, data, name)
+        if data is None:
+            from loaders.published.load import import_published  # DfE's tables, told apart by their columns
+
+            published = import_published(engine, path, who, released, workbook=workbook)
+            if published is not None:
+                return published
+        if workbook is not None:
+            parsed = read_return_workbook(workbook, name, default_area, sha)
+        else:
+            parsed = read_return(path, default_area, data=data, file_name=name)
+    except ImportBusy:
+        return ImportReport(name, "busy")
     except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
         return unreadable(name, error)
-    return load_parsed(engine, parsed, source, imported_by or settings.current_user(),
-                       reader_version=reader_version(), default_area=area_code or "")
+    return load_parsed(engine, parsed, source, who, reader_version=reader_version(), default_area=area_code or "")
+
+
+def _workbook_or_none(path: Path | None, data: bytes | None, name: str):
+    """The file read once as a workbook, when it is one, so recognising DfE's tables and reading a
+    return share one (capped, hardened) read; None for text and parquet files, or a file that cannot
+    be read (the return reader then says why, naming the file)."""
+    from loaders.workbook import NotAWorkbook, read_workbook
+
+    head = data[:8] if data is not None else path.open("rb").read(8)  # type: ignore[union-attr]
+    if not (head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0")):
+        return None
+    try:
+        return read_workbook(data if data is not None else path, file_name=name)
+    except NotAWorkbook:
+        return None
 
 
 def import_files(

@@ -21,6 +21,7 @@ from loaders.published.lait import parse_lait
 from loaders.published.mapping import OBSERVATIONS, REFERENCE, PublishedMapping, published_mapping
 from loaders.published.parsed import PUBLISHED_SOURCE, PublishedFile, kind_of_note
 from loaders.published.recognise import FORMATS, Recognised, recognise
+from loaders.sheets import Workbook
 from settings import DATA_DIR, current_user
 
 SHIPPED_DIR = DATA_DIR / "dfe"
@@ -112,14 +113,15 @@ def import_recognised(engine: Engine, recognised: Recognised, imported_by: str, 
 
 
 def import_published(engine: Engine, path: Path | str, imported_by: str,
-                     released: str | None = None) -> ImportReport | None:
+                     released: str | None = None, workbook: Workbook | None = None) -> ImportReport | None:
     """Load one of DfE's published tables, told apart by its columns; None when the file is not one.
 
     ``released`` ('YYYY-MM') dates a statistical neighbour release whose file name and workbook title
-    name no month. Loading the same file twice changes nothing.
+    name no month. Loading the same file twice changes nothing. ``workbook`` is the file already read
+    by the workbook reader, when it is a workbook, so its header rows are not read a second time.
     """
     mapping = published_mapping()
-    recognised = recognise(Path(path), mapping)
+    recognised = recognise(Path(path), mapping, workbook)
     if recognised is None:
         return None
     return import_recognised(engine, recognised, imported_by, released, mapping)

@@ -12,10 +12,12 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import pyarrow.parquet as pq
 
 from loaders.published.mapping import FileKind, PublishedMapping, published_mapping
+from loaders.sheets import Workbook
+from loaders.values import cell_text
+from loaders.workbook import read_workbook
 
 HEADER_SEARCH_ROWS = 6  # rows looked at for a header in spreadsheets and CSVs
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx"}
@@ -35,8 +37,13 @@ def _clean(cell: object) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def candidate_headers(path: Path) -> list[tuple[int, tuple[str, ...]]]:
-    """The first rows of a file as (row index, cell texts): the rows a header could be in."""
+def candidate_headers(path: Path, workbook: Workbook | None = None) -> list[tuple[int, tuple[str, ...]]]:
+    """The first rows of a file as (row index, cell texts): the rows a header could be in.
+
+    A workbook is read by the dashboard's own reader (capped in size, hidden sheets skipped), or taken
+    as already read: never handed to a general-purpose reader first, which would scan every sheet of a
+    big return, and unpack a zip bomb, before the first row could be looked at.
+    """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt == "parquet":
         return [(0, tuple(pq.read_schema(path).names))]
@@ -46,23 +53,23 @@ def candidate_headers(path: Path) -> list[tuple[int, tuple[str, ...]]]:
             return [(i, tuple(_clean(c) for c in row)) for i, row in zip(range(HEADER_SEARCH_ROWS), reader,
                                                                           strict=False)]
     if fmt == "xlsx":
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = book.worksheets[0].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
-            return [(i, tuple(_clean(c) for c in row)) for i, row in enumerate(rows)]
-        finally:
-            book.close()
+        book = workbook if workbook is not None else read_workbook(path)
+        if not book.sheets:
+            return []
+        cells = book.sheets[0].cells[:HEADER_SEARCH_ROWS]
+        return [(i, tuple(_clean(cell_text(c)) for c in row)) for i, row in enumerate(cells)]
     return []
 
 
-def recognise(path: Path, mapping: PublishedMapping | None = None) -> Recognised | None:
+def recognise(path: Path, mapping: PublishedMapping | None = None,
+              workbook: Workbook | None = None) -> Recognised | None:
     """The kind of published file this is, or None when its columns match no kind."""
     mapping = mapping or published_mapping()
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         return None
     try:
-        headers = candidate_headers(path)
+        headers = candidate_headers(path, workbook)
     except Exception:  # a corrupt or unreadable file is simply not one we recognise
         return None
     matches = []
