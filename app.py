@@ -14,7 +14,7 @@ from ui.navigation import app_pages, app_run
 
 log = logging.getLogger(__name__)
 SWITCHED_ON = {"1", "true", "yes", "on"}
-SIDEBAR_PX = 360  # wide enough for "Northmoor (fictional sample council)" and measure names in the sidebar
+SIDEBAR_PX = 370  # the longest council name and measure short name fit the sidebar's boxes on one line
 
 # What loads on first start: (module, function, the setting that switches it on, or None where the
 # loader decides for itself). A module that is not installed is skipped, so the app still starts on a

@@ -88,7 +88,7 @@ def header(measure: Measure, home: str) -> None:
     st.caption(f"{area_name(home)} · corporate parenting dashboard")
     st.title(f"{TITLE}: {measure.short_name}", anchor=False)
     region = region_words(home, areas())
-    where = f"similar councils, the region ({region}) and England" if region else "similar councils and England"
+    where = f"similar councils, {region} and England" if region else "similar councils and England"
     st.markdown(f"How does **{area_name(home)}** compare with {where}? {measure.name}, as DfE publishes it "
                 f"for every council. **{measure.polarity_text}.**")
 
@@ -104,6 +104,7 @@ def count_note(measure: Measure, filters: Filters) -> None:
                      query_params={"measure": rate, "area": filters.home})
 
 
+WIDE = st.column_config.TextColumn(width="large")  # names and file names in full, not cut off
 ROW_PX, HEADER_PX = 35, 38  # st.dataframe's row and heading heights: tables show every row without scrolling
 
 
@@ -155,7 +156,7 @@ def neighbours_section(view: YearView, measure: Measure, year: int) -> None:
         st.markdown(f"**Not published for {year_label(year)}** (left out of the average, never counted as 0): "
                     f"{names}.")
     st.dataframe(view.table, hide_index=True, width="stretch", height=table_height(view.table),
-                 key="benchmark_table")
+                 key="benchmark_table", column_config={"Area": WIDE, "Who": WIDE, "Loaded from": WIDE})
 
 
 def trend_section(measure: Measure, home: str, grouping: str) -> None:
@@ -174,7 +175,7 @@ def trend_section(measure: Measure, home: str, grouping: str) -> None:
                  "replaced LAIT's; an identical one keeps the file it was first loaded from.")
     st.caption(note)
     st.dataframe(trend.sources, hide_index=True, width="stretch", height=table_height(trend.sources),
-                 key="benchmark_sources")
+                 key="benchmark_sources", column_config={"Loaded from": WIDE})
 
 
 def in_year_section(measure: Measure, filters: Filters, grouping: str, year: int) -> None:
@@ -199,11 +200,11 @@ if data.is_empty():
     page_header(TITLE, None, "How do we compare with similar councils, the region and England?")
     first_run_message()
 else:
+    filters = council_filter()
     measure = measure_choice(default=DEFAULT_MEASURE)
     years = years_for(measure.code)
     year = year_choice(years) if years else None
     grouping = grouping_choice()
-    filters = council_filter()
     home = filters.home
     header(measure, home)
     if home not in areas() or areas().get(home).kind != "la":

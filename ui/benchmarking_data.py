@@ -82,15 +82,15 @@ def london_part(home: str, directory: AreaDirectory) -> str | None:
 
 
 def region_words(home: str, directory: AreaDirectory) -> str:
-    """What the region figure covers, said for London where DfE also publishes Inner and Outer London:
-    'London (the whole region, not Inner London alone)'; the region's name elsewhere; '' without one."""
+    """The region a council is compared with, in a sentence: 'the North West'; for a London borough, where
+    DfE also publishes Inner and Outer London, 'London as a whole (not Inner London alone)'; '' without one."""
     region = directory.region_of(home)
     if region is None:
         return ""
     part = london_part(home, directory)
     if part is None or part not in directory:
-        return region.name
-    return f"{region.name} (the whole region, not {directory.get(part).name} alone)"
+        return f"the {region.name}" if region.name.startswith(("North", "South", "East", "West")) else region.name
+    return f"{region.name} as a whole (not {directory.get(part).name} alone)"
 
 
 # ---- where the figures came from, in words a chart can print ----------------------------------------------
@@ -404,7 +404,7 @@ def _year_view(url: str, version: int, code: str, home: str, year: int, grouping
     region = region_words(home, directory)
     explanation = (f"{report['area_name']} and its 10 statistical neighbours, the councils most like it "
                    f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool, {release.label}), with "
-                   f"{'the region, ' + region + ', ' if region else ''}and England, for {year_label(year)}. "
+                   f"{region + ' ' if region else ''}and England, for {year_label(year)}. "
                    f"{measure.polarity_text}.")
     view = ChartView(bars, image_filename(measure, f"{report['area_name']} and neighbours", label), explanation, True)
     return YearView(report, shown, figures_table(shown, measure, ranks, bands, ranked), view,
@@ -419,7 +419,7 @@ def london_note(home: str, rows: pd.DataFrame, measure: Measure, directory: Area
     if part is None or region is None or part not in directory:
         return ""
     part_name = directory.get(part).name
-    text = f"The whole of {region.name}, not {part_name} alone."
+    text = f"{region.name} as a whole, not {part_name} alone."
     found = rows[rows["area_code"] == part]
     if not found.empty and not measure.is_count:
         row = found.iloc[-1]

@@ -375,11 +375,15 @@ def measure_choice(default: str | None = None) -> Measure:
                                                                  else None))])
     if followed and found is not None:
         view[_MEASURE_IS_DEFAULT] = False
-    names = {m.code: f"{catalogue().theme(m.theme).name}: {m.short_name}" for m in measures}
+    # Short names only: the sidebar's box shows one line, and 'Care leavers: Care leavers 17-18 ...' was cut
+    # off. The theme and the full definition are written under the box.
+    names = {m.code: m.short_name for m in measures}
     code = st.sidebar.selectbox("Measure", codes, format_func=names.__getitem__, key=MEASURE_KEY,
                                 on_change=_choose_measure)
     _write_to_url(PARAM_MEASURE, code)
-    return catalogue().get(code)
+    measure = catalogue().get(code)
+    st.sidebar.caption(f"{catalogue().theme(measure.theme).name}: {measure.name}")
+    return measure
 
 
 def _choose_measure() -> None:
