@@ -10,10 +10,11 @@ import streamlit as st
 import settings
 from ui import data
 from ui.components import page_style
-from ui.navigation import ensure_app_navigation, page_specs
+from ui.navigation import app_pages, app_run
 
 log = logging.getLogger(__name__)
 SWITCHED_ON = {"1", "true", "yes", "on"}
+SIDEBAR_PX = 370  # the longest council name and measure short name fit the sidebar's boxes on one line
 
 # What loads on first start: (module, function, the setting that switches it on, or None where the
 # loader decides for itself). A module that is not installed is skipped, so the app still starts on a
@@ -56,16 +57,13 @@ def start_up(url: str) -> tuple[str, ...]:
     return tuple(warnings)
 
 
-ensure_app_navigation()
-st.set_page_config(page_title="Corporate parenting dashboard", page_icon=":material/dashboard:", layout="wide")
+st.set_page_config(page_title="Corporate parenting dashboard", page_icon=":material/dashboard:", layout="wide",
+                   initial_sidebar_state=SIDEBAR_PX)
 page_style()
 for warning in start_up(data.database_url()):
     st.warning(warning)
 data.start_run()
 
-sections: dict[str, list] = {}
-for spec in page_specs():
-    sections.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, url_path=spec.url_path, icon=spec.icon, default=spec.default)
-    )
-st.navigation(sections).run()
+page = st.navigation(app_pages())
+with app_run():
+    page.run()

@@ -1,5 +1,12 @@
 """Benchmarking: how the council compares with its statistical neighbours, its region and England, on DfE's
-published figures, with its rank among councils, the 10-year trend and this year's own figures so far."""
+published figures, with its rank among councils, the 10-year trend and this year's own figures so far.
+
+The sidebar has the measure, the year and the council, and nothing else: comparators are what the page is
+for (always shown), and the year picker is the one way to choose the period. It opens on the rate per
+10,000 children: a count of children is no basis for comparing councils of different sizes.
+"""
+
+from datetime import date
 
 import streamlit as st
 
@@ -10,9 +17,11 @@ from reference.neighbours import CURRENT, IN_FORCE
 from reference.statuses import label as status_label
 from ui import data
 from ui.benchmarking_data import (
+    COUNT_RANK_NOTE,
     YearView,
     grouping_label,
     in_year_view,
+    region_words,
     releases,
     trend_view,
     year_label,
@@ -20,13 +29,15 @@ from ui.benchmarking_data import (
     years_for,
 )
 from ui.components import first_run_message, measure_link, page_header
-from ui.filters import Filters, area_name, configured_home, measure_choice, sidebar_filters
-from ui.navigation import ensure_app_navigation
+from ui.filters import Filters, area_name, configured_home, council_filter, measure_choice
+from ui.navigation import BENCHMARKING, ensure_app_navigation
 from ui.theme import show_chart
 
 ensure_app_navigation()  # before anything else: see ui.navigation
 
 TITLE = "Benchmarking"
+DEFAULT_MEASURE = "cla_rate"  # comparable across councils of any size, unlike the count of children
+RATE_OF_COUNT = {"cla_count": "cla_rate"}  # a count's rate, which the page suggests comparing instead
 PARAM_YEAR = "year"
 YEAR_KEY = "benchmark_year"  # the widget's key
 _YEAR_CHOICE = "_benchmark_year_choice"  # the person's choice, kept apart from the widget across page switches
@@ -76,12 +87,24 @@ def grouping_choice() -> str:
 def header(measure: Measure, home: str) -> None:
     st.caption(f"{area_name(home)} · corporate parenting dashboard")
     st.title(f"{TITLE}: {measure.short_name}", anchor=False)
-    region = areas().region_of(home)
-    where = f"similar councils, the {region.name} and England" if region else "similar councils and England"
+    region = region_words(home, areas())
+    where = f"similar councils, {region} and England" if region else "similar councils and England"
     st.markdown(f"How does **{area_name(home)}** compare with {where}? {measure.name}, as DfE publishes it "
                 f"for every council. **{measure.polarity_text}.**")
 
 
+def count_note(measure: Measure, filters: Filters) -> None:
+    """A count compared across councils of different sizes says so, and offers the rate instead."""
+    if not measure.is_count:
+        return
+    st.info(COUNT_RANK_NOTE, icon=":material/info:")
+    rate = RATE_OF_COUNT.get(measure.code)
+    if rate:
+        st.page_link(BENCHMARKING, label="Compare the rate per 10,000 children", icon=":material/arrow_forward:",
+                     query_params={"measure": rate, "area": filters.home})
+
+
+WIDE = st.column_config.TextColumn(width="large")  # names and file names in full, not cut off
 ROW_PX, HEADER_PX = 35, 38  # st.dataframe's row and heading heights: tables show every row without scrolling
 
 
@@ -113,7 +136,8 @@ def key_figures(view: YearView, measure: Measure) -> None:
     cards.append(("Statistical neighbour average", average,
                   f"{report['sn_count']} of {report['sn_of']} councils with a published figure"))
     if region is not None:
-        cards.append((str(region["name"]), _figure_text(region, measure), "Region"))
+        cards.append((str(region["name"]), _figure_text(region, measure),
+                      f"Region. {view.region_note}" if view.region_note else "Region"))
     cards.append(("England", _figure_text(england, measure), "All councils"))
     for column, (label, value, note) in zip(st.columns(len(cards)), cards, strict=True):
         with column:
@@ -132,7 +156,7 @@ def neighbours_section(view: YearView, measure: Measure, year: int) -> None:
         st.markdown(f"**Not published for {year_label(year)}** (left out of the average, never counted as 0): "
                     f"{names}.")
     st.dataframe(view.table, hide_index=True, width="stretch", height=table_height(view.table),
-                 key="benchmark_table")
+                 key="benchmark_table", column_config={"Area": WIDE, "Who": WIDE, "Loaded from": WIDE})
 
 
 def trend_section(measure: Measure, home: str, grouping: str) -> None:
@@ -151,32 +175,36 @@ def trend_section(measure: Measure, home: str, grouping: str) -> None:
                  "replaced LAIT's; an identical one keeps the file it was first loaded from.")
     st.caption(note)
     st.dataframe(trend.sources, hide_index=True, width="stretch", height=table_height(trend.sources),
-                 key="benchmark_sources")
+                 key="benchmark_sources", column_config={"Loaded from": WIDE})
 
 
-def in_year_section(measure: Measure, filters: Filters, grouping: str) -> None:
-    st.header("This year so far", anchor=False)
-    view = in_year_view(measure.code, filters.home, filters.start, filters.end, grouping)
+def in_year_section(measure: Measure, filters: Filters, grouping: str, year: int) -> None:
+    """The council's own monthly or quarterly figures from the start of the chosen year on."""
+    start = date(year - 1, 4, 1)
+    st.header(f"Our own figures since {start:%B %Y}", anchor=False)
+    view = in_year_view(measure.code, filters.home, start, LATEST, grouping)
     if not view.frequency:
         st.markdown(f"{filters.home_name} has no monthly or quarterly figures of its own for "
-                    f"{measure.short_name.lower()} in the period in view ({filters.period_text}), so only "
-                    f"DfE's yearly figures are shown above.")
+                    f"{measure.short_name.lower()} since {start:%B %Y}, so only DfE's yearly figures are "
+                    f"shown above.")
         return
     st.markdown(view.sentence)
     show_chart(view.chart, key="benchmark_in_year")
-    st.caption(f"{view.chart.explanation} The period in view ({filters.period_text}) is set in the sidebar.")
+    st.caption(f"{view.chart.explanation} From the start of {year_label(year)}, the year chosen in the sidebar.")
+
+
+LATEST = date(2200, 12, 31)  # the in-year chart runs to the council's latest figure
 
 
 if data.is_empty():
     page_header(TITLE, None, "How do we compare with similar councils, the region and England?")
     first_run_message()
 else:
-    measure = measure_choice()
+    filters = council_filter()
+    measure = measure_choice(default=DEFAULT_MEASURE)
     years = years_for(measure.code)
     year = year_choice(years) if years else None
     grouping = grouping_choice()
-    filters = sidebar_filters()
-    st.sidebar.caption("On this page the comparators are always shown: they are what it is for.")
     home = filters.home
     header(measure, home)
     if home not in areas() or areas().get(home).kind != "la":
@@ -189,7 +217,8 @@ else:
     else:
         view = year_view(measure.code, home, year, grouping)
         st.subheader(year_label(year), anchor=False)
+        count_note(measure, filters)
         key_figures(view, measure)
         neighbours_section(view, measure, year)
         trend_section(measure, home, grouping)
-        in_year_section(measure, filters, grouping)
+        in_year_section(measure, filters, grouping, year)

@@ -498,3 +498,71 @@ def test_the_published_years_drawn_beside_the_councils_own_months(years, first, 
     assert sorted({int(e.year) for e in shown["period_end"]}) == expected
     assert set(shown["kind"]) <= {"neighbours", "england"}
     pd.testing.assert_frame_equal(points, before)
+
+
+# ---- what the page offers and how it reads ------------------------------------------------------------
+
+def sidebar_labels(at: AppTest) -> list[str]:
+    return [w.label for kind in ("selectbox", "select_slider", "toggle", "radio") for w in at.sidebar.get(kind)]
+
+
+def test_it_opens_on_the_rate_with_one_way_to_choose_the_year_and_nothing_that_does_nothing(cheshire_east):
+    at = open_benchmarking()
+    assert "Benchmarking: Rate per 10 000 children" in [t.value for t in at.title]
+    labels = sidebar_labels(at)
+    assert labels.count("Year") == 1
+    assert "Show comparators" not in labels
+    assert "Period in view" not in labels
+    assert at.query_params["measure"] in ("cla_rate", ["cla_rate"])
+
+
+def test_a_count_is_never_ranked_across_councils_and_the_rate_is_offered(cheshire_east):
+    at = open_benchmarking({"measure": "cla_count", "year": "2025"})
+    said = texts(at)
+    assert "A count is not ranked: councils differ in size" in said
+    assert not any(column.startswith("Rank") for column in table(at, "Loaded from").columns)
+    assert "ranked" not in said.replace("is not ranked", "")
+    links = [link for link in at.get("page_link") if "rate per 10,000" in link.proto.label]
+    assert len(links) == 1 and "cla_rate" in str(links[0].proto)
+
+
+@pytest.mark.parametrize(("borough", "part", "part_name"), [("E09000007", "E13000001", "Inner London"),
+                                                              ("E09000003", "E13000002", "Outer London")])
+def test_a_london_borough_is_told_the_region_figure_is_all_of_london(cheshire_east, borough, part, part_name):
+    at = open_benchmarking({"measure": "cla_rate", "year": "2025", "area": borough})
+    given = published("cla_rate", 2025)
+    cards = key_figures(at)
+    assert cards["London"] == f"{given['E12000007']} per 10,000"  # DfE's London, E12000007
+    said = texts(at)
+    assert f"London as a whole, not {part_name} alone." in said
+    assert f"{part_name}, where" in said and f"is: {given[part]} per 10,000." in said
+    assert f"London as a whole (not {part_name} alone)" in [m.value for m in at.markdown if "How does" in m.value][0]
+
+
+def test_a_council_outside_london_is_compared_with_its_region_by_name(cheshire_east):
+    at = open_benchmarking({"measure": "cla_rate", "year": "2025"})
+    header = next(m.value for m in at.markdown if "How does" in m.value)
+    assert "similar councils, the North West and England" in header
+    assert "London" not in texts(at)
+
+
+def test_the_charts_name_dfes_publication_and_draw_the_councils_target(sample_url, monkeypatch):
+    environment(monkeypatch, sample_url, SAMPLE_COUNCIL)
+    at = open_benchmarking({"measure": "stab_3plus_pct", "year": "2025"})
+    targets = queries.targets(connect(sample_url), measures=["stab_3plus_pct"], areas=[SAMPLE_COUNCIL])
+    in_force = targets[(pd.to_datetime(targets["period_start"]) <= "2025-03-31")
+                       & (pd.to_datetime(targets["period_end"]) >= "2025-03-31")]
+    assert len(in_force) == 1
+    bars = chart(at, "benchmark_bars")
+    notes = " ".join(a["text"] for a in bars["layout"]["annotations"])
+    source = notes.split("Source: ")[1]
+    assert source.startswith(("DfE: Local Authority Interactive Tool (LAIT), 2025",
+                              "DfE: Children looked after in England including adoptions, 2025"))
+    assert "Fictional sample council" in source  # its own year-end return gives its own bar
+    assert "SSDA903" not in notes
+    lines = [s for s in bars["layout"].get("shapes", []) if s.get("name") == "target"]
+    assert lines and lines[0]["x0"] == pytest.approx(float(in_force["value"].iloc[0]))
+    trend = " ".join(a["text"] for a in chart(at, "benchmark_trend")["layout"]["annotations"])
+    assert "DfE: Local Authority Interactive Tool (LAIT)" in trend
+    in_year = " ".join(a["text"] for a in chart(at, "benchmark_in_year")["layout"]["annotations"])
+    assert "Fictional sample council&#x27;s return, loaded" in in_year and "DfE: " in in_year

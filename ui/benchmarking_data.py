@@ -23,6 +23,7 @@ from charts.bars import neighbour_bar_chart, sort_best_first
 from charts.config import image_filename
 from charts.layout import time_ticks
 from charts.palette import TEXT
+from charts.sources import FigureOrigin, source_words
 from charts.trend import trend_chart
 from db import queries
 from db.engine import connect
@@ -30,7 +31,7 @@ from db.reference_queries import neighbour_releases
 from metrics.benchmark_report import benchmark_report
 from metrics.comparators import comparator_series, quartile_bands, quartile_reading, rank_areas
 from metrics.formatting import format_period, format_value, is_missing, round_half_up
-from metrics.series import PUBLISHED, one_per_period, own_series, published_only, yearly_series
+from metrics.series import PUBLISHED, one_per_period, own_series, published_only, target_at, yearly_series
 from metrics.travel import direction_of_travel
 from reference.areas import ENGLAND_CODE, AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
@@ -52,6 +53,11 @@ YEAR_END_MONTH = 3  # DfE's years end on 31 March
 TREND_KINDS = ("neighbours", "england")  # the 10-year trend: the council, its neighbours' average and England
 NOT_GIVEN = "–"
 NO_FIGURE = "x"  # the status a bar gets when nothing at all was loaded for the area that year
+# DfE's files publish each London borough's figures for London (E12000007) and for its half of it:
+# Inner London (E13000001) or Outer London (E13000002), by the borough's type in LAIT's area list.
+LONDON_PARTS = {"ILB": "E13000001", "OLB": "E13000002"}
+COUNT_RANK_NOTE = ("A count is not ranked: councils differ in size, so more or fewer children says nothing "
+                   "about how well one council does. Compare the rate per 10,000 children instead.")
 FILE_KINDS = {  # how the sources table explains a file name to people who do not know DfE's files
     ".parquet": "DfE's Local Authority Interactive Tool (LAIT)",
     ".csv": "DfE's Explore Education Statistics table",
@@ -66,6 +72,63 @@ def year_end(year: int) -> date:
 def year_label(year: int) -> str:
     """'2024-25 (year to 31 March 2025)': the financial year DfE's figures cover, and its end."""
     return f"{format_period('year', year_end(year))} (year to 31 March {year})"
+
+
+def london_part(home: str, directory: AreaDirectory) -> str | None:
+    """Inner or Outer London's code for a London borough, else None."""
+    if home not in directory:
+        return None
+    return LONDON_PARTS.get(directory.get(home).la_type)
+
+
+def region_words(home: str, directory: AreaDirectory) -> str:
+    """The region a council is compared with, in a sentence: 'the North West'; for a London borough, where
+    DfE also publishes Inner and Outer London, 'London as a whole (not Inner London alone)'; '' without one."""
+    region = directory.region_of(home)
+    if region is None:
+        return ""
+    part = london_part(home, directory)
+    if part is None or part not in directory:
+        return f"the {region.name}" if region.name.startswith(("North", "South", "East", "West")) else region.name
+    return f"{region.name} as a whole (not {directory.get(part).name} alone)"
+
+
+# ---- where the figures came from, in words a chart can print ----------------------------------------------
+
+def figure_origins(rows: pd.DataFrame, batches: pd.DataFrame) -> list[FigureOrigin]:
+    """Where each figure in ``rows`` came from: DfE's publication and year for a published figure (by the
+    file it was loaded from), the day a council's own return was loaded for its own figures."""
+    if rows.empty:
+        return []
+    by_batch = {int(b): (str(f), str(src), when) for b, f, src, when in
+                zip(batches["id"], batches["file_name"], batches["source"], batches["imported_at"], strict=True)}
+    out = []
+    for (batch, origin), group in rows.groupby(["batch_id", "origin"], sort=False):
+        file_name, kind, loaded = by_batch.get(int(batch), ("", "", None))
+        if origin == PUBLISHED:
+            out += [FigureOrigin(PUBLISHED, year=int(y), file_name=file_name)
+                    for y in sorted({pd.Timestamp(e).year for e in group["period_end"]})]
+        else:
+            when = pd.Timestamp(loaded).date() if loaded is not None and not is_missing(loaded) else None
+            out.append(FigureOrigin(kind or "return", loaded=when, file_name=file_name))
+    return out
+
+
+def chart_source(rows: pd.DataFrame) -> str:
+    """The source line for a chart of these figures: 'DfE: Children looked after in England ..., 2025'."""
+    return source_words(figure_origins(rows, data.batches()))
+
+
+def home_target(code: str, home: str, year: int) -> float | None:
+    """The council's own target for the measure in force on 31 March of the year, if it set one."""
+    found = target_at(data.targets(home), code, home, pd.Timestamp(year_end(year)))
+    return None if found is None else float(found[0])
+
+
+def home_targets(code: str, home: str) -> pd.DataFrame:
+    """The council's targets for the measure (period_start, period_end, value), for a trend chart's step line."""
+    targets = data.targets(home)
+    return targets[(targets["measure_code"] == code) & (targets["area_code"] == home)].reset_index(drop=True)
 
 
 # ---- reads -------------------------------------------------------------------------------------------
@@ -190,8 +253,12 @@ def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory
     """Rank and quartile band of every council with a published value that year, and how many were ranked.
 
     As LAIT does: only councils count (no regions, England or sample councils), and every council that
-    published that year, whether or not it still exists. Polarity 'neither' gives empty Series and 0.
+    published that year, whether or not it still exists. Polarity 'neither' gives empty Series and 0, and
+    so does a count: a bigger council has more children, which is no measure of how well it does.
     """
+    if measure.is_count:
+        empty = pd.Series(dtype="object")
+        return empty, empty, 0
     values = published_only(rows)
     values = values[values["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]]
     ranks = rank_areas(values, measure.polarity)
@@ -215,6 +282,8 @@ def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory:
                   ranks: pd.Series, bands: pd.Series, ranked: int) -> str:
     """The one-line reading of the council's rank and quartile, or why there is none."""
     name, label, home = report["area_name"], format_period("year", year_end(report["year"])), report["area"]
+    if measure.is_count:
+        return COUNT_RANK_NOTE
     if measure.polarity == "neither":
         return (f"Neither higher nor lower is better for {measure.short_name.lower()}, so no rank or quartile "
                 f"is given: the figure is context for the other measures.")
@@ -280,7 +349,7 @@ def figures_table(figures: pd.DataFrame, measure: Measure, ranks: pd.Series, ban
         "Figure": [format_value(None if is_missing(v) else float(v), measure, s)
                    for v, s in zip(ordered["value"], ordered["status"], strict=True)],
     })
-    if measure.polarity != "neither":
+    if measure.polarity != "neither" and not measure.is_count:
         table[f"Rank of {ranked}"] = [str(int(ranks[c])) if c in ranks.index else NOT_GIVEN
                                       for c in ordered["area_code"]]
         table["Quartile"] = [str(bands[c]) if c in bands.index else NOT_GIVEN for c in ordered["area_code"]]
@@ -298,6 +367,7 @@ class YearView:
     bars: ChartView
     rank_text: str
     release_text: str = ""  # 'Statistical neighbours as named by DfE in May 2025.'
+    region_note: str = ""  # under the region's figure: what it covers ('the whole of London, not Inner London...')
 
     def figure(self, kind: str) -> pd.Series | None:
         """The row for 'la' (the home council), 'neighbours', 'region' or 'england'."""
@@ -327,15 +397,36 @@ def _year_view(url: str, version: int, code: str, home: str, year: int, grouping
     shown = year_figures(report, rows, names, directory)
     ranks, bands, ranked = council_ranks(rows, measure, directory)
     label = format_period("year", year_end(year))
-    bars = neighbour_bar_chart(shown[["area_code", "name", "value", "status", "kind"]], measure, label, home)
+    drawn = shown[["area_code", "name", "value", "status", "kind"]]
+    source = chart_source(rows[rows["area_code"].isin(set(shown["area_code"]))])
+    bars = neighbour_bar_chart(drawn, measure, label, home, target=home_target(code, home, year), source=source)
     bars.update_yaxes(tickfont_color=TEXT)  # the area names: dark, not the page theme's grey, on a projector
+    region = region_words(home, directory)
     explanation = (f"{report['area_name']} and its 10 statistical neighbours, the councils most like it "
                    f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool, {release.label}), with "
-                   f"the region and England, for {year_label(year)}. {measure.polarity_text}.")
+                   f"{region + ' ' if region else ''}and England, for {year_label(year)}. "
+                   f"{measure.polarity_text}.")
     view = ChartView(bars, image_filename(measure, f"{report['area_name']} and neighbours", label), explanation, True)
     return YearView(report, shown, figures_table(shown, measure, ranks, bands, ranked), view,
                     rank_sentence(report, measure, rows, directory, ranks, bands, ranked),
-                    releases_text({year: release}))
+                    releases_text({year: release}), london_note(home, rows, measure, directory))
+
+
+def london_note(home: str, rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> str:
+    """For a London borough: 'The whole of London. Inner London, where Camden is: 52 per 10,000.'; '' elsewhere."""
+    part = london_part(home, directory)
+    region = directory.region_of(home)
+    if part is None or region is None or part not in directory:
+        return ""
+    part_name = directory.get(part).name
+    text = f"{region.name} as a whole, not {part_name} alone."
+    found = rows[rows["area_code"] == part]
+    if not found.empty and not measure.is_count:
+        row = found.iloc[-1]
+        value = None if is_missing(row["value"]) else float(row["value"])
+        status = VALUE if is_missing(row["status"]) else str(row["status"])
+        text += f" {part_name}, where {directory.get(home).name} is: {format_value(value, measure, status)}."
+    return text
 
 
 def year_view(code: str, home: str, year: int, grouping: str = CURRENT) -> YearView:
@@ -479,7 +570,10 @@ def _trend_view(url: str, version: int, code: str, home: str, grouping: str = CU
         return TrendView(empty, pd.DataFrame(), "")
     label = (f"{format_period('year', ends[0])} to {format_period('year', ends[-1])}" if len(ends) > 1
              else format_period("year", ends[0]))
-    figure = trend_chart(own, measure, name, comparators=compared, title_period=label)
+    shown_areas = {home, ENGLAND_CODE, *(c for codes in neighbours.values() for c in codes)}
+    yearly = figures[(figures["period_type"] == "year") & figures["area_code"].isin(shown_areas)]
+    figure = trend_chart(own, measure, name, targets=home_targets(code, home), comparators=compared,
+                         title_period=label, source=chart_source(yearly))
     # Label the years across the whole chart, not only the council's own years (a sample council or a
     # council with gaps would otherwise leave most of the ten years unlabelled).
     tickvals, ticktext = time_ticks(ends, "year")
@@ -584,7 +678,15 @@ def _in_year_view(url: str, version: int, code: str, home: str, start: date, end
     name = directory.get(home).name
     frequency = FREQUENCY_WORDS[str(own["period_type"].iloc[0])]
     label = f"{format_period('month', own['period_end'].iloc[0])} to {format_period('month', own['period_end'].iloc[-1])}"
-    figure = trend_chart(own.reset_index(drop=True), measure, name, comparators=shown, title_period=label)
+    shown_ends = set(shown["period_end"])
+    published_shown = figures[(figures["period_type"] == "year") & figures["period_end"].isin(shown_ends)
+                              & figures["area_code"].isin({ENGLAND_CODE, *(c for codes in _neighbours.values()
+                                                                          for c in codes)})]
+    own_rows = figures[(figures["area_code"] == home) & (figures["period_type"] == own["period_type"].iloc[0])
+                       & figures["period_end"].isin(set(own["period_end"]))]
+    source = chart_source(pd.concat([own_rows, published_shown], ignore_index=True))
+    figure = trend_chart(own.reset_index(drop=True), measure, name, targets=home_targets(code, home),
+                         comparators=shown, title_period=label, source=source)
     explanation = (f"{name}'s own {frequency} figures (the line) with DfE's yearly figures for the statistical "
                    f"neighbour average and England, each plotted at the 31 March its year ends. "
                    f"{measure.polarity_text}.")

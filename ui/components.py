@@ -26,7 +26,20 @@ NO_RATING_COLOUR = "#F3F2F1"
 PAGE_STYLE = """
 <style>
 /* Less empty space above the header and at the sides, so a projector shows more of each page. */
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-left: 2.5rem; padding-right: 2.5rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-left: 2rem; padding-right: 2rem; }
+/* On a laptop screen beside the menu, tables keep every column in view (the Imports table's last ones). */
+@media (max-width: 1366px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; } }
+/* Keyboard focus on a link (the menu, "More about" links): a dark outline inside a yellow halo, as on
+   GOV.UK, so it never looks like the current page's grey highlight (WCAG 2.4.7 focus visible). */
+[data-testid="stSidebarNav"] a:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible {
+  outline: 3px solid #0B0C0C; outline-offset: 0; box-shadow: 0 0 0 6px #FFDD00; }
+/* A chosen council or measure in the sidebar reads in full over two lines rather than being cut off,
+   and so do long options in the open list. */
+[data-testid="stSidebar"] [data-baseweb="select"] > div > div:first-child,
+[data-testid="stSidebar"] [data-baseweb="select"] > div > div:first-child > div {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; }
+[data-baseweb="popover"] li[role="option"] { white-space: normal; height: auto; min-height: 2.5rem; }
 </style>
 """
 

@@ -34,11 +34,17 @@ PARAM_COMPARATORS = "comparators"
 PARAM_AREA = "area"
 PARAM_MEASURE = "measure"
 ON, OFF = "on", "off"
-DEFAULT_MONTHS_IN_VIEW = 36  # three years: a committee sees the trend and three yearly comparator points
+DEFAULT_MONTHS_IN_VIEW = 36  # three years of a council's own monthly or quarterly returns
+DEFAULT_YEARS_IN_VIEW = 5  # a council with DfE's yearly figures only: five points make a trend, three do not
+YEAR_END_MONTH = 3  # DfE's years end on 31 March
 MEASURE_PAGE_URL = "measure"  # the url_path given to the measure page in app.py
 
 _WRITTEN = "_params_written"  # session key: what the app last wrote to each URL parameter
 _VIEW = "_view_choices"  # session key: the person's choices, by widget key
+_PERIOD_FOR = "period_for"  # in the session's choices: the council the period was chosen for
+MONTHS_KEY, YEARS_KEY = "filter_months", "filter_years"  # the period's widget keys (months, or DfE's years)
+MEASURE_KEY = "filter_measure"
+_MEASURE_IS_DEFAULT = "measure_is_default"  # in the session's choices: no person or link has chosen a measure
 
 
 def month_key(day: date) -> str:
@@ -77,6 +83,24 @@ def month_label(key: str) -> str:
     return format_period("month", month_end(start)) if start else key
 
 
+def year_label(year: int) -> str:
+    """DfE's name for the year ending 31 March ``year``: '2024-25'."""
+    return format_period("year", date(year, YEAR_END_MONTH, 31))
+
+
+def financial_year_of(day: date) -> int:
+    """The year ending 31 March that a day falls in: April 2024 to March 2025 is 2025."""
+    return day.year + (1 if day.month > YEAR_END_MONTH else 0)
+
+
+def year_start(year: int) -> date:
+    return date(year - 1, YEAR_END_MONTH + 1, 1)
+
+
+def year_end(year: int) -> date:
+    return date(year, YEAR_END_MONTH, 31)
+
+
 @dataclass(frozen=True)
 class Filters:
     """What every page shows: whose figures, which months, and whether comparators are drawn."""
@@ -85,6 +109,7 @@ class Filters:
     start: date  # first day of the first month in view
     end: date  # last day of the last month in view
     comparators: bool
+    by_year: bool = False  # the council has DfE's yearly figures only: the period is whole years to 31 March
 
     @property
     def home_name(self) -> str:
@@ -92,6 +117,10 @@ class Filters:
 
     @property
     def period_text(self) -> str:
+        """'April 2023 to March 2025', or DfE's years '2020-21 to 2024-25' for a council with yearly figures."""
+        if self.by_year:
+            first, last = financial_year_of(self.start), financial_year_of(self.end)
+            return year_label(first) if first == last else f"{year_label(first)} to {year_label(last)}"
         return f"{format_period('month', month_end(self.start))} to {format_period('month', self.end)}"
 
     def params(self, measure: str | None = None) -> dict[str, str]:
@@ -184,11 +213,33 @@ def _area_code(text: str, choices: list[str]) -> str | None:
     return area.code if area is not None and area.code in choices else None
 
 
-def _choose_months(home: str) -> tuple[date, date]:
+@dataclass(frozen=True)
+class PeriodChoice:
+    """The months in view and whether they are whole DfE years; ``draw`` False settles it without a widget."""
+
+    start: date
+    end: date
+    by_year: bool
+
+
+def _forget_period_of_another_council(home: str) -> None:
+    """A new council starts on the period its own figures cover, not the last council's (a link's from/to
+    still win: ``_prepare`` reads them after this)."""
+    view = _view()
+    if view.get(_PERIOD_FOR) != home:
+        view.pop(MONTHS_KEY, None)
+        view.pop(YEARS_KEY, None)
+        view[_PERIOD_FOR] = home
+
+
+def _choose_months(home: str, draw: bool = True) -> PeriodChoice:
     first, last = data.period_range(home)
     if first is None or last is None:
         today = date.today()
-        return date(today.year, today.month, 1), month_end(today)
+        return PeriodChoice(date(today.year, today.month, 1), month_end(today), False)
+    _forget_period_of_another_council(home)
+    if home not in data.own_data_areas():
+        return _choose_years(first, last, draw)
     options = months_between(first, last)
     default_from = options[max(0, len(options) - DEFAULT_MONTHS_IN_VIEW)]
     default = (default_from, options[-1])
@@ -200,29 +251,75 @@ def _choose_months(home: str) -> tuple[date, date]:
         month = parse_month(text)
         if month is None:
             return None
-        current = list(_view().get("filter_months", default))
+        current = list(_view().get(MONTHS_KEY, default))
         current[index] = clamp(month_key(month))
         return tuple(sorted(current))
 
-    chosen = _prepare("filter_months", default, [(PARAM_FROM, lambda text: with_end(0, text)),
-                                                 (PARAM_TO, lambda text: with_end(1, text))])
+    chosen = _prepare(MONTHS_KEY, default, [(PARAM_FROM, lambda text: with_end(0, text)),
+                                            (PARAM_TO, lambda text: with_end(1, text))])
     clamped = tuple(sorted(clamp(k) for k in chosen))
-    if clamped != tuple(chosen):  # another council's figures cover other months
-        _view()["filter_months"] = clamped
-        st.session_state["filter_months"] = clamped
-    if len(options) == 1:
+    if clamped != tuple(chosen):  # the figures cover other months
+        _view()[MONTHS_KEY] = clamped
+        st.session_state[MONTHS_KEY] = clamped
+    start_key, end_key = clamped
+    if not draw:
+        pass
+    elif len(options) == 1:
         st.sidebar.caption(f"Period in view: {month_label(options[0])}")
         start_key, end_key = options[0], options[0]
     else:
         start_key, end_key = st.sidebar.select_slider(
-            "Period in view", options=options, value=default, format_func=month_label, key="filter_months",
-            on_change=_remember, args=("filter_months",),
+            "Period in view", options=options, value=default, format_func=month_label, key=MONTHS_KEY,
+            on_change=_remember, args=(MONTHS_KEY,),
             help="Charts and tables show the months between these two. The scorecard shows the latest "
                  "figure up to the end of the period.",
         )
-    _write_to_url(PARAM_FROM, start_key)
-    _write_to_url(PARAM_TO, end_key)
-    return parse_month(start_key), month_end(parse_month(end_key))
+    if draw:
+        _write_to_url(PARAM_FROM, start_key)
+        _write_to_url(PARAM_TO, end_key)
+    return PeriodChoice(parse_month(start_key), month_end(parse_month(end_key)), False)
+
+
+def _choose_years(first: date, last: date, draw: bool) -> PeriodChoice:
+    """The period for a council with DfE's yearly figures only: whole years to 31 March, named as DfE names
+    them ('2024-25'), the latest five by default. The URL keeps months (from=2020-04&to=2025-03)."""
+    options = list(range(financial_year_of(first), financial_year_of(last) + 1))
+    default = (options[max(0, len(options) - DEFAULT_YEARS_IN_VIEW)], options[-1])
+
+    def clamp(year: int) -> int:
+        return min(max(year, options[0]), options[-1])
+
+    def with_end(index: int, text: str) -> tuple[int, int] | None:
+        month = parse_month(text)
+        if month is None:
+            return None
+        current = list(_view().get(YEARS_KEY, default))
+        current[index] = clamp(financial_year_of(month))
+        return tuple(sorted(current))
+
+    chosen = _prepare(YEARS_KEY, default, [(PARAM_FROM, lambda text: with_end(0, text)),
+                                           (PARAM_TO, lambda text: with_end(1, text))])
+    clamped = tuple(sorted(clamp(y) for y in chosen))
+    if clamped != tuple(chosen):
+        _view()[YEARS_KEY] = clamped
+        st.session_state[YEARS_KEY] = clamped
+    first_year, last_year = clamped
+    if not draw:
+        pass
+    elif len(options) == 1:
+        st.sidebar.caption(f"Period in view: {year_label(options[0])}")
+        first_year, last_year = options[0], options[0]
+    else:
+        first_year, last_year = st.sidebar.select_slider(
+            "Period in view", options=options, value=default, format_func=year_label, key=YEARS_KEY,
+            on_change=_remember, args=(YEARS_KEY,),
+            help="DfE publishes each council's figures for the year ending 31 March. Charts and tables show "
+                 "the years between these two.",
+        )
+    if draw:
+        _write_to_url(PARAM_FROM, month_key(year_start(first_year)))
+        _write_to_url(PARAM_TO, month_key(year_end(last_year)))
+    return PeriodChoice(year_start(first_year), year_end(last_year), True)
 
 
 def _choose_comparators() -> bool:
@@ -239,25 +336,57 @@ def _choose_comparators() -> bool:
 
 
 def sidebar_filters() -> Filters:
-    """Draw the sidebar filters (council, months, comparators) and return the view they describe."""
+    """Draw the sidebar filters (council, period, comparators) and return the view they describe."""
     home = _choose_home()
-    start, end = _choose_months(home)
+    period = _choose_months(home)
     comparators = _choose_comparators()
-    return Filters(home=home, start=start, end=end, comparators=comparators)
+    return Filters(home=home, start=period.start, end=period.end, comparators=comparators, by_year=period.by_year)
 
 
-def measure_choice() -> Measure:
-    """The measure the measure page shows, chosen in the page and kept in the URL (``?measure=CODE``)."""
+def council_filter() -> Filters:
+    """Draw only the council choice, for a page with its own way of choosing the period (Benchmarking).
+
+    The view keeps the session's period for that council (so links to other pages carry it on), with
+    comparators on; nothing else is drawn or written to the URL.
+    """
+    home = _choose_home()
+    period = _choose_months(home, draw=False)
+    return Filters(home=home, start=period.start, end=period.end, comparators=True, by_year=period.by_year)
+
+
+def measure_choice(default: str | None = None) -> Measure:
+    """The measure a page shows, chosen in the sidebar and kept in the URL (``?measure=CODE``).
+
+    ``default`` is the code shown when neither the URL nor the session names one (the catalogue's first
+    measure when not given).
+    """
     measures = catalogue().measures
     codes = [m.code for m in measures]
+    first = default if default in codes else codes[0]
     asked = st.query_params.get(PARAM_MEASURE)
     found = catalogue().find(asked) if asked else None
-    if asked and found is None and asked != st.session_state.get(_WRITTEN, {}).get(PARAM_MEASURE):
+    followed = asked is not None and asked != st.session_state.get(_WRITTEN, {}).get(PARAM_MEASURE)
+    if asked and found is None and followed:
         st.warning(f"There is no measure called '{asked}'. Choose one from the list.")
-    _prepare("filter_measure", codes[0],
-             [(PARAM_MEASURE, lambda text: (catalogue().find(text).code if catalogue().find(text) else None))])
-    names = {m.code: f"{catalogue().theme(m.theme).name}: {m.short_name}" for m in measures}
-    code = st.sidebar.selectbox("Measure", codes, format_func=names.__getitem__, key="filter_measure",
-                        on_change=_remember, args=("filter_measure",))
+    view = _view()
+    if view.get(_MEASURE_IS_DEFAULT, True):  # nobody chose one: the URL's measure, else this page's default
+        view[MEASURE_KEY] = found.code if found is not None else first
+    _prepare(MEASURE_KEY, first, [(PARAM_MEASURE, lambda text: (catalogue().find(text).code if catalogue().find(text)
+                                                                 else None))])
+    if followed and found is not None:
+        view[_MEASURE_IS_DEFAULT] = False
+    # Short names only: the sidebar's box shows one line, and 'Care leavers: Care leavers 17-18 ...' was cut
+    # off. The theme and the full definition are written under the box.
+    names = {m.code: m.short_name for m in measures}
+    code = st.sidebar.selectbox("Measure", codes, format_func=names.__getitem__, key=MEASURE_KEY,
+                                on_change=_choose_measure)
     _write_to_url(PARAM_MEASURE, code)
-    return catalogue().get(code)
+    measure = catalogue().get(code)
+    st.sidebar.caption(f"{catalogue().theme(measure.theme).name}: {measure.name}")
+    return measure
+
+
+def _choose_measure() -> None:
+    """on_change of the measure: a person's choice, kept across pages (a page's default no longer applies)."""
+    _remember(MEASURE_KEY)
+    _view()[_MEASURE_IS_DEFAULT] = False

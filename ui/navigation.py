@@ -1,21 +1,21 @@
 """The app's pages as data: file, title, address and section. app.py builds st.navigation from this table.
 
-The Benchmarking page (every council ranked for a measure) belongs in the "In depth" section: it is
-listed below and appears in the menu as soon as ``pages/benchmarking.py`` exists.
-
-Each page's address is its file name (``/children_in_care``), the address Streamlit's older
-pages-folder mode would give it. Streamlit runs the first page of a new server process in that mode
-(a ``pages/`` folder sits beside app.py) before app.py's st.navigation takes over, so matching
-addresses mean a link opened first after a restart finds its page instead of "Page not found";
-``ensure_app_navigation`` then reruns that first page under app.py's own menu.
+Every page has its own address, the Overview included: ``/overview``, ``/measure?measure=cla_rate``. The
+app's root address ``/`` is a hidden page that only moves the visitor on to ``/overview`` (with any
+parameters the link carried). Streamlit serves its default page at ``/`` whatever ``url_path`` it is
+given, so an Overview that was the default page could never be opened at ``/overview``: a link to it
+said "Page not found". Each address is the page's file name, so it is also what Streamlit's older
+pages-folder mode gives the file (see ``ensure_app_navigation``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 import settings
 from settings import PROJECT_ROOT
@@ -28,22 +28,11 @@ class PageSpec:
     url_path: str  # the page part of a shareable link: /measure?measure=cla_count (the file name: see above)
     icon: str
     section: str
-    default: bool = False
+    help: str = ""
 
     @property
     def exists(self) -> bool:
         return (PROJECT_ROOT / self.path).is_file()
-
-
-def ensure_app_navigation() -> None:
-    """Rerun once if this run started in Streamlit's pages-folder mode (only the first run of a process).
-
-    Called first by app.py and every page, so the first visitor after a restart sees app.py's menu
-    and start-up (not a list of file names) whichever page they open.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def children_term_title() -> str:
@@ -64,12 +53,14 @@ IMPORTS = "pages/data.py"
 SECTION_PERFORMANCE = "How we are doing"
 SECTION_COMPARE = "In depth"
 SECTION_DATA = "Data"
+HOME_URL_PATH = "home"  # the hidden page served at "/" (Streamlit still wants it to have a unique name)
 
 
 def page_specs() -> list[PageSpec]:
     """Every page in menu order, the Benchmarking page only once its file exists."""
     specs = [
-        PageSpec(OVERVIEW, "Overview", "overview", ":material/dashboard:", SECTION_PERFORMANCE, default=True),
+        PageSpec(OVERVIEW, "Overview", "overview", ":material/dashboard:", SECTION_PERFORMANCE,
+                 "Every measure in one view, with what needs attention first."),
         PageSpec(CHILDREN_IN_CARE, children_term_title(), "children_in_care", ":material/family_restroom:",
                  SECTION_PERFORMANCE),
         PageSpec(PLACEMENT_STABILITY, "Placement stability", "placement_stability", ":material/home:",
@@ -77,8 +68,53 @@ def page_specs() -> list[PageSpec]:
         PageSpec(CARE_LEAVERS, "Care leavers", "care_leavers", ":material/school:", SECTION_PERFORMANCE),
         PageSpec(HEALTH, "Health", "health", ":material/health_and_safety:", SECTION_PERFORMANCE),
         PageSpec(MEASURE, "Measure detail", "measure", ":material/query_stats:", SECTION_COMPARE),
-        # The Benchmarking page goes here: every council ranked for one measure.
-        PageSpec(BENCHMARKING, "Benchmarking", "benchmarking", ":material/leaderboard:", SECTION_COMPARE),
+        PageSpec(BENCHMARKING, "Benchmarking", "benchmarking", ":material/leaderboard:", SECTION_COMPARE,
+                 "One measure for every council: against its statistical neighbours, region and England."),
         PageSpec(IMPORTS, "Imports", "data", ":material/upload_file:", SECTION_DATA),
     ]
     return [spec for spec in specs if spec.exists]
+
+
+def go_to_overview() -> None:
+    """The page at "/": straight on to the Overview's own address, keeping the link's parameters."""
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+
+
+def app_pages() -> dict[str, list]:
+    """st.navigation's pages by menu section, with the hidden page that serves "/" first."""
+    home = st.Page(go_to_overview, title="Overview", url_path=HOME_URL_PATH, default=True, visibility="hidden")
+    sections: dict[str, list] = {}
+    for spec in page_specs():
+        sections.setdefault(spec.section, []).append(
+            st.Page(spec.path, title=spec.title, url_path=spec.url_path, icon=spec.icon, help=spec.help or None))
+    first = next(iter(sections), SECTION_PERFORMANCE)
+    sections.setdefault(first, []).insert(0, home)
+    return sections
+
+
+# ---- the first run after a server start ----------------------------------------------------------------
+#
+# A ``pages/`` folder beside app.py makes Streamlit run the first script of a new server process in its
+# older pages-folder mode: it runs the page file the address names directly, without app.py (no set-up,
+# no menu). Calling st.navigation switches that mode off for the process, so a page that finds it was
+# not started by app.py calls st.navigation itself and reruns; the rerun goes through app.py and keeps
+# the page and its query parameters. Moving the page files out of ``pages/`` would make this unneeded.
+
+_STARTED_BY_APP: ContextVar[bool] = ContextVar("started_by_app", default=False)
+
+
+@contextmanager
+def app_run() -> Iterator[None]:
+    """Around app.py's ``page.run()``: marks the page as started by app.py for ``ensure_app_navigation``."""
+    token = _STARTED_BY_APP.set(True)
+    try:
+        yield
+    finally:
+        _STARTED_BY_APP.reset(token)
+
+
+def ensure_app_navigation() -> None:
+    """First line of every page: if app.py did not start this run, hand over to it (once per process)."""
+    if not _STARTED_BY_APP.get():
+        st.navigation(app_pages(), position="hidden")
+        st.rerun()

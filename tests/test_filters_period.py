@@ -1,0 +1,116 @@
+"""The period in view, through the real app (AppTest) on a database with every council's yearly figures.
+
+A council with DfE's yearly figures only (every real council before its first return) sees five years
+by default, named as DfE names them (2024-25); a council with its own monthly return sees three years
+of months. Choosing another council starts on that council's own period, and a link's period still wins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from db.engine import connect
+from tests import app_database
+from tests.test_app_pages import APP, PAGES, TIMEOUT, environment, texts
+
+YEARLY_ONLY = "E06000049"  # Cheshire East: DfE's figures 2016 to 2025, no return of its own here
+HOME = app_database.HOME  # the sample council: its own monthly return, April 2023 to March 2025
+FIRST_YEAR, LAST_YEAR = 2016, 2025  # the national database's years ending 31 March
+
+
+def dfe_year(year: int) -> str:
+    """DfE's name for the year ending 31 March, written out here: 2025 -> '2024-25'."""
+    return f"{year - 1}-{str(year)[2:]}"
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('filters') / 'national.db'}"
+    app_database.build(connect(url), url, national=True)
+    yield url
+
+
+@pytest.fixture
+def app_env(national, monkeypatch) -> str:
+    for key, value in environment(national).items():
+        monkeypatch.setenv(key, value)
+    return national
+
+
+def run(page: str = "overview", params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def period_slider(at: AppTest):
+    sliders = [s for s in at.sidebar.select_slider if s.label == "Period in view"]
+    assert len(sliders) == 1
+    return sliders[0]
+
+
+def council(at: AppTest):
+    return next(s for s in at.sidebar.selectbox if s.label == "Council")
+
+
+def param(at: AppTest, key: str) -> str:
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_a_council_with_yearly_figures_only_sees_five_dfe_years(app_env):
+    at = run(params={"area": YEARLY_ONLY})
+    slider = period_slider(at)
+    assert slider.options == [dfe_year(y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]  # as the person reads them
+    assert [slider.format_func(v) for v in slider.value] == [dfe_year(LAST_YEAR - 4), dfe_year(LAST_YEAR)]
+    assert f"period in view **{dfe_year(LAST_YEAR - 4)} to {dfe_year(LAST_YEAR)}**" in texts(at)
+    assert (param(at, "from"), param(at, "to")) == (f"{LAST_YEAR - 5}-04", f"{LAST_YEAR}-03")
+
+
+def test_the_yearly_councils_trend_has_five_points_not_three(app_env):
+    at = run("measure", {"area": YEARLY_ONLY, "measure": "cla_rate"})
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    ours = [t for c in charts for t in c["data"] if t.get("name", "").replace("<br>", " ") == "Cheshire East"]
+    assert ours, "no line for Cheshire East"
+    assert [x[:10] for x in ours[0]["x"]] == [f"{y}-03-31" for y in range(LAST_YEAR - 4, LAST_YEAR + 1)]
+
+
+def test_a_council_with_its_own_monthly_return_sees_three_years_of_months(app_env):
+    at = run()
+    slider = period_slider(at)
+    assert slider.value == ("2022-04", "2025-03")
+    assert slider.options[-1] == "March 2025"
+
+
+def test_changing_the_council_starts_on_that_councils_own_period(app_env):
+    at = run()
+    period_slider(at).set_value(("2024-10", "2025-03")).run()
+    assert (param(at, "from"), param(at, "to")) == ("2024-10", "2025-03")
+    council(at).set_value(YEARLY_ONLY).run()
+    assert not at.exception
+    assert [period_slider(at).format_func(v) for v in period_slider(at).value] == [dfe_year(2021), dfe_year(2025)]
+    assert (param(at, "from"), param(at, "to")) == ("2020-04", "2025-03")
+    council(at).set_value(HOME).run()
+    assert period_slider(at).value == ("2022-04", "2025-03")  # its own default, not October 2024 from before
+
+
+def test_a_link_with_a_council_and_a_period_opens_on_that_period(app_env):
+    at = run(params={"area": YEARLY_ONLY, "from": "2017-04", "to": "2023-03"})
+    assert [period_slider(at).format_func(v) for v in period_slider(at).value] == [dfe_year(2018), dfe_year(2023)]
+    assert f"period in view **{dfe_year(2018)} to {dfe_year(2023)}**" in texts(at)
+
+
+def test_the_period_follows_to_the_next_page_for_the_same_council(app_env):
+    at = run(params={"area": YEARLY_ONLY})
+    period_slider(at).set_value((2019, 2022)).run()
+    at.switch_page(PAGES["measure"]).run()
+    assert f"{dfe_year(2019)} to {dfe_year(2022)}" in texts(at)
