@@ -246,15 +246,16 @@ def sidebar_filters() -> Filters:
     return Filters(home=home, start=start, end=end, comparators=comparators)
 
 
-def measure_choice() -> Measure:
-    """The measure the measure page shows, chosen in the page and kept in the URL (``?measure=CODE``)."""
+def measure_choice(default: str | None = None) -> Measure:
+    """The measure the measure page shows, chosen in the page and kept in the URL (``?measure=CODE``);
+    ``default`` (a measure code) when nothing is chosen, else the catalogue's first."""
     measures = catalogue().measures
     codes = [m.code for m in measures]
     asked = st.query_params.get(PARAM_MEASURE)
     found = catalogue().find(asked) if asked else None
     if asked and found is None and asked != st.session_state.get(_WRITTEN, {}).get(PARAM_MEASURE):
         st.warning(f"There is no measure called '{asked}'. Choose one from the list.")
-    _prepare("filter_measure", codes[0],
+    _prepare("filter_measure", default if default in codes else codes[0],
              [(PARAM_MEASURE, lambda text: (catalogue().find(text).code if catalogue().find(text) else None))])
     names = {m.code: f"{catalogue().theme(m.theme).name}: {m.short_name}" for m in measures}
     code = st.sidebar.selectbox("Measure", codes, format_func=names.__getitem__, key="filter_measure",
