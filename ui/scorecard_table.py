@@ -55,16 +55,13 @@ def _comparator_text(value: object, measure_code: str, used: object = None, of: 
     return text
 
 
-NOT_PUBLISHED = "Not published by DfE: load the local return"
-
-
 def basis_text(verdict: Verdict) -> str:
     """What the rating was judged against; for a local measure with no figure, that DfE does not publish it."""
     if not verdict.has_figure and verdict.benchmark is None:
-        from ui.views import dfe_publishes
+        from ui.views import dfe_publishes, not_published_short
 
         if not dfe_publishes(verdict.measure_code):
-            return NOT_PUBLISHED
+            return not_published_short(catalogue().get(verdict.measure_code))
     return verdict.basis_text
 
 

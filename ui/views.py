@@ -109,10 +109,15 @@ def dfe_publishes(code: str) -> bool:
     return code in _published_measures()
 
 
-def not_published_text(measure: Measure) -> str:
-    """'Not published by DfE: load the health provider's return ...' for a measure only a local return gives."""
+def not_published_short(measure: Measure) -> str:
+    """'Not published by DfE: load the health provider's return' for a measure only a local return gives."""
     whose = "the health provider's return" if "health provider" in measure.source.lower() else "the council's own return"
-    return (f"Not published by DfE: load {whose} with {measure.short_name.lower()} "
+    return f"Not published by DfE: load {whose}"
+
+
+def not_published_text(measure: Measure) -> str:
+    """The short text, with what the return must give and the command that loads it."""
+    return (f"{not_published_short(measure)} with {measure.short_name.lower()} "
             f"(`python -m loaders import FILE`) to see it here.")
 
 
