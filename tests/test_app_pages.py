@@ -126,7 +126,7 @@ def table_with(at: AppTest, column: str):
     ("page", "expected"),
     [
         ("overview", ["Overview", "What needs attention", "Northmoor", "Every measure", "Placement stability"]),
-        ("cla", ["Children in care", "Starting and leaving care", "In foster care", "Breakdowns",
+        ("cla", ["Children in care", "Children starting and leaving care", "In foster care", "Breakdowns",
                  "Children in care by age band"]),
         ("stability", ["Placement stability", "3 or more moves in a year", "Settled for 2 years or more"]),
         ("care_leavers", ["Care leavers", "Care leavers 17-18 in education or work",

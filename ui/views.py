@@ -265,12 +265,13 @@ def _flow_view(url: str, version: int, home: str, start: date, end: date) -> Cha
     if starts.empty and ceased.empty:
         return ChartView(None, "", "", False)
     name = area_name(home)
+    label = span_label(starts if not starts.empty else ceased)
     rows = in_view(obs[(obs["area_code"] == home) & obs["measure_code"].isin(["cla_starts", "cla_ceased", "cla_count"])
                        & (obs["dimension"] == "")], start, end)
     source = source_text([rows_behind(rows, series) for series in (starts, ceased, count)], data.batches())
     figure = flow_chart(starts[["period_end", "value"]], ceased[["period_end", "value"]],
-                        count[["period_end", "value"]] if not count.empty else None, name, source=source or None)
-    label = span_label(starts if not starts.empty else ceased)
+                        count[["period_end", "value"]] if not count.empty else None, name, source=source or None,
+                        title_period=label)
     explanation = ("Bars: children who started and stopped being in our care in each period. "
                    "Line: how many were in our care at the end of each period.")
     return ChartView(figure, _safe_name(f"{name} starting and leaving care {label}"), explanation, True)
