@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from charts.wording import spell_out
-from metrics.formatting import format_period, format_value
+from metrics.formatting import RATE_SUFFIX, format_period, format_value
 from metrics.verdict import Verdict
 from reference.catalogue import Measure, catalogue
 from ui import data
@@ -97,7 +97,7 @@ def count_comparison(measure: Measure, filters: Filters, card: pd.DataFrame) -> 
     rate = catalogue().get(rate_code)
     rate_row = card[card["measure_code"] == rate_code].iloc[0]
     st.markdown(f"**Compared per 10,000 children.** {COUNT_COMPARISON}")
-    comparator_cards(rate_row, filters, ours=rate_row["value_text"])
+    comparator_cards(rate_row, filters, ours=str(rate_row["value_text"]).removesuffix(RATE_SUFFIX))
     measure_link(rate, filters, label=f"More about: {rate.short_name}")
 
 
