@@ -54,10 +54,11 @@ def _bars(frame: pd.DataFrame, code: str, rank: int) -> go.Bar:
 
 
 def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame | None, area_name: str,
-               source: str | None = None) -> go.Figure:
+               source: str | None = None, title_period: str = "") -> go.Figure:
     """``starts`` and ``ceased`` (period_end, value) as bars per period; ``count`` (period_end, value) as a
     line on a second axis, named at its right end. Missing figures are gaps, never zero. ``source`` is
-    the source line in words (charts.sources.source_words). Inputs are not changed."""
+    the source line in words (charts.sources.source_words); ``title_period`` the period in the title as the
+    caller writes it ('2022-23 to 2024-25'), else the months of the first and last bars. Inputs are not changed."""
     figure = go.Figure()
     figure.add_trace(_bars(starts, STARTS, 1))
     figure.add_trace(_bars(ceased, CEASED, 2))
@@ -100,8 +101,8 @@ def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame |
         yaxis2=right,
         hovermode="closest",
     )
-    period = ""
-    if ends:
+    period = title_period
+    if ends and not period:
         first, last = min(ends), max(ends)
         period = format_period("month", last) if first == last else \
             f"{format_period('month', first)} to {format_period('month', last)}"

@@ -30,6 +30,7 @@ MARGIN = {"l": 80, "r": 90, "t": 88, "b": 150}
 LEGEND_GAP_PX = 60  # from the bottom of the plot to the top of the legend (below two-line tick labels)
 NOTE_GAP_PX = 110  # from the bottom of the plot to the top of the notes
 NOTE_LINE_PX = 19
+NOTE_WRAP = 100  # characters of a note line at 14px that fit a chart beside the menu on a 1280-pixel screen
 LEGEND_COLUMNS = 2
 LEGEND_ROW_PX = 24
 LEGEND_LINE_PX = 18  # each further line of a wrapped legend entry
@@ -90,10 +91,18 @@ def plain_name(name: str) -> str:
 def source_note(measure: Measure | None, source: str | None = None, extra: Iterable[str] = ()) -> str:
     """'Source: SSDA903 return | Lower is better', after any extra lines (such as a note on gaps)."""
     lines = [escape(line) for line in extra if line]
-    parts = [f"Source: {source or (measure.source if measure else '')}"]
+    words = source or (measure.source if measure else "")
+    parts = [f"Source: {words}"]
     if measure is not None:
         parts.append(measure.polarity_text)
-    lines.append(escape(" | ".join(parts)))
+    whole = " | ".join(parts)
+    if len(whole) <= NOTE_WRAP:
+        lines.append(escape(whole))
+    else:  # Plotly does not wrap: one source a line ('DfE: ...;' then 'Council return, ...'), then which way is better
+        sources = words.split("; ")
+        lines += [escape(("Source: " if i == 0 else "") + text + (";" if i < len(sources) - 1 else ""))
+                  for i, text in enumerate(sources)]
+        lines += [escape(text) for text in parts[1:]]
     return "<br>".join(lines)
 
 

@@ -41,6 +41,10 @@ TARGET_DIRECTION = {"higher": " or more", "lower": " or less", "neither": " (for
 MAX_GAPS_LISTED = 3
 TOTAL_KINDS = ("region", "england")
 TOTALS_NOTE = "Region and England are not shown for a number of children: their totals cover many councils."
+PUBLISHED_NAME = "DfE published"
+# DfE's own figure beside a council's: the council's colour, open markers and no line, so it reads as
+# the same measure from another source rather than another area.
+PUBLISHED_STYLE = SeriesStyle(SERIES_STYLE["own"].colour, "solid", "diamond-open", 0.0, 14, PUBLISHED_NAME)
 
 
 def comparable(comparators: pd.DataFrame | None, measure: Measure) -> tuple[pd.DataFrame | None, str]:
@@ -137,6 +141,19 @@ def _comparator_traces(comparators: pd.DataFrame, measure: Measure) -> list[go.S
     return traces
 
 
+def _published_trace(published: pd.DataFrame, measure: Measure) -> go.Scatter:
+    style = PUBLISHED_STYLE
+    labels = [format_period(k, e) for k, e in zip(published["period_type"], published["period_end"], strict=True)]
+    values = hover_values(published["value"], measure, published.get("status", None))
+    return go.Scatter(
+        x=[as_date(e) for e in published["period_end"]], y=plain_list(published["value"]), mode="markers",
+        name=PUBLISHED_NAME, marker={"symbol": style.marker, "size": style.marker_size, "color": style.colour,
+                                     "line": {"color": style.colour, "width": 2.5}},
+        cliponaxis=False, legendrank=2, meta="published", customdata=list(zip(labels, values, strict=True)),
+        hovertemplate=f"{PUBLISHED_NAME}<br>%{{customdata[0]}}: <b>%{{customdata[1]}}</b><extra></extra>",
+    )
+
+
 def target_label(value: float, measure: Measure) -> str:
     """'Target: 10% or less': the target's figure and which side of it is better."""
     return f"{TARGET_NAME}: {format_value(float(value), measure)}{TARGET_DIRECTION[measure.polarity]}"
@@ -155,7 +172,7 @@ def _end_labels(figure: go.Figure, area_name: str, measure: Measure) -> list[End
         if value is None:
             continue
         kind = trace.meta or "target"
-        style = SERIES_STYLE.get(kind, SERIES_STYLE["england"])
+        style = PUBLISHED_STYLE if kind == "published" else SERIES_STYLE.get(kind, SERIES_STYLE["england"])
         if kind == "own":
             text = name_and_value(area_name, format_value(value, measure))
         elif kind == "target":
@@ -167,12 +184,15 @@ def _end_labels(figure: go.Figure, area_name: str, measure: Measure) -> list[End
 
 
 def trend_chart(own: pd.DataFrame, measure: Measure, area_name: str, targets: pd.DataFrame | None = None,
-                comparators: pd.DataFrame | None = None, title_period: str = "", source: str | None = None) -> go.Figure:
+                comparators: pd.DataFrame | None = None, title_period: str = "", source: str | None = None,
+                published: pd.DataFrame | None = None) -> go.Figure:
     """The council's series (period_type, period_end, value, status) as a line with markers, with its
     target (period_start, period_end, value) as a step line and yearly comparators (period_end, series,
     kind, value, used, of) at their 31 March period ends. Every line is named at its right end with
     its latest figure. ``source`` is the source line in words (charts.sources.source_words); without
-    it the catalogue's source is shown. Inputs are not changed.
+    it the catalogue's source is shown. ``published`` (period_type, period_end, value, status), when
+    given, is DfE's published figure for the same council, drawn as open markers named 'DfE published'
+    beside the council's own figures. Inputs are not changed.
     """
     own = own.sort_values("period_end", kind="stable")
     comparators, left_out = comparable(comparators, measure)
@@ -190,6 +210,10 @@ def trend_chart(own: pd.DataFrame, measure: Measure, area_name: str, targets: pd
     ))
     all_ends = list(ends)
     plotted = list(own["value"])
+    if published is not None and not published.empty:
+        figure.add_trace(_published_trace(published.sort_values("period_end", kind="stable"), measure))
+        all_ends += [as_date(e) for e in published["period_end"]]
+        plotted += list(published["value"])
     if comparators is not None and not comparators.empty:
         all_ends += [as_date(e) for e in comparators["period_end"]]
         plotted += list(comparators["value"])

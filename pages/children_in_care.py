@@ -14,8 +14,7 @@ def flow_section(filters: Filters) -> None:
     view = flow_view(filters)
     if not view.has_data:
         return
-    with st.container(border=True):
-        st.subheader("Starting and leaving care", anchor=False)
+    with st.container(border=True):  # the chart's own title names it: no heading above it repeats that
         show_chart(view, key="flow")
 
 

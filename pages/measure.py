@@ -3,14 +3,28 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.formatting import format_period, format_value
+from charts.wording import spell_out
+from metrics.formatting import RATE_SUFFIX, format_period, format_value
+from metrics.verdict import Verdict
 from reference.catalogue import Measure, catalogue
 from ui import data
-from ui.components import first_run_message, page_header, rating_badge
+from ui.components import first_run_message, measure_link, page_header, verdict_html
 from ui.filters import Filters, area_name, measure_choice, sidebar_filters
 from ui.navigation import ensure_app_navigation
-from ui.theme import show_chart
-from ui.views import measure_tables, neighbour_view, region_code, scorecard, trend_view
+from ui.theme import no_figures_text, show_chart
+from ui.views import (
+    COUNT_COMPARISON,
+    DEFAULT_MEASURE,
+    RATE_OF_COUNT,
+    dfe_publishes,
+    measure_tables,
+    neighbour_view,
+    published_beside,
+    region_code,
+    scorecard,
+    trend_view,
+    verdicts,
+)
 
 ensure_app_navigation()  # before anything else: see ui.navigation
 
@@ -25,36 +39,66 @@ def key_figure(label: str, value: str, note: str = "") -> None:
             st.markdown(note, unsafe_allow_html=True)
 
 
-def key_figures(row: pd.Series, filters: Filters) -> None:
-    """Two rows of three cards: how we are doing, then (with comparators on) how others are doing."""
+def key_figures(row: pd.Series, verdict: Verdict, filters: Filters, card: pd.DataFrame) -> None:
+    """Our figure, its rating with what it was judged against, and travel; then (with comparators on) how
+    others are doing. A count is compared on its rate, never beside the region's or England's totals."""
     ours = st.columns(3)
     with ours[0]:
-        key_figure("Latest", row["value_text"], row["period_label"] or "")
+        beside = published_beside(row["measure_code"], filters.home, row["period_end"])
+        key_figure("Latest", row["value_text"], " · ".join(p for p in (row["period_label"] or "", beside) if p))
     with ours[1]:
-        badge = rating_badge(row["rating_code"], row["rating_word"], row["rating_symbol"])
-        key_figure("Target", row["target_text"] or "No target", badge)
+        key_figure("Rating", verdict.rating.word, verdict_html(verdict))
     with ours[2]:
         travel = f"{row['travel_previous_symbol']} {row['travel_previous_word']}".strip()
         year = f"{row['travel_year_symbol']} {row['travel_year_word']}".strip()
         key_figure("Since last period", travel, f"Since last year: {year}")
     if not filters.comparators:
         return
-    if all(row[c] is None or pd.isna(row[c]) for c in ("sn_average", "region_value", "england")):
-        st.info("No comparison figures for this measure: DfE does not publish it for other councils, "
-                "the region or England (or none are loaded for this period).")
+    measure = catalogue().get(row["measure_code"])
+    if measure.is_count:
+        count_comparison(measure, filters, card)
         return
+    if all(row[c] is None or pd.isna(row[c]) for c in ("sn_average", "region_value", "england")):
+        if dfe_publishes(measure.code):
+            st.info("No comparison figures for this measure in the period in view: DfE's figures for the "
+                    "statistical neighbours, the region and England are not loaded for it.")
+        else:
+            st.info("Not published by DfE: no other council, region or England figure exists to compare with.")
+        return
+    comparator_cards(row, filters)
+
+
+def comparator_cards(row: pd.Series, filters: Filters, ours: str = "") -> None:
+    """Neighbour average, region and England for the row's comparator year (with our own figure first when given)."""
     period = row["comparator_period_label"] or ""
     used = f"{int(row['sn_used'])} of {int(row['sn_of'])} councils" if not pd.isna(row["sn_used"]) else ""
     region = region_code(filters.home)
-    others = st.columns(3)
-    with others[0]:
-        key_figure("Statistical neighbour average", _comparator(row["sn_average"], row["measure_code"]),
-                   " · ".join(p for p in (period, used) if p))
-    with others[1]:
-        key_figure(area_name(region) if region else "Region", _comparator(row["region_value"], row["measure_code"]),
-                   period)
-    with others[2]:
-        key_figure("England", _comparator(row["england"], row["measure_code"]), period)
+    cards = [("Statistical neighbour average", row["sn_average"], " · ".join(p for p in (period, used) if p)),
+             (area_name(region) if region else "Region", row["region_value"], period),
+             ("England", row["england"], period)]
+    columns = st.columns(len(cards) + (1 if ours else 0))
+    if ours:
+        with columns[0]:
+            key_figure(filters.home_name, ours, row["period_label"] or "")
+    for column, (label, value, note) in zip(columns[-len(cards):], cards, strict=True):
+        with column:
+            key_figure(label, _comparator(value, row["measure_code"]), note)
+
+
+def count_comparison(measure: Measure, filters: Filters, card: pd.DataFrame) -> None:
+    """For a number of children: the rate's comparators, or where to find a comparison."""
+    rate_code = RATE_OF_COUNT.get(measure.code)
+    if rate_code is None:
+        rate = catalogue().get(DEFAULT_MEASURE)
+        st.info(f"A number of children depends on the size of the council, so it is not compared with other "
+                f"councils here: see the rate per 10,000 ({rate.short_name.lower()}) for a comparison.")
+        measure_link(rate, filters, label=f"Compare: {rate.short_name}")
+        return
+    rate = catalogue().get(rate_code)
+    rate_row = card[card["measure_code"] == rate_code].iloc[0]
+    st.markdown(f"**Compared per 10,000 children.** {COUNT_COMPARISON}")
+    comparator_cards(rate_row, filters, ours=str(rate_row["value_text"]).removesuffix(RATE_SUFFIX))
+    measure_link(rate, filters, label=f"More about: {rate.short_name}")
 
 
 def _comparator(value: object, code: str) -> str:
@@ -63,12 +107,37 @@ def _comparator(value: object, code: str) -> str:
     return format_value(float(value), catalogue().get(code), unit=False)
 
 
-def about(measure: Measure, row: pd.Series) -> None:
+def about(measure: Measure, row: pd.Series, source: str) -> None:
     target = f"{row['target_text']} for {row['period_label']}" if row["target_text"] else "none set"
+    where = (f"**Where the figures shown come from.** {source}." if source
+             else f"**Where the figures come from.** {measure.source}.")
     st.markdown(f"**What it measures.** {measure.description}  \n"
                 f"**Which way is better.** {measure.polarity_text}.  \n"
                 f"**Target.** {target}.  \n"
-                f"**Source.** {measure.source}.")
+                f"{where}")
+
+
+def how_we_compare(measure: Measure, filters: Filters) -> None:
+    """The neighbour bars and the comparator table, for a count those of its rate (or where to find one)."""
+    compared = measure
+    if measure.is_count:
+        rate_code = RATE_OF_COUNT.get(measure.code)
+        if rate_code is None:
+            st.markdown(f"{COUNT_COMPARISON.removesuffix(' instead.')}: see the rate per 10,000 children in care.")
+            return
+        compared = catalogue().get(rate_code)
+        st.markdown(f"Shown for **{compared.short_name.lower()}**. {COUNT_COMPARISON}")
+    bars = neighbour_view(compared.code, filters)
+    if bars.has_data:
+        show_chart(bars, key="measure_neighbours")
+        st.caption(bars.explanation)
+    table = measure_tables(compared.code, filters).comparators
+    if len(table):
+        st.dataframe(table, hide_index=True, width="stretch", key="comparator_table")
+    elif not dfe_publishes(compared.code):
+        st.markdown("Not published by DfE: there are no other councils' figures to compare with.")
+    else:
+        st.markdown("No yearly comparator figures in the period in view.")
 
 
 def commentary_section(measure: Measure, filters: Filters) -> None:
@@ -87,41 +156,35 @@ if data.is_empty():
     page_header(TITLE, None)
     first_run_message()
 else:
-    measure = measure_choice()
+    measure = measure_choice(default=DEFAULT_MEASURE)
     filters = sidebar_filters()
-    page_header(measure.short_name, filters, measure.name)
+    page_header(measure.short_name, filters, spell_out(measure.name))
     card = scorecard(filters)
     row = card[card["measure_code"] == measure.code].iloc[0]
-    key_figures(row, filters)
+    key_figures(row, verdicts(filters).verdict(measure.code), filters, card)
 
     trend = trend_view(measure.code, filters)
     if trend.has_data:
         show_chart(trend, key="measure_trend")
     else:
-        st.info(f"No figures for {measure.short_name.lower()} in the period in view. Widen the period in the sidebar.")
-    about(measure, row)
+        st.info(no_figures_text(measure, filters))
+    about(measure, row, trend.source)
 
     tables = measure_tables(measure.code, filters)
     st.header("How we compare", anchor=False)
     if not filters.comparators:
         st.markdown("Comparators are switched off in the sidebar.")
     else:
-        bars = neighbour_view(measure.code, filters)
-        if bars.has_data:
-            show_chart(bars, key="measure_neighbours")
-            st.caption(bars.explanation)
-        if len(tables.comparators):
-            st.dataframe(tables.comparators, hide_index=True, width="stretch", key="comparator_table")
-        else:
-            st.markdown("No yearly comparator figures in the period in view.")
+        how_we_compare(measure, filters)
 
     st.header("The figures behind the chart", anchor=False)
-    st.caption("Every value in the period in view, as loaded. Suppressed or unavailable figures are shown as "
-               "such: they are never counted as zero.")
+    st.caption("Every value in the period in view, as loaded. The council's own figure and DfE's published one "
+               "are different facts and each has its own column. Suppressed or unavailable figures are shown "
+               "as such: they are never counted as zero.")
     if len(tables.values):
         st.dataframe(tables.values, hide_index=True, width="stretch", key="values_table")
     else:
-        st.markdown("No figures in the period in view.")
+        st.markdown(no_figures_text(measure, filters))
     if len(tables.replaced):
         with st.expander(f"Values replaced by a later return ({len(tables.replaced)})"):
             st.dataframe(tables.replaced, hide_index=True, width="stretch", key="replaced_table")

@@ -5,13 +5,16 @@ has one, else on DfE's published figures for every council. The page never says 
 every measure with a figure is on target and none is in the bottom quartile nationally.
 """
 
+import re
+
 import streamlit as st
 
-from metrics.ratings import ALL_RATINGS, AMBER, Rating
+from charts.wording import ABBREVIATIONS, spell_out
+from metrics.ratings import ALL_RATINGS, AMBER
 from metrics.verdict import OverviewVerdict, Verdict
 from reference.catalogue import catalogue
 from ui import data
-from ui.components import first_run_message, page_header, rating_badge
+from ui.components import first_run_message, page_header, rating_html
 from ui.filters import sidebar_filters
 from ui.navigation import MEASURE, children_term_title, ensure_app_navigation
 from ui.scorecard_table import column_config, table_height, theme_frames
@@ -23,16 +26,10 @@ TITLE = "Overview"
 QUESTION = "How well are we looking after the children in our care?"
 
 
-def rating_html(rating: Rating, word: str | None = None) -> str:
-    """The rating's label ('✖ Off target', 'D · Bottom quartile nationally') as a badge on its colour."""
-    symbol = rating.label.removesuffix(rating.word).rstrip()
-    return rating_badge(rating.colour_code, word or rating.word, symbol)
-
-
 def attention_line(verdict: Verdict) -> str:
     """'[D · Bottom quartile nationally] **Settled for 2 years or more**: 63% in 2024-25, bottom quartile ...'."""
     name, _, reason = verdict.line.partition(": ")
-    return f"{rating_html(verdict.attention_rating)} **{name}**: {reason}"
+    return f"{rating_html(verdict.attention_rating)} **{spell_out(name)}**: {reason}"
 
 
 def summary_line(overview: OverviewVerdict) -> str:
@@ -88,6 +85,16 @@ def theme_tables(filters) -> None:
         st.caption(theme.question)
         st.dataframe(frame, column_config=config, hide_index=True, width="stretch",
                      height=table_height(len(frame)), key=f"scorecard_{theme_code}")
+        note = abbreviations_note(frame["Measure"])
+        if note:
+            st.caption(note)
+
+
+def abbreviations_note(names) -> str:
+    """'SDQ: Strengths and Difficulties Questionnaire.' for the abbreviations the table's names use."""
+    used = [f"{short}: {meaning}." for short, meaning in ABBREVIATIONS.items()
+            if any(re.search(rf"\b{re.escape(short)}\b", str(name)) for name in names)]
+    return " ".join(used)
 
 
 if data.is_empty():
@@ -101,5 +108,7 @@ else:
     attention_section(overview, filters)
     st.header("Every measure", anchor=False)
     st.caption("Latest figure up to the end of the period in view. Better or worse is judged by which way is "
-               "better for each measure, not by whether the number went up or down.")
+               "better for each measure, not by whether the number went up or down. A number of children is "
+               "compared with other councils on the rate per 10,000 ('see rate'), never on their totals. Scroll "
+               "a table sideways for what each rating was judged against, the periods and the trend.")
     theme_tables(filters)

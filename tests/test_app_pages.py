@@ -6,14 +6,17 @@ values, what needs attention, suppressed values shown as such, and that no page 
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from charts.wording import spell_out
 from db.engine import connect
 from db.writes import BatchInfo, apply_batch
 from reference.areas import areas
@@ -101,6 +104,13 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(e.value) for root in (at.sidebar, at.main) for e in walk(root) if e.type in TEXT_KINDS)
 
 
+def chart_titles(at: AppTest) -> str:
+    """The title of every chart on the page as it reads (markup and line breaks dropped), one a line: each
+    names its measure, so no heading above it repeats that."""
+    titles = (json.loads(chart.proto.spec)["layout"].get("title", {}).get("text", "") for chart in at.get("plotly_chart"))
+    return "\n".join(" ".join(re.sub(r"<[^>]+>", " ", title).split()) for title in titles)
+
+
 def table_text(at: AppTest) -> str:
     return "\n".join(frame.value.to_string() for frame in at.dataframe)
 
@@ -116,13 +126,14 @@ def table_with(at: AppTest, column: str):
     ("page", "expected"),
     [
         ("overview", ["Overview", "What needs attention", "Northmoor", "Every measure", "Placement stability"]),
-        ("cla", ["Children in care", "Starting and leaving care", "In foster care", "Breakdowns",
+        ("cla", ["Children in care", "Children starting and leaving care", "In foster care", "Breakdowns",
                  "Children in care by age band"]),
         ("stability", ["Placement stability", "3 or more moves in a year", "Settled for 2 years or more"]),
         ("care_leavers", ["Care leavers", "Care leavers 17-18 in education or work",
                           "Care leavers 19-21 suitably housed"]),
-        ("health", ["Health", "Initial health checks on time", "Emotional wellbeing (SDQ score)"]),
-        ("measure", ["Children in care", "How we compare",
+        ("health", ["Health", "Initial health checks on time",
+                    "Emotional wellbeing: SDQ (Strengths and Difficulties Questionnaire) score"]),
+        ("measure", [catalogue().get("cla_rate").short_name, "How we compare",
                      "The figures behind the chart", "Commentary"]),
         ("imports", ["Imports", "python -m loaders import FILE"]),
     ],
@@ -130,7 +141,7 @@ def table_with(at: AppTest, column: str):
 def test_every_page_runs_and_says_what_it_shows(app_env, page, expected):
     at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]
-    said = texts(at)
+    said = texts(at) + chart_titles(at)
     for text in expected:
         assert text in said, f"{text!r} not on the {page} page"
     assert "Period in view" in said or "period in view" in said or page == "imports"
@@ -141,10 +152,14 @@ def test_theme_pages_show_every_catalogue_measure_with_a_chart_and_explanation(a
     at = open_page(page)
     measures = catalogue().in_theme(THEME_PAGES[page])
     said = texts(at)
-    for measure in measures:
-        assert f"**{measure.short_name}**" in said
-    charts = at.get("plotly_chart")
+    titles = chart_titles(at)
     with_data = [m for m in measures if m.code != NO_DATA_MEASURE]
+    for measure in with_data:
+        assert spell_out(measure.short_name) in titles  # the chart's title names it
+    for measure in measures:
+        if measure.code == NO_DATA_MEASURE:
+            assert f"**{measure.short_name}** · no data yet" in said
+    charts = at.get("plotly_chart")
     assert len(charts) >= len(with_data)
     captions = "\n".join(c.value for c in at.caption)
     for measure in with_data:
@@ -178,8 +193,8 @@ def test_overview_scorecard_rates_in_words_and_shows_missing_as_no_data(app_env)
 @pytest.mark.parametrize(
     ("params", "absent", "present"),
     [
-        ({"comparators": "off"}, "Neighbour average", "Trend"),
-        ({"comparators": "on"}, None, "Neighbour average"),
+        ({"comparators": "off"}, "Neighbours", "Trend"),
+        ({"comparators": "on"}, None, "Neighbours"),
     ],
 )
 def test_comparators_switch_follows_the_url(app_env, params, absent, present):
@@ -199,21 +214,21 @@ def test_measure_page_opens_on_the_measure_and_months_in_the_url(app_env):
     assert not at.exception
     measure = catalogue().get(code)
     assert measure.short_name in [t.value for t in at.title]
-    values = table_with(at, "Loaded from")
+    values = table_with(at, "Source")
     december = values[values["Period"] == "December 2024"]
-    assert list(december["Value"]) == ["suppressed"]
+    assert list(december["Council's own figure"]) == ["suppressed"]
     assert list(december["Status"]) == ["suppressed"]
-    assert "0%" not in list(values["Value"])
+    assert "0%" not in list(values["Council's own figure"])
     assert list(values["Period"])[:3] == ["December 2024", "November 2024", "October 2024"]
-    assert values["Loaded from"].str.contains("northmoor_monthly.xlsx").all()
+    assert values["Source"].str.contains("Council return northmoor_monthly.xlsx").all()
     assert "No commentary yet." in texts(at)
 
 
 def test_measure_page_shows_numerator_and_denominator_behind_a_percentage(app_env):
     at = open_page("measure", {"measure": RED_MEASURE, "from": "2025-03", "to": "2025-03"})
-    values = table_with(at, "Loaded from")
+    values = table_with(at, "Source")
     march = values[values["Period"] == "March 2025"].iloc[0]
-    assert (march["Value"], march["Numerator"], march["Denominator"]) == ("14%", "28", "200")
+    assert (march["Council's own figure"], march["Numerator"], march["Denominator"]) == ("14%", "28", "200")
     said = texts(at)
     assert "Off target" in said
     assert "**Target.** 10% or less for March 2025" in said
@@ -286,6 +301,6 @@ def test_a_changed_filter_goes_into_the_url_and_follows_to_the_next_page(app_env
 def test_measure_page_says_why_a_local_measure_has_no_comparators(app_env):
     at = open_page("measure", {"measure": "health_iha_pct", "comparators": "on"})
     assert not at.exception
-    assert "DfE does not publish it" in texts(at)
+    assert "Not published by DfE" in texts(at)
     at = open_page("measure", {"measure": RED_MEASURE, "comparators": "on"})
-    assert "DfE does not publish it" not in texts(at)
+    assert "Not published by DfE" not in texts(at)

@@ -13,7 +13,9 @@ import streamlit as st
 
 from charts.palette import RATING_COLOURS
 from metrics.formatting import format_period
+from metrics.ratings import Rating
 from metrics.scorecard import target_text as scorecard_target_text
+from metrics.verdict import Verdict
 from reference.catalogue import Measure
 from ui.filters import Filters, area_name, configured_home
 from ui.navigation import MEASURE
@@ -76,6 +78,18 @@ def rating_badge(code: str, word: str, symbol: str) -> str:
         f'<span style="background:{background};color:{colour};padding:0.15em 0.55em;border-radius:0.3em;'
         f'font-weight:600;white-space:nowrap">{html.escape(symbol)} {html.escape(word)}</span>'
     )
+
+
+def rating_html(rating: Rating, word: str | None = None) -> str:
+    """The rating's label ('✖ Off target', 'D · Bottom quartile nationally') as a badge on its colour."""
+    symbol = rating.label.removesuffix(rating.word).rstrip()
+    return rating_badge(rating.colour_code, word or rating.word, symbol)
+
+
+def verdict_html(verdict: Verdict) -> str:
+    """The rating badge and, beside it, what it was judged against: '[✖ Off target] target 10% or less',
+    '[D · Bottom quartile nationally] DfE 2024-25: 63%, 112th of 150'. Every rating says its basis."""
+    return f"{rating_html(verdict.rating)} {html.escape(verdict.basis_text)}"
 
 
 def first_sentence(text: str) -> str:

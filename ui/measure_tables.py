@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from charts.trend import TOTAL_KINDS
 from metrics.formatting import format_period, format_value
+from metrics.series import LOCAL, PUBLISHED
 from reference.catalogue import Measure
 from reference.statuses import label as status_label
+from ui.sources import DFE_PUBLISHED, batch_facts, loaded_on, row_source
 
 NOT_GIVEN = "–"
 
@@ -22,42 +25,66 @@ def _status_text(status: str) -> str:
     return "figure given" if status == "value" else status_label(status)
 
 
-def _batch_text(batch_id: object, batches: pd.DataFrame) -> str:
-    found = batches[batches["id"] == batch_id]
-    if found.empty:
-        return f"batch {batch_id}"
-    return f"{found['file_name'].iloc[0]} (batch {int(batch_id)})"
+OWN_COLUMN = "Council's own figure"
+PUBLISHED_COLUMN = DFE_PUBLISHED
+FREQUENCY = {"month": "Monthly", "quarter": "Quarterly", "year": "Yearly"}
 
 
-def _loaded_on(batch_id: object, batches: pd.DataFrame) -> str:
-    found = batches[batches["id"] == batch_id]
-    if found.empty or pd.isna(found["imported_at"].iloc[0]):
-        return ""
-    return pd.Timestamp(found["imported_at"].iloc[0]).strftime("%d %b %Y %H:%M")
+def _value_text(row: pd.Series | None, measure: Measure) -> str:
+    if row is None:
+        return NOT_GIVEN
+    return format_value(None if pd.isna(row["value"]) else float(row["value"]), measure, row["status"])
 
 
 def values_table(rows: pd.DataFrame, measure: Measure, batches: pd.DataFrame) -> pd.DataFrame:
-    """One line per value, newest first: period, value as published (a symbol's label, never 0), the
-    numerator and denominator behind it, its status and the file it came from."""
-    rows = rows.sort_values(["period_end", "period_type"], ascending=[False, True])
-    out = pd.DataFrame({
-        "Period": [format_period(t, e) for t, e in zip(rows["period_type"], rows["period_end"], strict=True)],
-        "Frequency": rows["period_type"].map({"month": "Monthly", "quarter": "Quarterly", "year": "Yearly"}),
-        "Value": [format_value(None if pd.isna(v) else float(v), measure, s)
-                  for v, s in zip(rows["value"], rows["status"], strict=True)],
-        "Numerator": [_count_text(v) for v in rows["numerator"]],
-        "Denominator": [_count_text(v) for v in rows["denominator"]],
-        "Status": [_status_text(s) for s in rows["status"]],
-        "Loaded from": [_batch_text(b, batches) for b in rows["batch_id"]],
-        "Loaded on": [_loaded_on(b, batches) for b in rows["batch_id"]],
-    })
+    """One line per period, newest first: the council's own figure and DfE's published one in columns of
+    their own (a symbol's label, never 0), the numerator and denominator behind the figure, its status
+    and where each came from in words. A column nobody's figures fill is left out."""
+    facts = batch_facts(batches)
+    has_origin = "origin" in rows
+    rows = rows.sort_values(["period_end", "period_type"], ascending=[False, True], kind="stable")
+    keys = list(dict.fromkeys(zip(rows["period_type"], rows["period_end"], strict=True)))
+    by_key: dict[tuple, dict[str, pd.Series]] = {}
+    for _, row in rows.iterrows():
+        origin = str(row["origin"]) if has_origin else LOCAL
+        by_key.setdefault((row["period_type"], row["period_end"]), {})[origin] = row
+    lines = []
+    for key in keys:
+        found = by_key[key]
+        own, published = found.get(LOCAL), found.get(PUBLISHED)
+        main = own if own is not None else published
+        sources = [row_source(r["batch_id"], facts, r["period_end"], origin)
+                   for origin, r in ((LOCAL, own), (PUBLISHED, published)) if r is not None]
+        lines.append({
+            "Period": format_period(key[0], key[1]),
+            "Frequency": FREQUENCY.get(key[0], key[0]),
+            OWN_COLUMN: _value_text(own, measure),
+            PUBLISHED_COLUMN: _value_text(published, measure),
+            "Numerator": _count_text(main["numerator"]),
+            "Denominator": _count_text(main["denominator"]),
+            "Status": _status_text(main["status"]),
+            "Source": "; ".join(s for s in sources if s),
+            "Loaded on": loaded_on(main["batch_id"], facts),
+        })
+    out = pd.DataFrame(lines, columns=["Period", "Frequency", OWN_COLUMN, PUBLISHED_COLUMN, "Numerator",
+                                       "Denominator", "Status", "Source", "Loaded on"])
     if rows["numerator"].isna().all() and rows["denominator"].isna().all():
         out = out.drop(columns=["Numerator", "Denominator"])
+    if len(out) and (out[PUBLISHED_COLUMN] == NOT_GIVEN).all():
+        out = out.drop(columns=[PUBLISHED_COLUMN])
+    if len(out) and (out[OWN_COLUMN] == NOT_GIVEN).all():
+        out = out.drop(columns=[OWN_COLUMN])
     return out.reset_index(drop=True)
 
 
 def comparator_table(own_yearly: pd.DataFrame, comparators: pd.DataFrame, measure: Measure, home_name: str) -> pd.DataFrame:
-    """Years down, the council and each comparator across, formatted; 'n of 10' beside the neighbour average."""
+    """Years down, the council and each comparator across, formatted; 'n of 10' beside the neighbour average.
+
+    For a count, the region's and England's totals are left out: beside one council's number of children
+    they compare councils of very different sizes.
+    """
+    if measure.is_count:
+        comparators = comparators[~comparators["kind"].isin(TOTAL_KINDS)]
     years = sorted(set(own_yearly["period_end"]) | set(comparators["period_end"]), reverse=True)
     table: dict[str, list[str]] = {"Year": [format_period("year", y) for y in years]}
     own = dict(zip(own_yearly["period_end"], zip(own_yearly["value"], own_yearly["status"], strict=True), strict=True))
@@ -84,11 +111,15 @@ def _num(value: object) -> float | None:
 
 
 def history_table(history: pd.DataFrame, measure: Measure, batches: pd.DataFrame) -> pd.DataFrame:
-    """Replaced values: what the figure was, which file gave it and which file replaced it."""
+    """Replaced values: what the figure was, where it came from and what replaced it, in words."""
+    facts = batch_facts(batches)
     history = history[history["dimension"] == ""].sort_values("period_end", ascending=False)
+    origins = history["origin"] if "origin" in history else pd.Series("", index=history.index)
     return pd.DataFrame({
         "Period": [format_period(t, e) for t, e in zip(history["period_type"], history["period_end"], strict=True)],
         "Value then": [format_value(_num(v), measure, s) for v, s in zip(history["value"], history["status"], strict=True)],
-        "Loaded from": [_batch_text(b, batches) for b in history["batch_id"]],
-        "Replaced by": [_batch_text(b, batches) for b in history["replaced_by_batch_id"]],
+        "Source": [row_source(b, facts, e, str(o)) for b, e, o in
+                   zip(history["batch_id"], history["period_end"], origins, strict=True)],
+        "Replaced by": [row_source(b, facts, e, str(o)) for b, e, o in
+                        zip(history["replaced_by_batch_id"], history["period_end"], origins, strict=True)],
     }).reset_index(drop=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.formatting import format_value
+from metrics.formatting import RATE_SUFFIX, format_value
 from metrics.ratings import ALL_RATINGS
-from metrics.verdict import OverviewVerdict
+from metrics.verdict import OverviewVerdict, Verdict
 from reference.catalogue import catalogue
 from ui import data
 from ui.components import rating_colour
@@ -22,18 +22,18 @@ from ui.filters import Filters
 COLUMNS = {
     "measure": "Measure",
     "latest": "Latest",
-    "period": "Period",
     "rating": "Rating",
-    "basis": "Rated against",
     "previous": "Since last period",
-    "year": "Since last year",
-    "trend": "Trend",
-    "neighbours": "Neighbour average",
+    "neighbours": "Neighbours",
     "england": "England",
-    "comparator_year": "Comparator year",
     "link": "Details",
+    "basis": "Rated against",
+    "period": "Period",
+    "comparator_year": "Comparator year",
+    "trend": "Trend",
 }
 COMPARATOR_COLUMNS = ("neighbours", "england", "comparator_year")
+COUNT_COMPARATOR = "see rate"  # a number of children is compared on the rate per 10,000, never on totals
 
 
 def _with_symbol(symbol: object, word: object) -> str:
@@ -43,37 +43,51 @@ def _with_symbol(symbol: object, word: object) -> str:
 
 
 def _comparator_text(value: object, measure_code: str, used: object = None, of: object = None) -> str:
+    """'69%', or '69% (8 of 10)' when some neighbours had no published figure; 'see rate' for a count."""
+    measure = catalogue().get(measure_code)
+    if measure.is_count:
+        return COUNT_COMPARATOR
     if value is None or pd.isna(value):
         return "–"
-    text = format_value(float(value), catalogue().get(measure_code), unit=False)
-    if used is not None and of is not None and not pd.isna(used) and not pd.isna(of):
+    text = format_value(float(value), measure, unit=False)
+    if used is not None and of is not None and not pd.isna(used) and not pd.isna(of) and int(used) < int(of):
         text += f" ({int(used)} of {int(of)})"
     return text
+
+
+def basis_text(verdict: Verdict) -> str:
+    """What the rating was judged against; for a local measure with no figure, that DfE does not publish it."""
+    if not verdict.has_figure and verdict.benchmark is None:
+        from ui.views import dfe_publishes, not_published_short
+
+        if not dfe_publishes(verdict.measure_code):
+            return not_published_short(catalogue().get(verdict.measure_code))
+    return verdict.basis_text
 
 
 def display_frame(card: pd.DataFrame, filters: Filters, overview: OverviewVerdict) -> pd.DataFrame:
     """Scorecard rows turned into the words and numbers of the table (a new frame; ``card`` is not changed).
 
-    The rating and what it was judged against come from the measures' verdicts, in ``overview``.
+    The rating and what it was judged against come from the measures' verdicts, in ``overview``. The
+    columns a committee reads first come first (name, figure, rating, travel, neighbours, England), so
+    they fit a 1280 by 720 projector beside the menu; what it reads less often comes after them.
     """
     verdicts = [overview.verdict(code) for code in card["measure_code"]]
     out = pd.DataFrame({
         COLUMNS["measure"]: card["short_name"],
-        COLUMNS["latest"]: card["value_text"],
-        COLUMNS["period"]: card["period_label"].fillna(""),
+        COLUMNS["latest"]: [str(t).removesuffix(RATE_SUFFIX) for t in card["value_text"]],  # the name says per 10,000
         COLUMNS["rating"]: [[v.rating.label] for v in verdicts],
-        COLUMNS["basis"]: [v.basis_text for v in verdicts],
         COLUMNS["previous"]: [_with_symbol(s, w) for s, w in
                               zip(card["travel_previous_symbol"], card["travel_previous_word"], strict=True)],
-        COLUMNS["year"]: [_with_symbol(s, w) for s, w in
-                          zip(card["travel_year_symbol"], card["travel_year_word"], strict=True)],
-        COLUMNS["trend"]: [list(s) if s is not None else [] for s in card["spark"]],
         COLUMNS["neighbours"]: [_comparator_text(v, c, u, o) for v, c, u, o in
                                 zip(card["sn_average"], card["measure_code"], card["sn_used"], card["sn_of"],
                                     strict=True)],
         COLUMNS["england"]: [_comparator_text(v, c) for v, c in zip(card["england"], card["measure_code"], strict=True)],
-        COLUMNS["comparator_year"]: card["comparator_period_label"].fillna(""),
         COLUMNS["link"]: [filters.measure_url(code) for code in card["measure_code"]],
+        COLUMNS["basis"]: [basis_text(v) for v in verdicts],
+        COLUMNS["period"]: card["period_label"].fillna(""),
+        COLUMNS["comparator_year"]: card["comparator_period_label"].fillna(""),
+        COLUMNS["trend"]: [list(s) if s is not None else [] for s in card["spark"]],
     })
     if not filters.comparators:
         out = out.drop(columns=[COLUMNS[c] for c in COMPARATOR_COLUMNS])
@@ -81,9 +95,10 @@ def display_frame(card: pd.DataFrame, filters: Filters, overview: OverviewVerdic
 
 
 ROW_HEIGHT_PX = 35  # st.dataframe's row height: tables are sized to show every row without scrolling
-# Widths in pixels, so that the measure, its figure, rating and travel fit a 1400-pixel screen beside the menu.
-WIDTHS = {"measure": 240, "latest": 100, "period": 100, "rating": 205, "basis": 250, "previous": 105, "year": 105,
-          "trend": 90, "neighbours": 125, "england": 75, "comparator_year": 90, "link": 70}
+# Widths in pixels: the name (pinned), figure, rating, travel, neighbours, England and the link fit the
+# 900 pixels a 1280 by 720 screen leaves beside the menu; the columns after them scroll into view.
+WIDTHS = {"measure": 262, "latest": 64, "rating": 210, "previous": 112, "neighbours": 86, "england": 66,
+          "link": 62, "basis": 250, "period": 100, "comparator_year": 110, "trend": 90}
 
 
 def table_height(rows: int) -> int:
@@ -98,14 +113,18 @@ def column_config() -> dict:
         "basis": "What the rating was judged against: the target, or DfE's published figures for every council "
                  "(the year, the council's figure and its rank, 1st the best).",
         "previous": "Better or worse than the previous period, judged by which way is better for the measure.",
-        "year": "Better or worse than the same period a year earlier.",
-        "neighbours": "Average of the 10 statistical neighbours with a published figure (how many of 10).",
+        "neighbours": "Average of the 10 statistical neighbours' published figures (how many, when fewer than "
+                      "10 published one). A number of children is compared on the rate per 10,000 instead.",
+        "england": "England's published figure. A number of children is compared on the rate per 10,000 "
+                   "instead: England's total covers every council.",
+        "period": "The period of the latest figure.",
         "comparator_year": "The year the neighbour average and England figure are for.",
     }
     config = {
         COLUMNS[name]: st.column_config.TextColumn(width=width, help=helps.get(name))
-        for name, width in WIDTHS.items() if name not in ("rating", "trend", "link")
+        for name, width in WIDTHS.items() if name not in ("measure", "rating", "trend", "link")
     }
+    config[COLUMNS["measure"]] = st.column_config.TextColumn(width=WIDTHS["measure"], pinned=True)
     config[COLUMNS["rating"]] = st.column_config.MultiselectColumn(
         width=WIDTHS["rating"], help=helps["rating"], options=[r.label for r in ALL_RATINGS],
         color=[rating_colour(r.colour_code) for r in ALL_RATINGS])

@@ -13,50 +13,91 @@ import pandas as pd
 import streamlit as st
 
 from charts.config import plotly_config
+from charts.wording import spell_out
+from metrics.verdict import OverviewVerdict, Verdict
 from reference.catalogue import Measure, catalogue
 from ui import data
-from ui.components import first_run_message, measure_link, page_header, rating_badge
+from ui.components import first_run_message, measure_link, page_header, verdict_html
 from ui.filters import Filters, sidebar_filters
-from ui.views import ChartView, breakdown_dimensions, breakdown_view, scorecard, trend_view
+from ui.views import (
+    ChartView,
+    breakdown_dimensions,
+    breakdown_view,
+    missing_reason,
+    not_published_text,
+    scorecard,
+    trend_view,
+    verdicts,
+)
 
 
 def show_chart(view: ChartView, key: str) -> None:
     st.plotly_chart(view.figure, config=plotly_config(view.filename), key=key)
 
 
-def latest_line(measure: Measure, row: pd.Series | None) -> str:
-    """'**3 or more moves in a year** · latest 14% (March 2025) · ✖ Off target · ↑ Worse than the previous period'."""
-    if row is None or row["value_text"] == "no data":
-        return f"**{measure.short_name}** · no data yet"
-    parts = [f"**{measure.short_name}** · latest **{row['value_text']}** ({row['period_label']})"]
-    if row["rating_code"] != "none":
-        parts.append(rating_badge(row["rating_code"], row["rating_word"], row["rating_symbol"]))
+def travel_text(row: pd.Series) -> str:
+    """'↓ Better than the previous period', or '' with nothing to compare."""
     travel = row["travel_previous_word"]
-    if travel and travel != "No comparison":
-        parts.append(f"{row['travel_previous_symbol']} {travel} than the previous period"
-                     if travel in ("Better", "Worse") else f"{row['travel_previous_symbol']} {travel} on the previous period")
+    if not travel or travel == "No comparison":
+        return ""
+    if travel in ("Better", "Worse"):
+        return f"{row['travel_previous_symbol']} {travel} than the previous period"
+    return f"{row['travel_previous_symbol']} {travel} on the previous period"
+
+
+def latest_line(measure: Measure, row: pd.Series | None, verdict: Verdict | None, named: bool = True) -> str:
+    """'Latest **14%** (March 2025) · [✖ Off target] Target 10% or less · ↑ Worse than the previous period'.
+
+    The rating is the measure's verdict, with what it was judged against beside it: the target where
+    there is one, else DfE's published figures for every council. ``named`` puts the measure's name first
+    (left out above a chart, whose own title names it).
+    """
+    name = f"**{spell_out(measure.short_name)}** · " if named else ""
+    if row is None or row["value_text"] == "no data":
+        return f"{name}no data yet"
+    parts = [f"{name}{'latest' if named else 'Latest'} **{row['value_text']}** ({row['period_label']})"]
+    if verdict is not None:
+        parts.append(verdict_html(verdict))
+    travel = travel_text(row)
+    if travel:
+        parts.append(travel)
     return " · ".join(parts)
 
 
-def measure_panel(measure: Measure, filters: Filters, card: pd.DataFrame) -> None:
-    """One measure: its latest figure and rating, the trend chart, the line that explains it, and a link."""
+def no_figures_text(measure: Measure, filters: Filters) -> str:
+    """Why a measure shows no chart, and what to do about it."""
+    reason = missing_reason(measure.code, filters)
+    return {
+        "outside_view": f"No figures for {measure.short_name.lower()} in the period in view: widen the period "
+                        "in the sidebar to see earlier or later ones.",
+        "local": not_published_text(measure),
+        "none": f"No figures loaded for {measure.short_name.lower()}: DfE has published none for "
+                f"{filters.home_name}, and no return of the council's own gives it.",
+    }[reason]
+
+
+def measure_panel(measure: Measure, filters: Filters, card: pd.DataFrame, overview: OverviewVerdict) -> None:
+    """One measure: its latest figure and rating with its basis, the trend chart (whose title names the
+    measure), the line that explains it, and a link."""
     rows = card[card["measure_code"] == measure.code]
     row = rows.iloc[0] if len(rows) else None
+    verdict = overview.verdict(measure.code) if row is not None else None
     with st.container(border=True):
-        st.markdown(latest_line(measure, row), unsafe_allow_html=True)
         view = trend_view(measure.code, filters)
+        st.markdown(latest_line(measure, row, verdict, named=not view.has_data), unsafe_allow_html=True)
         if view.has_data:
             show_chart(view, key=f"trend_{measure.code}")
         else:
-            st.info(f"No figures for {measure.short_name.lower()} in the period in view.")
+            st.info(no_figures_text(measure, filters))
         st.caption(view.explanation)
         measure_link(measure, filters)
 
 
 def measure_list(measures: list[Measure], filters: Filters) -> None:
     card = scorecard(filters)
+    overview = verdicts(filters)
     for measure in measures:
-        measure_panel(measure, filters, card)
+        measure_panel(measure, filters, card, overview)
 
 
 def breakdown_section(measures: list[Measure], filters: Filters) -> None:
@@ -69,8 +110,7 @@ def breakdown_section(measures: list[Measure], filters: Filters) -> None:
         view = breakdown_view(code, dimension, filters)
         if view is None:
             continue
-        with st.container(border=True):
-            st.markdown(f"**{view.title}**")
+        with st.container(border=True):  # each chart's title names the measure and the split
             latest, over_time = st.tabs(["Latest period", "Over time"])
             with latest:
                 show_chart(view.latest, key=f"breakdown_latest_{code}_{dimension}")

@@ -12,6 +12,7 @@ a figure after it is built (st.plotly_chart only reads it). Frames stay with st.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,15 +27,26 @@ from charts.flow import flow_chart
 from charts.trend import trend_chart
 from db import queries
 from metrics.comparators import comparator_series, neighbour_average
-from metrics.formatting import format_period
+from metrics.formatting import format_period, format_value
 from metrics.scorecard import build_scorecard
-from metrics.series import PUBLISHED, latest, one_per_period, own_series, published_only, target_at
+from metrics.series import (
+    LOCAL,
+    PUBLISHED,
+    headline_rows,
+    latest,
+    one_per_period,
+    own_series,
+    published_only,
+    published_series,
+    target_at,
+)
 from metrics.verdict import Benchmark, OverviewVerdict, benchmarks, build_verdicts, latest_year_end, published_figures
 from reference.areas import ENGLAND_CODE, areas
-from reference.catalogue import catalogue
+from reference.catalogue import Measure, catalogue
 from ui import data
 from ui.components import measure_explanation, target_text
 from ui.filters import Filters, area_name
+from ui.sources import source_text
 
 CACHE_ENTRIES = 512
 
@@ -47,6 +59,7 @@ class ChartView:
     filename: str
     explanation: str
     has_data: bool
+    source: str = ""  # where the figures came from, in words (the chart's source line)
 
 
 def neighbour_codes(home: str) -> list[str]:
@@ -65,13 +78,92 @@ def in_view(frame: pd.DataFrame, start: date, end: date, column: str = "period_e
 
 
 def span_label(series: pd.DataFrame) -> str:
-    """'April 2023 to March 2025' for a series' first and last period (by month, whatever its frequency)."""
+    """'April 2023 to March 2025' for a monthly series, '2022-23 to 2024-25' for years ending 31 March
+    (as DfE writes them), 'Q1 2023-24 to Q4 2024-25' for quarters: each end as its own period type."""
     if series.empty:
         return ""
     first, last = series["period_end"].iloc[0], series["period_end"].iloc[-1]
+    first_type, last_type = series["period_type"].iloc[0], series["period_type"].iloc[-1]
     if first == last:
-        return format_period(series["period_type"].iloc[-1], last)
-    return f"{format_period('month', first)} to {format_period('month', last)}"
+        return format_period(last_type, last)
+    return f"{format_period(first_type, first)} to {format_period(last_type, last)}"
+
+
+DEFAULT_MEASURE = "cla_rate"  # the measure page's first measure: a rate compares councils of any size
+RATE_OF_COUNT = {"cla_count": "cla_rate"}  # a count's comparisons are made on its rate
+COUNT_COMPARISON = ("A number of children depends on the size of the council, so councils are compared on the "
+                    "rate per 10,000 children instead.")
+
+
+@functools.lru_cache(maxsize=1)
+def _published_measures() -> frozenset[str]:
+    from loaders.published.mapping import published_mapping
+
+    mapping = published_mapping()
+    return frozenset(m.measure_code for m in (*mapping.ees, *mapping.lait))
+
+
+def dfe_publishes(code: str) -> bool:
+    """Whether DfE publishes the measure for every council (from data/published's mappings), so a page can
+    say 'Not published by DfE' for a local measure instead of asking for a wider period."""
+    return code in _published_measures()
+
+
+def not_published_short(measure: Measure) -> str:
+    """'Not published by DfE: load the health provider's return' for a measure only a local return gives."""
+    whose = "the health provider's return" if "health provider" in measure.source.lower() else "the council's own return"
+    return f"Not published by DfE: load {whose}"
+
+
+def not_published_text(measure: Measure) -> str:
+    """The short text, with what the return must give and the command that loads it."""
+    return (f"{not_published_short(measure)} with {measure.short_name.lower()} "
+            f"(`python -m loaders import FILE`) to see it here.")
+
+
+def missing_reason(code: str, filters: Filters) -> str:
+    """Why the period in view has no figure for the measure: 'outside_view' (the council has figures for
+    other months), 'local' (DfE does not publish it and no return gave it) or 'none'."""
+    if not headline_rows(data.observations(filters.home), code, filters.home).empty:
+        return "outside_view"
+    return "none" if dfe_publishes(code) else "local"
+
+
+def published_beside(code: str, home: str, period_end) -> str:
+    """'DfE published 63%' when the council's own latest figure is its own and DfE published one for the
+    same period; '' otherwise (the figure shown is DfE's, or DfE has none)."""
+    obs = data.observations(home)
+    own = own_series(obs, code, home)
+    mine = own[own["period_end"] == pd.Timestamp(period_end)] if not pd.isna(period_end) else own.iloc[0:0]
+    if mine.empty or "origin" not in mine or mine["origin"].iloc[-1] != LOCAL:
+        return ""
+    published = published_series(obs, code, home)
+    found = published[published["period_end"] == pd.Timestamp(period_end)]
+    if found.empty:
+        return ""
+    row = found.iloc[-1]
+    value = None if pd.isna(row["value"]) else float(row["value"])
+    return f"DfE published {format_value(value, catalogue().get(code), row['status'])}"
+
+
+def rows_behind(rows: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """The observation rows (with batch_id and origin) a series was made from: same period and origin."""
+    if rows.empty or series.empty:
+        return rows.iloc[0:0]
+    keys = ["period_type", "period_end", *(["origin"] if "origin" in series and "origin" in rows else [])]
+    wanted = series[keys].drop_duplicates()
+    return rows.merge(wanted, on=keys, how="inner")
+
+
+def comparator_rows(obs: pd.DataFrame, code: str, home: str, start: date, end: date, totals: bool = True) -> pd.DataFrame:
+    """DfE's published yearly rows for the measure's comparators (neighbours, and region and England unless
+    ``totals`` is off) in view: what a chart's comparator lines were drawn from."""
+    wanted = set(neighbour_codes(home))
+    if totals:
+        wanted |= {c for c in (region_code(home), ENGLAND_CODE) if c}
+    rows = published_only(obs)
+    rows = rows[(rows["measure_code"] == code) & (rows["period_type"] == "year") & rows["area_code"].isin(wanted)]
+    return in_view(rows, start, end)
 
 
 def _target_rows(targets: pd.DataFrame, measure: str, home: str, start: date, end: date) -> pd.DataFrame:
@@ -99,16 +191,26 @@ def _trend_view(url: str, version: int, code: str, home: str, start: date, end: 
     if own.empty:
         return ChartView(None, "", measure_explanation(measure, "No target set."), False)
     label = span_label(own)
-    compared = None
-    if comparators:
+    home_rows = in_view(headline_rows(obs, code, home), start, end)
+    published = None
+    if "origin" in own and (own["origin"] == LOCAL).any():  # the council's own figures: DfE's beside them
+        published = in_view(published_series(obs, code, home), start, end).reset_index(drop=True)
+    compared, compared_rows = None, None
+    if comparators and not measure.is_count:  # a count is compared on its rate (COUNT_COMPARISON)
         compared = in_view(comparator_series(obs, code, home, neighbour_codes(home), region_code(home)), start, end)
+        compared_rows = comparator_rows(obs, code, home, start, end)
+    shown_published = rows_behind(home_rows, published) if published is not None else None
+    source = source_text([rows_behind(home_rows, own), shown_published, compared_rows], data.batches())
     last = latest(own)
     target = target_at(targets, code, home, last["period_end"]) if last is not None else None
     period = _target_period(targets, code, home, last["period_end"]) if target is not None else None
     figure = trend_chart(own, measure, name, targets=_target_rows(targets, code, home, start, end),
-                         comparators=compared, title_period=label)
+                         comparators=compared, title_period=label, source=source or None,
+                         published=published if published is not None and not published.empty else None)
     explanation = measure_explanation(measure, target_text(measure, target, period))
-    return ChartView(figure, image_filename(measure, name, label), explanation, True)
+    if measure.is_count and comparators:
+        explanation += " " + COUNT_COMPARISON
+    return ChartView(figure, image_filename(measure, name, label), explanation, True, source)
 
 
 def trend_view(code: str, filters: Filters) -> ChartView:
@@ -163,9 +265,13 @@ def _flow_view(url: str, version: int, home: str, start: date, end: date) -> Cha
     if starts.empty and ceased.empty:
         return ChartView(None, "", "", False)
     name = area_name(home)
-    figure = flow_chart(starts[["period_end", "value"]], ceased[["period_end", "value"]],
-                        count[["period_end", "value"]] if not count.empty else None, name)
     label = span_label(starts if not starts.empty else ceased)
+    rows = in_view(obs[(obs["area_code"] == home) & obs["measure_code"].isin(["cla_starts", "cla_ceased", "cla_count"])
+                       & (obs["dimension"] == "")], start, end)
+    source = source_text([rows_behind(rows, series) for series in (starts, ceased, count)], data.batches())
+    figure = flow_chart(starts[["period_end", "value"]], ceased[["period_end", "value"]],
+                        count[["period_end", "value"]] if not count.empty else None, name, source=source or None,
+                        title_period=label)
     explanation = ("Bars: children who started and stopped being in our care in each period. "
                    "Line: how many were in our care at the end of each period.")
     return ChartView(figure, _safe_name(f"{name} starting and leaving care {label}"), explanation, True)
@@ -222,9 +328,12 @@ def _breakdown_view(url: str, version: int, code: str, dimension: str, home: str
     last_end = frame["period_end"].max()
     last_label = format_period(finest, last_end)
     columns = ["period_end", "category", "value", "status"]
-    over_time = breakdown_chart(frame[columns].reset_index(drop=True), measure, label, name)
-    latest_frame = frame[frame["period_end"] == last_end][columns].reset_index(drop=True)
-    latest_figure = breakdown_latest_chart(latest_frame, measure, label, name, last_label)
+    batches = data.batches()
+    source = source_text([frame], batches) or None
+    over_time = breakdown_chart(frame[columns].reset_index(drop=True), measure, label, name, source=source)
+    latest_rows = frame[frame["period_end"] == last_end]
+    latest_figure = breakdown_latest_chart(latest_rows[columns].reset_index(drop=True), measure, label, name,
+                                           last_label, source=source_text([latest_rows], batches) or None)
     return BreakdownView(
         code, dimension, f"{measure.short_name} by {label.lower()}",
         ChartView(over_time, _safe_name(f"{name} {measure.short_name} by {label} over time"), "", True),
@@ -272,7 +381,10 @@ def _neighbour_view(url: str, version: int, code: str, home: str, end: date) -> 
                      "value": average.value, "status": "value", "kind": "neighbours"})
     values = pd.DataFrame(rows, columns=["area_code", "name", "value", "status", "kind"])
     values["value"] = values["value"].astype("float64")
-    figure = neighbour_bar_chart(values, measure, year_label, home)
+    shown = year[year["area_code"].isin([home, *codes] + ([] if measure.is_count else [region, ENGLAND_CODE]))]
+    target = target_at(data.targets(home), code, home, year_end)
+    figure = neighbour_bar_chart(values, measure, year_label, home, target=None if target is None else target[0],
+                                 source=source_text([shown], data.batches()) or None)
     name = area_name(home)
     explanation = (f"{name} and its 10 statistical neighbours in {year_label}, the councils most like it "
                    f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool). {measure.polarity_text}.")
