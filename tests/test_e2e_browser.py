@@ -151,7 +151,7 @@ def test_the_first_visitor_after_a_start_gets_the_page_the_link_names(database, 
 def test_the_root_address_lands_on_the_overview(server, browser_page):
     page = browser_page
     page.goto(server + "/?area=E06000049", wait_until="domcontentloaded")
-    page.get_by_text("What needs attention").wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("What needs attention", exact=True).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     page.wait_for_url("**/overview?**", timeout=PAGE_TIMEOUT_MS)
     assert "area=E06000049" in page.url
     assert "Cheshire East · corporate parenting dashboard" in page.inner_text("body")
@@ -166,7 +166,7 @@ def test_keyboard_focus_on_a_menu_link_is_not_the_current_page_highlight(server,
     """WCAG 2.4.7: tabbing to a link shows an outline; the current page's highlight has none."""
     page = browser_page
     page.goto(server + "/overview", wait_until="domcontentloaded")
-    page.get_by_text("What needs attention").wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("What needs attention", exact=True).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     current = page.locator('[data-testid="stSidebarNavLink"][aria-current="page"]')
     current_style = current.evaluate(FOCUS_STYLE)
     for _ in range(40):
@@ -193,8 +193,8 @@ def laptop_page(browser_page):
 def test_the_imports_table_shows_every_column_without_scrolling_sideways(server, laptop_page):
     page = laptop_page
     page.goto(server + "/data", wait_until="domcontentloaded")
-    page.get_by_text("To load a return").wait_for(timeout=PAGE_TIMEOUT_MS)
-    page.get_by_text("Who loaded each file").wait_for(timeout=PAGE_TIMEOUT_MS)  # the sheets and notes, under it
+    page.get_by_text("To load a return").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("Who loaded each file").first.wait_for(timeout=PAGE_TIMEOUT_MS)  # the sheets and notes, under it
     grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
     grid.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
     page.wait_for_timeout(500)
@@ -205,7 +205,7 @@ def test_the_imports_table_shows_every_column_without_scrolling_sideways(server,
 def test_the_sidebar_shows_council_and_measure_names_in_full(server, laptop_page):
     page = laptop_page
     page.goto(server + "/measure?measure=cl_neet_17_18", wait_until="domcontentloaded")
-    page.get_by_text("The figures behind the chart").wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("The figures behind the chart").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     shown = {}
     for label in ("Council", "Measure"):
         box = page.locator(f'[data-testid="stSidebar"] input[aria-label="{label}"]')
@@ -235,10 +235,10 @@ def test_every_page_draws_without_an_error(server, browser_page, address, text, 
 def test_what_needs_attention_links_to_the_measure_page(server, browser_page):
     page = browser_page
     page.goto(server + "/overview", wait_until="domcontentloaded")  # its own address: no move on from "/" to race
-    page.get_by_text("What needs attention").wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("What needs attention", exact=True).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     details = page.get_by_role("link", name="Details").first
     details.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
     details.click()
     page.wait_for_url("**measure=stab_3plus_pct**", timeout=PAGE_TIMEOUT_MS)
-    page.get_by_text("The figures behind the chart").wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("The figures behind the chart").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     assert_no_error_shown(page, page.url)
