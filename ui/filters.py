@@ -241,85 +241,65 @@ def _choose_months(home: str, draw: bool = True) -> PeriodChoice:
     if home not in data.own_data_areas():
         return _choose_years(first, last, draw)
     options = months_between(first, last)
-    default_from = options[max(0, len(options) - DEFAULT_MONTHS_IN_VIEW)]
-    default = (default_from, options[-1])
-
-    def clamp(key: str) -> str:
-        return min(max(key, options[0]), options[-1])
-
-    def with_end(index: int, text: str) -> tuple[str, str] | None:
-        month = parse_month(text)
-        if month is None:
-            return None
-        current = list(_view().get(MONTHS_KEY, default))
-        current[index] = clamp(month_key(month))
-        return tuple(sorted(current))
-
-    chosen = _prepare(MONTHS_KEY, default, [(PARAM_FROM, lambda text: with_end(0, text)),
-                                            (PARAM_TO, lambda text: with_end(1, text))])
-    clamped = tuple(sorted(clamp(k) for k in chosen))
-    if clamped != tuple(chosen):  # the figures cover other months
-        _view()[MONTHS_KEY] = clamped
-        st.session_state[MONTHS_KEY] = clamped
-    start_key, end_key = clamped
-    if not draw:
-        pass
-    elif len(options) == 1:
-        st.sidebar.caption(f"Period in view: {month_label(options[0])}")
-        start_key, end_key = options[0], options[0]
-    else:
-        start_key, end_key = st.sidebar.select_slider(
-            "Period in view", options=options, value=default, format_func=month_label, key=MONTHS_KEY,
-            on_change=_remember, args=(MONTHS_KEY,),
-            help="Charts and tables show the months between these two. The scorecard shows the latest "
-                 "figure up to the end of the period.",
-        )
+    first_key, last_key = _choose_range(
+        MONTHS_KEY, options, DEFAULT_MONTHS_IN_VIEW, month_key, month_label, draw,
+        "Charts and tables show the months between these two. The scorecard shows the latest "
+        "figure up to the end of the period.",
+    )
     if draw:
-        _write_to_url(PARAM_FROM, start_key)
-        _write_to_url(PARAM_TO, end_key)
-    return PeriodChoice(parse_month(start_key), month_end(parse_month(end_key)), False)
+        _write_to_url(PARAM_FROM, first_key)
+        _write_to_url(PARAM_TO, last_key)
+    return PeriodChoice(parse_month(first_key), month_end(parse_month(last_key)), False)
 
 
 def _choose_years(first: date, last: date, draw: bool) -> PeriodChoice:
     """The period for a council with DfE's yearly figures only: whole years to 31 March, named as DfE names
     them ('2024-25'), the latest five by default. The URL keeps months (from=2020-04&to=2025-03)."""
     options = list(range(financial_year_of(first), financial_year_of(last) + 1))
-    default = (options[max(0, len(options) - DEFAULT_YEARS_IN_VIEW)], options[-1])
-
-    def clamp(year: int) -> int:
-        return min(max(year, options[0]), options[-1])
-
-    def with_end(index: int, text: str) -> tuple[int, int] | None:
-        month = parse_month(text)
-        if month is None:
-            return None
-        current = list(_view().get(YEARS_KEY, default))
-        current[index] = clamp(financial_year_of(month))
-        return tuple(sorted(current))
-
-    chosen = _prepare(YEARS_KEY, default, [(PARAM_FROM, lambda text: with_end(0, text)),
-                                           (PARAM_TO, lambda text: with_end(1, text))])
-    clamped = tuple(sorted(clamp(y) for y in chosen))
-    if clamped != tuple(chosen):
-        _view()[YEARS_KEY] = clamped
-        st.session_state[YEARS_KEY] = clamped
-    first_year, last_year = clamped
-    if not draw:
-        pass
-    elif len(options) == 1:
-        st.sidebar.caption(f"Period in view: {year_label(options[0])}")
-        first_year, last_year = options[0], options[0]
-    else:
-        first_year, last_year = st.sidebar.select_slider(
-            "Period in view", options=options, value=default, format_func=year_label, key=YEARS_KEY,
-            on_change=_remember, args=(YEARS_KEY,),
-            help="DfE publishes each council's figures for the year ending 31 March. Charts and tables show "
-                 "the years between these two.",
-        )
+    first_year, last_year = _choose_range(
+        YEARS_KEY, options, DEFAULT_YEARS_IN_VIEW, financial_year_of, year_label, draw,
+        "DfE publishes each council's figures for the year ending 31 March. Charts and tables show "
+        "the years between these two.",
+    )
     if draw:
         _write_to_url(PARAM_FROM, month_key(year_start(first_year)))
         _write_to_url(PARAM_TO, month_key(year_end(last_year)))
     return PeriodChoice(year_start(first_year), year_end(last_year), True)
+
+
+def _choose_range(key: str, options: list, latest: int, option_of: Callable[[date], Any],
+                  label: Callable[[Any], str], draw: bool, help_text: str) -> tuple[Any, Any]:
+    """The first and last of ``options`` (months or DfE years) in view: the latest ``latest`` by default,
+    a link's from/to (months, turned into options by ``option_of``) or the session's choice, kept within
+    the options the figures cover; drawn as a slider (a caption when there is one option) when ``draw``."""
+    default = (options[max(0, len(options) - latest)], options[-1])
+
+    def clamp(option):
+        return min(max(option, options[0]), options[-1])
+
+    def with_end(index: int, text: str):
+        month = parse_month(text)
+        if month is None:
+            return None
+        current = list(_view().get(key, default))
+        current[index] = clamp(option_of(month))
+        return tuple(sorted(current))
+
+    chosen = _prepare(key, default, [(PARAM_FROM, lambda text: with_end(0, text)),
+                                     (PARAM_TO, lambda text: with_end(1, text))])
+    clamped = tuple(sorted(clamp(option) for option in chosen))
+    if clamped != tuple(chosen):  # the figures cover other periods
+        _view()[key] = clamped
+        st.session_state[key] = clamped
+    if not draw:
+        return clamped
+    if len(options) == 1:
+        st.sidebar.caption(f"Period in view: {label(options[0])}")
+        return options[0], options[0]
+    return tuple(st.sidebar.select_slider(
+        "Period in view", options=options, value=default, format_func=label, key=key,
+        on_change=_remember, args=(key,), help=help_text,
+    ))
 
 
 def _choose_comparators() -> bool:
