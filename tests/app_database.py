@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from db.engine import connect
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, apply_batch
+from loaders.published.load import load_published_if_empty
+from loaders.sample import load_sample_if_empty
 from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import catalogue
 
@@ -160,3 +165,27 @@ def build(engine: Engine, url: str, national: bool = False, seed: int = 42) -> B
     apply_batch(engine, _info("dfe_published.csv", "published"), yearly(rng, codes, years))
     batches += 1
     return BuiltDatabase(url, HOME, neighbours, region, batches)
+
+
+def published_database(path: Path) -> str:
+    """A new SQLite file at ``path`` holding DfE's published figures, loaded as the app loads them on
+    first start; returns its URL (the engine stays cached for the tests that use it)."""
+    url = f"sqlite:///{path}"
+    assert all(report.ok for report in load_published_if_empty(connect(url)))
+    return url
+
+
+def copy_database(url: str, path: Path) -> str:
+    """A copy of a SQLite database at ``path``, so a test may add to it without touching the original."""
+    source, copy = sqlite3.connect(url.removeprefix("sqlite:///")), sqlite3.connect(path)
+    source.backup(copy)
+    source.close()
+    copy.close()
+    return f"sqlite:///{path}"
+
+
+def sample_database(published_url: str, path: Path) -> str:
+    """DfE's figures and the fictional sample council's own returns, as the app loads them on first start."""
+    url = copy_database(published_url, path)
+    assert all(report.status == "loaded" for report in load_sample_if_empty(connect(url)))
+    return url

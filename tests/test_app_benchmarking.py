@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import functools
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,10 +23,9 @@ from streamlit.testing.v1 import AppTest
 
 from db import queries
 from db.engine import connect
-from loaders.published import load_published_if_empty
-from loaders.sample import load_sample_if_empty
 from reference.catalogue import catalogue
 from settings import DATA_DIR, PROJECT_ROOT
+from tests import app_database
 from tests.test_app_pages import texts, walk
 from ui.benchmarking_data import comparators_in_view, in_year_sentence
 
@@ -133,26 +131,17 @@ def lait_rank_and_band(values: dict[str, float], area: str, polarity: str) -> tu
 @pytest.fixture(scope="module")
 def published_url(tmp_path_factory) -> Iterator[str]:
     """DfE's published figures for every council, loaded once as the app loads them on first start."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('benchmarking') / 'published.db'}"
-    engine = connect(url)
-    assert all(report.ok for report in load_published_if_empty(engine))
+    url = app_database.published_database(tmp_path_factory.mktemp('benchmarking') / 'published.db')
     yield url
-    engine.dispose()
+    connect(url).dispose()
 
 
 @pytest.fixture(scope="module")
 def sample_url(published_url, tmp_path_factory) -> Iterator[str]:
     """The published figures and the fictional sample council's own monthly and quarterly returns."""
-    path = tmp_path_factory.mktemp("benchmarking_sample") / "sample.db"
-    source, copy = sqlite3.connect(published_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    url = f"sqlite:///{path}"
-    engine = connect(url)
-    assert all(report.status == "loaded" for report in load_sample_if_empty(engine))
+    url = app_database.sample_database(published_url, tmp_path_factory.mktemp("benchmarking_sample") / "sample.db")
     yield url
-    engine.dispose()
+    connect(url).dispose()
 
 
 def environment(monkeypatch, url: str, home: str) -> None:

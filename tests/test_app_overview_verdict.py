@@ -13,8 +13,6 @@ from collections.abc import Iterator
 import pytest
 
 from db.engine import connect
-from loaders.published import load_published_if_empty
-from loaders.sample import load_sample_if_empty
 from reference.catalogue import catalogue
 from tests import app_database
 from tests.test_app_pages import environment, open_page, table_text, texts
@@ -26,26 +24,17 @@ STABILITY = catalogue().get("stab_long_pct").short_name
 
 @pytest.fixture(scope="module")
 def published_url(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('overview_verdict') / 'published.db'}"
-    engine = connect(url)
-    assert all(report.ok for report in load_published_if_empty(engine))
+    url = app_database.published_database(tmp_path_factory.mktemp('overview_verdict') / 'published.db')
     yield url
-    engine.dispose()
+    connect(url).dispose()
 
 
 @pytest.fixture(scope="module")
 def sample_url(published_url, tmp_path_factory) -> Iterator[str]:
     """DfE's figures and the fictional sample council's own returns, as the app loads them on first start."""
-    path = tmp_path_factory.mktemp("overview_sample") / "sample.db"
-    source, copy = sqlite3.connect(published_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    url = f"sqlite:///{path}"
-    engine = connect(url)
-    assert all(report.status == "loaded" for report in load_sample_if_empty(engine))
+    url = app_database.sample_database(published_url, tmp_path_factory.mktemp("overview_sample") / "sample.db")
     yield url
-    engine.dispose()
+    connect(url).dispose()
 
 
 def use(monkeypatch, url: str, home: str) -> None:

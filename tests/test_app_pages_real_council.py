@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 
@@ -23,6 +22,7 @@ from loaders.published import load_published_if_empty
 from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import catalogue
 from settings import DATA_DIR
+from tests import app_database
 from tests.test_app_pages import open_page, table_text, table_with, texts
 from tests.test_app_published import published_row
 from tests.test_verdict import add_targets, batch, observation
@@ -44,11 +44,7 @@ def published_url(tmp_path_factory) -> Iterator[str]:
 
 
 def copy_of(url: str, path) -> str:
-    source, copy = sqlite3.connect(url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    return f"sqlite:///{path}"
+    return app_database.copy_database(url, path)
 
 
 def use(monkeypatch, url: str, home: str = CHESHIRE_EAST) -> None:

@@ -7,7 +7,6 @@ worked out here from DfE's source files (csv module) by LAIT's rules, never read
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -43,6 +42,7 @@ from metrics.verdict import (
 )
 from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import catalogue
+from tests import app_database
 from tests.test_app_benchmarking import (
     SOURCES,
     area_of,
@@ -122,12 +122,7 @@ def cheshire_east(published_path) -> OverviewVerdict:
 
 def copy_of(path: str, folder) -> str:
     """A copy of a database file, so a test may add to it without touching the module's."""
-    target = folder / "copy.db"
-    source, copy = sqlite3.connect(path), sqlite3.connect(target)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    return f"sqlite:///{target}"
+    return app_database.copy_database(f"sqlite:///{path}", folder / "copy.db")
 
 
 def batch(name: str, source: str) -> BatchInfo:
