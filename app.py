@@ -1,4 +1,4 @@
-"""The dashboard's entry point: page set-up, first-start loading and navigation. Each page is a file in pages/."""
+"""The dashboard's entry point: page set-up, first-start loading and navigation. Each page is a file in app_pages/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import streamlit as st
 import settings
 from ui import data
 from ui.components import page_style
-from ui.navigation import app_pages, app_run
+from ui.navigation import app_pages
 
 log = logging.getLogger(__name__)
 SWITCHED_ON = {"1", "true", "yes", "on"}
@@ -65,5 +65,4 @@ for warning in start_up(data.database_url()):
 data.start_run()
 
 page = st.navigation(app_pages())
-with app_run():
-    page.run()
+page.run()

@@ -26,7 +26,7 @@ from db.engine import connect  # noqa: E402
 from loaders.published import load_published_if_empty  # noqa: E402
 from loaders.sample import load_sample_if_empty  # noqa: E402
 
-PAGE = "pages/benchmarking.py"
+PAGE = "app_pages/benchmarking.py"
 # (what the case shows, home council, URL parameters)
 CASES = [
     ("Cheshire East, rate per 10,000, 2025", "E06000049", {"measure": "cla_rate", "year": "2025"}),

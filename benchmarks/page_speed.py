@@ -27,12 +27,12 @@ from tests import app_database  # noqa: E402
 
 PAGES = {
     "Overview": None,
-    "Children in care": "pages/children_in_care.py",
-    "Placement stability": "pages/placement_stability.py",
-    "Care leavers": "pages/care_leavers.py",
-    "Health": "pages/health.py",
-    "Measure detail": "pages/measure.py",
-    "Imports": "pages/data.py",
+    "Children in care": "app_pages/children_in_care.py",
+    "Placement stability": "app_pages/placement_stability.py",
+    "Care leavers": "app_pages/care_leavers.py",
+    "Health": "app_pages/health.py",
+    "Measure detail": "app_pages/measure.py",
+    "Imports": "app_pages/imports.py",
 }
 BUDGET_MS = 300
 

@@ -30,7 +30,7 @@ from tests.test_app_pages import texts, walk
 from ui.benchmarking_data import comparators_in_view, in_year_sentence
 
 APP = str(PROJECT_ROOT / "app.py")
-PAGE = "pages/benchmarking.py"
+PAGE = "app_pages/benchmarking.py"
 TIMEOUT = 120
 DFE = DATA_DIR / "dfe"
 CHESHIRE_EAST, CHESHIRE_EAST_NUMBER = "E06000049", "895"

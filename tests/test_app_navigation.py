@@ -51,7 +51,7 @@ def test_every_page_has_its_own_address_named_after_its_file():
     assert len(set(addresses)) == len(addresses)
     assert HOME_URL_PATH not in addresses
     for spec in specs:
-        assert spec.url_path == spec.path.removeprefix("pages/").removesuffix(".py")
+        assert spec.url_path == spec.path.removeprefix("app_pages/").removesuffix(".py")
     assert "overview" in addresses  # the Overview is a page like any other, not only the root address
 
 
@@ -61,6 +61,6 @@ def test_every_page_opens_by_its_file_as_the_menu_opens_it(app_env):
     for path in PAGES.values():
         at.switch_page(path).run()
         assert not at.exception, (path, [e.value for e in at.exception])
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     assert "Overview" in [t.value for t in at.title]
     assert f"{areas().get(HOME).name} · corporate parenting dashboard" in texts(at)

@@ -28,13 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 120
 PAGES = {
-    "overview": "pages/overview.py",
-    "cla": "pages/children_in_care.py",
-    "stability": "pages/placement_stability.py",
-    "care_leavers": "pages/care_leavers.py",
-    "health": "pages/health.py",
-    "measure": "pages/measure.py",
-    "imports": "pages/data.py",
+    "overview": "app_pages/overview.py",
+    "cla": "app_pages/children_in_care.py",
+    "stability": "app_pages/placement_stability.py",
+    "care_leavers": "app_pages/care_leavers.py",
+    "health": "app_pages/health.py",
+    "measure": "app_pages/measure.py",
+    "imports": "app_pages/imports.py",
 }
 THEME_PAGES = {"cla": "cla", "stability": "stability", "care_leavers": "care_leavers", "health": "health"}
 

@@ -27,7 +27,7 @@ from tests.test_app_pages import texts
 
 DFE = DATA_DIR / "dfe"
 APP = str(PROJECT_ROOT / "app.py")
-PAGE = "pages/benchmarking.py"
+PAGE = "app_pages/benchmarking.py"
 CHESHIRE_EAST, CHESHIRE_EAST_NUMBER = "E06000049", "895"
 CLA = "cla_number_and_rate_per_10k_children.csv"
 

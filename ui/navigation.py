@@ -4,15 +4,12 @@ Every page has its own address, the Overview included: ``/overview``, ``/measure
 app's root address ``/`` is a hidden page that only moves the visitor on to ``/overview`` (with any
 parameters the link carried). Streamlit serves its default page at ``/`` whatever ``url_path`` it is
 given, so an Overview that was the default page could never be opened at ``/overview``: a link to it
-said "Page not found". Each address is the page's file name, so it is also what Streamlit's older
-pages-folder mode gives the file (see ``ensure_app_navigation``).
+said "Page not found". The page scripts live in ``app_pages/`` rather than Streamlit's legacy ``pages/`` folder, so
+``st.navigation`` alone drives navigation: no page runs without app.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import streamlit as st
@@ -41,14 +38,14 @@ def children_term_title() -> str:
     return term[:1].upper() + term[1:]
 
 
-OVERVIEW = "pages/overview.py"
-CHILDREN_IN_CARE = "pages/children_in_care.py"
-PLACEMENT_STABILITY = "pages/placement_stability.py"
-CARE_LEAVERS = "pages/care_leavers.py"
-HEALTH = "pages/health.py"
-MEASURE = "pages/measure.py"
-BENCHMARKING = "pages/benchmarking.py"
-IMPORTS = "pages/data.py"
+OVERVIEW = "app_pages/overview.py"
+CHILDREN_IN_CARE = "app_pages/children_in_care.py"
+PLACEMENT_STABILITY = "app_pages/placement_stability.py"
+CARE_LEAVERS = "app_pages/care_leavers.py"
+HEALTH = "app_pages/health.py"
+MEASURE = "app_pages/measure.py"
+BENCHMARKING = "app_pages/benchmarking.py"
+IMPORTS = "app_pages/imports.py"
 
 SECTION_PERFORMANCE = "How we are doing"
 SECTION_COMPARE = "In depth"
@@ -70,7 +67,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec(MEASURE, "Measure detail", "measure", ":material/query_stats:", SECTION_COMPARE),
         PageSpec(BENCHMARKING, "Benchmarking", "benchmarking", ":material/leaderboard:", SECTION_COMPARE,
                  "One measure for every council: against its statistical neighbours, region and England."),
-        PageSpec(IMPORTS, "Imports", "data", ":material/upload_file:", SECTION_DATA),
+        PageSpec(IMPORTS, "Imports", "imports", ":material/upload_file:", SECTION_DATA),
     ]
     return [spec for spec in specs if spec.exists]
 
@@ -90,31 +87,3 @@ def app_pages() -> dict[str, list]:
     first = next(iter(sections), SECTION_PERFORMANCE)
     sections.setdefault(first, []).insert(0, home)
     return sections
-
-
-# ---- the first run after a server start ----------------------------------------------------------------
-#
-# A ``pages/`` folder beside app.py makes Streamlit run the first script of a new server process in its
-# older pages-folder mode: it runs the page file the address names directly, without app.py (no set-up,
-# no menu). Calling st.navigation switches that mode off for the process, so a page that finds it was
-# not started by app.py calls st.navigation itself and reruns; the rerun goes through app.py and keeps
-# the page and its query parameters. Moving the page files out of ``pages/`` would make this unneeded.
-
-_STARTED_BY_APP: ContextVar[bool] = ContextVar("started_by_app", default=False)
-
-
-@contextmanager
-def app_run() -> Iterator[None]:
-    """Around app.py's ``page.run()``: marks the page as started by app.py for ``ensure_app_navigation``."""
-    token = _STARTED_BY_APP.set(True)
-    try:
-        yield
-    finally:
-        _STARTED_BY_APP.reset(token)
-
-
-def ensure_app_navigation() -> None:
-    """First line of every page: if app.py did not start this run, hand over to it (once per process)."""
-    if not _STARTED_BY_APP.get():
-        st.navigation(app_pages(), position="hidden")
-        st.rerun()

@@ -10,7 +10,6 @@ from reference.catalogue import Measure, catalogue
 from ui import data
 from ui.components import first_run_message, measure_link, page_header, verdict_html
 from ui.filters import Filters, area_name, measure_choice, sidebar_filters
-from ui.navigation import ensure_app_navigation
 from ui.theme import no_figures_text, show_chart
 from ui.views import (
     COUNT_COMPARISON,
@@ -25,8 +24,6 @@ from ui.views import (
     trend_view,
     verdicts,
 )
-
-ensure_app_navigation()  # before anything else: see ui.navigation
 
 TITLE = "Measure detail"
 

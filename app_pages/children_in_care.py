@@ -3,11 +3,9 @@
 import streamlit as st
 
 from ui.filters import Filters
-from ui.navigation import children_term_title, ensure_app_navigation
+from ui.navigation import children_term_title
 from ui.theme import render_theme, show_chart
 from ui.views import flow_view
-
-ensure_app_navigation()  # before anything else: see ui.navigation
 
 
 def flow_section(filters: Filters) -> None:

@@ -5,9 +5,6 @@ import streamlit as st
 
 from ui import data
 from ui.components import LOAD_COMMAND, first_run_message, page_header
-from ui.navigation import ensure_app_navigation
-
-ensure_app_navigation()  # before anything else: see ui.navigation
 
 TITLE = "Imports"
 SOURCES = {"return": "Council return", "sample": "Sample council", "published": "DfE published"}

@@ -16,11 +16,9 @@ from reference.catalogue import catalogue
 from ui import data
 from ui.components import first_run_message, page_header, rating_html
 from ui.filters import sidebar_filters
-from ui.navigation import MEASURE, children_term_title, ensure_app_navigation
+from ui.navigation import MEASURE, children_term_title
 from ui.scorecard_table import column_config, table_height, theme_frames
 from ui.views import verdicts
-
-ensure_app_navigation()  # before anything else: see ui.navigation
 
 TITLE = "Overview"
 QUESTION = "How well are we looking after the children in our care?"

@@ -30,10 +30,8 @@ from ui.benchmarking_data import (
 )
 from ui.components import first_run_message, measure_link, page_header
 from ui.filters import Filters, area_name, configured_home, council_filter, measure_choice
-from ui.navigation import BENCHMARKING, ensure_app_navigation
+from ui.navigation import BENCHMARKING
 from ui.theme import show_chart
-
-ensure_app_navigation()  # before anything else: see ui.navigation
 
 TITLE = "Benchmarking"
 DEFAULT_MEASURE = "cla_rate"  # comparable across councils of any size, unlike the count of children
