@@ -1,0 +1,56 @@
+"""The person acting, as every write records them, and the one rule: only an editor changes figures."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone using the dashboard: ``login`` is what the database records as who did it."""
+
+    login: str  # an e-mail address when signed in, the operating-system login on the command line
+    display_name: str
+    is_editor: bool
+
+    @property
+    def label(self) -> str:
+        """'Jo Smith (jo.smith@council.gov.uk)', or the login alone when they are the same."""
+        if self.display_name and self.display_name != self.login:
+            return f"{self.display_name} ({self.login})"
+        return self.login
+
+
+class NotAnEditor(PermissionError):
+    """A viewer tried to change something: the message says what, and who can do it."""
+
+    def __init__(self, user: User, action: str) -> None:
+        self.user = user
+        self.action = action
+        super().__init__(f"{user.label} may view the dashboard but not {action}: only an editor can. "
+                         "Ask the dashboard's administrator to add you to its editors.")
+
+
+def require_editor(user: User, action: str) -> None:
+    """Raise NotAnEditor unless ``user`` is an editor. ``action`` reads after 'not': 'undo an import'."""
+    if not user.is_editor:
+        raise NotAnEditor(user, action)
+
+
+def os_login() -> str:
+    """The operating-system login running this process, or 'unknown' where none can be found."""
+    for var in ("DASHBOARD_USER", "USER", "USERNAME", "LOGNAME"):
+        if os.environ.get(var, "").strip():
+            return os.environ[var].strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (some containers)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def command_line_user() -> User:
+    """The command line runs as the operating-system user, with editor rights."""
+    login = os_login()
+    return User(login=login, display_name=login, is_editor=True)
