@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 
 import settings
-from ui import data
+from ui import data, signin
 from ui.components import page_style
 from ui.navigation import app_pages
 
@@ -60,9 +60,11 @@ def start_up(url: str) -> tuple[str, ...]:
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon=":material/dashboard:", layout="wide",
                    initial_sidebar_state=SIDEBAR_PX)
 page_style()
+signin.require_sign_in()  # with sign-in configured, nobody sees a figure (or a loading message) before it
 for warning in start_up(data.database_url()):
     st.warning(warning)
 data.start_run()
 
 page = st.navigation(app_pages())
+signin.sidebar_identity()
 page.run()

@@ -63,7 +63,19 @@ IMPORTED_BY = Setting(
     "imported_by",
     "DASHBOARD_USER",
     "",
-    "Who is recorded as loading a return; defaults to the operating system user.",
+    "The login the dashboard takes the person running it to be, where nobody signs in (local mode and "
+    "the command line): recorded on every change and checked against DASHBOARD_EDITORS; defaults to the "
+    "operating system login.",
+)
+EDITORS = Setting(
+    "editors",
+    "DASHBOARD_EDITORS",
+    "",
+    "Who may change figures (import, undo, targets, commentary), comma-separated: e-mail addresses under "
+    "sign-in, operating system logins in local mode; case does not matter. Unset: in local mode the "
+    "person running the app is an editor; under sign-in the [dashboard] editors list in "
+    ".streamlit/secrets.toml is used, and without one nobody is. A list that names nobody else "
+    "(for example 'none') makes the dashboard view-only.",
 )
 MAX_UNCOMPRESSED_MB = Setting(
     "max_uncompressed_mb",
@@ -82,7 +94,7 @@ LOCK_TIMEOUT = Setting(
 )
 
 ALL_SETTINGS: tuple[Setting, ...] = (
-    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, MAX_UNCOMPRESSED_MB, LOCK_TIMEOUT,
+    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, MAX_UNCOMPRESSED_MB, LOCK_TIMEOUT,
 )
 
 
@@ -96,11 +108,8 @@ def lock_timeout_seconds() -> float:
 
 
 def current_user() -> str:
-    """Name recorded on import batches: the configured user, else the login name."""
-    configured = IMPORTED_BY.value()
-    if configured:
-        return configured
-    for var in ("USER", "USERNAME", "LOGNAME"):
-        if os.environ.get(var):
-            return os.environ[var]
-    return "unknown"
+    """Who a change made outside the browser records (first-start loads, scripts): DASHBOARD_USER, else
+    the operating system login. Pages record ``ui.signin.current_user().login`` instead."""
+    from access.users import os_login  # access reads settings-free environment only; no import cycle
+
+    return os_login()

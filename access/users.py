@@ -6,6 +6,8 @@ import getpass
 import os
 from dataclasses import dataclass
 
+import settings
+
 
 @dataclass(frozen=True)
 class User:
@@ -14,6 +16,11 @@ class User:
     login: str  # an e-mail address when signed in, the operating-system login on the command line
     display_name: str
     is_editor: bool
+
+    @property
+    def role(self) -> str:
+        """'editor' or 'viewer', as the sidebar and messages say it."""
+        return "editor" if self.is_editor else "viewer"
 
     @property
     def label(self) -> str:
@@ -40,14 +47,18 @@ def require_editor(user: User, action: str) -> None:
 
 
 def os_login() -> str:
-    """The operating-system login running this process, or 'unknown' where none can be found."""
-    for var in ("DASHBOARD_USER", "USER", "USERNAME", "LOGNAME"):
+    """The operating-system login running this process (DASHBOARD_USER overrides it), so every change
+    made without signing in still names someone: the user id where the system has no name for it."""
+    configured = settings.IMPORTED_BY.value()
+    if configured:
+        return configured
+    for var in ("USER", "USERNAME", "LOGNAME"):
         if os.environ.get(var, "").strip():
             return os.environ[var].strip()
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry for the uid (some containers)
-        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "the computer's account (no login name)"
 
 
 def command_line_user() -> User:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 import settings
+from access.users import os_login
 from db import queries
 from loaders.importer import ImportReport
 
@@ -71,6 +72,6 @@ def load_sample_if_empty(engine: Engine, directory: Path = SAMPLE_DIR) -> list[I
         if not needs_sample(engine):
             return []
         return [
-            import_file(engine, path, default_area=SAMPLE_AREA, source=SAMPLE_SOURCE, imported_by=settings.current_user())
+            import_file(engine, path, default_area=SAMPLE_AREA, source=SAMPLE_SOURCE, imported_by=os_login())
             for path in sample_files(directory)
         ]

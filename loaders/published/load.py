@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
+from access.users import os_login
 from db.queries import batches, observations
 from loaders.importer import ImportReport, load_parsed
 from loaders.problems import Problem, Rule
@@ -22,7 +23,7 @@ from loaders.published.mapping import OBSERVATIONS, REFERENCE, PublishedMapping,
 from loaders.published.parsed import PUBLISHED_SOURCE, PublishedFile, kind_of_note
 from loaders.published.recognise import FORMATS, Recognised, recognise
 from loaders.sheets import Workbook
-from settings import DATA_DIR, current_user
+from settings import DATA_DIR
 
 SHIPPED_DIR = DATA_DIR / "dfe"
 PARSERS = {"parquet": parse_lait, "csv": parse_ees}
@@ -130,7 +131,7 @@ def import_published(engine: Engine, path: Path | str, imported_by: str,
 def load_published_files(engine: Engine, paths: list[Path], imported_by: str | None = None) -> list[ImportReport]:
     """Load each file, LAIT first; each is one batch, refused whole if anything in it is wrong."""
     mapping = published_mapping()
-    who = imported_by or current_user()
+    who = imported_by or os_login()  # a first start or a script: the operating-system login
     reports = []
     for path, recognised in load_order(paths, mapping):
         if recognised is None:
