@@ -46,6 +46,7 @@ HEALTH = "app_pages/health.py"
 MEASURE = "app_pages/measure.py"
 BENCHMARKING = "app_pages/benchmarking.py"
 IMPORTS = "app_pages/imports.py"
+PRESENT = "app_pages/present.py"
 
 SECTION_PERFORMANCE = "How we are doing"
 SECTION_COMPARE = "In depth"
@@ -67,6 +68,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec(MEASURE, "Measure detail", "measure", ":material/query_stats:", SECTION_COMPARE),
         PageSpec(BENCHMARKING, "Benchmarking", "benchmarking", ":material/leaderboard:", SECTION_COMPARE,
                  "One measure for every council: against its statistical neighbours, region and England."),
+        PageSpec(PRESENT, "Present to committee", "present", ":material/co_present:", SECTION_COMPARE,
+                 "One chart per screen in large type, for a projector: arrow keys move between slides."),
         PageSpec(IMPORTS, "Imports", "imports", ":material/upload_file:", SECTION_DATA),
     ]
     return [spec for spec in specs if spec.exists]
