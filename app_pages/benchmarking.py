@@ -10,24 +10,14 @@ from datetime import date
 
 import streamlit as st
 
+from metrics.benchmarking import COUNT_RANK_NOTE, SOURCE, grouping_label, region_words, year_label
 from metrics.formatting import format_value, is_missing
 from reference.areas import areas
 from reference.catalogue import Measure
 from reference.neighbours import CURRENT, IN_FORCE
 from reference.statuses import label as status_label
 from ui import data
-from ui.benchmarking_data import (
-    COUNT_RANK_NOTE,
-    YearView,
-    grouping_label,
-    in_year_view,
-    region_words,
-    releases,
-    trend_view,
-    year_label,
-    year_view,
-    years_for,
-)
+from ui.benchmarking_data import YearView, in_year_view, releases, trend_view, year_view, years_for
 from ui.components import first_run_message, measure_link, page_header
 from ui.filters import Filters, area_name, configured_home, council_filter, measure_choice
 from ui.navigation import BENCHMARKING
@@ -154,7 +144,7 @@ def neighbours_section(view: YearView, measure: Measure, year: int) -> None:
         st.markdown(f"**Not published for {year_label(year)}** (left out of the average, never counted as 0): "
                     f"{names}.")
     st.dataframe(view.table, hide_index=True, width="stretch", height=table_height(view.table),
-                 key="benchmark_table", column_config={"Area": WIDE, "Who": WIDE, "Loaded from": WIDE})
+                 key="benchmark_table", column_config={"Area": WIDE, "Who": WIDE, SOURCE: WIDE})
 
 
 def trend_section(measure: Measure, home: str, grouping: str) -> None:
@@ -167,13 +157,11 @@ def trend_section(measure: Measure, home: str, grouping: str) -> None:
     show_chart(trend.chart, key="benchmark_trend")
     st.caption(f"{trend.chart.explanation} {trend.release_text}")
     st.subheader("Source of each figure", anchor=False)
-    note = f"The file each figure was loaded from. {trend.files}."
-    if ".parquet" in trend.files and ".csv" in trend.files:
-        note += (" Where both publish a year, a different figure in the newer Explore Education Statistics table "
-                 "replaced LAIT's; an identical one keeps the file it was first loaded from.")
-    st.caption(note)
+    st.caption("Where each figure came from. Where DfE's Local Authority Interactive Tool (LAIT) and its newer "
+               "Explore Education Statistics table both publish a year, a different figure in the newer table "
+               "replaced LAIT's; an identical one keeps the source it was first loaded from.")
     st.dataframe(trend.sources, hide_index=True, width="stretch", height=table_height(trend.sources),
-                 key="benchmark_sources", column_config={"Loaded from": WIDE})
+                 key="benchmark_sources", column_config={SOURCE: WIDE})
 
 
 def in_year_section(measure: Measure, filters: Filters, grouping: str, year: int) -> None:

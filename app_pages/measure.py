@@ -9,21 +9,11 @@ from metrics.verdict import Verdict
 from reference.catalogue import Measure, catalogue
 from ui import data
 from ui.components import first_run_message, measure_link, page_header, verdict_html
-from ui.filters import Filters, area_name, measure_choice, sidebar_filters
+from ui.filters import Filters, measure_choice, sidebar_filters
 from ui.theme import no_figures_text, show_chart
-from ui.views import (
-    COUNT_COMPARISON,
-    DEFAULT_MEASURE,
-    RATE_OF_COUNT,
-    dfe_publishes,
-    measure_tables,
-    neighbour_view,
-    published_beside,
-    region_code,
-    scorecard,
-    trend_view,
-    verdicts,
-)
+from ui.views import measure_tables, neighbour_view, published_beside, scorecard, trend_view, verdicts
+from views.scope import area_name, region_code
+from views.wording import COUNT_COMPARISON, DEFAULT_MEASURE, RATE_OF_COUNT, dfe_publishes
 
 TITLE = "Measure detail"
 

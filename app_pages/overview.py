@@ -19,6 +19,7 @@ from ui.filters import sidebar_filters
 from ui.navigation import MEASURE, children_term_title
 from ui.scorecard_table import column_config, table_height, theme_frames
 from ui.views import verdicts
+from views.overview import basis_caption
 
 TITLE = "Overview"
 QUESTION = "How well are we looking after the children in our care?"
@@ -41,17 +42,6 @@ def summary_line(overview: OverviewVerdict) -> str:
     if missing:
         parts.append(f"{missing} with no figure")
     return " &nbsp; ".join(parts)
-
-
-def basis_caption(overview: OverviewVerdict) -> str:
-    years = " and ".join(overview.benchmark_years)
-    if not years:
-        return ("Measures with a target are rated against it. DfE publishes no figures for this council, so "
-                "measures without a target cannot be compared with other councils here.")
-    return (f"Measures with a target are rated against it. Measures without one are rated on DfE's published "
-            f"figures for {years}: the quartile band among all English councils (A the best quarter, D the "
-            f"worst) and the rank, 1st the best. Worse than both England and the statistical neighbour "
-            f"average is judged on the same published year.")
 
 
 def attention_section(overview: OverviewVerdict, filters) -> None:

@@ -27,7 +27,7 @@ from reference.catalogue import catalogue
 from settings import DATA_DIR, PROJECT_ROOT
 from tests import app_database
 from tests.test_app_pages import texts, walk
-from ui.benchmarking_data import comparators_in_view, in_year_sentence
+from metrics.benchmarking import comparators_in_view, in_year_sentence
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = "app_pages/benchmarking.py"
@@ -214,7 +214,7 @@ def test_cheshire_east_rate_per_10000_beside_its_neighbours_region_and_england(c
     assert cards["Statistical neighbour average"] == f"{whole(mean)} per 10,000"
     assert "10 of 10 councils with a published figure" in texts(at)
 
-    rows = table(at, "Loaded from")
+    rows = table(at, "Source")
     assert [rows[rows["Who"] == f"Statistical neighbour {i}"]["Area"].iloc[0] for i in range(1, 11)] == [
         name for _, name in named]
     for code, name in named:
@@ -233,7 +233,7 @@ def test_a_measure_with_no_polarity_gets_no_rank_or_quartile(cheshire_east):
     said = texts(at)
     assert "Neither higher nor lower is better for rate per 10 000 children, so no rank or quartile is given" in said
     assert "ranked" not in said
-    assert "Quartile" not in table(at, "Loaded from").columns
+    assert "Quartile" not in table(at, "Source").columns
 
 
 @pytest.mark.parametrize(("measure", "polarity"), [("stab_3plus_pct", "lower"), ("cl_accom_17_18", "higher")])
@@ -263,7 +263,7 @@ def test_a_suppressed_neighbour_reads_suppressed_and_is_left_out_of_the_average(
     suppressed = [name for code, name in named if given[code] == "c"]
     assert suppressed  # DfE suppressed at least one of Cheshire East's neighbours that year
     with_values = [float(given[code]) for code, _ in named if given[code] != "c"]
-    rows = table(at, "Loaded from")
+    rows = table(at, "Source")
     for name in suppressed:
         assert figure_of(rows, name) == "suppressed"
     label = f"Statistical neighbour average ({len(with_values)} of 10 councils)"
@@ -278,7 +278,7 @@ def test_a_suppressed_neighbour_reads_suppressed_and_is_left_out_of_the_average(
     assert sum("suppressed" in note for note in notes) >= len(suppressed)
 
 
-def test_the_published_years_with_the_file_each_figure_came_from(cheshire_east):
+def test_the_published_years_with_where_each_figure_came_from_in_words(cheshire_east):
     at = open_benchmarking({"measure": "cla_rate", "year": "2025"})
     sources = table(at, "Year")
     lait = pq.read_table(DFE / "bds_long_0.parquet", columns=["Short Desc", "Years", "Values", "LA Number"],
@@ -290,8 +290,10 @@ def test_the_published_years_with_the_file_each_figure_came_from(cheshire_east):
     assert list(sources["Year"]) == [f"{y - 1}-{y % 100:02d}" for y in reversed(years)]
     by_year = sources.set_index("Year")
     assert by_year.loc["2015-16", "Cheshire East"] == f"{lait_years[2016]} per 10,000"
-    assert by_year.loc["2015-16", "Loaded from"] == "bds_long_0.parquet"
-    assert by_year.loc["2024-25", "Loaded from"] == "cla_number_and_rate_per_10k_children.csv"
+    assert by_year.loc["2015-16", "Source"] == "DfE: Local Authority Interactive Tool (LAIT), 2016"
+    assert by_year.loc["2024-25", "Source"] == "DfE: Children looked after in England including adoptions, 2025"
+    shown = " ".join(str(cell) for frame in at.dataframe for cell in frame.value.to_numpy().ravel())
+    assert not any(suffix in shown for suffix in (".parquet", ".csv")), "a table names a file, not its source"
     assert by_year.loc["2024-25", "Cheshire East"] == f"{published('cla_rate', 2025)[CHESHIRE_EAST]} per 10,000"
     trend = chart(at, "benchmark_trend")
     names = [trace["name"].replace("<br>", " ") for trace in trend["data"]]
@@ -338,7 +340,7 @@ def test_a_council_whose_own_figure_was_not_published_has_no_rank_and_no_zero(ch
     at = open_benchmarking({"measure": "cl_accom_19_21", "year": "2018"})
     assert key_figures(at)["Cheshire East"] == "not available"
     assert "Cheshire East has no published figure for 2017-18 (not available), so it has no rank." in texts(at)
-    rows = table(at, "Loaded from")
+    rows = table(at, "Source")
     assert figure_of(rows, "Cheshire East") == "not available"
     assert rows[rows["Area"] == "Cheshire East"]["Quartile"].iloc[0] == "–"
 
@@ -349,7 +351,7 @@ def test_any_english_council_is_compared_with_its_own_neighbours(cheshire_east, 
     at = open_benchmarking({"measure": "cla_rate", "year": "2025", "area": asked})
     given = published("cla_rate", 2025)
     named = neighbours(dfe_number)
-    rows = table(at, "Loaded from")
+    rows = table(at, "Source")
     assert rows[rows["Who"] == "Our council"]["Area"].iloc[0] == name
     assert [rows[rows["Who"] == f"Statistical neighbour {i}"]["Area"].iloc[0] for i in range(1, 11)] == [
         n for _, n in named]
@@ -509,7 +511,7 @@ def test_a_count_is_never_ranked_across_councils_and_the_rate_is_offered(cheshir
     at = open_benchmarking({"measure": "cla_count", "year": "2025"})
     said = texts(at)
     assert "A count is not ranked: councils differ in size" in said
-    assert not any(column.startswith("Rank") for column in table(at, "Loaded from").columns)
+    assert not any(column.startswith("Rank") for column in table(at, "Source").columns)
     assert "ranked" not in said.replace("is not ranked", "")
     links = [link for link in at.get("page_link") if "rate per 10,000" in link.proto.label]
     assert len(links) == 1 and "cla_rate" in str(links[0].proto)

@@ -128,7 +128,8 @@ def test_benchmarking_ranks_on_the_published_figure_only(engine, tmp_path, local
                               directory.get(CHESHIRE_EAST), directory, YEAR)
     assert (report["value"], report["rank"], report["rank_of"]) == (ours, expected_rank, len(published))
 
-    from ui.benchmarking_data import _year_rows, council_ranks
+    from metrics.benchmarking import council_ranks
+    from metrics.benchmarking import year_rows as _year_rows
 
     rows = _year_rows(queries.observations(engine, measures=[MEASURE]), YEAR)
     ranks, _bands, ranked = council_ranks(rows, measure, directory)

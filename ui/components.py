@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
 import streamlit as st
 
 from charts.palette import RATING_COLOURS
-from metrics.formatting import format_period
 from metrics.ratings import Rating
-from metrics.scorecard import target_text as scorecard_target_text
 from metrics.verdict import Verdict
 from reference.catalogue import Measure
 from ui.filters import Filters, area_name, configured_home
@@ -90,33 +87,6 @@ def verdict_html(verdict: Verdict) -> str:
     """The rating badge and, beside it, what it was judged against: '[✖ Off target] target 10% or less',
     '[D · Bottom quartile nationally] DfE 2024-25: 63%, 112th of 150'. Every rating says its basis."""
     return f"{rating_html(verdict.rating)} {html.escape(verdict.basis_text)}"
-
-
-def first_sentence(text: str) -> str:
-    head, dot, _ = text.partition(". ")
-    return head + ("." if dot or not head.endswith(".") else "")
-
-
-def target_text(measure: Measure, target: tuple[float, float | None] | None,
-                target_period: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> str:
-    """'Target: 70% or more (April 2024 to March 2025)'; for polarity 'neither' the target is context only."""
-    if target is None:
-        return "No target set."
-    value, _tolerance = target
-    text = f"Target: {scorecard_target_text(value, measure)}"
-    if target_period is not None:
-        start, end = target_period
-        text += f" ({format_period('month', start)} to {format_period('month', end)})"
-    if measure.polarity == "neither":
-        text += ", for context: neither higher nor lower is better"
-    return text + "."
-
-
-def measure_explanation(measure: Measure, target_line: str) -> str:
-    """One plain line under a chart: what the measure is, which way is better, and the target."""
-    description = first_sentence(measure.description)
-    polarity = "" if measure.polarity_text.lower() in description.lower() else f" {measure.polarity_text}."
-    return f"{description}{polarity} {target_line}".strip()
 
 
 def first_run_message() -> None:

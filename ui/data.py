@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 import settings
 from db import queries
 from db.engine import connect
-from reference.areas import ENGLAND_CODE, areas
+from views.reads import Reads
+from views.scope import comparison_areas
 
 
 def database_url() -> str:
@@ -92,17 +93,6 @@ def _period_range(url: str, version: int, area_codes: tuple[str, ...]) -> tuple[
     return queries.period_range(_engine(url), area_codes)
 
 
-def comparison_areas(home: str) -> tuple[str, ...]:
-    """The home council, its statistical neighbours, its region and England: every area a page shows."""
-    directory = areas()
-    codes = [home, *[a.code for a in directory.neighbours(home)]]
-    region = directory.region_of(home)
-    if region is not None:
-        codes.append(region.code)
-    codes.append(ENGLAND_CODE)
-    return tuple(dict.fromkeys(codes))
-
-
 def period_range(home: str) -> tuple[date | None, date | None]:
     """First and last period end of any headline figure for the areas a page shows."""
     return _period_range(database_url(), data_version(), comparison_areas(home))
@@ -161,3 +151,21 @@ def history(measure: str, area: str) -> pd.DataFrame:
 def commentary(measure: str, area: str) -> pd.DataFrame:
     """Not cached: commentary is written outside import batches, so data_version does not see it."""
     return queries.commentary(engine(), measure, area)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _published(url: str, version: int) -> pd.DataFrame:
+    """DfE's published yearly figures for every area (the benchmark needs every council, not only the
+    comparison areas ``observations`` reads). Read only when a benchmark is first built."""
+    from metrics.verdict import published_figures
+
+    return published_figures(queries.observations(_engine(url)), batches()).reset_index(drop=True)
+
+
+def published() -> pd.DataFrame:
+    return _published(database_url(), data_version())
+
+
+def reads() -> Reads:
+    """The cached reads above, for the view builders in views/."""
+    return Reads(observations, breakdowns, targets, batches, history, published)

@@ -27,6 +27,7 @@ from metrics.formatting import format_period
 from reference.areas import areas
 from reference.catalogue import Measure, catalogue
 from ui import data
+from views.scope import Scope, area_name
 
 PARAM_FROM = "from"
 PARAM_TO = "to"
@@ -123,6 +124,11 @@ class Filters:
             return year_label(first) if first == last else f"{year_label(first)} to {year_label(last)}"
         return f"{format_period('month', month_end(self.start))} to {format_period('month', self.end)}"
 
+    @property
+    def scope(self) -> Scope:
+        """The view builders' question for this view (views.scope)."""
+        return Scope(self.home, self.start, self.end, self.comparators, self.by_year)
+
     def params(self, measure: str | None = None) -> dict[str, str]:
         """The URL parameters that reproduce this view (and the measure, for the measure page)."""
         out = {PARAM_MEASURE: measure} if measure else {}
@@ -137,9 +143,6 @@ class Filters:
         return f"{MEASURE_PAGE_URL}?{urlencode(self.params(measure))}"
 
 
-def area_name(code: str) -> str:
-    directory = areas()
-    return directory.get(code).name if code in directory else code
 
 
 def configured_home() -> str:

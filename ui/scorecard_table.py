@@ -11,13 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.formatting import RATE_SUFFIX, format_value
 from metrics.ratings import ALL_RATINGS
-from metrics.verdict import OverviewVerdict, Verdict
 from reference.catalogue import catalogue
 from ui import data
 from ui.components import rating_colour
 from ui.filters import Filters
+from views.overview import ScorecardRow, scorecard_rows
 
 COLUMNS = {
     "measure": "Measure",
@@ -33,61 +32,26 @@ COLUMNS = {
     "trend": "Trend",
 }
 COMPARATOR_COLUMNS = ("neighbours", "england", "comparator_year")
-COUNT_COMPARATOR = "see rate"  # a number of children is compared on the rate per 10,000, never on totals
 
 
-def _with_symbol(symbol: object, word: object) -> str:
-    word = "" if word is None or (isinstance(word, float) and pd.isna(word)) else str(word)
-    symbol = "" if symbol is None or (isinstance(symbol, float) and pd.isna(symbol)) else str(symbol)
-    return f"{symbol} {word}".strip()
+def display_frame(rows: tuple[ScorecardRow, ...], filters: Filters) -> pd.DataFrame:
+    """Scorecard rows (views.overview) as the table's columns.
 
-
-def _comparator_text(value: object, measure_code: str, used: object = None, of: object = None) -> str:
-    """'69%', or '69% (8 of 10)' when some neighbours had no published figure; 'see rate' for a count."""
-    measure = catalogue().get(measure_code)
-    if measure.is_count:
-        return COUNT_COMPARATOR
-    if value is None or pd.isna(value):
-        return "–"
-    text = format_value(float(value), measure, unit=False)
-    if used is not None and of is not None and not pd.isna(used) and not pd.isna(of) and int(used) < int(of):
-        text += f" ({int(used)} of {int(of)})"
-    return text
-
-
-def basis_text(verdict: Verdict) -> str:
-    """What the rating was judged against; for a local measure with no figure, that DfE does not publish it."""
-    if not verdict.has_figure and verdict.benchmark is None:
-        from ui.views import dfe_publishes, not_published_short
-
-        if not dfe_publishes(verdict.measure_code):
-            return not_published_short(catalogue().get(verdict.measure_code))
-    return verdict.basis_text
-
-
-def display_frame(card: pd.DataFrame, filters: Filters, overview: OverviewVerdict) -> pd.DataFrame:
-    """Scorecard rows turned into the words and numbers of the table (a new frame; ``card`` is not changed).
-
-    The rating and what it was judged against come from the measures' verdicts, in ``overview``. The
-    columns a committee reads first come first (name, figure, rating, travel, neighbours, England), so
+    The columns a committee reads first come first (name, figure, rating, travel, neighbours, England), so
     they fit a 1280 by 720 projector beside the menu; what it reads less often comes after them.
     """
-    verdicts = [overview.verdict(code) for code in card["measure_code"]]
     out = pd.DataFrame({
-        COLUMNS["measure"]: card["short_name"],
-        COLUMNS["latest"]: [str(t).removesuffix(RATE_SUFFIX) for t in card["value_text"]],  # the name says per 10,000
-        COLUMNS["rating"]: [[v.rating.label] for v in verdicts],
-        COLUMNS["previous"]: [_with_symbol(s, w) for s, w in
-                              zip(card["travel_previous_symbol"], card["travel_previous_word"], strict=True)],
-        COLUMNS["neighbours"]: [_comparator_text(v, c, u, o) for v, c, u, o in
-                                zip(card["sn_average"], card["measure_code"], card["sn_used"], card["sn_of"],
-                                    strict=True)],
-        COLUMNS["england"]: [_comparator_text(v, c) for v, c in zip(card["england"], card["measure_code"], strict=True)],
-        COLUMNS["link"]: [filters.measure_url(code) for code in card["measure_code"]],
-        COLUMNS["basis"]: [basis_text(v) for v in verdicts],
-        COLUMNS["period"]: card["period_label"].fillna(""),
-        COLUMNS["comparator_year"]: card["comparator_period_label"].fillna(""),
-        COLUMNS["trend"]: [list(s) if s is not None else [] for s in card["spark"]],
+        COLUMNS["measure"]: [r.short_name for r in rows],
+        COLUMNS["latest"]: [r.latest for r in rows],
+        COLUMNS["rating"]: [[r.rating.label] for r in rows],
+        COLUMNS["previous"]: [r.travel for r in rows],
+        COLUMNS["neighbours"]: [r.neighbours for r in rows],
+        COLUMNS["england"]: [r.england for r in rows],
+        COLUMNS["link"]: [filters.measure_url(r.measure_code) for r in rows],
+        COLUMNS["basis"]: [r.basis for r in rows],
+        COLUMNS["period"]: [r.period for r in rows],
+        COLUMNS["comparator_year"]: [r.comparator_year for r in rows],
+        COLUMNS["trend"]: [list(r.spark) for r in rows],
     })
     if not filters.comparators:
         out = out.drop(columns=[COLUMNS[c] for c in COMPARATOR_COLUMNS])
@@ -139,13 +103,12 @@ def column_config() -> dict:
 def _theme_frames(url: str, version: int, filters: Filters) -> dict[str, pd.DataFrame]:
     from ui.views import scorecard, verdicts
 
-    card = scorecard(filters)
-    overview = verdicts(filters)
+    rows = scorecard_rows(scorecard(filters), verdicts(filters))
     frames = {}
     for theme in catalogue().themes:
-        rows = card[card["theme"] == theme.code].reset_index(drop=True)
-        if len(rows):
-            frames[theme.code] = display_frame(rows, filters, overview)
+        mine = tuple(r for r in rows if r.theme == theme.code)
+        if mine:
+            frames[theme.code] = display_frame(mine, filters)
     return frames
 
 

@@ -19,16 +19,8 @@ from reference.catalogue import Measure, catalogue
 from ui import data
 from ui.components import first_run_message, measure_link, page_header, verdict_html
 from ui.filters import Filters, sidebar_filters
-from ui.views import (
-    ChartView,
-    breakdown_dimensions,
-    breakdown_view,
-    missing_reason,
-    not_published_text,
-    scorecard,
-    trend_view,
-    verdicts,
-)
+from ui.views import ChartView, breakdown_dimensions, breakdown_view, scorecard, trend_view, verdicts
+from views.measure import no_figures_text as view_no_figures_text
 
 
 def show_chart(view: ChartView, key: str) -> None:
@@ -66,14 +58,7 @@ def latest_line(measure: Measure, row: pd.Series | None, verdict: Verdict | None
 
 def no_figures_text(measure: Measure, filters: Filters) -> str:
     """Why a measure shows no chart, and what to do about it."""
-    reason = missing_reason(measure.code, filters)
-    return {
-        "outside_view": f"No figures for {measure.short_name.lower()} in the period in view: widen the period "
-                        "in the sidebar to see earlier or later ones.",
-        "local": not_published_text(measure),
-        "none": f"No figures loaded for {measure.short_name.lower()}: DfE has published none for "
-                f"{filters.home_name}, and no return of the council's own gives it.",
-    }[reason]
+    return view_no_figures_text(data.reads(), filters.scope, measure)
 
 
 def measure_panel(measure: Measure, filters: Filters, card: pd.DataFrame, overview: OverviewVerdict) -> None:

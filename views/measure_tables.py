@@ -10,7 +10,7 @@ from metrics.formatting import format_period, format_value
 from metrics.series import LOCAL, PUBLISHED
 from reference.catalogue import Measure
 from reference.statuses import label as status_label
-from ui.sources import DFE_PUBLISHED, batch_facts, loaded_on, row_source
+from views.sources import DFE_PUBLISHED, batch_facts, loaded_on, row_source
 
 NOT_GIVEN = "–"
 

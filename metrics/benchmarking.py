@@ -1,0 +1,373 @@
+"""Benchmarking analysis for one measure: the council, its neighbours, region and England in a year, ranks
+and quartile bands as LAIT gives them, the year-by-year sources table and the in-year sentence.
+
+Pure calculations on frames read from the database (no Streamlit): the Benchmarking page and the
+committee pack both use them. Where a figure came from is given by the caller as words (``SourceOf``),
+so a table never shows a file name such as bds_long_0.parquet to a councillor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from charts.bars import sort_best_first
+from metrics.comparators import quartile_bands, quartile_reading, rank_areas
+from metrics.formatting import format_period, format_value, is_missing, round_half_up
+from metrics.series import PUBLISHED, one_per_period, published_only
+from metrics.travel import direction_of_travel
+from reference.areas import ENGLAND_CODE, AreaDirectory
+from reference.catalogue import Measure
+from reference.neighbours import IN_FORCE, NeighbourRelease, current_release, release_in_force
+from reference.statuses import VALUE
+
+SOURCE = "Source"  # the column saying where each figure came from, in words
+SourceOf = Callable[[object, object, str], str]  # (batch id, period end, origin) -> where it came from, in words
+
+YEAR_END_MONTH = 3  # DfE's years end on 31 March
+
+
+NOT_GIVEN = "–"
+
+
+NO_FIGURE = "x"  # the status a bar gets when nothing at all was loaded for the area that year
+
+
+# DfE's files publish each London borough's figures for London (E12000007) and for its half of it:
+# Inner London (E13000001) or Outer London (E13000002), by the borough's type in LAIT's area list.
+LONDON_PARTS = {"ILB": "E13000001", "OLB": "E13000002"}
+
+
+COUNT_RANK_NOTE = ("A count is not ranked: councils differ in size, so more or fewer children says nothing "
+                   "about how well one council does. Compare the rate per 10,000 children instead.")
+
+
+def year_end(year: int) -> date:
+    return date(year, YEAR_END_MONTH, 31)
+
+
+def year_label(year: int) -> str:
+    """'2024-25 (year to 31 March 2025)': the financial year DfE's figures cover, and its end."""
+    return f"{format_period('year', year_end(year))} (year to 31 March {year})"
+
+
+def london_part(home: str, directory: AreaDirectory) -> str | None:
+    """Inner or Outer London's code for a London borough, else None."""
+    if home not in directory:
+        return None
+    return LONDON_PARTS.get(directory.get(home).la_type)
+
+
+def region_words(home: str, directory: AreaDirectory) -> str:
+    """The region a council is compared with, in a sentence: 'the North West'; for a London borough, where
+    DfE also publishes Inner and Outer London, 'London as a whole (not Inner London alone)'; '' without one."""
+    region = directory.region_of(home)
+    if region is None:
+        return ""
+    part = london_part(home, directory)
+    if part is None or part not in directory:
+        return f"the {region.name}" if region.name.startswith(("North", "South", "East", "West")) else region.name
+    return f"{region.name} as a whole (not {directory.get(part).name} alone)"
+
+
+def real_area_codes(directory: AreaDirectory) -> set[str]:
+    """Areas DfE publishes for: current English councils, regions and England (no sample councils)."""
+    return {a.code for a in directory.areas if not a.fictional}
+
+
+def published_years(figures: pd.DataFrame, directory: AreaDirectory) -> list[int]:
+    """Years (ending 31 March) in which DfE published a real number for any council, region or England.
+
+    A sample council's own year-end return does not make a year of published figures.
+    """
+    if figures.empty:
+        return []
+    ends = pd.to_datetime(figures["period_end"])
+    mask = ((figures["period_type"] == "year") & figures["value"].notna() & (ends.dt.month == YEAR_END_MONTH)
+            & figures["area_code"].isin(real_area_codes(directory)) & (figures["origin"] == PUBLISHED))
+    return sorted({int(y) for y in ends[mask].dt.year})
+
+
+def grouping_label(grouping: str, found: list[NeighbourRelease]) -> str:
+    """'the current grouping (May 2025)' or 'the grouping in force each year', for the page's choice."""
+    if grouping == IN_FORCE:
+        return "the grouping in force each year"
+    latest = current_release(found)
+    return f"the current grouping ({latest.label})" if latest else "the current grouping"
+
+
+def release_for(found: list[NeighbourRelease], grouping: str, year: int, home_number: str) -> NeighbourRelease:
+    """The release whose neighbours a year is compared with: the current one (as LAIT does), or the one in
+    force at the year's end (the latest dated on or before 31 March, else the earliest)."""
+    if grouping == IN_FORCE:
+        return release_in_force(found, year_end(year), home_number)
+    return current_release(found)
+
+
+def releases_text(used: dict[int, NeighbourRelease]) -> str:
+    """'Statistical neighbours as named by DfE in May 2025', saying which years each release covers."""
+    if not used:
+        return ""
+    distinct = list(dict.fromkeys(used.values()))
+    if len(distinct) == 1:
+        return f"{distinct[0].named_by()}."
+    parts = []
+    for release in distinct:
+        years = sorted(y for y, r in used.items() if r == release)
+        span = format_period("year", year_end(years[0]))
+        if len(years) > 1:
+            span += f" to {format_period('year', year_end(years[-1]))}"
+        parts.append(f"{release.label} for {span}")
+    return f"Statistical neighbours as named by DfE in {' and '.join(parts)}."
+
+
+def year_rows(figures: pd.DataFrame, year: int) -> pd.DataFrame:
+    ends = pd.to_datetime(figures["period_end"])
+    rows = figures[(figures["period_type"] == "year") & (ends == pd.Timestamp(year_end(year)))]
+    return one_per_period(rows, PUBLISHED).drop_duplicates("area_code", keep="last")
+
+
+def council_codes(directory: AreaDirectory) -> set[str]:
+    """Every real council, including those since reorganised (Cumbria, Northamptonshire...): in the
+    years they published, they were ranked like any other."""
+    return {a.code for a in directory.local_authorities(include_fictional=False, current_only=False)}
+
+
+def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> tuple[pd.Series, pd.Series, int]:
+    """Rank and quartile band of every council with a published value that year, and how many were ranked.
+
+    As LAIT does: only councils count (no regions, England or sample councils), and every council that
+    published that year, whether or not it still exists. Polarity 'neither' gives empty Series and 0, and
+    so does a count: a bigger council has more children, which is no measure of how well it does.
+    """
+    if measure.is_count:
+        empty = pd.Series(dtype="object")
+        return empty, empty, 0
+    values = published_only(rows)
+    values = values[values["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]]
+    ranks = rank_areas(values, measure.polarity)
+    bands = quartile_bands(values, measure.polarity)
+    return ranks, bands, int(len(ranks))
+
+
+def sample_council_rank(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory,
+                        home: str) -> tuple[int, str, int] | None:
+    """Where a sample council's own figure would sit among the real councils: (rank, band, of), or None."""
+    values = rows[rows["area_code"].isin(council_codes(directory)) & (rows["origin"] == PUBLISHED)
+                  | (rows["area_code"] == home)][["area_code", "value", "status"]]
+    ranks = rank_areas(values, measure.polarity)
+    if home not in ranks.index:
+        return None
+    bands = quartile_bands(values, measure.polarity)
+    return int(ranks[home]), str(bands[home]), int(len(ranks))
+
+
+def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory: AreaDirectory,
+                  ranks: pd.Series, bands: pd.Series, ranked: int) -> str:
+    """The one-line reading of the council's rank and quartile, or why there is none."""
+    name, label, home = report["area_name"], format_period("year", year_end(report["year"])), report["area"]
+    if measure.is_count:
+        return COUNT_RANK_NOTE
+    if measure.polarity == "neither":
+        return (f"Neither higher nor lower is better for {measure.short_name.lower()}, so no rank or quartile "
+                f"is given: the figure is context for the other measures.")
+    if home in ranks.index:
+        reading = quartile_reading(str(bands[home]), int(ranks[home]), ranked)
+        return f"{reading[:1].upper()}{reading[1:]}."
+    if report["status"] != VALUE or report["value"] is None:
+        return (f"{name} has no published figure for {label} ({format_value(None, measure, report['status'])}), "
+                f"so it has no rank.")
+    if directory.get(home).fictional:
+        found = sample_council_rank(rows, measure, directory, home)
+        if found is not None:
+            rank, band, of = found
+            return (f"{name}'s own figure is not in DfE's tables. Placed among the {of - 1} councils DfE "
+                    f"published a figure for, it would be: {quartile_reading(band, rank, of)}.")
+    return f"{name} is not among the councils DfE ranks for {label}."
+
+
+def _figure_row(code: str, name: str, role: str, kind: str, rows: pd.DataFrame, source_of: SourceOf) -> dict:
+    found = rows[rows["area_code"] == code]
+    if found.empty:
+        return {"area_code": code, "name": name, "role": role, "kind": kind, "value": np.nan, "status": NO_FIGURE,
+                "source": ""}
+    row = found.iloc[-1]
+    value = np.nan if is_missing(row["value"]) else float(row["value"])
+    status = VALUE if is_missing(row["status"]) else str(row["status"])
+    return {"area_code": code, "name": name, "role": role, "kind": kind, "value": value, "status": status,
+            "source": source_of(row["batch_id"], row["period_end"], str(row.get("origin", "") or ""))}
+
+
+def year_figures(report: dict, rows: pd.DataFrame, source_of: SourceOf, directory: AreaDirectory) -> pd.DataFrame:
+    """The council, each neighbour (closest first), the neighbour average, the region and England for one
+    year: area_code, name, role, kind, value (NaN when suppressed), status and where it came from in words.
+
+    The one builder of that set of figures: the bar chart, its table and the pack read it."""
+    home = report["area"]
+    out = [_figure_row(home, report["area_name"], "Our council", "la", rows, source_of)]
+    out += [_figure_row(n["area"], n["name"], f"Statistical neighbour {i}", "la", rows, source_of)
+            for i, n in enumerate(report["neighbours"], start=1)]
+    if report["sn_of"]:
+        neighbour_files = sorted({r["source"] for r in out[1:] if r["source"]})
+        out.append({"area_code": "neighbours",
+                    "name": f"Statistical neighbour average ({report['sn_count']} of {report['sn_of']} councils)",
+                    "role": "Average of the neighbours with a figure", "kind": "neighbours",
+                    "value": np.nan if report["sn_average"] is None else report["sn_average"],
+                    "status": VALUE if report["sn_average"] is not None else NO_FIGURE,
+                    "source": " and ".join(neighbour_files)})
+    if report["region"] is not None:
+        out.append(_figure_row(report["region"]["code"], report["region"]["name"], "Region", "region", rows, source_of))
+    england = directory.get(ENGLAND_CODE)
+    out.append(_figure_row(england.code, england.name, "England", "england", rows, source_of))
+    frame = pd.DataFrame(out, columns=["area_code", "name", "role", "kind", "value", "status", "source"])
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def figures_table(figures: pd.DataFrame, measure: Measure, ranks: pd.Series, bands: pd.Series,
+                  ranked: int) -> pd.DataFrame:
+    """The bar chart as a table, best first like the chart: area, figure as published (a symbol's word,
+    never 0), rank and quartile among councils (not for polarity 'neither') and where it came from."""
+    ordered = sort_best_first(figures, measure.polarity)
+    table = pd.DataFrame({
+        "Area": list(ordered["name"]),
+        "Who": list(ordered["role"]),
+        "Figure": [format_value(None if is_missing(v) else float(v), measure, s)
+                   for v, s in zip(ordered["value"], ordered["status"], strict=True)],
+    })
+    if measure.polarity != "neither" and not measure.is_count:
+        table[f"Rank of {ranked}"] = [str(int(ranks[c])) if c in ranks.index else NOT_GIVEN
+                                      for c in ordered["area_code"]]
+        table["Quartile"] = [str(bands[c]) if c in bands.index else NOT_GIVEN for c in ordered["area_code"]]
+    table[SOURCE] = [s or NOT_GIVEN for s in ordered["source"]]
+    return table
+
+
+def london_note(home: str, rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> str:
+    """For a London borough: 'The whole of London. Inner London, where Camden is: 52 per 10,000.'; '' elsewhere."""
+    part = london_part(home, directory)
+    region = directory.region_of(home)
+    if part is None or region is None or part not in directory:
+        return ""
+    part_name = directory.get(part).name
+    text = f"{region.name} as a whole, not {part_name} alone."
+    found = rows[rows["area_code"] == part]
+    if not found.empty and not measure.is_count:
+        row = found.iloc[-1]
+        value = None if is_missing(row["value"]) else float(row["value"])
+        status = VALUE if is_missing(row["status"]) else str(row["status"])
+        text += f" {part_name}, where {directory.get(home).name} is: {format_value(value, measure, status)}."
+    return text
+
+
+def sources_table(own: pd.DataFrame, comparators: pd.DataFrame, figures: pd.DataFrame, measure: Measure,
+                  home: str, home_name: str, neighbour_codes: list[str] | dict[pd.Timestamp, list[str]],
+                  source_of: SourceOf) -> pd.DataFrame:
+    """Newest year first: the council's, the neighbours' average and England's figure, and where each
+    came from in words (one source when all three share it, else each named with whose it is)."""
+    yearly = figures[figures["period_type"] == "year"]
+    years = sorted({pd.Timestamp(e) for e in own["period_end"]} | {pd.Timestamp(e) for e in comparators["period_end"]},
+                   reverse=True)
+
+    def files(codes: list[str], end: pd.Timestamp) -> list[str]:
+        found = yearly[yearly["area_code"].isin(codes) & (yearly["period_end"] == end)]
+        return sorted({source_of(b, e, str(o or "")) for b, e, o in
+                       zip(found["batch_id"], found["period_end"], found.get("origin", [""] * len(found)), strict=True)})
+
+    def comparator(kind: str, end: pd.Timestamp) -> pd.Series | None:
+        found = comparators[(comparators["kind"] == kind) & (comparators["period_end"] == end)]
+        return None if found.empty else found.iloc[0]
+
+    table: dict[str, list[str]] = {"Year": [], home_name: [], "Statistical neighbour average": [], "England": [],
+                                   SOURCE: []}
+    for end in years:
+        table["Year"].append(format_period("year", end))
+        mine = own[own["period_end"] == end]
+        if mine.empty:
+            table[home_name].append(NOT_GIVEN)
+        else:
+            row = mine.iloc[-1]
+            table[home_name].append(format_value(None if is_missing(row["value"]) else float(row["value"]),
+                                                 measure, row["status"]))
+        sn = comparator("neighbours", end)
+        if sn is None or is_missing(sn["value"]):
+            table["Statistical neighbour average"].append(NOT_GIVEN)
+        else:
+            table["Statistical neighbour average"].append(
+                f"{format_value(float(sn['value']), measure)} ({int(sn['used'])} of {int(sn['of'])})")
+        england = comparator("england", end)
+        table["England"].append(NOT_GIVEN if england is None or is_missing(england["value"])
+                                else format_value(float(england["value"]), measure))
+        parts = [("ours", files([home], end) if not mine.empty else []),
+                 ("neighbours", files(neighbour_codes.get(end, []) if isinstance(neighbour_codes, dict)
+                                      else neighbour_codes, end) if sn is not None else []),
+                 ("England", files([ENGLAND_CODE], end) if england is not None else [])]
+        by_file: dict[str, list[str]] = {}
+        for who, found in parts:
+            for file_name in found:
+                by_file.setdefault(file_name, []).append(who)
+        if len(by_file) <= 1:
+            table[SOURCE].append(next(iter(by_file), NOT_GIVEN))
+        else:
+            table[SOURCE].append("; ".join(f"{f} ({', '.join(w)})" for f, w in by_file.items()))
+    return pd.DataFrame(table)
+
+
+def comparison_word(own: float, other: float, measure: Measure) -> str:
+    """'better than', 'worse than', 'level with' by polarity; 'higher than' / 'lower than' for 'neither'.
+
+    Judged on the figures as shown (rounded to the measure's decimals), so '75% ... 75%' never reads 'worse'.
+    """
+    shown_own, shown_other = (float(round_half_up(v, measure.decimals)) for v in (own, other))
+    travel = direction_of_travel(shown_own, shown_other, measure.polarity)
+    return {"better": "better than", "worse": "worse than", "same": "level with", "up": "higher than",
+            "down": "lower than"}.get(travel.code, "")
+
+
+def in_year_sentence(own: pd.DataFrame, compared: pd.DataFrame, measure: Measure) -> str:
+    """'This year so far: **12%** at October 2026, against last year's statistical neighbour average of
+    **10%** (2025-26, 10 of 10 councils) and England's **11%**: better than the neighbours' average.'"""
+    last = own.iloc[-1]
+    when = format_period(str(last["period_type"]), last["period_end"])
+    if is_missing(last["value"]):
+        return (f"This year so far: the latest figure, {when}, is "
+                f"{format_value(None, measure, last['status'])}, so there is nothing to compare yet.")
+    value = float(last["value"])
+    text = f"This year so far: **{format_value(value, measure)}** at {when}"
+    end = pd.Timestamp(last["period_end"])
+    neighbours = compared[(compared["kind"] == "neighbours") & compared["value"].notna()
+                          & (compared["period_end"] <= end)]
+    if neighbours.empty:
+        return text + ". DfE has not published a statistical neighbour average to compare it with."
+    sn = neighbours.iloc[-1]
+    sn_end = pd.Timestamp(sn["period_end"])
+    this_year_end = end.year + (1 if end.month > YEAR_END_MONTH else 0)
+    which = "last year's" if sn_end.year == this_year_end - 1 else "the latest published"
+    if sn_end.year == this_year_end:
+        which = "this year's published"
+    sn_value = float(sn["value"])
+    text += (f", against {which} statistical neighbour average of **{format_value(sn_value, measure)}** "
+             f"({format_period('year', sn_end)}, {int(sn['used'])} of {int(sn['of'])} councils)")
+    england = compared[(compared["kind"] == "england") & (compared["period_end"] == sn_end) & compared["value"].notna()]
+    if not england.empty and not measure.is_count:
+        text += f" and England's **{format_value(float(england['value'].iloc[0]), measure)}**"
+    word = comparison_word(value, sn_value, measure)
+    if word:
+        text += f": {word} the neighbours' average"
+    return text + "."
+
+
+def comparators_in_view(compared: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """The yearly points within the council's own series; when none falls within it, the latest year before
+    it, so there is always a published figure to read the months against."""
+    ends = compared["period_end"]
+    inside = compared[(ends >= first) & (ends <= last)]
+    if len(inside):
+        return inside.reset_index(drop=True)
+    before = ends[ends < first]
+    if before.empty:
+        return inside.reset_index(drop=True)
+    return compared[ends == before.max()].reset_index(drop=True)
