@@ -23,11 +23,11 @@ from streamlit.testing.v1 import AppTest
 
 from db import queries
 from db.engine import connect
+from metrics.benchmarking import comparators_in_view, in_year_sentence
 from reference.catalogue import catalogue
 from settings import DATA_DIR, PROJECT_ROOT
 from tests import app_database
 from tests.test_app_pages import texts, walk
-from metrics.benchmarking import comparators_in_view, in_year_sentence
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = "app_pages/benchmarking.py"

@@ -172,8 +172,8 @@ def test_the_benchmarking_page_names_the_release_and_the_choice_switches_the_nei
 
 
 def test_a_trend_spanning_two_releases_says_which_years_each_named():
-    from reference.neighbours import NeighbourRelease
     from metrics.benchmarking import releases_text
+    from reference.neighbours import NeighbourRelease
 
     april, may = NeighbourRelease(date(2021, 4, 1), "a.csv"), NeighbourRelease(date(2025, 5, 1), "b.xlsx")
     used = {2021: april, 2022: april, 2025: april, 2026: may}
