@@ -231,7 +231,7 @@ def test_cheshire_east_rate_per_10000_beside_its_neighbours_region_and_england(c
 def test_a_measure_with_no_polarity_gets_no_rank_or_quartile(cheshire_east):
     at = open_benchmarking({"measure": "cla_rate", "year": "2025"})
     said = texts(at)
-    assert "Neither higher nor lower is better for rate per 10 000 children, so no rank or quartile is given" in said
+    assert "Neither higher nor lower is better for rate per 10,000 children, so no rank or quartile is given" in said
     assert "ranked" not in said
     assert "Quartile" not in table(at, "Source").columns
 
@@ -499,7 +499,7 @@ def sidebar_labels(at: AppTest) -> list[str]:
 
 def test_it_opens_on_the_rate_with_one_way_to_choose_the_year_and_nothing_that_does_nothing(cheshire_east):
     at = open_benchmarking()
-    assert "Benchmarking: Rate per 10 000 children" in [t.value for t in at.title]
+    assert "Benchmarking: Rate per 10,000 children" in [t.value for t in at.title]
     labels = sidebar_labels(at)
     assert labels.count("Year") == 1
     assert "Show comparators" not in labels

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 from pathlib import Path
@@ -87,11 +88,10 @@ def test_a_council_adds_a_measure_and_an_alias_by_editing_data(tmp_path):
 )
 def test_a_broken_catalogue_row_is_named(tmp_path, column, bad, message):
     folder = _copy_catalogue(tmp_path)
-    text = (folder / "measures.csv").read_text(encoding="utf-8").splitlines()
-    header = text[0].split(",")
-    row = text[2].split(",")
-    row[header.index(column)] = bad
-    text[2] = ",".join(row)
-    (folder / "measures.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    with (folder / "measures.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))  # line 3 (cla_rate) has quoted commas: "per 10,000"
+    rows[2][rows[0].index(column)] = bad
+    with (folder / "measures.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
     with pytest.raises(CatalogueError, match=re.escape("line 3") + ".*" + message):
         read_catalogue(folder)
