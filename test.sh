@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements-dev.txt
-# Debian's chromium for the browser tests and a PostgreSQL server for the PostgreSQL tests.
+# Debian's chromium for the browser tests and chart pictures, LibreOffice for the committee pack's PDF,
+# and a PostgreSQL server for the PostgreSQL tests.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium chromium-driver"
+command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-impress-nogui poppler-utils"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then

@@ -39,7 +39,7 @@ BLANK_LAYOUT = 6  # "Blank" in python-pptx's default template
 class Pagination:
     """How many rows each continued slide holds, chosen so text stays at its full size."""
 
-    scorecard_rows: int = 8
+    scorecard_rows: int = 7  # 8 rows of three-line SDQ names run into the footer
     lines: int = 9
     definitions: int = 5
 

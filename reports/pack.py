@@ -1,0 +1,296 @@
+"""The committee pack: the Overview, every theme's charts, what needs attention, what changed, definitions
+and sources, for one council and period, as a PowerPoint deck (and a PDF of it).
+
+The pack says what the pages say: its content comes from the same view builders (views.overview and
+views.measure) for a Scope, so a figure in the pack is the figure on screen. Charts are pictures made
+with one chart renderer for the whole pack; where a picture cannot be made the slide says why instead.
+In public mode small numbers are hidden exactly as on screen (metrics.suppression).
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+
+import plotly.graph_objects as go
+from sqlalchemy import Engine
+
+from charts.palette import RATING_COLOURS
+from charts.sources import day_words
+from charts.wording import spell_out
+from metrics.formatting import format_period
+from metrics.verdict import OverviewVerdict
+from reference.areas import areas
+from reference.catalogue import catalogue
+from reports.pack_content import ChartPage, Definition, PackContent, ScorecardLine, ThemeSection
+from views.charts import ChartView
+from views.measure import measure_view
+from views.overview import OverviewView, overview_view
+from views.reads import Reads, database_reads
+from views.scope import Scope
+
+MONTHS_IN_VIEW = 24  # a monthly pack shows two years of months, as the pages do by default
+YEARS_IN_VIEW = 5  # a yearly pack shows five published years
+CHART_PX = (1200, 600)  # each chart picture at 2x: sharp on a 13.3 inch slide and in a printed PDF
+IMAGE_SCALE = 2
+# Rating text colours on a white slide: the screen's amber is too light to read as text, so it is darkened.
+RATING_TEXT_COLOURS = {**RATING_COLOURS, "amber": "#8A5300"}
+NO_RATING_TEXT = "#505A5F"
+PERIOD_FORMATS = "a month as 2026-10 or a year ending 31 March as 2024-25"
+
+
+class PackError(ValueError):
+    """The pack cannot be made as asked: the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class PackRequest:
+    period: str  # '2026-10' (a month) or '2024-25' (a year ending 31 March)
+    area: str | None = None  # an ONS code or a council's name; None means the configured home council
+    public: bool = False
+
+
+# ---- which council and period ------------------------------------------------------------------------
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _months_before(end: date, months: int) -> date:
+    index = end.year * 12 + end.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_period(text: str) -> tuple[date, bool]:
+    """'2026-10' -> (31 October 2026, monthly); '2024-25' -> (31 March 2025, yearly). Anything else is refused."""
+    text = text.strip()
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if month and 1 <= int(month.group(2)) <= 12 and not _is_year_pair(text):
+        return _month_end(int(month.group(1)), int(month.group(2))), False
+    if _is_year_pair(text):
+        first = int(text[:4])
+        return date(first + 1, 3, 31), True
+    raise PackError(f"The period {text!r} is not one the pack understands: give {PERIOD_FORMATS}.")
+
+
+def _is_year_pair(text: str) -> bool:
+    found = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    return bool(found) and (int(found.group(1)) + 1) % 100 == int(found.group(2))  # 2024-25, never a month
+
+
+def resolve_area(text: str | None) -> str:
+    import settings
+
+    raw = text or settings.HOME_AREA.value()
+    area = areas().resolve(raw)
+    if area is None:
+        raise PackError(f"No council called {raw!r} is known: give its ONS code (such as E06000049) or its name.")
+    return area.code
+
+
+def pack_scope(request: PackRequest) -> Scope:
+    end, by_year = parse_period(request.period)
+    home = resolve_area(request.area)
+    start = date(end.year - YEARS_IN_VIEW, 4, 1) if by_year else _months_before(end, MONTHS_IN_VIEW)
+    return Scope(home, start, end, comparators=True, by_year=by_year)
+
+
+def period_label(scope: Scope) -> str:
+    return format_period("year" if scope.by_year else "month", scope.end)
+
+
+def previous_scope(scope: Scope) -> Scope:
+    """The period before: the month before a monthly pack, the year before a yearly one."""
+    if scope.by_year:
+        end = date(scope.end.year - 1, 3, 31)
+        return replace(scope, start=date(end.year - YEARS_IN_VIEW, 4, 1), end=end)
+    first = date(scope.end.year, scope.end.month, 1)
+    end = date.fromordinal(first.toordinal() - 1)
+    return replace(scope, start=_months_before(end, MONTHS_IN_VIEW), end=end)
+
+
+# ---- pictures ----------------------------------------------------------------------------------------
+
+ImageMaker = Callable[[go.Figure], bytes]
+
+
+class ChartPictures:
+    """One chart renderer for the whole pack (starting one per picture costs about 3 s each).
+
+    Used as a context manager; ``make`` returns PNG bytes. When no renderer can start (no Chromium), every
+    picture is None and ``missing`` says why, so the pack still has every figure in words.
+    """
+
+    def __init__(self) -> None:
+        self.missing = ""
+        self._started = False
+
+    def __enter__(self) -> ChartPictures:
+        try:
+            import kaleido
+
+            kaleido.start_sync_server(silence_warnings=True)
+            self._started = True
+        except Exception as error:  # noqa: BLE001 - any failure to start is one sentence on the slide
+            self.missing = (f"The chart picture could not be made ({error.__class__.__name__}): the chart "
+                            f"renderer needs Chromium (apt-get install chromium). The figures are in the table.")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._started:
+            import kaleido
+
+            with contextlib.suppress(Exception):  # stopping a renderer that already stopped is harmless
+                kaleido.stop_sync_server(silence_warnings=True)
+
+    def make(self, figure: go.Figure) -> bytes | None:
+        if self.missing:
+            return None
+        try:
+            width, height = CHART_PX
+            with warnings.catch_warnings():  # plotly warns that a running renderer ignores per-call options
+                warnings.simplefilter("ignore", UserWarning)
+                return figure.to_image(format="png", width=width, height=height, scale=IMAGE_SCALE)
+        except Exception as error:  # noqa: BLE001 - one picture failing leaves its slide in words
+            self.missing = f"The chart picture could not be made ({error.__class__.__name__}: {error})."[:300]
+            return None
+
+
+# ---- what the pack says ------------------------------------------------------------------------------
+
+def scorecard_lines(view: OverviewView) -> tuple[ScorecardLine, ...]:
+    lines = []
+    for row in view.rows:
+        colour = RATING_TEXT_COLOURS.get(row.rating.colour_code, NO_RATING_TEXT)
+        lines.append(ScorecardLine(
+            measure=spell_out(row.short_name), polarity=row.polarity_text, latest=row.latest or "no data",
+            period=row.period, rating=row.rating.word, rating_symbol=row.rating.symbol, rating_colour=colour,
+            basis=row.basis, neighbours=row.neighbours, england=row.england, travel=row.travel,
+        ))
+    return tuple(lines)
+
+
+def changes_since(now: OverviewVerdict, before: OverviewVerdict) -> tuple[str, ...]:
+    """One sentence for each measure whose rating changed since the previous period."""
+    out = []
+    for verdict in now.verdicts:
+        was = next((v for v in before.verdicts if v.measure_code == verdict.measure_code), None)
+        if was is None or not verdict.has_figure:
+            continue
+        if was.rating.code != verdict.rating.code:
+            previous = was.rating.word if was.has_figure else "no figure"
+            out.append(f"{spell_out(verdict.short_name)}: now {verdict.rating.word.lower()} "
+                       f"({verdict.value_text} in {verdict.period_label}), was {previous.lower()}.")
+    return tuple(out)
+
+
+def alt_text(view: ChartView, title: str, latest: str) -> str:
+    """What a screen reader says for the picture: the chart's title, the latest figure and its explanation."""
+    parts = [f"Chart: {title}.", latest, view.explanation, f"Source: {view.source}." if view.source else ""]
+    return " ".join(p for p in parts if p)
+
+
+def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pictures: ChartPictures,
+               notes: dict[str, tuple[str, str]]) -> ChartPage:
+    measure = catalogue().get(code)
+    view = measure_view(reads, scope, code, overview)
+    title = spell_out(measure.short_name)
+    verdict = view.verdict
+    latest = (f"Latest: {verdict.value_text} in {verdict.period_label}, {verdict.rating.word.lower()} "
+              f"({verdict.basis_text})." if verdict.has_figure else "No figure yet.")
+    commentary, by = notes.get(code, ("", ""))
+    if not view.trend.has_data:
+        return ChartPage(title, None, f"No chart: {view.missing}", explanation=latest, missing=view.missing,
+                         commentary=commentary, commentary_by=by)
+    image = pictures.make(view.trend.figure)
+    width, height = CHART_PX
+    return ChartPage(title, image, alt_text(view.trend, title, latest), explanation=f"{latest} {view.trend.explanation}",
+                     commentary=commentary, commentary_by=by, missing="" if image else pictures.missing,
+                     width_px=width * IMAGE_SCALE if image else 0, height_px=height * IMAGE_SCALE if image else 0)
+
+
+def commentary_for(engine: Engine, scope: Scope) -> dict[str, tuple[str, str]]:
+    """measure code -> (the latest commentary written for a period in view, 'who, when written')."""
+    import pandas as pd
+
+    from db import queries
+
+    out: dict[str, tuple[str, str]] = {}
+    for measure in catalogue().measures:
+        notes = queries.commentary(engine, measure.code, scope.home)
+        if notes.empty:
+            continue
+        ends = pd.to_datetime(notes["period_end"])
+        mine = notes[(ends >= pd.Timestamp(scope.start)) & (ends <= pd.Timestamp(scope.end))]
+        if mine.empty:
+            continue
+        note = mine.iloc[0]  # newest period first
+        written = pd.to_datetime(note["written_at"]) if not pd.isna(note["written_at"]) else None
+        who = str(note["author"] or "Unknown author")
+        out[measure.code] = (str(note["text"]), f"{who}, {day_words(written)}" if written is not None else who)
+    return out
+
+
+def public_reads(reads: Reads) -> Reads:
+    """The same reads with small numbers hidden as on screen in public mode (never changing stored data)."""
+    from metrics.suppression import public_threshold, suppress_for_public
+
+    threshold = public_threshold()
+    return replace(reads, observations=lambda home: suppress_for_public(reads.observations(home), threshold),
+                   breakdowns=lambda home: suppress_for_public(reads.breakdowns(home), threshold))
+
+
+def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, today: date | None = None) -> PackContent:
+    """Everything the pack says, for the request (pictures made with ``pictures``)."""
+    scope = pack_scope(request)
+    reads = database_reads(engine)
+    if request.public:
+        reads = public_reads(reads)
+    overview = overview_view(reads, scope)
+    if not any(v.has_figure for v in overview.verdict.verdicts):
+        raise PackError(f"There are no figures for {scope.home_name} up to {period_label(scope)}: load its returns "
+                        f"or DfE's figures first, or choose a later period.")
+    before = overview_view(reads, previous_scope(scope))
+    notes = {} if request.public else commentary_for(engine, scope)
+    themes = []
+    cat = catalogue()
+    for theme in cat.themes:
+        measures = cat.in_theme(theme.code)
+        if measures:
+            themes.append(ThemeSection(theme.name, tuple(chart_page(reads, scope, m.code, overview, pictures, notes)
+                                                         for m in measures)))
+    verdict = overview.verdict
+    years = " and ".join(sorted({r.comparator_year for r in overview.rows if r.comparator_year}))
+    sources = sorted({page.alt_text.split("Source: ")[-1].rstrip(".") for section in themes for page in section.charts
+                      if "Source: " in page.alt_text})
+    footnotes = ()
+    if request.public:
+        from metrics.suppression import public_threshold
+
+        footnotes = (f"Public version: any count below {public_threshold()}, and any percentage of fewer than "
+                     f"{public_threshold()} children, is not shown, so that no child can be identified.",)
+    return PackContent(
+        council=scope.home_name, period_label=period_label(scope), made_on=day_words(today or date.today()),
+        public=request.public, summary=overview.summary, scorecard=scorecard_lines(overview),
+        comparators_note=(f"Neighbours and England: DfE's published figures for {years}." if years
+                          else "No published figures for the neighbours or England are loaded to compare with."),
+        themes=tuple(themes), attention=overview.attention_lines,
+        attention_empty=overview.summary, changes=changes_since(verdict, before.verdict),
+        previous_label=period_label(previous_scope(scope)),
+        definitions=tuple(Definition(spell_out(m.short_name), m.description, m.source) for m in cat.measures),
+        sources=tuple(sources), footnotes=footnotes,
+    )
+
+
+def build_pack(engine: Engine, request: PackRequest, today: date | None = None) -> bytes:
+    """The committee pack as .pptx bytes."""
+    from reports.deck import write_deck
+
+    with ChartPictures() as pictures:
+        content = pack_content(engine, request, pictures, today)
+    return write_deck(content)

@@ -1,0 +1,177 @@
+"""The committee pack from a real database: what its slides say, its pictures' alt text, its PDF, its command.
+
+Built once per database (chart pictures take a few seconds each); every assertion reads the .pptx back
+with python-pptx, so it checks what a member would see, not our own data structures.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from charts.wording import spell_out
+from db.engine import connect
+from loaders.published import load_published_if_empty
+from reference.catalogue import catalogue
+from reports.pack import PackError, PackRequest, build_pack, pack_content, parse_period
+from tests import app_database
+from views.overview import overview_view
+from views.reads import database_reads
+
+ROOT = Path(__file__).resolve().parents[1]
+CHESHIRE_EAST = "E06000049"
+TODAY = date(2026, 12, 3)
+
+
+def slide_texts(deck: bytes) -> list[str]:
+    out = []
+    for slide in Presentation(BytesIO(deck)).slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
+        out.append("\n".join(parts))
+    return out
+
+
+def pictures(deck: bytes) -> list[tuple[str, str]]:
+    """(slide title, alt text) of every picture."""
+    found = []
+    for slide in Presentation(BytesIO(deck)).slides:
+        title = next((s.text_frame.text for s in slide.shapes if s.has_text_frame), "")
+        for shape in slide.shapes:
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+                found.append((title, shape._element.nvPicPr.cNvPr.get("descr") or ""))
+    return found
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('pack') / 'sample.db'}"
+    app_database.build(connect(url), url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def sample_deck(sample_url) -> bytes:
+    return build_pack(connect(sample_url), PackRequest("2025-03", app_database.HOME), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def published_url(tmp_path_factory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('pack_published') / 'published.db'}"
+    engine = connect(url)
+    assert all(report.ok for report in load_published_if_empty(engine))
+    yield url
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("text", "end", "yearly"), [
+    ("2026-10", date(2026, 10, 31), False), ("2025-02", date(2025, 2, 28), False),
+    ("2024-25", date(2025, 3, 31), True), (" 2019-20 ", date(2020, 3, 31), True),
+])
+def test_periods_are_read_as_dfe_writes_them(text, end, yearly):
+    assert parse_period(text) == (end, yearly)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "October 2026", "2024/25", "2024-26", "26-10", ""])
+def test_a_period_the_pack_cannot_read_is_refused_in_words(text):
+    with pytest.raises(PackError, match="2026-10.*2024-25"):
+        parse_period(text)
+
+
+def test_the_pack_says_what_the_overview_says(sample_url, sample_deck):
+    texts = slide_texts(sample_deck)
+    joined = "\n".join(texts)
+    engine = connect(sample_url)
+    scope = pack_content.__globals__["pack_scope"](PackRequest("2025-03", app_database.HOME))
+    overview = overview_view(database_reads(engine), scope)
+    assert texts[0].startswith(overview.scope.home_name)
+    assert "March 2025" in texts[0]
+    assert overview.summary.split(":")[0] in joined
+    red = catalogue().get(app_database.RED_MEASURE).short_name
+    assert any(red in t and "Off target" in t for t in texts)
+    for line in overview.attention_lines:  # every needs-attention line, no cap
+        assert line.split(":")[0] in joined
+    for measure in catalogue().measures:  # every measure has its chart slide, or says why not
+        assert any(t.splitlines()[0].endswith(spell_out(measure.short_name)) for t in texts if t), measure.code
+
+
+def test_every_chart_picture_has_alt_text_naming_the_chart_and_its_latest_figure(sample_deck):
+    found = pictures(sample_deck)
+    if shutil.which("chromium") is None:
+        assert found == []
+        return
+    assert len(found) >= len(catalogue().measures) - 2  # every measure with figures has its picture
+    for title, alt in found:
+        assert alt.startswith("Chart: "), title
+        assert "Latest:" in alt or "No figure" in alt
+
+
+def test_a_measure_with_no_figures_says_why_instead_of_a_picture(sample_deck):
+    short = catalogue().get(app_database.NO_DATA_MEASURE).short_name
+    slide = next(t for t in slide_texts(sample_deck) if t and t.splitlines()[0].endswith(spell_out(short)))
+    assert "No figure yet" in slide or "no figures" in slide.lower() or "Not published by DfE" in slide
+
+
+def test_a_real_council_with_no_targets_gets_no_all_clear(published_url):
+    deck = build_pack(connect(published_url), PackRequest("2024-25", CHESHIRE_EAST), today=TODAY)
+    joined = "\n".join(slide_texts(deck))
+    assert "Cheshire East" in joined and "2024-25" in joined
+    assert "Every measure with a figure is on target" not in joined
+    assert "Settled for 2 years or more: 63% in 2024-25, bottom quartile nationally (112th of 150)" in joined
+    assert ".parquet" not in joined and ".csv" not in joined
+
+
+def test_no_figures_for_the_period_is_refused_with_a_sentence(sample_url):
+    with pytest.raises(PackError, match="no figures"):
+        build_pack(connect(sample_url), PackRequest("2001-05", app_database.HOME), today=TODAY)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_command_writes_the_deck_and_a_pdf_with_a_page_a_slide(sample_url, tmp_path):
+    out = tmp_path / "pack.pptx"
+    done = subprocess.run([sys.executable, "-m", "reports", "pack", "--period", "2025-03", "--out", str(out),
+                           "--area", app_database.HOME, "--db", sample_url], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    slides = len(Presentation(str(out)).slides)
+    pdf = out.with_suffix(".pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == slides  # a page for every slide
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--period", "March 2025"], "is not one the pack understands"),
+    (["--period", "2025-03", "--area", "Nowhere shire"], "No council called 'Nowhere shire'"),
+    (["--period", "2001-05"], "no figures"),
+])
+def test_the_command_refuses_in_a_sentence_and_writes_nothing(sample_url, tmp_path, args, words):
+    out = tmp_path / "pack.pptx"
+    command = [sys.executable, "-m", "reports", "pack", "--out", str(out), "--db", sample_url, *args]
+    if "--area" not in args:
+        command += ["--area", app_database.HOME]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 2
+    assert words in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists() and not out.with_suffix(".pdf").exists()
+
+
+def test_the_command_refuses_a_name_that_is_not_a_deck(sample_url, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "reports", "pack", "--period", "2025-03", "--out",
+                           str(tmp_path / "pack.docx"), "--db", sample_url], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 2 and ".pptx or .pdf" in done.stderr
