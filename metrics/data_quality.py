@@ -99,10 +99,10 @@ class BatchRef:
 
     @property
     def text(self) -> str:
-        """'batch 11: northmoor_monthly_return.xlsx, loaded 3 Dec 2026 07:10 by jsmith'."""
-        when = f", loaded {self.loaded_at:%-d %b %Y %H:%M}" if self.loaded_at is not None else ""
+        """'Batch 11 · northmoor_monthly_return.xlsx · loaded 3 Dec 2026 07:10 by jsmith'."""
+        when = f" · loaded {self.loaded_at:%-d %b %Y %H:%M}" if self.loaded_at is not None else ""
         who = f" by {self.loaded_by}" if self.loaded_by else ""
-        return f"batch {self.batch_id}: {self.file_name}{when}{who}"
+        return f"Batch {self.batch_id} · {self.file_name}{when}{who}"
 
 
 @dataclass(frozen=True)
@@ -382,8 +382,7 @@ class _Checker:
                 direction = "Up" if new > old else "Down"
                 how_much = ("from 0" if old == 0 else
                             f"{change:.0f}% {'higher' if new > old else 'lower'} than the month before")
-                message = (f"{direction} from {before.text} in {before.period} to {after.text} in {after.period}: "
-                           f"{how_much} (the threshold is {threshold}).")
+                message = f"{direction} from {before.text} in {before.period} to {after.text} in {after.period}: {how_much}."
                 findings.append(self.finding(JUMP, after.measure, after.period, message, (before, after)))
         if not by_measure:
             return CheckResult(JUMP, False, (
