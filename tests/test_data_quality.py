@@ -79,22 +79,32 @@ def council_return(path: Path, dfe: dict[str, float]) -> Path:
     return write_csv(path, rows)
 
 
-@pytest.fixture(scope="module")
-def published_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('quality') / 'published.db'}"
+def published_figures(path: Path) -> str:
+    """A new SQLite file holding DfE's placement stability and children in care tables, loaded by the
+    published loader; returns its URL."""
+    url = f"sqlite:///{path}"
     reports = load_published_files(connect(url), DFE_FILES)
     assert all(r.status == "loaded" for r in reports), [r.summary() for r in reports]
     return url
 
 
-@pytest.fixture(scope="module")
-def loaded(published_url, tmp_path_factory) -> Loaded:
-    folder = tmp_path_factory.mktemp("quality_return")
+def with_council_return(published_url: str, folder: Path) -> Loaded:
+    """A copy of the published database with Cheshire East's return (written into ``folder``) loaded."""
     url = copy_database(published_url, folder / "dashboard.db")  # SQLite's backup: the write-ahead log too
     dfe = dfe_figures(url, CHESHIRE_EAST)
     report = import_file(connect(url), council_return(folder / RETURN_NAME, dfe), imported_by="jsmith")
     assert report.status == "loaded", report.summary()
     return Loaded(url, report.outcome.batch_id, dfe)
+
+
+@pytest.fixture(scope="module")
+def published_url(tmp_path_factory) -> str:
+    return published_figures(tmp_path_factory.mktemp("quality") / "published.db")
+
+
+@pytest.fixture(scope="module")
+def loaded(published_url, tmp_path_factory) -> Loaded:
+    return with_council_return(published_url, tmp_path_factory.mktemp("quality_return"))
 
 
 @pytest.fixture(scope="module")
