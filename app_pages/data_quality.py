@@ -9,7 +9,7 @@ support says why it was not made, so "No gaps found" is only ever said of a chec
 import streamlit as st
 
 import settings
-from metrics.data_quality import GROUPS, CheckResult, Finding, QualityReport, kind_text, quality_report
+from metrics.data_quality import GROUPS, CheckResult, Finding, QualityReport, findings_frame, kind_text, quality_report
 from ui import data
 from ui.components import first_run_message, page_header
 from ui.filters import council_filter
@@ -95,6 +95,12 @@ else:
          "Found": [found_text(c) for c in report.checks]},
         hide_index=True, width="content", key="quality_summary",
     )
+    if report.findings:
+        st.download_button(
+            "Download every finding (CSV)", findings_frame(report).to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"data_quality_{report.area_code}.csv", mime="text/csv", icon=":material/download:",
+            help="One row a finding, with the batch, file, time and person that loaded each figure: open it in "
+                 "Excel to work through the list.")
     for group in GROUPS:
         st.subheader(group, anchor=False)
         for check in report.in_group(group):

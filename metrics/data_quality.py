@@ -481,6 +481,28 @@ class _Checker:
 _COUNT = Measure("count", "count", "count", "count", "neither", "", 0, None, "", "")  # for numerator texts
 
 
+def findings_frame(report: QualityReport) -> pd.DataFrame:
+    """Every finding as a table an officer can download and work through, one row a finding, the batches
+    behind it joined with '; ' (a jump across two files names both)."""
+    rows = []
+    for finding in report.findings:
+        batches = finding.batches
+        rows.append({
+            "Kind": finding.kind.group, "Check": finding.kind.title, "Measure": finding.measure.short_name,
+            "Measure code": finding.measure.code, "Council": finding.area_name, "Period": finding.period,
+            "Finding": finding.message,
+            "Batch": "; ".join(str(b.batch_id) for b in batches),
+            "File": "; ".join(b.file_name for b in batches),
+            "Loaded on": "; ".join(f"{b.loaded_at:%Y-%m-%d %H:%M}" if b.loaded_at else "" for b in batches),
+            "Loaded by": "; ".join(b.loaded_by for b in batches),
+        })
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+FINDING_COLUMNS = ["Kind", "Check", "Measure", "Measure code", "Council", "Period", "Finding", "Batch", "File",
+                   "Loaded on", "Loaded by"]
+
+
 def check_figures(frame: pd.DataFrame, area_code: str, latest_published: dict[str, pd.Timestamp],
                   threshold_percent: float, measures: Catalogue | None = None) -> QualityReport:
     """Every check over one council's figures (``db.quality_queries.figures_with_batches``' frame)."""

@@ -28,6 +28,7 @@ from metrics.data_quality import (
     MISSING_LATEST,
     PERCENT_MISMATCH,
     QualityReport,
+    findings_frame,
     quality_report,
 )
 from settings import DATA_DIR
@@ -200,3 +201,15 @@ def test_a_figure_dfe_suppressed_for_the_latest_year_is_missing_and_names_dfes_f
     [finding] = suppressed
     assert finding.message == "DfE published the 2024-25 figure as suppressed (c), not a number."
     assert finding.batches[0].file_name == "cla_number_and_rate_per_10k_children.csv"
+
+
+def test_the_download_has_one_row_per_finding_with_every_batch_behind_it(report, loaded):
+    frame = findings_frame(report)
+    assert len(frame) == len(report.findings) == 6
+    jump = frame[frame["Check"] == JUMP.title].iloc[0]
+    assert (jump["Measure"], jump["Council"], jump["Period"]) == ("Children in care", "Cheshire East", "November 2024")
+    assert (jump["Batch"], jump["File"], jump["Loaded by"]) == (str(loaded.batch_id), RETURN_NAME, "jsmith")
+    rate = frame[(frame["Check"] == LOCAL_VS_PUBLISHED.title) & (frame["Measure code"] == "cla_rate")].iloc[0]
+    own, dfe = rate["Batch"].split("; ")
+    assert own == str(loaded.batch_id) and dfe != own
+    assert rate["File"] == f"{RETURN_NAME}; cla_number_and_rate_per_10k_children.csv"

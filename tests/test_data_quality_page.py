@@ -63,6 +63,7 @@ def test_the_page_lists_each_kind_with_its_count_and_links_each_finding_to_its_b
                for label, _page, _query in to_return)
     assert all(query == f"batch={loaded.batch_id}" and page.endswith("imports") for _label, page, query in to_return)
     assert any("la_cla_placement_stability.csv" in label for label, _page, _query in links)
+    assert [button.proto.label for button in at.get("download_button")] == ["Download every finding (CSV)"]
 
 
 def test_a_council_on_dfes_figures_only_is_told_what_cannot_be_checked(published_url, monkeypatch):
