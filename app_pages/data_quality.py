@@ -11,7 +11,7 @@ import streamlit as st
 import settings
 from metrics.data_quality import GROUPS, CheckResult, Finding, QualityReport, findings_frame, kind_text, quality_report
 from ui import data
-from ui.components import first_run_message, page_header
+from ui.components import first_run_message
 from ui.filters import council_filter
 from ui.navigation import IMPORTS
 
@@ -76,9 +76,12 @@ def show_check(check: CheckResult, threshold: float) -> None:
             show_finding(finding)
 
 
-page_header(TITLE, None, "What is missing from the figures loaded, and what looks wrong in them, with the file "
-                         "each figure came from.")
-filters = council_filter()
+filters = council_filter()  # first: the header names the council chosen, not only the configured one
+# The shared header's "period in view" line is left out: every check covers all the periods loaded.
+st.caption(f"{filters.home_name} · corporate parenting dashboard")
+st.title(TITLE, anchor=False)
+st.markdown("What is missing from the figures loaded, and what looks wrong in them, with the file each figure "
+            "came from. Every period loaded is checked, not only the period in view on the other pages.")
 if data.is_empty():
     first_run_message()
 else:

@@ -88,3 +88,17 @@ def test_the_sample_council_has_no_gaps_and_is_told_dfe_publishes_nothing_for_it
             "nothing to compare its year-end figures with.") in said
     assert "A jump from one month to the next · " in said
 
+
+
+def test_the_page_checks_the_council_chosen_in_the_address_and_says_which(published_url, monkeypatch):
+    for key, value in environment(published_url, DASHBOARD_HOME_AREA=SAMPLE).items():
+        monkeypatch.setenv(key, value)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["area"] = CHESHIRE_EAST
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = texts(at)
+    assert "Cheshire East · corporate parenting dashboard" in said
+    assert "Northmoor" not in said
+    assert "**Cheshire East**: nothing found in the checks that could be made" in said
