@@ -380,7 +380,7 @@ class _Checker:
                 if change <= self.threshold + EPSILON:
                     continue
                 direction = "Up" if new > old else "Down"
-                how_much = ("from 0" if old == 0 else
+                how_much = ("any rise from 0 is beyond the threshold" if old == 0 else
                             f"{change:.0f}% {'higher' if new > old else 'lower'} than the month before")
                 message = f"{direction} from {before.text} in {before.period} to {after.text} in {after.period}: {how_much}."
                 findings.append(self.finding(JUMP, after.measure, after.period, message, (before, after)))

@@ -213,3 +213,19 @@ def test_the_download_has_one_row_per_finding_with_every_batch_behind_it(report,
     own, dfe = rate["Batch"].split("; ")
     assert own == str(loaded.batch_id) and dfe != own
     assert rate["File"] == f"{RETURN_NAME}; cla_number_and_rate_per_10k_children.csv"
+
+
+def test_a_rise_from_zero_is_a_jump_and_a_suppressed_month_is_neither_a_gap_nor_a_jump(published_url, tmp_path):
+    url = copy_database(published_url, tmp_path / "zero.db")
+    path = write_csv(tmp_path / "starts.csv", [
+        ["measure", "area", "period", "value"],
+        ["cla_starts", "Cheshire East", "2024-04", 0],
+        ["cla_starts", "Cheshire East", "2024-05", 4],
+        ["cla_starts", "Cheshire East", "2024-06", "c"],  # suppressed: a figure, given as a symbol
+        ["cla_starts", "Cheshire East", "2024-07", 4],
+    ])
+    assert import_file(connect(url), path).status == "loaded"
+    report = quality_report(connect(url), CHESHIRE_EAST, THRESHOLD)
+    assert report.check(GAP).checked and report.check(GAP).count == 0
+    [jump] = report.check(JUMP).findings
+    assert jump.message == "Up from 0 in April 2024 to 4 in May 2024: any rise from 0 is beyond the threshold."
