@@ -93,8 +93,20 @@ LOCK_TIMEOUT = Setting(
     "'another import is in progress; try again', in seconds.",
 )
 
+JUMP_THRESHOLD_PERCENT = Setting(
+    "jump_threshold_percent",
+    "DASHBOARD_JUMP_THRESHOLD_PERCENT",
+    "50",
+    "The Data quality page lists a monthly figure that moved by more than this, as a percentage of the "
+    "month before (50: up by half or down by half). A slip in a return (a digit lost or added, a "
+    "percentage typed as 0.54, a figure in the wrong row) moves a figure by half or more; small counts "
+    "such as children starting care in a month often move by 20-30% for real, and a lower threshold "
+    "would bury the slips among them.",
+)
+
 ALL_SETTINGS: tuple[Setting, ...] = (
     DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, MAX_UNCOMPRESSED_MB, LOCK_TIMEOUT,
+    JUMP_THRESHOLD_PERCENT,
 )
 
 
@@ -105,6 +117,15 @@ def lock_timeout_seconds() -> float:
     except ValueError:
         return float(LOCK_TIMEOUT.default)
     return seconds if seconds >= 0 else float(LOCK_TIMEOUT.default)
+
+
+def jump_threshold_percent() -> float:
+    """The jump threshold as a number; an unreadable, negative or zero setting falls back to the default."""
+    try:
+        percent = float(JUMP_THRESHOLD_PERCENT.value())
+    except ValueError:
+        return float(JUMP_THRESHOLD_PERCENT.default)
+    return percent if percent > 0 and percent != float("inf") else float(JUMP_THRESHOLD_PERCENT.default)
 
 
 def current_user() -> str:

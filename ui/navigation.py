@@ -71,6 +71,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec(PRESENT, "Present to committee", "present", ":material/co_present:", SECTION_COMPARE,
                  "One chart per screen in large type, for a projector: arrow keys move between slides."),
         PageSpec(IMPORTS, "Imports", "imports", ":material/upload_file:", SECTION_DATA),
+        PageSpec("app_pages/data_quality.py", "Data quality", "data_quality", ":material/fact_check:", SECTION_DATA,
+                 "What is missing or looks wrong in the figures loaded, with the file each came from."),
     ]
     return [spec for spec in specs if spec.exists]
 
