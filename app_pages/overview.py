@@ -17,6 +17,7 @@ from ui import data
 from ui.components import first_run_message, page_header, rating_html
 from ui.filters import sidebar_filters
 from ui.navigation import MEASURE, children_term_title
+from ui.pack_download import pack_section
 from ui.scorecard_table import column_config, table_height, theme_frames
 from ui.views import verdicts
 from views.overview import basis_caption
@@ -100,3 +101,4 @@ else:
                "compared with other councils on the rate per 10,000 ('see rate'), never on their totals. Scroll "
                "a table sideways for what each rating was judged against, the periods and the trend.")
     theme_tables(filters)
+    pack_section(filters)

@@ -175,3 +175,22 @@ def test_the_command_refuses_a_name_that_is_not_a_deck(sample_url, tmp_path):
                            str(tmp_path / "pack.docx"), "--db", sample_url], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
     assert done.returncode == 2 and ".pptx or .pdf" in done.stderr
+
+
+def test_the_overview_makes_the_pack_on_request_and_offers_it_to_download(sample_url, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app_pages import APP, environment
+
+    for key, value in environment(sample_url).items():
+        monkeypatch.setenv(key, value)
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.run()
+    assert not at.exception
+    assert "Committee pack" in [h.value for h in at.header]
+    assert at.get("download_button") == []  # nothing is made before it is asked for
+    at.button(key="make_pack").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    downloads = at.get("download_button")
+    assert len(downloads) == 1
+    assert "Download the pack (.pptx)" in str(downloads[0].proto)
