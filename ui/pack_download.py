@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.formatting import format_period
-
 from ui import data
 from ui.filters import Filters
 
