@@ -51,6 +51,14 @@ def footnote_text(note: str, threshold: int) -> str:
     }[note]
 
 
+def banner_text(threshold: int) -> str:
+    """The one short paragraph that says public mode is on and what ``c`` means, for the top of a page."""
+    return (f"**Public mode: small numbers are hidden.** {MARKER} = suppressed: fewer than {threshold} children, "
+            f"or a percentage of fewer than {threshold}; in a breakdown the next smallest figure too, so the "
+            "hidden one cannot be worked out. Percentages loaded without the numbers they are of are shown "
+            "as given.")
+
+
 def public_threshold() -> int:
     """DASHBOARD_PUBLIC_THRESHOLD as a whole number of at least 1; an unreadable setting gives the default."""
     try:

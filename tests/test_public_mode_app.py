@@ -76,7 +76,7 @@ def _planted_visible(at: AppTest) -> dict[str, bool]:
 def test_public_mode_on_by_setting_hides_the_planted_small_numbers(built, use_env, page):  # noqa: F811
     use_env(environment(built, DASHBOARD_PUBLIC_MODE="1"))
     at = _open(page)
-    assert "Public mode is on" in texts(at)
+    assert "Public mode: small numbers are hidden" in texts(at)
     assert at.sidebar.toggle(key=PUBLIC_SWITCH_KEY).value is True
     assert not any(_planted_visible(at).values()), _planted_visible(at)
 
@@ -84,7 +84,7 @@ def test_public_mode_on_by_setting_hides_the_planted_small_numbers(built, use_en
 def test_without_public_mode_the_same_figures_are_shown(built, use_env):  # noqa: F811
     use_env(environment(built, DASHBOARD_PUBLIC_MODE="0"))
     cla, health = _open("cla"), _open("health")
-    assert "Public mode is on" not in texts(cla)
+    assert "Public mode: small numbers are hidden" not in texts(cla)
     assert _planted_visible(cla)["count point"]
     assert _planted_visible(health)["percent point"]
 
@@ -95,7 +95,7 @@ def test_the_sidebar_switch_turns_public_mode_on_for_the_session(built, use_env)
     switch = at.sidebar.toggle(key=PUBLIC_SWITCH_KEY)
     assert switch.label == PUBLIC_MODE_LABEL
     switch.set_value(True).run()
-    assert "Public mode is on" in texts(at)
+    assert "Public mode: small numbers are hidden" in texts(at)
     assert not _planted_visible(at)["count point"]
     hovers = {trace.get("name"): trace["customdata"][-1] for chart in at.get("plotly_chart")
               for trace in json.loads(chart.proto.spec)["data"]
@@ -109,9 +109,9 @@ def test_public_mode_stays_on_from_page_to_page_and_on_the_benchmarking_page(bui
     at = _open("cla")
     at.sidebar.toggle(key=PUBLIC_SWITCH_KEY).set_value(True).run()
     at.switch_page(PAGES["health"]).run()
-    assert "Public mode is on" in texts(at)
+    assert "Public mode: small numbers are hidden" in texts(at)
     assert not _planted_visible(at)["percent point"]
     at.switch_page("app_pages/benchmarking.py").run()
     assert not at.exception
-    assert "Public mode is on" in texts(at)
+    assert "Public mode: small numbers are hidden" in texts(at)
     assert at.sidebar.toggle(key=PUBLIC_SWITCH_KEY).value is True

@@ -390,14 +390,13 @@ def _switched() -> None:
 def public_mode_banner() -> bool:
     """Above every page (app.py, before the page draws): when public mode is on, say so with the footnotes
     that explain the ``c`` a reader will see in its place of a small number."""
-    from metrics.suppression import BASE_UNKNOWN, SECONDARY, SUPPRESSED, footnote_text
+    from metrics.suppression import banner_text
 
     _start_public_mode()
     limit = data.public_limit()
     if limit is None:
         return False
-    notes = " ".join(footnote_text(note, limit) for note in (SUPPRESSED, SECONDARY, BASE_UNKNOWN))
-    st.info(f"**Public mode is on: small numbers are hidden.** {notes}", icon=":material/visibility_off:")
+    st.info(banner_text(limit), icon=":material/visibility_off:")
     return True
 
 
