@@ -10,6 +10,7 @@ import streamlit as st
 import settings
 from ui import data, signin
 from ui.components import page_style
+from ui.filters import public_mode_banner, public_mode_switch
 from ui.navigation import app_pages
 
 log = logging.getLogger(__name__)
@@ -67,4 +68,6 @@ data.start_run()
 
 page = st.navigation(app_pages())
 signin.sidebar_identity()
+public_mode_banner()  # when public mode is on, the banner above every page
 page.run()
+public_mode_switch()  # at the foot of the sidebar, after the page's own filters

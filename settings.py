@@ -103,10 +103,24 @@ JUMP_THRESHOLD_PERCENT = Setting(
     "such as children starting care in a month often move by 20-30% for real, and a lower threshold "
     "would bury the slips among them.",
 )
+PUBLIC_MODE = Setting(
+    "public_mode",
+    "DASHBOARD_PUBLIC_MODE",
+    "0",
+    "Start the app in public mode (1) for Part 1 public papers: small numbers are hidden on every page, "
+    "chart and table; anyone can switch it in the sidebar for their own session.",
+)
+PUBLIC_THRESHOLD = Setting(
+    "public_threshold",
+    "DASHBOARD_PUBLIC_THRESHOLD",
+    "5",
+    "In public mode (and export --public), counts below this, and percentages whose numerator or "
+    "denominator is below it, are shown as 'c' (suppressed) instead of the figure.",
+)
 
 ALL_SETTINGS: tuple[Setting, ...] = (
     DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, MAX_UNCOMPRESSED_MB, LOCK_TIMEOUT,
-    JUMP_THRESHOLD_PERCENT,
+    JUMP_THRESHOLD_PERCENT, PUBLIC_MODE, PUBLIC_THRESHOLD,
 )
 
 

@@ -1,7 +1,7 @@
 """The command line for performance officers: load returns, export every stored value, get a template.
 
     python -m loaders import FILE... [--area CODE] [--db URL]
-    python -m loaders export [--measure CODE] [--area CODE] [--db URL] > values.csv
+    python -m loaders export [--measure CODE] [--area CODE] [--public] [--db URL] > values.csv
     python -m loaders template [--output FILE]
 
 Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--measure", help="only this measure (code, name or alias)")
     export.add_argument("--area", help="only this area (ONS code, DfE number or name)")
+    export.add_argument(
+        "--public", action="store_true",
+        help="for a Part 1 public paper: counts below DASHBOARD_PUBLIC_THRESHOLD (5), and percentages whose "
+        "numerator or denominator is below it, are written as status c with empty numbers",
+    )
     export.add_argument("--db", metavar="URL", help=db_help)
 
     template = commands.add_parser(
@@ -183,12 +188,12 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
     return EXIT_BUSY if results["busy"] else EXIT_OK
 
 
-def run_export(measure: str | None, area: str | None, db: str | None) -> int:
+def run_export(measure: str | None, area: str | None, db: str | None, public: bool = False) -> int:
     from loaders.export import write_export
 
     engine = _engine(db)
     try:
-        written = write_export(engine, sys.stdout, measure, area)
+        written = write_export(engine, sys.stdout, measure, area, public=public)
         sys.stdout.flush()
     except ValueError as error:
         print(error, file=sys.stderr)
@@ -222,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             return run_import(args.files, args.area, args.db, args.released)
         if args.command == "export":
-            return run_export(args.measure, args.area, args.db)
+            return run_export(args.measure, args.area, args.db, args.public)
         return run_template(args.output)
     except DatabaseUnavailable as error:
         print(error, file=sys.stderr)

@@ -5,6 +5,10 @@ The CSV carries exactly what the database holds: a suppressed or unavailable val
 file in Excel cannot mistake "not published" for "none". The last column, ``origin``, says whose
 figure each row is: ``local`` (the council's own return) or ``published`` (DfE's tables); the same
 measure, area and period can have one of each.
+
+``public=True`` (``export --public``) writes the version for a Part 1 public paper: the small-number
+rules of ``metrics.suppression`` are applied to what was read, so a suppressed figure has an empty
+``value``, ``numerator`` and ``denominator`` and ``c`` in ``status``; the stored figures are unchanged.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from db import queries
+from metrics.suppression import suppress_for_public
 from reference.areas import areas
 from reference.catalogue import catalogue
 
@@ -58,11 +63,15 @@ def format_number(value: float | None) -> str:
     return repr(number)
 
 
-def export_frame(engine: Engine, measure: str | None = None, area: str | None = None) -> pd.DataFrame:
+def export_frame(engine: Engine, measure: str | None = None, area: str | None = None, public: bool = False,
+                 threshold: int | None = None) -> pd.DataFrame:
     """The rows ``write_export`` writes, as text columns in EXPORT_COLUMNS order."""
     measures = [resolve_measure(measure)] if measure is not None else None
     area_codes = [resolve_area(area)] if area is not None else None
     stored = queries.observations(engine, measures=measures, areas=area_codes, breakdowns=True)
+    if public:
+        # Read every breakdown cell of the groups asked for, so secondary suppression sees whole breakdowns.
+        stored = suppress_for_public(stored, threshold)
     stored = stored.sort_values(SORT_ORDER, kind="stable")
     out = pd.DataFrame(
         {
@@ -82,14 +91,16 @@ def export_frame(engine: Engine, measure: str | None = None, area: str | None = 
     return out.reset_index(drop=True)
 
 
-def write_export(engine: Engine, out: TextIO, measure: str | None = None, area: str | None = None) -> int:
+def write_export(engine: Engine, out: TextIO, measure: str | None = None, area: str | None = None,
+                 public: bool = False, threshold: int | None = None) -> int:
     """Write the header and one CSV row per stored value; returns the number of rows (header excluded).
 
     ``measure`` (code, name or alias) and ``area`` (ONS code, DfE number or name) narrow the export;
     an unknown one raises ValueError before anything is written. Headline figures and breakdowns are
-    both written, ordered by measure, area, period end, dimension and category.
+    both written, ordered by measure, area, period end, dimension and category. ``public`` hides small
+    numbers (``metrics.suppression``; ``threshold`` defaults to DASHBOARD_PUBLIC_THRESHOLD).
     """
-    frame = export_frame(engine, measure, area)
+    frame = export_frame(engine, measure, area, public, threshold)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     writer.writerows(frame.itertuples(index=False, name=None))

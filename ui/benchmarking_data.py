@@ -104,8 +104,14 @@ def _measure_figures(url: str, version: int, code: str) -> pd.DataFrame:
 
 
 def measure_figures(code: str) -> pd.DataFrame:
-    """Every area's headline figures for one measure: DfE's yearly ones and any council's own returns."""
-    return _measure_figures(data.database_url(), data.data_version(), code)
+    """Every area's headline figures for one measure: DfE's yearly ones and any council's own returns
+    (public mode applied: the key ``data.data_version()`` names it)."""
+    return _public_measure_figures(data.database_url(), data.data_version(), code, data.public_limit())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _public_measure_figures(url: str, version: int | str, code: str, limit: int | None) -> pd.DataFrame:
+    return data.for_public(_measure_figures(url, version, code), limit)
 
 
 

@@ -4,6 +4,12 @@ The engine is shared by every session (st.cache_resource). Frames are cached wit
 keyed on ``db.queries.data_version``, which changes whenever a batch is written, so a new import is
 seen on the next page run without anyone clearing a cache. The per-page work that does not depend on
 widgets (the scorecard, each measure's series and comparators) is computed once per data version.
+
+Public mode (the sidebar switch, DASHBOARD_PUBLIC_MODE) is applied here, where the pages read figures:
+``observations`` and ``breakdowns`` return the frames ``metrics.suppression`` makes for a public paper,
+so every chart (its hover text and the data behind it) and every table built from them shows ``c``
+instead of a small number. The cache key ``data_version()`` names the mode, so a public session and a
+full one never share a cached frame or figure.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from sqlalchemy import Engine
 import settings
 from db import queries
 from db.engine import connect
+from metrics.suppression import public_mode_default, public_threshold, suppress_for_public
 from views.reads import Reads
 from views.scope import comparison_areas
 
@@ -63,10 +70,29 @@ def _use_reference(version: int) -> None:
         _reference_for[:] = [key]
 
 
-def data_version() -> int:
-    """The cache key for every read below: the version read at the start of this run."""
+PUBLIC_MODE_KEY = "public_mode"  # session state: this session's public-mode switch
+
+
+def public_mode() -> bool:
+    """Whether this session hides small numbers: the sidebar switch, else DASHBOARD_PUBLIC_MODE."""
+    try:
+        return bool(st.session_state.get(PUBLIC_MODE_KEY, public_mode_default()))
+    except Exception:  # outside a page run (a script, a benchmark) there is no session: the setting decides
+        return public_mode_default()
+
+
+def public_limit() -> int | None:
+    """The threshold in force for this session, or None when every figure is shown."""
+    return public_threshold() if public_mode() else None
+
+
+def data_version() -> int | str:
+    """The cache key for every read below: the version read at the start of this run, and in public mode
+    the threshold too ('12:public<5'), so public and full figures are cached apart."""
     version = getattr(_run, "version", None)
-    return start_run() if version is None else version
+    version = start_run() if version is None else version
+    limit = public_limit()
+    return version if limit is None else f"{version}:public<{limit}"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -98,25 +124,31 @@ def period_range(home: str) -> tuple[date | None, date | None]:
     return _period_range(database_url(), data_version(), comparison_areas(home))
 
 
+def for_public(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    """The frame as this session may see it: unchanged, or with the public rules applied."""
+    return frame if limit is None else suppress_for_public(frame, limit)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _observations(url: str, version: int, area_codes: tuple[str, ...]) -> pd.DataFrame:
-    return queries.observations(_engine(url), areas=list(area_codes))
+def _observations(url: str, version: int | str, area_codes: tuple[str, ...], limit: int | None) -> pd.DataFrame:
+    return for_public(queries.observations(_engine(url), areas=list(area_codes)), limit)
 
 
 def observations(home: str) -> pd.DataFrame:
-    """Headline figures for the home council, its neighbours, region and England."""
-    return _observations(database_url(), data_version(), comparison_areas(home))
+    """Headline figures for the home council, its neighbours, region and England (public mode applied)."""
+    return _observations(database_url(), data_version(), comparison_areas(home), public_limit())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _breakdowns(url: str, version: int, area: str) -> pd.DataFrame:
+def _breakdowns(url: str, version: int | str, area: str, limit: int | None) -> pd.DataFrame:
     frame = queries.observations(_engine(url), areas=[area], breakdowns=True)
-    return frame[frame["dimension"] != ""].reset_index(drop=True)
+    return for_public(frame[frame["dimension"] != ""].reset_index(drop=True), limit)
 
 
 def breakdowns(home: str) -> pd.DataFrame:
-    """The home council's figures split by a dimension (placement type, age band...), if any were loaded."""
-    return _breakdowns(database_url(), data_version(), home)
+    """The home council's figures split by a dimension (placement type, age band...), if any were loaded;
+    in public mode with small cells, and the cells that would give them away, suppressed."""
+    return _breakdowns(database_url(), data_version(), home, public_limit())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

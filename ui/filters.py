@@ -373,3 +373,46 @@ def _choose_measure() -> None:
     """on_change of the measure: a person's choice, kept across pages (a page's default no longer applies)."""
     _remember(MEASURE_KEY)
     _view()[_MEASURE_IS_DEFAULT] = False
+
+
+PUBLIC_MODE_LABEL = "Public mode: hide small numbers"
+PUBLIC_SWITCH_KEY = "public_mode_switch"  # the widget's own key; the mode itself is data.PUBLIC_MODE_KEY
+
+
+def _start_public_mode() -> None:
+    if data.PUBLIC_MODE_KEY not in st.session_state:
+        from metrics.suppression import public_mode_default
+
+        st.session_state[data.PUBLIC_MODE_KEY] = public_mode_default()
+
+
+def _switched() -> None:
+    st.session_state[data.PUBLIC_MODE_KEY] = bool(st.session_state[PUBLIC_SWITCH_KEY])
+
+
+def public_mode_banner() -> bool:
+    """Above every page (app.py, before the page draws): when public mode is on, say so with the footnotes
+    that explain the ``c`` a reader will see in its place of a small number."""
+    from metrics.suppression import banner_text
+
+    _start_public_mode()
+    limit = data.public_limit()
+    if limit is None:
+        return False
+    st.info(banner_text(limit), icon=":material/visibility_off:")
+    return True
+
+
+def public_mode_switch() -> bool:
+    """The sidebar switch for public mode, at the foot of every page's sidebar (app.py, after the page).
+
+    It starts at DASHBOARD_PUBLIC_MODE and is this session's own. The mode is kept in plain session state
+    (data.PUBLIC_MODE_KEY), not only in the widget's, so a page that stops early and never reaches the
+    switch cannot turn public mode off by accident. When on, ui.data hides small numbers everywhere.
+    """
+    _start_public_mode()
+    st.session_state[PUBLIC_SWITCH_KEY] = bool(st.session_state[data.PUBLIC_MODE_KEY])
+    return st.sidebar.toggle(
+        PUBLIC_MODE_LABEL, key=PUBLIC_SWITCH_KEY, on_change=_switched,
+        help="For Part 1 (public) committee papers: small numbers that could identify a child are shown as c.",
+    )
