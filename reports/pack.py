@@ -268,12 +268,11 @@ def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, 
     years = " and ".join(sorted({r.comparator_year for r in overview.rows if r.comparator_year}))
     sources = sorted({page.alt_text.split("Source: ")[-1].rstrip(".") for section in themes for page in section.charts
                       if "Source: " in page.alt_text})
-    footnotes = ()
+    footnotes: tuple[str, ...] = ()
     if request.public:
-        from metrics.suppression import public_threshold
+        from metrics.suppression import banner_text, public_threshold
 
-        footnotes = (f"Public version: any count below {public_threshold()}, and any percentage of fewer than "
-                     f"{public_threshold()} children, is not shown, so that no child can be identified.",)
+        footnotes = (banner_text(public_threshold()).replace("**", ""),)
     return PackContent(
         council=scope.home_name, period_label=period_label(scope), made_on=day_words(today or date.today()),
         public=request.public, summary=overview.summary, scorecard=scorecard_lines(overview),

@@ -194,3 +194,33 @@ def test_the_overview_makes_the_pack_on_request_and_offers_it_to_download(sample
     downloads = at.get("download_button")
     assert len(downloads) == 1
     assert "Download the pack (.pptx)" in str(downloads[0].proto)
+
+
+def test_the_public_pack_hides_a_small_count_the_full_pack_shows(sample_url, tmp_path):
+    import pandas as pd
+
+    from db.writes import OBSERVATION_COLUMNS, apply_batch
+    from tests.app_database import copy_database
+    from tests.test_verdict import batch, observation
+
+    url = copy_database(sample_url, tmp_path / "small.db")
+    rows = [observation("cla_starts", app_database.HOME, "month", date(2025, 3, 31), 3.0)]
+    apply_batch(connect(url), batch("small_month.xlsx", "return"), pd.DataFrame(rows, columns=OBSERVATION_COLUMNS))
+    starts = catalogue().get("cla_starts").short_name
+
+    def latest_cell(deck: bytes) -> str:
+        for slide in Presentation(BytesIO(deck)).slides:
+            for shape in slide.shapes:
+                if getattr(shape, "has_table", False) and shape.has_table:
+                    for row in shape.table.rows:
+                        cells = [c.text for c in row.cells]
+                        if cells[0].startswith(starts):
+                            return cells[1]
+        raise AssertionError("no scorecard row for children starting care")
+
+    full = build_pack(connect(url), PackRequest("2025-03", app_database.HOME), today=TODAY)
+    assert latest_cell(full) == "3"
+    public = build_pack(connect(url), PackRequest("2025-03", app_database.HOME, public=True), today=TODAY)
+    assert latest_cell(public) != "3" and "3" not in latest_cell(public)
+    said = "\n".join(slide_texts(public))
+    assert "Public version" in said and "small numbers are hidden" in said
