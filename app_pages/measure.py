@@ -152,7 +152,8 @@ else:
 
     trend = trend_view(measure.code, filters)
     if trend.has_data:
-        show_chart(trend, key="measure_trend")
+        verdict = verdicts(filters).verdict(measure.code)
+        show_chart(trend, key="measure_trend", rating=verdict.rating.word if verdict.has_figure else "")
     else:
         st.info(no_figures_text(measure, filters))
     about(measure, row, trend.source)

@@ -23,8 +23,12 @@ from ui.views import ChartView, breakdown_dimensions, breakdown_view, scorecard,
 from views.measure import no_figures_text as view_no_figures_text
 
 
-def show_chart(view: ChartView, key: str) -> None:
+def show_chart(view: ChartView, key: str, rating: str = "") -> None:
+    """The chart, with its Download control (pictures with the caption baked in, and the data behind it)."""
     st.plotly_chart(view.figure, config=plotly_config(view.filename), key=key)
+    from ui.chart_downloads import download_control
+
+    download_control(view, key, rating)
 
 
 def travel_text(row: pd.Series) -> str:
@@ -71,7 +75,8 @@ def measure_panel(measure: Measure, filters: Filters, card: pd.DataFrame, overvi
         view = trend_view(measure.code, filters)
         st.markdown(latest_line(measure, row, verdict, named=not view.has_data), unsafe_allow_html=True)
         if view.has_data:
-            show_chart(view, key=f"trend_{measure.code}")
+            show_chart(view, key=f"trend_{measure.code}",
+                       rating=verdict.rating.word if verdict is not None and verdict.has_figure else "")
         else:
             st.info(no_figures_text(measure, filters))
         st.caption(view.explanation)

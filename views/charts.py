@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from charts.bars import neighbour_bar_chart
 from charts.breakdown import breakdown_chart, breakdown_latest_chart
+from charts.caption import ChartCaption
 from charts.config import image_filename
 from charts.flow import flow_chart
 from charts.trend import trend_chart
@@ -58,6 +59,8 @@ class ChartView:
     explanation: str
     has_data: bool
     source: str = ""  # where the figures came from, in words (the chart's source line)
+    caption: ChartCaption | None = None  # what an exported picture must say about itself
+    measure_code: str = ""  # the measure drawn, for the number formats of the data behind the chart
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,17 @@ def comparator_rows(obs: pd.DataFrame, code: str, scope: Scope, totals: bool = T
     return in_view(rows, scope.start, scope.end)
 
 
+def comparators_words(rows: pd.DataFrame | None) -> str:
+    """'Comparators: DfE's published figures for the statistical neighbours, region and England, 2020-21 to
+    2024-25', or '' when none are drawn."""
+    if rows is None or rows.empty:
+        return ""
+    ends = sorted(set(rows["period_end"]))
+    years = format_period("year", ends[0]) if len(ends) == 1 else \
+        f"{format_period('year', ends[0])} to {format_period('year', ends[-1])}"
+    return f"Comparators: DfE's published figures for the statistical neighbours, region and England, {years}"
+
+
 def _target_rows(targets: pd.DataFrame, measure: str, home: str, start: date, end: date) -> pd.DataFrame:
     rows = targets[(targets["measure_code"] == measure) & (targets["area_code"] == home)]
     rows = rows[(rows["period_end"] >= pd.Timestamp(start)) & (rows["period_start"] <= pd.Timestamp(end))]
@@ -172,7 +186,11 @@ def trend_view(reads: Reads, scope: Scope, code: str) -> ChartView:
     explanation = measure_explanation(measure, target_text(measure, target, period))
     if measure.is_count and scope.comparators:
         explanation += " " + COUNT_COMPARISON
-    return ChartView(figure, image_filename(measure, name, label), explanation, True, source)
+    caption = ChartCaption(
+        title=measure.short_name, council=name, period=label,
+        target=target_text(measure, target, period).removesuffix(".") if target is not None else "No target set",
+        comparators=comparators_words(compared_rows), source=source, polarity=measure.polarity_text)
+    return ChartView(figure, image_filename(measure, name, label), explanation, True, source, caption, code)
 
 
 def flow_view(reads: Reads, scope: Scope) -> ChartView:
@@ -281,7 +299,13 @@ def neighbour_view(reads: Reads, scope: Scope, code: str) -> ChartView:
     name = area_name(home)
     explanation = (f"{name} and its 10 statistical neighbours in {year_label}, the councils most like it "
                    f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool). {measure.polarity_text}.")
-    return ChartView(figure, image_filename(measure, f"{name} and neighbours", year_label), explanation, True, source)
+    caption = ChartCaption(
+        title=measure.short_name, council=name, period=year_label,
+        target="" if target is None else target_text(measure, target).removesuffix("."),
+        comparators=f"Statistical neighbours, region and England: DfE's published figures for {year_label}",
+        source=source, polarity=measure.polarity_text)
+    return ChartView(figure, image_filename(measure, f"{name} and neighbours", year_label), explanation, True, source,
+                     caption, code)
 
 
 def measure_tables(reads: Reads, scope: Scope, code: str) -> MeasureTables:
