@@ -46,7 +46,7 @@ def download_control(view: ChartView, key: str, rating: str = "") -> None:
     with st.popover("Download", icon=":material/download:"):
         st.caption("Pictures carry the title, council, period, target, comparators, rating and source.")
         for size in SIZES:
-            st.download_button(f"PNG, {size.label.lower()}", _picture(view, "png", size.key, rating),
+            st.download_button(f"PNG: {size.label}", _picture(view, "png", size.key, rating),
                                file_name=f"{view.filename}_{size.key}.png", mime=PNG, key=f"{key}_png_{size.key}",
                                on_click="ignore")
         st.download_button("SVG (for editing)", _picture(view, "svg", "full", rating),
