@@ -87,6 +87,17 @@ _lock = threading.Lock()
 _started = False
 
 
+def pictures_missing() -> str:
+    """'' when pictures can be made here, else the sentence that says what is missing (checked before any
+    button is offered, so nobody downloads an empty file)."""
+    import shutil
+
+    if shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome"):
+        return ""
+    return ("Chart pictures cannot be made on this server: they need Debian's chromium (apt-get install "
+            "chromium; ./run.sh installs it when it can). The data behind the chart still downloads.")
+
+
 def _start() -> None:
     global _started
     with _lock:

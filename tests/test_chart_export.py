@@ -105,3 +105,19 @@ def test_every_chart_on_a_measure_page_has_a_download_control(reads, monkeypatch
     for wanted in ("PNG: Full A4 width", "PNG: Half A4 width", "PNG: 16:9 slide", "SVG (for editing)",
                    "Data behind the chart (CSV)", "Data behind the chart (Excel)"):
         assert labels.count(wanted) >= 2, wanted  # the trend and the neighbour bars
+
+
+def test_without_chromium_the_control_says_so_and_offers_only_the_data(monkeypatch, tmp_path):
+    from tests.test_app_pages import environment, open_page
+
+    url = f"sqlite:///{tmp_path / 'page.db'}"
+    app_database.build(connect(url), url)
+    for key, value in environment(url).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on the path
+    at = open_page("measure", {"measure": "stab_long_pct"})
+    assert not at.exception
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert not any(label.startswith(("PNG", "SVG")) for label in labels)
+    assert "Data behind the chart (CSV)" in labels
+    assert any("need Debian's chromium" in c.value for c in at.caption)

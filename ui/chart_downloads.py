@@ -8,7 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from reference.catalogue import catalogue
-from reports.chart_images import SIZES, ImagesUnavailable, render
+from reports.chart_images import SIZES, ImagesUnavailable, pictures_missing, render
 from reports.chart_tables import chart_table, to_csv, to_xlsx
 from views.charts import ChartView
 
@@ -43,14 +43,19 @@ def download_control(view: ChartView, key: str, rating: str = "") -> None:
     problem = st.session_state.pop("chart_image_problem", "")
     if problem:
         st.warning(problem)
+    missing = pictures_missing()
     with st.popover("Download", icon=":material/download:"):
-        st.caption("Pictures carry the title, council, period, target, comparators, rating and source.")
-        for size in SIZES:
+        if missing:
+            st.caption(missing)
+        else:
+            st.caption("Pictures carry the title, council, period, target, comparators, rating and source.")
+        for size in () if missing else SIZES:
             st.download_button(f"PNG: {size.label}", _picture(view, "png", size.key, rating),
                                file_name=f"{view.filename}_{size.key}.png", mime=PNG, key=f"{key}_png_{size.key}",
                                on_click="ignore")
-        st.download_button("SVG (for editing)", _picture(view, "svg", "full", rating),
-                           file_name=f"{view.filename}.svg", mime=SVG, key=f"{key}_svg", on_click="ignore")
+        if not missing:
+            st.download_button("SVG (for editing)", _picture(view, "svg", "full", rating),
+                               file_name=f"{view.filename}.svg", mime=SVG, key=f"{key}_svg", on_click="ignore")
         st.download_button("Data behind the chart (CSV)", lambda: to_csv(_table(view)),
                            file_name=f"{view.filename}.csv", mime=CSV, key=f"{key}_csv", on_click="ignore")
         st.download_button("Data behind the chart (Excel)", lambda: to_xlsx(_table(view)),
