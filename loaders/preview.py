@@ -104,6 +104,7 @@ def _describe(preview: FilePreview, parsed: ParsedFile) -> None:
     preview.values = len(frame)
     preview.targets = len(parsed.targets)
     if len(frame):
-        preview.measures = sorted(set(frame["measure_code"]))
-        preview.areas = sorted(set(frame["area_code"]))
-        preview.periods = sorted({pd.Timestamp(d).date() for d in frame["period_end"]})
+        # a file with problems may hold rows whose measure, area or period could not be read: not listed
+        preview.measures = sorted({m for m in frame["measure_code"] if isinstance(m, str) and m})
+        preview.areas = sorted({a for a in frame["area_code"] if isinstance(a, str) and a})
+        preview.periods = sorted({pd.Timestamp(d).date() for d in frame["period_end"] if not pd.isna(d)})
