@@ -155,3 +155,12 @@ def test_the_imports_page_undoes_a_batch_and_refuses_one_a_later_batch_changed(e
     table = next(f.value for f in at.dataframe if "Undone" in f.value.columns)
     assert list(table["Source"])[0] == "Undo" and f"by batch {second + 1}" in list(table["Undone"])
     assert list(table["By"])[0] == "jsmith"
+
+
+def test_undo_brings_back_the_target_it_replaced(engine):
+    first = load(engine, JANUARY, "january.csv")
+    second = load(engine, JANUARY.replace(b",65\n", b",67\n"), "january-new-target.csv")
+    assert current_targets(engine) == [(67.0, second)]
+    outcome = undo_batch(engine, second, EDITOR)
+    assert (outcome.targets_removed, outcome.targets_restored) == (1, 1)
+    assert current_targets(engine) == [(65.0, first)]
