@@ -89,15 +89,30 @@ def _figure(value: float | None, status: str) -> str:
     return f"{value:,.10g}"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _period(end: date) -> str:
     return f"{end:%d %b %Y}"
 
 
+WRAPPED_PROBLEMS = 200  # up to this many, a table whose long sentences wrap; more, a scrolling one
+
+
+def _problem_text(problem) -> str:
+    """The problem's sentence without the file, sheet and cell, which have their own columns."""
+    message = problem.message()
+    where = ", ".join(part for part in (problem.file, f"sheet '{problem.sheet}'" if problem.sheet else "",
+                                        f"cell {problem.cell}" if problem.cell else "") if part)
+    return message[len(where) + 2:] if where and message.startswith(where + ": ") else message
+
+
 def problems_table(preview: FilePreview) -> pd.DataFrame:
     return pd.DataFrame({
-        "Sheet": [p.sheet for p in preview.problems],
+        "Sheet": [p.sheet or "(the file)" for p in preview.problems],
         "Cell": [p.cell for p in preview.problems],
-        "Problem": [p.message() for p in preview.problems],
+        "Problem": [_problem_text(p) for p in preview.problems],
     })
 
 
@@ -121,7 +136,11 @@ def recognised_lines(preview: FilePreview) -> list[str]:
         lines.append(f"- {preview.what_was_read[:1].upper()}{preview.what_was_read[1:]}")
     if preview.hidden_sheets and "hidden" not in preview.what_was_read:
         lines.append(f"- Hidden sheets not read: {', '.join(preview.hidden_sheets)}")
-    lines.append(f"- {preview.values:,} values, {preview.targets:,} targets")
+    if preview.problems:  # some rows may be the ones in error: what was read, not what would load
+        lines.append(f"- {_count(preview.values, 'row')} of figures read, {_count(preview.targets, 'target')}; "
+                     "none can be loaded until every problem below is fixed")
+    else:
+        lines.append(f"- {_count(preview.values, 'value')}, {_count(preview.targets, 'target')}")
     if preview.measures:
         lines.append(f"- Measures ({len(preview.measures)}): " + ", ".join(_measure_name(m) for m in preview.measures))
     if preview.areas:
@@ -153,12 +172,17 @@ def show_preview(upload, index: int, user) -> None:
         count = len(preview.problems)
         st.error(f"{count:,} problem{'s' if count != 1 else ''} found: this file cannot be loaded. Correct "
                  "every problem listed below in the file, save it and upload it again. Nothing was written.")
-        st.dataframe(problems_table(preview), hide_index=True, width="stretch", key=f"problems_{index}")
+        table = problems_table(preview)
+        if len(table) <= WRAPPED_PROBLEMS:
+            st.table(table.set_index("Sheet"))
+        else:
+            st.dataframe(table, hide_index=True, width="stretch", key=f"problems_{index}")
         return
     comparison = preview.comparison
     assert comparison is not None
-    st.markdown(f"Loading it would add **{comparison.new:,}** new values, replace **{len(comparison.replaced):,}** "
-                f"and leave **{comparison.unchanged:,}** unchanged, and set **{comparison.targets_new:,}** targets.")
+    st.markdown(f"Loading it would add **{_count(comparison.new, 'new value')}**, replace "
+                f"**{_count(len(comparison.replaced), 'value')}**, leave **{comparison.unchanged:,}** unchanged and "
+                f"set **{_count(comparison.targets_new, 'target')}**.")
     if comparison.replaced:
         st.markdown("Every value it would replace, as stored now and as the file gives it (the value stored now "
                     "stays in the history):")

@@ -61,9 +61,10 @@ def stored(url: str) -> list[tuple]:
 
 
 def frame_with(at: AppTest, column: str):
-    for frame in at.dataframe:
-        if column in frame.value.columns:
-            return frame.value
+    for frame in [*at.dataframe, *at.table]:
+        value = frame.value.reset_index()
+        if column in value.columns:
+            return value
     raise AssertionError(f"no table with a {column!r} column")
 
 
@@ -72,7 +73,7 @@ def test_the_preview_shows_what_would_change_and_confirm_loads_it(db):
     at = upload(imports_page(), ("corrected.csv", CORRECTED))
     text = said(at)
     assert "2 values, 0 targets" in text and "Children looked after at the period end" in text
-    assert "add **1** new values, replace **1**" in text
+    assert "add **1 new value**, replace **1 value**" in text
     replaced = frame_with(at, "After loading")
     assert list(replaced["Now"]) == ["310"] and list(replaced["After loading"]) == ["315"]
     assert dump_tables(connect(db)) == before  # nothing written by the preview
