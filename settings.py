@@ -84,6 +84,13 @@ MAX_UNCOMPRESSED_MB = Setting(
     "Largest size, in MB, a workbook may unpack to; bigger ones (zip bombs, sheets bloated with "
     "empty formatted rows) are refused before they can exhaust the computer's memory.",
 )
+MAX_UPLOAD_MB = Setting(
+    "max_upload_mb",
+    "DASHBOARD_MAX_UPLOAD_MB",
+    "20",
+    "Largest return, in MB, that may be uploaded on the Imports page; a bigger file is refused with a "
+    "sentence before it is read (the upload widget is given the same limit).",
+)
 
 LOCK_TIMEOUT = Setting(
     "lock_timeout",
@@ -119,8 +126,8 @@ PUBLIC_THRESHOLD = Setting(
 )
 
 ALL_SETTINGS: tuple[Setting, ...] = (
-    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, MAX_UNCOMPRESSED_MB, LOCK_TIMEOUT,
-    JUMP_THRESHOLD_PERCENT, PUBLIC_MODE, PUBLIC_THRESHOLD,
+    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, MAX_UNCOMPRESSED_MB, MAX_UPLOAD_MB,
+    LOCK_TIMEOUT, JUMP_THRESHOLD_PERCENT, PUBLIC_MODE, PUBLIC_THRESHOLD,
 )
 
 

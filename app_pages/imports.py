@@ -1,58 +1,264 @@
-"""Imports: every batch that changed the database, for performance officers checking what was loaded."""
+"""Imports: load returns in the browser (upload, preview, confirm), every batch that changed the
+database, and undo.
+
+Performance officers on council networks have no shell on the server, so the monthly cycle happens
+here. Nothing is written before the preview; confirming writes the file by the same ``import_file``
+the command line uses. Only editors see the upload and undo controls, and the functions refuse a
+viewer too.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from access import NotAnEditor
+from db.undo import UNDO_SOURCE, UndoRefused, undo_batch, undone_batches
+from loaders.importer import import_file
+from loaders.preview import UPLOAD_TYPES, FilePreview, max_upload_mb, preview_upload
+from loaders.template import write_template
+from reference.areas import areas
+from reference.catalogue import catalogue
 from ui import data
 from ui.components import LOAD_COMMAND, first_run_message, page_header
+from ui.signin import current_user
 
 TITLE = "Imports"
-SOURCES = {"return": "Council return", "sample": "Sample council", "published": "DfE published"}
+SOURCES = {"return": "Council return", "sample": "Sample council", "published": "DfE published", UNDO_SOURCE: "Undo"}
+MESSAGE_KEY = "imports_message"  # what the last confirm or undo did, shown after the rerun
+TEMPLATE_NAME = "return_template.xlsx"
 
 
-def batch_table(batches: pd.DataFrame) -> pd.DataFrame:
+def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) -> pd.DataFrame:
     """Newest first: file, when, who and how many values were new, replaced or unchanged.
 
     Only columns that fit beside the menu on a laptop screen: a table wider than the page hides its
-    last columns behind a scroll bar that nobody notices. Who loaded each file, its sheets and the
+    last columns behind a scroll bar that nobody notices. Each batch's sheets, SHA-256 and the
     reader's note, which can run to a paragraph, are listed under the table (``batch_notes``).
     """
+    undone_by = undone_by or {}
     return pd.DataFrame({
         "Batch": batches["id"].astype(int),
         "File": batches["file_name"],
         "Loaded on": pd.to_datetime(batches["imported_at"]).dt.strftime("%d %b %Y %H:%M"),
+        "By": batches["imported_by"].fillna(""),
         "Source": batches["source"].map(lambda s: SOURCES.get(s, s)),
         "Values in file": batches["rows"].astype(int),
         "New": batches["inserted"].astype(int),
         "Replaced": batches["replaced"].astype(int),
         "Unchanged": batches["unchanged"].astype(int),
+        "Undone": [f"by batch {undone_by[int(b)]}" if int(b) in undone_by else "" for b in batches["id"]],
     })
 
 
 def batch_notes(batches: pd.DataFrame) -> list[str]:
-    """'**12 · sn_may_2025.xlsx** · loaded by jsmith · sheets: LA SN Groups · statistical neighbour release ...'
+    """'**12 · sn_may_2025.xlsx** · loaded by jsmith · sheets: LA SN Groups · SHA-256 ab12... · note'
     for each batch, newest first."""
     lines = []
-    for batch, name, who, sheets, note in zip(batches["id"], batches["file_name"], batches["imported_by"].fillna(""),
-                                              batches["sheets"], batches["note"].fillna(""), strict=True):
+    for batch, name, who, sheets, sha, note in zip(
+            batches["id"], batches["file_name"], batches["imported_by"].fillna(""), batches["sheets"],
+            batches["sha256"].fillna(""), batches["note"].fillna(""), strict=True):
         parts = [f"loaded by {who or 'unknown'}"]
         if str(sheets).strip():
             parts.append(f"sheets: {sheets}")
+        if str(sha).strip():
+            parts.append(f"SHA-256 `{sha}`")
         if str(note).strip():
             parts.append(str(note).strip())
         lines.append(f"- **{int(batch)} · {name}** · {' · '.join(parts)}")
     return lines
 
 
-page_header(TITLE, None, "Every file that changed the figures, newest first.")
+def _measure_name(code: str) -> str:
+    measures = catalogue()
+    return measures.get(code).name if code in measures else code
+
+
+def _area_name(code: str) -> str:
+    directory = areas()
+    return directory.get(code).name if code in directory else code
+
+
+def _figure(value: float | None, status: str) -> str:
+    """A stored figure as written: the number, or the published symbol (never a zero for it)."""
+    if status != "value" or value is None:
+        return f"{status} (no figure)"
+    return f"{value:,.10g}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _period(end: date) -> str:
+    return f"{end:%d %b %Y}"
+
+
+WRAPPED_PROBLEMS = 200  # up to this many, a table whose long sentences wrap; more, a scrolling one
+
+
+def _problem_text(problem) -> str:
+    """The problem's sentence without the file, sheet and cell, which have their own columns."""
+    message = problem.message()
+    where = ", ".join(part for part in (problem.file, f"sheet '{problem.sheet}'" if problem.sheet else "",
+                                        f"cell {problem.cell}" if problem.cell else "") if part)
+    return message[len(where) + 2:] if where and message.startswith(where + ": ") else message
+
+
+def problems_table(preview: FilePreview) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Sheet": [p.sheet or "(the file)" for p in preview.problems],
+        "Cell": [p.cell for p in preview.problems],
+        "Problem": [_problem_text(p) for p in preview.problems],
+    })
+
+
+def replaced_table(preview: FilePreview) -> pd.DataFrame:
+    rows = preview.replaced
+    return pd.DataFrame({
+        "Measure": [_measure_name(r.measure_code) for r in rows],
+        "Area": [_area_name(r.area_code) for r in rows],
+        "Period ending": [_period(r.period_end) for r in rows],
+        "Breakdown": [f"{r.dimension}: {r.category}" if r.dimension else "" for r in rows],
+        "Now": [_figure(r.old_value, r.old_status) for r in rows],
+        "After loading": [_figure(r.new_value, r.new_status) for r in rows],
+        "Now from batch": [r.old_batch_id for r in rows],
+    })
+
+
+def recognised_lines(preview: FilePreview) -> list[str]:
+    """What the reader found in the file, as the officer checks it against what they meant to load."""
+    lines = []
+    if preview.what_was_read:
+        lines.append(f"- {preview.what_was_read[:1].upper()}{preview.what_was_read[1:]}")
+    if preview.hidden_sheets and "hidden" not in preview.what_was_read:
+        lines.append(f"- Hidden sheets not read: {', '.join(preview.hidden_sheets)}")
+    if preview.problems:  # some rows may be the ones in error: what was read, not what would load
+        lines.append(f"- {_count(preview.values, 'row')} of figures read, {_count(preview.targets, 'target')}; "
+                     "none can be loaded until every problem below is fixed")
+    else:
+        lines.append(f"- {_count(preview.values, 'value')}, {_count(preview.targets, 'target')}")
+    if preview.measures:
+        lines.append(f"- Measures ({len(preview.measures)}): " + ", ".join(_measure_name(m) for m in preview.measures))
+    if preview.areas:
+        lines.append(f"- Areas ({len(preview.areas)}): " + ", ".join(_area_name(a) for a in preview.areas))
+    if preview.periods:
+        first, last = preview.periods[0], preview.periods[-1]
+        span = _period(first) if first == last else f"{_period(first)} to {_period(last)}"
+        lines.append(f"- Periods ({len(preview.periods)}): ending {span}")
+    return lines
+
+
+def _preview_of(upload, version: int) -> FilePreview:
+    """One preview per file and data version: a rerun (a click elsewhere) does not read the file again."""
+    previews = st.session_state.setdefault("imports_previews", {})
+    key = (upload.file_id, version)
+    if key not in previews:
+        previews[key] = preview_upload(data.engine(), upload.getvalue(), upload.name)
+    return previews[key]
+
+
+def show_preview(upload, index: int, user) -> None:
+    preview = _preview_of(upload, data.data_version())
+    st.subheader(upload.name, anchor=False)
+    if preview.refused:
+        st.error(preview.refused)
+        return
+    st.markdown("\n".join(recognised_lines(preview)))
+    if preview.problems:
+        count = len(preview.problems)
+        st.error(f"{count:,} problem{'s' if count != 1 else ''} found: this file cannot be loaded. Correct "
+                 "every problem listed below in the file, save it and upload it again. Nothing was written.")
+        table = problems_table(preview)
+        if len(table) <= WRAPPED_PROBLEMS:
+            st.table(table.set_index("Sheet"))
+        else:
+            st.dataframe(table, hide_index=True, width="stretch", key=f"problems_{index}")
+        return
+    comparison = preview.comparison
+    assert comparison is not None
+    st.markdown(f"Loading it would add **{_count(comparison.new, 'new value')}**, replace "
+                f"**{_count(len(comparison.replaced), 'value')}**, leave **{comparison.unchanged:,}** unchanged and "
+                f"set **{_count(comparison.targets_new, 'target')}**.")
+    if comparison.replaced:
+        st.markdown("Every value it would replace, as stored now and as the file gives it (the value stored now "
+                    "stays in the history):")
+        st.dataframe(replaced_table(preview), hide_index=True, width="stretch", key=f"replaced_{index}")
+    if not preview.changes_anything:
+        st.info("Everything in this file is already loaded: confirming would change nothing.")
+        return
+    if st.button(f"Confirm: load {upload.name}", key=f"confirm_{index}", type="primary"):
+        try:
+            report = import_file(data.engine(), data=upload.getvalue(), file_name=upload.name, user=user)
+        except NotAnEditor as error:
+            st.error(str(error))
+            return
+        except ValueError as error:
+            st.error(f"{upload.name} was not loaded: {error}")
+            return
+        st.session_state[MESSAGE_KEY] = ("success" if report.status == "loaded" else "warning", report.summary())
+        st.rerun()
+
+
+def upload_section(user) -> None:
+    limit = max_upload_mb()
+    st.header("Load returns", anchor=False)
+    st.markdown(f"Upload one or more returns (.xlsx, .xlsm, .xls or .csv, up to **{limit} MB** each). Each is read "
+                "and checked first and nothing is written until you confirm it; a file with any problem cannot be "
+                "loaded, and every problem is listed by sheet and cell. On the server, "
+                f"`{LOAD_COMMAND}` loads a file the same way.")
+    template = io.BytesIO()
+    write_template(template)
+    st.download_button("Download the blank return template", template.getvalue(), file_name=TEMPLATE_NAME,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="template_download")
+    uploads = st.file_uploader("Returns to load", type=list(UPLOAD_TYPES), accept_multiple_files=True,
+                               max_upload_size=limit, key="returns_upload")
+    for index, upload in enumerate(uploads or []):
+        show_preview(upload, index, user)
+
+
+def undo_section(batches: pd.DataFrame, undone_by: dict[int, int], user) -> None:
+    undoable = batches[(batches["source"] != UNDO_SOURCE) & ~batches["id"].astype(int).isin(list(undone_by))]
+    if undoable.empty:
+        return
+    st.header("Undo an import", anchor=False)
+    st.markdown("Undoing a batch puts back every value it replaced exactly as it was and removes the values it "
+                "added; the undo is recorded as a batch of its own. A batch whose figures a later batch changed "
+                "cannot be undone until that later batch is.")
+    labels = {int(b): f"{int(b)} · {name}" for b, name in zip(undoable["id"], undoable["file_name"], strict=True)}
+    chosen = st.selectbox("Batch to undo", list(labels), format_func=labels.get, key="undo_choice")
+    if st.button("Undo this batch", key="undo_button"):
+        try:
+            outcome = undo_batch(data.engine(), int(chosen), user)
+        except (UndoRefused, NotAnEditor) as error:
+            st.error(str(error))
+            return
+        st.session_state[MESSAGE_KEY] = ("success", outcome.summary())
+        st.rerun()
+
+
+page_header(TITLE, None, "Load a return, check what it would change, and see every file that changed the figures.")
+user = current_user()
+message = st.session_state.pop(MESSAGE_KEY, None)
+if message is not None:
+    (st.success if message[0] == "success" else st.warning)(message[1])
+if user.is_editor:
+    upload_section(user)
+else:
+    st.info(f"{user.label} can view the dashboard; loading and undoing returns is for editors.")
 batches = data.batches()
+st.header("Every batch, newest first", anchor=False)
 if batches.empty:
     first_run_message()
 else:
-    st.markdown(f"To load a return, run `{LOAD_COMMAND}` in the dashboard's folder. A file with any problem is "
-                "refused whole and every problem is listed by sheet and cell; loading the same file again changes "
-                "nothing. A replaced value is kept in the history on its measure's page.")
-    st.dataframe(batch_table(batches), hide_index=True, width="stretch", key="batches")
+    undone = undone_batches(data.engine())
+    st.dataframe(batch_table(batches, undone), hide_index=True, width="stretch", key="batches")
+    if user.is_editor:
+        undo_section(batches, undone, user)
     notes = batch_notes(batches)
     if notes:
         st.subheader("Who loaded each file, and what it held", anchor=False)

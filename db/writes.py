@@ -219,6 +219,92 @@ def _in_key_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order]
 
 
+@dataclass
+class _Difference:
+    """How incoming rows compare with the stored ones: positions into ``existing`` (-1 for new rows),
+    the matched row indexes, the new row indexes and, per matched row, whether it is the same."""
+
+    existing: list[tuple]
+    position: np.ndarray
+    matched: np.ndarray
+    new_index: np.ndarray
+    same: np.ndarray
+
+
+def _difference(connection, origin: str, incoming: dict[str, list], count: int) -> _Difference:
+    """The one comparison of a batch with the database, shared by the write and the preview."""
+    existing = _existing(connection, origin, incoming["measure_code"], incoming["area_code"]) if count else []
+    if existing:
+        where = {_key_of(row[1:7]): i for i, row in enumerate(existing)}
+        position = np.array([where.get(key, -1) for key in _keys(incoming)], dtype=np.int64)
+    else:  # nothing stored for these measures and areas yet: every row is new
+        position = np.full(count, -1, dtype=np.int64)
+    matched = np.flatnonzero(position >= 0)
+    new_index = np.flatnonzero(position < 0)
+    same = np.ones(matched.size, dtype=bool)
+    if matched.size:
+        old_rows = [existing[p] for p in position[matched]]
+        for offset, column in enumerate(FIELDS, start=1 + len(KEY)):
+            old = [row[offset] for row in old_rows]
+            new = [incoming[column][i] for i in matched]
+            if column == "status":
+                same &= np.array([a == b for a, b in zip(old, new, strict=True)], dtype=bool)
+            else:
+                same &= _same_numbers(old, new)
+    return _Difference(existing, position, matched, new_index, same)
+
+
+@dataclass(frozen=True)
+class ReplacedValue:
+    """A stored figure a batch would replace: the key, then the old and new fields."""
+
+    measure_code: str
+    area_code: str
+    period_type: str
+    period_end: date
+    dimension: str
+    category: str
+    old_value: float | None
+    old_status: str
+    new_value: float | None
+    new_status: str
+    old_batch_id: int
+
+
+@dataclass
+class Comparison:
+    """What writing a batch would do, worked out without writing anything."""
+
+    rows: int
+    new: int
+    unchanged: int
+    replaced: list[ReplacedValue]
+    targets_new: int
+
+
+def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
+                  targets: pd.DataFrame | None = None) -> Comparison:
+    """What ``apply_batch`` would do with these frames, by the same comparison, in a read-only query."""
+    origin = origin_of(source)
+    incoming = {c: _column_values(observations, c) for c in OBSERVATION_COLUMNS}
+    with engine.connect() as connection:
+        diff = _difference(connection, origin, incoming, len(observations))
+        new_targets, _ = (
+            _target_changes(connection, targets) if targets is not None and len(targets) else ([], [])
+        )
+    replaced = []
+    for p, i, same in zip(diff.position[diff.matched], diff.matched, diff.same, strict=True):
+        if same:
+            continue
+        old = dict(zip(_EXISTING_COLUMNS, diff.existing[p], strict=True))
+        replaced.append(ReplacedValue(
+            incoming["measure_code"][i], incoming["area_code"][i], incoming["period_type"][i],
+            _as_date(incoming["period_end"][i]), incoming["dimension"][i], incoming["category"][i],
+            old["value"], old["status"], incoming["value"][i], incoming["status"][i], int(old["batch_id"]),
+        ))
+    return Comparison(len(observations), int(diff.new_index.size), int(diff.same.sum()), replaced, len(new_targets))
+
+
 def apply_batch(
     engine: Engine,
     info: BatchInfo,
@@ -265,26 +351,9 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
     ordered = _in_key_order(observations)
     incoming = {c: _column_values(ordered, c) for c in OBSERVATION_COLUMNS}
     with write_transaction(engine) as connection:
-        existing = (
-            _existing(connection, origin, incoming["measure_code"], incoming["area_code"]) if len(observations) else []
-        )
-        if existing:
-            where = {_key_of(row[1:7]): i for i, row in enumerate(existing)}
-            position = np.array([where.get(key, -1) for key in _keys(incoming)], dtype=np.int64)
-        else:  # nothing stored for these measures and areas yet: every row is new
-            position = np.full(len(observations), -1, dtype=np.int64)
-        matched = np.flatnonzero(position >= 0)
-        new_index = np.flatnonzero(position < 0)
-        same = np.ones(matched.size, dtype=bool)
-        if matched.size:
-            old_rows = [existing[p] for p in position[matched]]
-            for offset, column in enumerate(FIELDS, start=1 + len(KEY)):
-                old = [row[offset] for row in old_rows]
-                new = [incoming[column][i] for i in matched]
-                if column == "status":
-                    same &= np.array([a == b for a, b in zip(old, new, strict=True)], dtype=bool)
-                else:
-                    same &= _same_numbers(old, new)
+        diff = _difference(connection, origin, incoming, len(observations))
+        existing, position, matched, new_index, same = (
+            diff.existing, diff.position, diff.matched, diff.new_index, diff.same)
         changed = [(existing[position[i]], i) for i in matched[~same]]
         outcome.unchanged = int(same.sum())
         new_targets, replaced_targets = (

@@ -3,6 +3,8 @@
     python -m loaders import FILE... [--area CODE] [--db URL]
     python -m loaders export [--measure CODE] [--area CODE] [--public] [--db URL] > values.csv
     python -m loaders template [--output FILE]
+    python -m loaders history [--db URL]
+    python -m loaders undo BATCH [--yes] [--db URL]
 
 Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
 does not stop the files after it, whatever went wrong with it. The exit status is 1 when any file was
@@ -86,6 +88,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", "-o", default=str(DEFAULT_TEMPLATE), metavar="FILE",
         help=f"where to write it (default: {DEFAULT_TEMPLATE} in the current folder; '-' for standard output)",
     )
+
+    history = commands.add_parser(
+        "history", help="list every batch, newest first",
+        description="List every batch that changed the database, newest first: its id, file, who loaded it "
+        "and when, and how many values were new, replaced or unchanged.",
+    )
+    history.add_argument("--db", metavar="URL", help=db_help)
+
+    undo = commands.add_parser(
+        "undo", help="undo one batch",
+        description="Undo one batch: the values it replaced come back exactly as they were and the values it "
+        "added go. The undo is itself recorded as a batch. Refused when a later batch changed the same figures.",
+    )
+    undo.add_argument("batch", type=int, metavar="BATCH", help="the batch id, as 'history' lists it")
+    undo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    undo.add_argument("--db", metavar="URL", help=db_help)
     return parser
 
 
@@ -150,6 +168,7 @@ def print_report(report) -> None:
 
 
 def run_import(files: list[Path], area: str | None, db: str | None, released: str | None = None) -> int:
+    from access import command_line_user
     from loaders.importer import import_file, unreadable
     from loaders.problems import Rule
     from loaders.returns import resolve_default_area
@@ -172,7 +191,7 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
             results["rejected"] += 1
             continue
         try:
-            report = import_file(engine, path, default_area=area, released=released)
+            report = import_file(engine, path, default_area=area, released=released, user=command_line_user())
         except Exception as error:  # noqa: BLE001 - one bad file never stops the files after it
             report = unreadable(path.name, error, Rule.NOT_LOADED)
         results[report.status] += 1
@@ -219,6 +238,57 @@ def run_template(output: str) -> int:
     return EXIT_OK
 
 
+def history_lines(engine) -> list[str]:
+    """'12 return.xlsx · loaded 03 Dec 2026 08:40 by jsmith · 3 new, 1 replaced, 0 unchanged · sha256 ...'"""
+    from db.queries import batches
+    from db.undo import undone_batches
+
+    frame, undone_by = batches(engine), undone_batches(engine)
+    lines = []
+    for row in frame.itertuples(index=False):
+        when = f"{row.imported_at:%d %b %Y %H:%M}" if hasattr(row.imported_at, "strftime") else str(row.imported_at)
+        what = (row.note if row.source == "undo" else
+                f"{row.inserted} new, {row.replaced} replaced, {row.unchanged} unchanged")
+        undone = f" · undone by batch {undone_by[int(row.id)]}" if int(row.id) in undone_by else ""
+        sheets = f" · sheets: {row.sheets}" if row.sheets else ""
+        lines.append(f"{int(row.id)} {row.file_name} · {row.source} · {when} by {row.imported_by} · {what}"
+                     f"{sheets}{undone} · sha256 {row.sha256}")
+    return lines
+
+
+def run_history(db: str | None) -> int:
+    lines = history_lines(_engine(db))
+    print("\n".join(lines) if lines else "No batches: nothing has been loaded yet.")
+    return EXIT_OK
+
+
+def run_undo(batch: int, yes: bool, db: str | None) -> int:
+    from access import command_line_user
+    from db.undo import UndoRefused, undo_batch
+
+    engine = _engine(db)
+    if not yes:
+        chosen = [line for line in history_lines(engine) if line.split(" ", 1)[0] == str(batch)]
+        if not chosen:
+            print(f"There is no batch {batch}; 'python -m loaders history' lists them.", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"Undo {chosen[0]}?")
+        try:
+            answer = input("Type yes to undo it: ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was undone.")
+            return EXIT_OK
+    try:
+        outcome = undo_batch(engine, batch, command_line_user())
+    except UndoRefused as error:
+        print(error, file=sys.stderr)
+        return EXIT_REJECTED
+    print(outcome.summary())
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from db.writes import ImportBusy
 
@@ -228,6 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_import(args.files, args.area, args.db, args.released)
         if args.command == "export":
             return run_export(args.measure, args.area, args.db, args.public)
+        if args.command == "history":
+            return run_history(args.db)
+        if args.command == "undo":
+            return run_undo(args.batch, args.yes, args.db)
         return run_template(args.output)
     except DatabaseUnavailable as error:
         print(error, file=sys.stderr)

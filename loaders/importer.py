@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 import settings
+from access import User, require_editor
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, BatchOutcome, ImportBusy, apply_batch
 from loaders.problems import Problem, Rule
 
@@ -179,8 +180,13 @@ def import_file(
     *,
     data: bytes | None = None,
     file_name: str | None = None,
+    user: User | None = None,
 ) -> ImportReport:
     """Read, check and load one return file as one batch in one transaction.
+
+    ``user`` is who loads it: a viewer is refused (access.NotAnEditor) before anything is read, and
+    the batch records ``user.login``. Without a user, ``imported_by`` (else the operating-system login)
+    is recorded, for first-start loads and scripts that run as the computer's account.
 
     The file is a path, or for an upload its bytes in ``data`` with its ``file_name`` (the name decides
     the CSV rules and is what the batch history shows); both take the same path from here on.
@@ -197,9 +203,12 @@ def import_file(
     source, and untouched since by any later batch or undo, are reported unchanged without being
     read (loaders.unchanged): reading a big return costs seconds, the check a few queries.
     """
-    from loaders.returns import read_return, read_return_workbook, resolve_default_area  # returns imports this module
+    from loaders.returns import resolve_default_area  # returns imports this module
     from loaders.unchanged import already_loaded, reader_version
 
+    if user is not None:
+        require_editor(user, "load a return")
+        imported_by = user.login
     area_code = resolve_default_area(default_area)
     if default_area is not None and area_code is None:
         raise ValueError(f"Unknown area {default_area!r}: give an ONS code, a DfE local authority number or a name")
@@ -231,15 +240,32 @@ def import_file(
             published = import_published(engine, path, who, released, workbook=workbook)
             if published is not None:
                 return published
-        if workbook is not None:
-            parsed = read_return_workbook(workbook, name, default_area, sha)
-        else:
-            parsed = read_return(path, default_area, data=data, file_name=name)
+        parsed = _parse(workbook, path, data, name, default_area, sha)
     except ImportBusy:
         return ImportReport(name, "busy")
     except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
         return unreadable(name, error)
     return load_parsed(engine, parsed, source, who, reader_version=reader_version(), default_area=area_code or "")
+
+
+def _parse(workbook, path: Path | None, data: bytes | None, name: str, default_area: str | None,
+           sha: str) -> ParsedFile:
+    """A return read and checked in full, from the workbook already opened or as text."""
+    from loaders.returns import read_return, read_return_workbook
+
+    if workbook is not None:
+        return read_return_workbook(workbook, name, default_area, sha)
+    return read_return(path, default_area, data=data, file_name=name)
+
+
+def parse_return(data: bytes, file_name: str, default_area: str | None = None) -> ParsedFile | ImportReport:
+    """An uploaded return read and checked exactly as ``import_file`` reads it, writing nothing: for a
+    preview. A file the reader fails on gives a rejected report with a sentence, never a traceback."""
+    try:
+        return _parse(_workbook_or_none(None, data, file_name), None, data, file_name, default_area,
+                      sha256_of(data))
+    except Exception as error:  # noqa: BLE001 - an unreadable upload is a sentence on the page
+        return unreadable(file_name, error)
 
 
 def _workbook_or_none(path: Path | None, data: bytes | None, name: str):

@@ -1,0 +1,126 @@
+"""Undoing an import: the figures a batch replaced come back exactly as they were, the ones it added go.
+
+An undo is itself a batch (source "undo", naming the batch it undid in its note), so it appears in the
+history with who did it and when, and every cache keyed on the highest batch id sees it. The undone
+batch is marked ``undone_by_batch_id``; the values it had set move to ``observation_history`` as
+replaced by the undo, so nothing disappears without a record. A batch whose figures a later batch has
+changed since is refused, naming that batch: undo that one first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, delete, insert, select, update
+
+from access import User, require_editor
+from db.locks import write_transaction
+from db.models import (
+    AreaList,
+    ImportBatch,
+    NeighbourRelease,
+    Observation,
+    ObservationHistory,
+    Target,
+)
+
+UNDO_SOURCE = "undo"
+VALUE_FIELDS = ("value", "numerator", "denominator", "status")
+KEY_FIELDS = ("measure_code", "area_code", "period_type", "period_end", "dimension", "category", "origin")
+
+
+class UndoRefused(Exception):
+    """The batch cannot be undone; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True)
+class UndoOutcome:
+    undone_batch_id: int
+    undo_batch_id: int
+    restored: int  # values it had replaced, back as they were
+    removed: int  # values it had added, gone
+    targets_removed: int
+    targets_restored: int
+
+    def summary(self) -> str:
+        return (f"Batch {self.undone_batch_id} undone (recorded as batch {self.undo_batch_id}): {self.restored} "
+                f"values put back as they were, {self.removed} values it added removed, "
+                f"{self.targets_removed} targets it set withdrawn, {self.targets_restored} earlier targets back.")
+
+
+def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
+    """Undo one batch in one transaction, or raise UndoRefused (NotAnEditor for a viewer)."""
+    require_editor(user, "undo an import")
+    with write_transaction(engine) as connection:
+        batch = connection.execute(select(ImportBatch).where(ImportBatch.id == batch_id)).first()
+        _check(connection, batch, batch_id)
+        obs, hist, targets = Observation.__table__, ObservationHistory.__table__, Target.__table__
+        now = datetime.now(UTC)
+        undo_id = connection.execute(insert(ImportBatch).values(
+            file_name=batch.file_name, sha256=batch.sha256, source=UNDO_SOURCE, sheets=json.dumps([]), rows=0,
+            inserted=0, replaced=0, unchanged=0, imported_by=user.login, imported_at=now, result="undo",
+            note=f"undid batch {batch_id} ({batch.file_name})",
+        )).inserted_primary_key[0]
+        current = connection.execute(select(obs).where(obs.c.batch_id == batch_id)).mappings().all()
+        earlier = {row["observation_id"]: row for row in connection.execute(
+            select(hist).where(hist.c.replaced_by_batch_id == batch_id)).mappings()}
+        if current:  # what the batch had set stays readable in the history, replaced by the undo
+            connection.execute(insert(ObservationHistory), [
+                {**{k: row[k] for k in (*KEY_FIELDS, *VALUE_FIELDS)}, "observation_id": row["id"],
+                 "batch_id": batch_id, "replaced_by_batch_id": undo_id} for row in current])
+        restored = [row for row in current if row["id"] in earlier]
+        removed = [row["id"] for row in current if row["id"] not in earlier]
+        for row in restored:
+            old = earlier[row["id"]]
+            connection.execute(update(obs).where(obs.c.id == row["id"]).values(
+                **{k: old[k] for k in VALUE_FIELDS}, batch_id=old["batch_id"]))
+        if earlier:  # current again: no longer a replaced value
+            connection.execute(delete(hist).where(hist.c.replaced_by_batch_id == batch_id))
+        for start in range(0, len(removed), 500):
+            connection.execute(delete(obs).where(obs.c.id.in_(removed[start:start + 500])))
+        withdrawn = connection.execute(update(targets).where(
+            targets.c.batch_id == batch_id, targets.c.replaced_by_batch_id.is_(None)).values(
+            replaced_by_batch_id=undo_id)).rowcount
+        back = connection.execute(update(targets).where(targets.c.replaced_by_batch_id == batch_id).values(
+            replaced_by_batch_id=None)).rowcount
+        connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == undo_id).values(
+            rows=len(current), replaced=len(restored), inserted=0))
+        connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == batch_id).values(
+            undone_by_batch_id=undo_id))
+    return UndoOutcome(batch_id, int(undo_id), len(restored), len(removed), int(withdrawn), int(back))
+
+
+def _check(connection, batch, batch_id: int) -> None:
+    """Refuse what cannot be undone exactly, with the reason and what to do."""
+    if batch is None:
+        raise UndoRefused(f"There is no batch {batch_id}; the Imports page lists every batch.")
+    if batch.source == UNDO_SOURCE:
+        raise UndoRefused(f"Batch {batch_id} is itself an undo; load the file again to put its figures back.")
+    if batch.undone_by_batch_id is not None:
+        raise UndoRefused(f"Batch {batch_id} was already undone by batch {batch.undone_by_batch_id}.")
+    for table in (NeighbourRelease, AreaList):
+        if connection.execute(select(table.id).where(table.batch_id == batch_id).limit(1)).first() is not None:
+            raise UndoRefused(f"Batch {batch_id} ({batch.file_name}) loaded DfE's reference lists (statistical "
+                              "neighbours or areas), which cannot be undone here; load the earlier file again.")
+    hist, targets = ObservationHistory.__table__, Target.__table__
+    later = connection.execute(select(hist.c.replaced_by_batch_id).where(hist.c.batch_id == batch_id)
+                               .order_by(hist.c.replaced_by_batch_id).limit(1)).scalar()
+    later_target = connection.execute(select(targets.c.replaced_by_batch_id).where(
+        targets.c.batch_id == batch_id, targets.c.replaced_by_batch_id.is_not(None))
+        .order_by(targets.c.replaced_by_batch_id).limit(1)).scalar()
+    found = min(b for b in (later, later_target) if b is not None) if (later or later_target) else None
+    if found is not None:
+        name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == found)).scalar() or ""
+        raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {found} ({name}) changed some "
+                          f"of the same figures. Undo batch {found} first, then batch {batch_id}.")
+
+
+def undone_batches(engine: Engine) -> dict[int, int]:
+    """Each undone batch -> the batch that recorded its undo, for the history listings."""
+    table = ImportBatch.__table__
+    with engine.connect() as connection:
+        rows = connection.execute(select(table.c.id, table.c.undone_by_batch_id)
+                                  .where(table.c.undone_by_batch_id.is_not(None))).all()
+    return {int(a): int(b) for a, b in rows}
