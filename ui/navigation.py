@@ -47,6 +47,7 @@ MEASURE = "app_pages/measure.py"
 BENCHMARKING = "app_pages/benchmarking.py"
 IMPORTS = "app_pages/imports.py"
 PRESENT = "app_pages/present.py"
+TARGETS = "app_pages/targets.py"
 
 SECTION_PERFORMANCE = "How we are doing"
 SECTION_COMPARE = "In depth"
@@ -71,6 +72,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec(PRESENT, "Present to committee", "present", ":material/co_present:", SECTION_COMPARE,
                  "One chart per screen in large type, for a projector: arrow keys move between slides."),
         PageSpec(IMPORTS, "Imports", "imports", ":material/upload_file:", SECTION_DATA),
+        PageSpec(TARGETS, "Targets", "targets", ":material/flag:", SECTION_DATA,
+                 "What each measure is judged against, per council and period, and how close counts as amber."),
     ]
     return [spec for spec in specs if spec.exists]
 
