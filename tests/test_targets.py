@@ -13,7 +13,7 @@ from db.engine import connect
 from db.target_writes import TARGETS_SOURCE, TargetEdit, TargetProblems, save_targets, target_history
 from tests import app_database
 from tests.app_database import HOME, RED_MEASURE
-from tests.test_app_pages import APP, TIMEOUT, environment, texts, use_env  # noqa: F401
+from tests.test_app_pages import APP, TIMEOUT, environment, texts
 
 EDITOR = User(login="jo.smith@council.gov.uk", display_name="Jo Smith", is_editor=True)
 VIEWER = User(login="viewer@council.gov.uk", display_name="A Viewer", is_editor=False)
@@ -102,6 +102,16 @@ def built(tmp_path_factory) -> str:
     return url
 
 
+@pytest.fixture
+def use_env(monkeypatch):
+    """Set the dashboard's environment for one test; pytest restores it afterwards."""
+    def apply(values: dict[str, str]) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DASHBOARD_EDITORS", raising=False)
+    return apply
+
+
 def open_targets(url: str, use_env, **extra: str) -> AppTest:
     use_env(environment(url, DASHBOARD_USER="jsmith", **extra))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
@@ -111,11 +121,8 @@ def open_targets(url: str, use_env, **extra: str) -> AppTest:
 def test_an_editor_changes_a_target_on_the_page_and_the_history_keeps_the_old_one(built, use_env):
     at = open_targets(built, use_env)
     assert not at.exception
-    before = queries.targets(connect(built))
-    row = before.index[before["measure_code"] == RED_MEASURE][0]
-    position = list(before.sort_values("period_start", kind="stable").index).index(row)
-    at.session_state["targets_editor"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    shown = at.data_editor(key="targets_editor").value
+    position = shown.index[shown["Measure"] == "3 or more moves in a year"][0]
     at.session_state["targets_editor"] = {"edited_rows": {position: {"Target": 12.0}}, "added_rows": [],
                                           "deleted_rows": []}
     at.button(key="save_targets").click().run()
@@ -133,3 +140,16 @@ def test_a_viewer_sees_the_targets_but_no_editing_controls(built, use_env):
     assert not at.exception
     assert not [b for b in at.button if b.key == "save_targets"]
     assert "Only editors can change targets" in texts(at)
+
+
+def test_an_overlapping_row_added_on_the_page_is_refused_in_a_sentence_and_nothing_saved(built, use_env):
+    at = open_targets(built, use_env)
+    before = target_history(connect(built))
+    at.session_state["targets_editor"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"Measure": "3 or more moves in a year", "Council code": HOME, "From": "2024-10-01", "To": "2025-09-30",
+         "Target": 9.0}]}
+    at.button(key="save_targets").click().run()
+    assert not at.exception
+    said = "\n".join(str(e.value) for e in at.error)
+    assert "Nothing was saved" in said and "overlap" in said
+    assert len(target_history(connect(built))) == len(before)
