@@ -81,7 +81,7 @@ def edits_from(before: pd.DataFrame, after: pd.DataFrame, home: str) -> tuple[li
 def editor(table: pd.DataFrame, home: str) -> None:
     st.caption("Change a cell, add a row at the bottom or delete a row, then save. Percentages are 0 to 100. "
                "A figure worse than its target by no more than the tolerance is amber, further off red; "
-               "leave the tolerance empty for no amber band. Ranges for one measure and council may not overlap.")
+               "leave the tolerance empty to use the measure's usual tolerance. Ranges for one measure and council may not overlap.")
     edited = st.data_editor(
         table, key="targets_editor", num_rows="dynamic", hide_index=True, width="stretch",
         disabled=[COLUMNS["id"]],

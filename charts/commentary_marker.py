@@ -1,4 +1,4 @@
-"""A speech-bubble marker at each period a commentary was written for, on any trend figure.
+"""A labelled marker at each period a commentary was written for, on any trend figure.
 
 Exported charts and the committee pack call the same function with db.queries.current_commentary's
 notes, so a chart carries its commentary wherever it goes. The marker sits at the top of the plot at
@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from db.queries import CommentaryNote
 
-SYMBOL = "💬"
+SYMBOL = "Commentary"  # plain words: an emoji has no glyph in the fonts static exports use
 HOVER_WIDTH = 60  # characters per line of the hover text
 
 
@@ -40,7 +40,8 @@ def add_commentary_markers(figure: go.Figure, notes: Iterable[CommentaryNote]) -
         if not first <= when <= last:
             continue
         figure.add_annotation(x=when, xref="x", y=1.0, yref="paper", yanchor="bottom", text=SYMBOL,
-                              showarrow=False, hovertext=hover_text(note), font={"size": 16},
+                              showarrow=False, hovertext=hover_text(note), font={"size": 11, "color": "#3d3d3d"},
+                              bgcolor="#ffffff", bordercolor="#6b6b6b", borderwidth=1, borderpad=2,
                               name="commentary")
         figure.add_shape(type="line", x0=when, x1=when, xref="x", y0=0, y1=1, yref="paper", layer="below",
                          line={"width": 1, "dash": "dot", "color": "#6b6b6b"})

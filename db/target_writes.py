@@ -80,7 +80,7 @@ def _edit_problems(edit: TargetEdit) -> list[str]:
                         f"it must be {measure.accepted_range}.")
     if not _missing(edit.tolerance) and float(edit.tolerance) < 0:
         problems.append(f"The tolerance for {where} is negative: give how far from the target still counts "
-                        "as close (amber), or leave it empty for no amber band.")
+                        "as close (amber), or leave it empty to use the measure's usual tolerance.")
     return problems
 
 

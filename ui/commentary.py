@@ -51,7 +51,7 @@ def commentary_section(measure: Measure, home: str) -> None:
         st.markdown("No commentary yet.")
     for note in current.itertuples(index=False):
         with st.container(border=True):
-            st.caption(f"💬 {_period_words(periods, note.period_end)} · {_written(note)}")
+            st.caption(f"{_period_words(periods, note.period_end)} · {_written(note)}")
             st.markdown(note.text)
     earlier = versions[~versions["current"]]
     if len(earlier):
