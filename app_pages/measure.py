@@ -1,13 +1,19 @@
 """One measure in depth: trend, comparators, the values behind it with where each came from, and commentary."""
 
+from dataclasses import replace
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from charts.commentary_marker import add_commentary_markers
 from charts.wording import spell_out
-from metrics.formatting import RATE_SUFFIX, format_period, format_value
+from db.queries import current_commentary
+from metrics.formatting import RATE_SUFFIX, format_value
 from metrics.verdict import Verdict
 from reference.catalogue import Measure, catalogue
 from ui import data
+from ui.commentary import commentary_section
 from ui.components import first_run_message, measure_link, page_header, verdict_html
 from ui.filters import Filters, measure_choice, sidebar_filters
 from ui.theme import no_figures_text, show_chart
@@ -127,18 +133,6 @@ def how_we_compare(measure: Measure, filters: Filters) -> None:
         st.markdown("No yearly comparator figures in the period in view.")
 
 
-def commentary_section(measure: Measure, filters: Filters) -> None:
-    st.header("Commentary", anchor=False)
-    notes = data.commentary(measure.code, filters.home)
-    if notes.empty:
-        st.markdown("No commentary yet.")
-        return
-    for note in notes.itertuples(index=False):
-        with st.container(border=True):
-            st.caption(f"{format_period('month', note.period_end)} · {note.author}")
-            st.markdown(note.text)
-
-
 if data.is_empty():
     page_header(TITLE, None)
     first_run_message()
@@ -152,6 +146,12 @@ else:
 
     trend = trend_view(measure.code, filters)
     if trend.has_data:
+        # the cached figure is shared between sessions: the markers go on a copy
+        notes = current_commentary(data.engine(), [measure.code], [filters.home])
+        trend = replace(trend, figure=add_commentary_markers(go.Figure(trend.figure), notes))
+        shown = [n for n in notes if filters.start <= n.period_end <= filters.end]
+        if shown and trend.caption is not None:  # the picture says the latest commentary in view
+            trend = replace(trend, caption=replace(trend.caption, commentary=max(shown, key=lambda n: n.period_end).text))
         verdict = verdicts(filters).verdict(measure.code)
         show_chart(trend, key="measure_trend", rating=verdict.rating.word if verdict.has_figure else "")
     else:
@@ -177,4 +177,4 @@ else:
         with st.expander(f"Values replaced by a later return ({len(tables.replaced)})"):
             st.dataframe(tables.replaced, hide_index=True, width="stretch", key="replaced_table")
 
-    commentary_section(measure, filters)
+    commentary_section(measure, filters.home)

@@ -141,7 +141,11 @@ class Target(Base):
 
 
 class Commentary(Base):
-    """What a head of service wrote about a measure for a period."""
+    """What a head of service wrote about a measure for a period, one row per version.
+
+    An edit adds a row and sets ``replaced_by_id`` on the one it replaces, so every earlier version, with
+    its author and time, stays readable; the current version is the one nothing replaced.
+    """
 
     __tablename__ = "commentary"
     __table_args__ = (Index("ix_commentary_measure_area", "measure_code", "area_code"),)
@@ -153,6 +157,9 @@ class Commentary(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(128))
     written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # No foreign keys: both are added in place by migration 0004, which SQLite cannot do with one.
+    replaced_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the version that replaced it
+    batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the return it was loaded from, if any
 
 
 class NeighbourRelease(Base):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -137,10 +138,54 @@ def own_data_areas(engine: Engine, period_types: Iterable[str] = ("month", "quar
 
 
 def commentary(engine: Engine, measure: str, area: str) -> pd.DataFrame:
+    """Every version of the commentary on a measure for an area, newest period first and, within a
+    period, newest version first; ``current`` is true of the version nothing replaced."""
     t = Commentary.__table__
-    columns = ["period_end", "text", "author", "written_at"]
+    columns = ["id", "period_end", "text", "author", "written_at", "replaced_by_id"]
     query = select(*[t.c[c] for c in columns]).where(t.c.measure_code == measure, t.c.area_code == area)
-    return _frame(engine, query.order_by(t.c.period_end.desc()), columns)
+    frame = _frame(engine, query.order_by(t.c.period_end.desc(), t.c.id.desc()), columns)
+    frame["current"] = frame["replaced_by_id"].isna()
+    return frame
+
+
+@dataclass(frozen=True)
+class CommentaryNote:
+    """The current commentary on one measure's figure for an area and period, for pages, charts and packs."""
+
+    measure_code: str
+    area_code: str
+    period_end: date
+    text: str
+    author: str
+    written_at: datetime
+
+
+def current_commentary(engine: Engine, measures: Iterable[str] | None = None,
+                       areas: Iterable[str] | None = None) -> list[CommentaryNote]:
+    """The current version of every commentary (for the measures and areas given), by measure and period."""
+    t = Commentary.__table__
+    query = select(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.text, t.c.author, t.c.written_at).where(
+        t.c.replaced_by_id.is_(None))
+    if measures is not None:
+        query = query.where(t.c.measure_code.in_(list(measures)))
+    if areas is not None:
+        query = query.where(t.c.area_code.in_(list(areas)))
+    with engine.connect() as connection:
+        rows = connection.execute(query.order_by(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.id)).all()
+    notes: dict[tuple, CommentaryNote] = {}
+    for r in rows:  # should two current versions exist, the latest written wins
+        period = pd.Timestamp(r.period_end).date()
+        notes[(r.measure_code, r.area_code, period)] = CommentaryNote(
+            r.measure_code, r.area_code, period, r.text, r.author, pd.Timestamp(r.written_at).to_pydatetime())
+    return list(notes.values())
+
+
+def commentary_version(engine: Engine) -> tuple[int, int]:
+    """Changes whenever a commentary is written (its highest id and count), for caches of commentary."""
+    t = Commentary.__table__
+    with engine.connect() as connection:
+        highest, count = connection.execute(select(func.coalesce(func.max(t.c.id), 0), func.count())).one()
+    return int(highest), int(count)
 
 
 def is_empty(engine: Engine) -> bool:

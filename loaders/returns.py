@@ -3,7 +3,8 @@
 A council's return may sit on any sheet, below a title and notes, in one of two layouts:
 
 - tidy: one figure per row, with ``measure``, ``period`` and ``value`` columns and optionally
-  ``area``, ``numerator``, ``denominator`` and ``breakdown`` (``dimension: category``);
+  ``area``, ``numerator``, ``denominator``, ``breakdown`` (``dimension: category``) and ``target``
+  (the target over that row's period);
 - wide: one measure (and area) per row with a column per period, and optionally a ``target``.
 
 Sheets without such a header in their first rows (read-me, notes, lists of codes) are left alone, and
@@ -104,8 +105,7 @@ ACCEPTED_TIDY_COLUMN = (
     "a tidy column (measure, area, period, value, numerator, denominator, breakdown) or a notes column; "
     "delete a column of figures the return does not load"
 )
-ACCEPTED_TIDY_TARGET = ("targets in the wide layout (a target column beside one column per period); delete the "
-                        "target column from this tidy sheet")
+ACCEPTED_TIDY_TARGET = "a number for the target over the row's period, or an empty cell for no target"
 ACCEPTED_ONE_COLUMN = "one {role} column; delete or rename the other"
 ACCEPTED_SAME_AS = "the same {role} as column {other} gives on this row ({text!r}), or one {role} column only"
 
@@ -507,7 +507,7 @@ class ReturnReader:
             if c in used or _is_blank(heading) or (header.row, c) in sheet.uncached:
                 continue
             if c in targets:
-                if self._holds_anything(sheet, rows, c):
+                if c != header.columns.get("target") and self._holds_anything(sheet, rows, c):
                     problems.append(self.problem(sheet, header.row, c, Rule.UNKNOWN_COLUMN, heading,
                                                  ACCEPTED_TIDY_TARGET))
                 continue
@@ -627,8 +627,39 @@ class ReturnReader:
             frame[f"{role}_cell"] = letters[col] + row_numbers
             frame[f"{role}_text"] = [cell_text(item) for item in sheet.cells[rows, col]]
         result.observations.append(frame)
+        if "target" in cols:
+            targets, target_problems = self._tidy_targets(sheet, cols["target"], rows, periods, measures,
+                                                          area_codes, is_percent)
+            result.targets.append(targets)
+            problems += target_problems
         result.problems += problems
         return result
+
+    def _tidy_targets(self, sheet: Sheet, target_col: int, rows: np.ndarray, periods: list[Period | None],
+                      measures: np.ndarray, area_codes: np.ndarray,
+                      is_percent: np.ndarray) -> tuple[pd.DataFrame, list[Problem]]:
+        """A tidy row's target holds over that row's own period; an empty cell sets no target."""
+        targets = read_values(sheet.cells[rows, target_col], self._percent_mask(sheet, rows, [target_col]),
+                              **_value_options(sheet))
+        values = scale_percent_formatted(targets.value, targets.percent_format, is_percent)
+        bad = (targets.kind == STATUS) | (targets.kind == BAD) | (targets.percent_sign & ~is_percent)
+        problems = [
+            self.problem(sheet, rows[i], target_col, Rule.BAD_TARGET, sheet.cells[rows[i], target_col],
+                         ACCEPTED_TIDY_TARGET)
+            for i in np.flatnonzero(bad)
+        ]
+        dated = np.array([p is not None for p in periods], dtype=bool)
+        chosen = np.flatnonzero((targets.kind == NUMBER) & ~bad & dated)
+        return pd.DataFrame({
+            "measure_code": measures[chosen],
+            "area_code": area_codes[chosen],
+            "period_start": [periods[i].start for i in chosen],
+            "period_end": [periods[i].period_end for i in chosen],
+            "value": values[chosen],
+            "sheet": sheet.name,
+            "cell": [cell_ref(rows[i], target_col) for i in chosen],
+            "text": [cell_text(sheet.cells[rows[i], target_col]) for i in chosen],
+        }), problems
 
     # whole file ----------------------------------------------------------------------------------
     def read(self, source: Path | bytes) -> ParsedFile:

@@ -215,24 +215,13 @@ def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pi
 
 
 def commentary_for(engine: Engine, scope: Scope) -> dict[str, tuple[str, str]]:
-    """measure code -> (the latest commentary written for a period in view, 'who, when written')."""
-    import pandas as pd
-
-    from db import queries
+    """measure code -> (the current commentary on the latest period in view that has one, 'who, when')."""
+    from db.queries import current_commentary
 
     out: dict[str, tuple[str, str]] = {}
-    for measure in catalogue().measures:
-        notes = queries.commentary(engine, measure.code, scope.home)
-        if notes.empty:
-            continue
-        ends = pd.to_datetime(notes["period_end"])
-        mine = notes[(ends >= pd.Timestamp(scope.start)) & (ends <= pd.Timestamp(scope.end))]
-        if mine.empty:
-            continue
-        note = mine.iloc[0]  # newest period first
-        written = pd.to_datetime(note["written_at"]) if not pd.isna(note["written_at"]) else None
-        who = str(note["author"] or "Unknown author")
-        out[measure.code] = (str(note["text"]), f"{who}, {day_words(written)}" if written is not None else who)
+    notes = [n for n in current_commentary(engine, areas=[scope.home]) if scope.start <= n.period_end <= scope.end]
+    for note in sorted(notes, key=lambda n: n.period_end):  # the latest period wins
+        out[note.measure_code] = (note.text, f"{note.author or 'Unknown author'}, {day_words(note.written_at)}")
     return out
 
 

@@ -224,3 +224,21 @@ def test_the_public_pack_hides_a_small_count_the_full_pack_shows(sample_url, tmp
     assert latest_cell(public) != "3" and "3" not in latest_cell(public)
     said = "\n".join(slide_texts(public))
     assert "Public version" in said and "small numbers are hidden" in said
+
+
+def test_the_pack_carries_the_current_commentary_and_never_an_earlier_version(sample_url, tmp_path):
+    from access.users import User
+    from db.commentary_writes import save_commentary
+    from tests.app_database import copy_database
+
+    url = copy_database(sample_url, tmp_path / "commentary.db")
+    head = User(login="jo.smith", display_name="Jo Smith", is_editor=True)
+    measure = app_database.RED_MEASURE
+    save_commentary(connect(url), measure, app_database.HOME, date(2025, 3, 31), "First draft: three moves.", head)
+    save_commentary(connect(url), measure, app_database.HOME, date(2025, 3, 31),
+                    "Two sibling groups moved together in March; placements are now stable.", head)
+    deck = build_pack(connect(url), PackRequest("2025-03", app_database.HOME), today=TODAY)
+    joined = "\n".join(slide_texts(deck))
+    assert "Two sibling groups moved together in March" in joined
+    assert "First draft" not in joined
+    assert "jo.smith" in joined

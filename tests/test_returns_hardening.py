@@ -270,13 +270,6 @@ def test_an_unknown_column_of_figures_in_a_tidy_return_is_refused(tmp_path, head
     assert [(p.cell, p.rule) for p in parsed.problems] == [("D1", Rule.UNKNOWN_COLUMN)]
 
 
-def test_a_target_column_in_a_tidy_return_is_refused_not_dropped(tmp_path):
-    parsed = read_return(write_xlsx(tmp_path / "r.xlsx", {"R": [
-        ["measure", "period", "value", "target"], ["cla_foster_pct", "2024-01", 70, 75]]}))
-    assert [(p.cell, p.rule) for p in parsed.problems] == [("D1", Rule.UNKNOWN_COLUMN)]
-    assert "targets in the wide layout" in parsed.problems[0].message()
-
-
 def test_area_code_and_area_name_columns_must_agree(tmp_path):
     header = ["measure", "area code", "area name", "period", "value"]
     agree = read_return(write_xlsx(tmp_path / "a.xlsx", {"R": [

@@ -47,6 +47,7 @@ MEASURE = "app_pages/measure.py"
 BENCHMARKING = "app_pages/benchmarking.py"
 IMPORTS = "app_pages/imports.py"
 PRESENT = "app_pages/present.py"
+TARGETS = "app_pages/targets.py"
 
 SECTION_PERFORMANCE = "How we are doing"
 SECTION_COMPARE = "In depth"
@@ -73,6 +74,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec(IMPORTS, "Imports", "imports", ":material/upload_file:", SECTION_DATA),
         PageSpec("app_pages/data_quality.py", "Data quality", "data_quality", ":material/fact_check:", SECTION_DATA,
                  "What is missing or looks wrong in the figures loaded, with the file each came from."),
+        PageSpec(TARGETS, "Targets", "targets", ":material/flag:", SECTION_DATA,
+                 "What each measure is judged against, per council and period, and how close counts as amber."),
     ]
     return [spec for spec in specs if spec.exists]
 
