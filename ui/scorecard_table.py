@@ -30,18 +30,24 @@ COLUMNS = {
     "period": "Period",
     "comparator_year": "Comparator year",
     "trend": "Trend",
+    "commentary": "Commentary",
 }
+COMMENTED = " ✎"  # after a measure's name: the head of service wrote commentary on a period in view
 COMPARATOR_COLUMNS = ("neighbours", "england", "comparator_year")
 
 
-def display_frame(rows: tuple[ScorecardRow, ...], filters: Filters) -> pd.DataFrame:
+def display_frame(rows: tuple[ScorecardRow, ...], filters: Filters,
+                  commented: dict[str, str] | None = None) -> pd.DataFrame:
     """Scorecard rows (views.overview) as the table's columns.
 
     The columns a committee reads first come first (name, figure, rating, travel, neighbours, England), so
     they fit a 1280 by 720 projector beside the menu; what it reads less often comes after them.
+    ``commented`` is measure code -> the latest period with commentary ('March 2025'): the name gets a
+    marker and the Commentary column says which period.
     """
+    commented = commented or {}
     out = pd.DataFrame({
-        COLUMNS["measure"]: [r.short_name for r in rows],
+        COLUMNS["measure"]: [r.short_name + (COMMENTED if r.measure_code in commented else "") for r in rows],
         COLUMNS["latest"]: [r.latest for r in rows],
         COLUMNS["rating"]: [[r.rating.label] for r in rows],
         COLUMNS["previous"]: [r.travel for r in rows],
@@ -52,6 +58,7 @@ def display_frame(rows: tuple[ScorecardRow, ...], filters: Filters) -> pd.DataFr
         COLUMNS["period"]: [r.period for r in rows],
         COLUMNS["comparator_year"]: [r.comparator_year for r in rows],
         COLUMNS["trend"]: [list(r.spark) for r in rows],
+        COLUMNS["commentary"]: [commented.get(r.measure_code, "") for r in rows],
     })
     if not filters.comparators:
         out = out.drop(columns=[COLUMNS[c] for c in COMPARATOR_COLUMNS])
@@ -62,7 +69,7 @@ ROW_HEIGHT_PX = 35  # st.dataframe's row height: tables are sized to show every 
 # Widths in pixels: the name (pinned), figure, rating, travel, neighbours, England and the link fit the
 # 900 pixels a 1280 by 720 screen leaves beside the menu; the columns after them scroll into view.
 WIDTHS = {"measure": 262, "latest": 64, "rating": 210, "previous": 112, "neighbours": 86, "england": 66,
-          "link": 62, "basis": 250, "period": 100, "comparator_year": 110, "trend": 90}
+          "link": 62, "basis": 250, "period": 100, "comparator_year": 110, "trend": 90, "commentary": 110}
 
 
 def table_height(rows: int) -> int:
@@ -82,6 +89,8 @@ def column_config() -> dict:
         "england": "England's published figure. A number of children is compared on the rate per 10,000 "
                    "instead: England's total covers every council.",
         "period": "The period of the latest figure.",
+        "commentary": "The latest period in view with commentary from the head of service (✎ after the "
+                      "name): open the measure to read it.",
         "comparator_year": "The year the neighbour average and England figure are for.",
     }
     config = {
@@ -100,7 +109,8 @@ def column_config() -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _theme_frames(url: str, version: int, filters: Filters) -> dict[str, pd.DataFrame]:
+def _theme_frames(url: str, version: int, filters: Filters,
+                  commented: tuple[tuple[str, str], ...] = ()) -> dict[str, pd.DataFrame]:
     from ui.views import scorecard, verdicts
 
     rows = scorecard_rows(scorecard(filters), verdicts(filters))
@@ -108,10 +118,24 @@ def _theme_frames(url: str, version: int, filters: Filters) -> dict[str, pd.Data
     for theme in catalogue().themes:
         mine = tuple(r for r in rows if r.theme == theme.code)
         if mine:
-            frames[theme.code] = display_frame(mine, filters)
+            frames[theme.code] = display_frame(mine, filters, dict(commented))
     return frames
+
+
+def commented_measures(filters: Filters) -> tuple[tuple[str, str], ...]:
+    """(measure code, latest period with commentary in view), read each run: writing commentary is not an
+    import, so the data version does not see it."""
+    from db.queries import current_commentary
+    from metrics.formatting import format_period
+
+    latest: dict[str, object] = {}
+    for note in current_commentary(data.engine(), areas=[filters.home]):
+        if filters.start <= note.period_end <= filters.end:
+            latest[note.measure_code] = max(note.period_end, latest.get(note.measure_code, note.period_end))
+    kind = "year" if filters.by_year else "month"
+    return tuple(sorted((code, format_period(kind, end)) for code, end in latest.items()))
 
 
 def theme_frames(filters: Filters) -> dict[str, pd.DataFrame]:
     """The scorecard's table for each theme with measures, in theme order, for the view."""
-    return _theme_frames(data.database_url(), data.data_version(), filters)
+    return _theme_frames(data.database_url(), data.data_version(), filters, commented_measures(filters))
