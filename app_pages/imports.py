@@ -251,6 +251,18 @@ if user.is_editor:
 else:
     st.info(f"{user.label} can view the dashboard; loading and undoing returns is for editors.")
 batches = data.batches()
+asked = st.query_params.get("batch")  # a link from the Data quality page: the batch behind a finding
+if asked:
+    found = batches[batches["id"].astype(str) == str(asked).strip()] if not batches.empty else batches
+    if found.empty:
+        st.warning(f"There is no batch {asked}: it may have been undone, or the link is wrong. Every batch is "
+                   f"listed below.")
+    else:
+        row = found.iloc[0]
+        st.info(f"**Batch {int(row['id'])}**: {row['file_name']}, loaded "
+                f"{pd.to_datetime(row['imported_at']):%d %b %Y %H:%M} by {row['imported_by'] or 'unknown'}.")
+        st.dataframe(batch_table(found, undone_batches(data.engine())), hide_index=True, width="stretch",
+                     key="asked_batch")
 st.header("Every batch, newest first", anchor=False)
 if batches.empty:
     first_run_message()

@@ -1,4 +1,4 @@
-"""The Overview marks a measure that has commentary in the period in view, through the real app."""
+"""The Overview marks a measure with commentary, and the Imports page opens on the batch a link names."""
 
 from __future__ import annotations
 
@@ -28,3 +28,16 @@ def test_a_measure_with_commentary_is_marked_on_its_overview_row(tmp_path, monke
     assert len(marked) == 1 and marked[0]["Commentary"] == "March 2025"
     others = [r for r in rows if r["Measure"] != f"{measure.short_name} ✎"]
     assert others and all(r["Commentary"] == "" and not r["Measure"].endswith("✎") for r in others)
+
+
+def test_the_imports_page_opens_on_the_batch_a_link_names(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    app_database.build(connect(url), url)
+    for key, value in environment(url).items():
+        monkeypatch.setenv(key, value)
+    at = open_page("imports", {"batch": "2"})
+    assert not at.exception
+    said = " ".join(i.value for i in at.info)
+    assert "Batch 2" in said
+    at = open_page("imports", {"batch": "999"})
+    assert any("There is no batch 999" in w.value for w in at.warning)
