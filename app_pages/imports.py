@@ -40,7 +40,7 @@ def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) 
     reader's note, which can run to a paragraph, are listed under the table (``batch_notes``).
     """
     undone_by = undone_by or {}
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Batch": batches["id"].astype(int),
         "File": batches["file_name"],
         "Loaded on": pd.to_datetime(batches["imported_at"]).dt.strftime("%d %b %Y %H:%M"),
@@ -52,6 +52,9 @@ def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) 
         "Unchanged": batches["unchanged"].astype(int),
         "Undone": [f"by batch {undone_by[int(b)]}" if int(b) in undone_by else "" for b in batches["id"]],
     })
+    if not table["Undone"].any():  # the column only when something was undone: it would not fit otherwise
+        table = table.drop(columns=["Undone"])
+    return table
 
 
 def batch_notes(batches: pd.DataFrame) -> list[str]:

@@ -39,7 +39,7 @@ PAGES = [
     ("/health", "Emotional wellbeing (SDQ score)", True),
     ("/measure?measure=stab_3plus_pct&from=2023-04&to=2025-03&comparators=on", "The figures behind the chart", True),
     ("/benchmarking?measure=stab_3plus_pct", "Against its statistical neighbours", True),
-    ("/imports", "To load a return", False),
+    ("/imports", "Every batch, newest first", False),
 ]
 
 
@@ -124,7 +124,7 @@ FIRST_VISITS = [
     ("/measure?measure=cla_rate&from=2024-01&to=2025-03&comparators=off", "The figures behind the chart",
      "January 2024 to March 2025"),
     ("/benchmarking?measure=stab_3plus_pct&year=2024", "Against its statistical neighbours", "2023-24"),
-    ("/imports", "To load a return", "Imports"),
+    ("/imports", "Every batch, newest first", "Imports"),
 ]
 
 
@@ -193,7 +193,7 @@ def laptop_page(browser_page):
 def test_the_imports_table_shows_every_column_without_scrolling_sideways(server, laptop_page):
     page = laptop_page
     page.goto(server + "/imports", wait_until="domcontentloaded")
-    page.get_by_text("To load a return").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("Every batch, newest first").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     page.get_by_text("Who loaded each file").first.wait_for(timeout=PAGE_TIMEOUT_MS)  # the sheets and notes, under it
     grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
     grid.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
