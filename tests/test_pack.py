@@ -242,3 +242,41 @@ def test_the_pack_carries_the_current_commentary_and_never_an_earlier_version(sa
     assert "Two sibling groups moved together in March" in joined
     assert "First draft" not in joined
     assert "jo.smith" in joined
+
+
+def test_public_chart_data_in_csv_and_excel_hides_a_small_count(sample_url, tmp_path):
+    import pandas as pd
+
+    from db.writes import OBSERVATION_COLUMNS, apply_batch
+    from reports.chart_tables import chart_table, to_csv, to_xlsx
+    from reports.pack import public_reads
+    from tests.app_database import copy_database
+    from tests.test_verdict import batch, observation
+    from views.charts import trend_view
+    from views.scope import Scope
+
+    url = copy_database(sample_url, tmp_path / "small.db")
+    rows = [observation("cla_starts", app_database.HOME, "month", date(2025, 3, 31), 3.0)]
+    apply_batch(connect(url), batch("small_month.xlsx", "return"), pd.DataFrame(rows, columns=OBSERVATION_COLUMNS))
+    scope = Scope(app_database.HOME, date(2024, 4, 1), date(2025, 3, 31))
+    measure = catalogue().get("cla_starts")
+
+    def march(reads) -> tuple[str, object]:
+        view = trend_view(reads, scope, "cla_starts")
+        table = chart_table(view.figure, measure, "Children starting care", view.source)
+        text = to_csv(table).decode("utf-8-sig")
+        line = next(r for r in text.splitlines() if r.startswith(f"{scope.home_name},March 2025")
+                    or r.startswith(f'"{scope.home_name}",March 2025'))
+        import io as _io
+
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(_io.BytesIO(to_xlsx(table))).active
+        cell = next(r[2].value for r in sheet.iter_rows(min_row=5) if r[1].value == "March 2025"
+                    and r[0].value == scope.home_name)
+        return line, cell
+
+    line, cell = march(database_reads(connect(url)))
+    assert line.endswith(",3") and cell == 3
+    line, cell = march(public_reads(database_reads(connect(url))))
+    assert not line.endswith(",3") and cell != 3

@@ -207,9 +207,9 @@ def flow_view(reads: Reads, scope: Scope) -> ChartView:
     rows = in_view(obs[(obs["area_code"] == home) & obs["measure_code"].isin(["cla_starts", "cla_ceased", "cla_count"])
                        & (obs["dimension"] == "")], start, end)
     source = source_text([rows_behind(rows, series) for series in (starts, ceased, count)], reads.batches())
-    figure = flow_chart(starts[["period_end", "value"]], ceased[["period_end", "value"]],
-                        count[["period_end", "value"]] if not count.empty else None, name, source=source or None,
-                        title_period=label)
+    columns = ["period_end", "value", "status"]  # the status too: a suppressed month's hover says so, not "no data"
+    figure = flow_chart(starts[columns], ceased[columns], count[columns] if not count.empty else None, name,
+                        source=source or None, title_period=label)
     explanation = ("Bars: children who started and stopped being in our care in each period. "
                    "Line: how many were in our care at the end of each period.")
     return ChartView(figure, safe_name(f"{name} starting and leaving care {label}"), explanation, True, source)
