@@ -209,7 +209,7 @@ def show_preview(upload, index: int, user) -> None:
 def upload_section(user) -> None:
     limit = max_upload_mb()
     st.header("Load returns", anchor=False)
-    st.markdown(f"Upload one or more returns (.xlsx, .xlsm, .xls or .csv, up to **{limit} MB** each). Each is read "
+    st.markdown(f"To load a return, upload it here: one or more files (.xlsx, .xlsm, .xls or .csv, up to **{limit} MB** each). Each is read "
                 "and checked first and nothing is written until you confirm it; a file with any problem cannot be "
                 "loaded, and every problem is listed by sheet and cell. On the server, "
                 f"`{LOAD_COMMAND}` loads a file the same way.")
