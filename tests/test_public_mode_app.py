@@ -115,3 +115,13 @@ def test_public_mode_stays_on_from_page_to_page_and_on_the_benchmarking_page(bui
     assert not at.exception
     assert "Public mode: small numbers are hidden" in texts(at)
     assert at.sidebar.toggle(key=PUBLIC_SWITCH_KEY).value is True
+
+
+def test_the_footnote_is_under_the_charts_a_suppression_touched(built, use_env):  # noqa: F811
+    use_env(environment(built, DASHBOARD_PUBLIC_MODE="1"))
+    at = _open("cla")
+    captions = [str(c.value) for c in at.caption]
+    assert any("suppressed to protect children's privacy" in c and "below 5" in c for c in captions)
+    assert any("worked out from the total" in c for c in captions)  # the age band breakdown's second cell
+    use_env(environment(built, DASHBOARD_PUBLIC_MODE="0"))
+    assert not any("children's privacy" in str(c.value) for c in _open("cla").caption)

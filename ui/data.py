@@ -201,3 +201,18 @@ def published() -> pd.DataFrame:
 def reads() -> Reads:
     """The cached reads above, for the view builders in views/."""
     return Reads(observations, breakdowns, targets, batches, history, published)
+
+
+def public_footnotes(code: str, home: str, start: date, end: date, dimension: str = "") -> tuple[str, ...]:
+    """The public-mode footnotes a chart or table of the measure needs for the months in view: why a ``c``
+    is shown, or that a percentage's base is not known; none when public mode is off or nothing applies."""
+    from metrics.suppression import footnotes_for
+
+    limit = public_limit()
+    if limit is None:
+        return ()
+    frame = breakdowns(home) if dimension else observations(home)
+    ends = frame["period_end"]
+    rows = frame[(frame["measure_code"] == code) & (frame["area_code"] == home) & (frame["dimension"] == dimension)
+                 & (ends >= pd.Timestamp(start)) & (ends <= pd.Timestamp(end))]
+    return footnotes_for(rows, limit)

@@ -80,6 +80,8 @@ def measure_panel(measure: Measure, filters: Filters, card: pd.DataFrame, overvi
         else:
             st.info(no_figures_text(measure, filters))
         st.caption(view.explanation)
+        for note in data.public_footnotes(measure.code, filters.home, filters.start, filters.end):
+            st.caption(note)  # public mode: why a figure shows as c, under the chart it affects
         measure_link(measure, filters)
 
 
@@ -106,6 +108,8 @@ def breakdown_section(measures: list[Measure], filters: Filters) -> None:
                 show_chart(view.latest, key=f"breakdown_latest_{code}_{dimension}")
             with over_time:
                 show_chart(view.over_time, key=f"breakdown_time_{code}_{dimension}")
+            for note in data.public_footnotes(code, filters.home, filters.start, filters.end, dimension):
+                st.caption(note)
 
 
 def render_theme(theme_code: str, title: str | None = None,
