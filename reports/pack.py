@@ -255,8 +255,8 @@ def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, 
                                                          for m in measures)))
     verdict = overview.verdict
     years = " and ".join(sorted({r.comparator_year for r in overview.rows if r.comparator_year}))
-    sources = sorted({page.alt_text.split("Source: ")[-1].rstrip(".") for section in themes for page in section.charts
-                      if "Source: " in page.alt_text})
+    sources = sorted({part.strip() for section in themes for page in section.charts if "Source: " in page.alt_text
+                      for part in page.alt_text.split("Source: ")[-1].rstrip(".").split("; ") if part.strip()})
     footnotes: tuple[str, ...] = ()
     if request.public:
         from metrics.suppression import banner_text, public_threshold
