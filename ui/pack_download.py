@@ -23,6 +23,7 @@ def pack_period(filters: Filters) -> str:
 
 def pack_section(filters: Filters, public: bool = False) -> None:
     from reports.pack import PackError, PackRequest, build_pack, parse_period
+    from reports.pdf import PdfUnavailable, deck_to_pdf
 
     period = pack_period(filters)
     end, by_year = parse_period(period)
@@ -36,16 +37,21 @@ def pack_section(filters: Filters, public: bool = False) -> None:
     if st.button("Make the committee pack", icon=":material/slideshow:", key="make_pack"):
         with st.spinner("Making the pack: drawing every chart..."):
             try:
-                made = (wanted, build_pack(data.engine(), PackRequest(period, filters.home, public)), "")
+                deck = build_pack(data.engine(), PackRequest(period, filters.home, public))
+                try:
+                    pdf, pdf_problem = deck_to_pdf(deck), ""
+                except PdfUnavailable as error:
+                    pdf, pdf_problem = None, f"No PDF: {error}"
+                made = (wanted, deck, "", pdf, pdf_problem)
             except PackError as error:
-                made = (wanted, None, str(error))
+                made = (wanted, None, str(error), None, "")
             except Exception as error:  # noqa: BLE001 - a sentence, never a traceback
                 made = (wanted, None, f"The pack could not be made ({error.__class__.__name__}). Try again, or "
-                                      f"make it with python -m reports pack --period {period}.")
+                                      f"make it with python -m reports pack --period {period}.", None, "")
         st.session_state[PACK_KEY] = made
     if made is None or made[0] != wanted:
         return
-    _, deck, problem = made
+    _, deck, problem, pdf, pdf_problem = made
     if problem:
         st.error(problem)
         return
@@ -53,3 +59,8 @@ def pack_section(filters: Filters, public: bool = False) -> None:
     st.download_button("Download the pack (.pptx)", deck, file_name=f"{name}.pptx", icon=":material/download:",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="download_pack")
+    if pdf is not None:
+        st.download_button("Download the pack (.pdf)", pdf, file_name=f"{name}.pdf", icon=":material/download:",
+                           mime="application/pdf", key="download_pack_pdf")
+    else:
+        st.warning(pdf_problem)
