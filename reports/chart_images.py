@@ -7,6 +7,7 @@ running for every picture in the process (starting one costs about 3 s; a pictur
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import warnings
 from dataclasses import dataclass
@@ -98,7 +99,12 @@ def pictures_missing() -> str:
             "chromium; ./run.sh installs it when it can). The data behind the chart still downloads.")
 
 
-def _start() -> None:
+def is_running() -> bool:
+    return _started
+
+
+def start() -> None:
+    """Start the one renderer this process shares, if it is not running; ImagesUnavailable when it cannot."""
     global _started
     with _lock:
         if _started:
@@ -114,10 +120,24 @@ def _start() -> None:
         _started = True
 
 
-def render(figure: go.Figure, fmt: str = "png", size: str = "full", caption: ChartCaption | None = None) -> bytes:
-    """The chart as PNG (at 2x) or SVG bytes, in one of SIZES, with its caption baked in."""
-    chosen = SIZE_BY_KEY[size]
-    _start()
+def stop() -> None:
+    """Stop the shared renderer (a command that made its pictures and is done)."""
+    global _started
+    with _lock:
+        if not _started:
+            return
+        import kaleido
+
+        with contextlib.suppress(Exception):  # stopping a renderer that already stopped is harmless
+            kaleido.stop_sync_server(silence_warnings=True)
+        _started = False
+
+
+def render(figure: go.Figure, fmt: str = "png", size: str | ImageSize = "full",
+           caption: ChartCaption | None = None) -> bytes:
+    """The chart as PNG (at 2x) or SVG bytes, in one of SIZES (or a size of the caller's), with its caption."""
+    chosen = size if isinstance(size, ImageSize) else SIZE_BY_KEY[size]
+    start()
     shown = with_caption(figure, caption, chosen.width)
     try:
         with warnings.catch_warnings():  # plotly warns that a running renderer ignores per-call options

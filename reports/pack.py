@@ -10,10 +10,7 @@ In public mode small numbers are hidden exactly as on screen (metrics.suppressio
 from __future__ import annotations
 
 import calendar
-import contextlib
 import re
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -27,6 +24,16 @@ from metrics.formatting import format_period
 from metrics.verdict import OverviewVerdict
 from reference.areas import areas
 from reference.catalogue import catalogue
+from reports.chart_images import (
+    SCALE,
+    ImageSize,
+    ImagesUnavailable,
+    is_running,
+    pictures_missing,
+    render,
+    start,
+    stop,
+)
 from reports.pack_content import ChartPage, Definition, PackContent, ScorecardLine, ThemeSection
 from views.charts import ChartView
 from views.measure import measure_view
@@ -36,8 +43,7 @@ from views.scope import Scope
 
 MONTHS_IN_VIEW = 24  # a monthly pack shows two years of months, as the pages do by default
 YEARS_IN_VIEW = 5  # a yearly pack shows five published years
-CHART_PX = (1200, 600)  # each chart picture at 2x: sharp on a 13.3 inch slide and in a printed PDF
-IMAGE_SCALE = 2
+PACK_PICTURE = ImageSize("pack", "Committee pack slide", 1200, 600)  # at 2x: sharp on a 13.3 inch slide and in print
 # Rating text colours on a white slide: the screen's amber is too light to read as text, so it is darkened.
 RATING_TEXT_COLOURS = {**RATING_COLOURS, "amber": "#8A5300"}
 NO_RATING_TEXT = "#505A5F"
@@ -116,48 +122,40 @@ def previous_scope(scope: Scope) -> Scope:
 
 # ---- pictures ----------------------------------------------------------------------------------------
 
-ImageMaker = Callable[[go.Figure], bytes]
-
-
 class ChartPictures:
-    """One chart renderer for the whole pack (starting one per picture costs about 3 s each).
+    """The pack's chart pictures, from the renderer this process shares (reports.chart_images).
 
-    Used as a context manager; ``make`` returns PNG bytes. When no renderer can start (no Chromium), every
-    picture is None and ``missing`` says why, so the pack still has every figure in words.
+    Used as a context manager: it starts the renderer, and stops it again if it started it. ``make`` returns
+    PNG bytes, or None when no picture can be made (no Chromium), with ``missing`` saying why, so the pack
+    still has every figure in words.
     """
 
     def __init__(self) -> None:
         self.missing = ""
-        self._started = False
+        self._started_here = False
 
     def __enter__(self) -> ChartPictures:
-        try:
-            import kaleido
-
-            kaleido.start_sync_server(silence_warnings=True)
-            self._started = True
-        except Exception as error:  # noqa: BLE001 - any failure to start is one sentence on the slide
-            self.missing = (f"The chart picture could not be made ({error.__class__.__name__}): the chart "
-                            f"renderer needs Chromium (apt-get install chromium). The figures are in the table.")
+        self.missing = pictures_missing()
+        if not self.missing:
+            running = is_running()
+            try:
+                start()
+                self._started_here = not running
+            except ImagesUnavailable as error:
+                self.missing = str(error)
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._started:
-            import kaleido
-
-            with contextlib.suppress(Exception):  # stopping a renderer that already stopped is harmless
-                kaleido.stop_sync_server(silence_warnings=True)
+        if self._started_here:
+            stop()
 
     def make(self, figure: go.Figure) -> bytes | None:
         if self.missing:
             return None
         try:
-            width, height = CHART_PX
-            with warnings.catch_warnings():  # plotly warns that a running renderer ignores per-call options
-                warnings.simplefilter("ignore", UserWarning)
-                return figure.to_image(format="png", width=width, height=height, scale=IMAGE_SCALE)
-        except Exception as error:  # noqa: BLE001 - one picture failing leaves its slide in words
-            self.missing = f"The chart picture could not be made ({error.__class__.__name__}: {error})."[:300]
+            return render(figure, "png", PACK_PICTURE)
+        except ImagesUnavailable as error:  # one picture failing leaves its slide in words
+            self.missing = str(error)
             return None
 
 
@@ -208,21 +206,19 @@ def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pi
         return ChartPage(title, None, f"No chart: {view.missing}", explanation=latest, missing=view.missing,
                          commentary=commentary, commentary_by=by)
     image = pictures.make(view.trend.figure)
-    width, height = CHART_PX
+    width, height = PACK_PICTURE.width * SCALE, PACK_PICTURE.height * SCALE
     return ChartPage(title, image, alt_text(view.trend, title, latest), explanation=f"{latest} {view.trend.explanation}",
                      commentary=commentary, commentary_by=by, missing="" if image else pictures.missing,
-                     width_px=width * IMAGE_SCALE if image else 0, height_px=height * IMAGE_SCALE if image else 0)
+                     width_px=width if image else 0, height_px=height if image else 0)
 
 
 def commentary_for(engine: Engine, scope: Scope) -> dict[str, tuple[str, str]]:
     """measure code -> (the current commentary on the latest period in view that has one, 'who, when')."""
-    from db.queries import current_commentary
+    from db.queries import current_commentary, latest_in_view
 
-    out: dict[str, tuple[str, str]] = {}
-    notes = [n for n in current_commentary(engine, areas=[scope.home]) if scope.start <= n.period_end <= scope.end]
-    for note in sorted(notes, key=lambda n: n.period_end):  # the latest period wins
-        out[note.measure_code] = (note.text, f"{note.author or 'Unknown author'}, {day_words(note.written_at)}")
-    return out
+    latest = latest_in_view(current_commentary(engine, areas=[scope.home]), scope.start, scope.end)
+    return {code: (note.text, f"{note.author or 'Unknown author'}, {day_words(note.written_at)}")
+            for code, note in latest.items()}
 
 
 def public_reads(reads: Reads) -> Reads:
