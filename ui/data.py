@@ -25,7 +25,7 @@ import settings
 from db import queries
 from db.engine import connect
 from metrics.suppression import public_mode_default, public_threshold, suppress_for_public
-from views.reads import Reads
+from views.reads import Reads, read_breakdowns, read_published
 from views.scope import comparison_areas
 
 
@@ -141,8 +141,7 @@ def observations(home: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _breakdowns(url: str, version: int | str, area: str, limit: int | None) -> pd.DataFrame:
-    frame = queries.observations(_engine(url), areas=[area], breakdowns=True)
-    return for_public(frame[frame["dimension"] != ""].reset_index(drop=True), limit)
+    return for_public(read_breakdowns(_engine(url), area), limit)
 
 
 def breakdowns(home: str) -> pd.DataFrame:
@@ -189,9 +188,7 @@ def commentary(measure: str, area: str) -> pd.DataFrame:
 def _published(url: str, version: int) -> pd.DataFrame:
     """DfE's published yearly figures for every area (the benchmark needs every council, not only the
     comparison areas ``observations`` reads). Read only when a benchmark is first built."""
-    from metrics.verdict import published_figures
-
-    return published_figures(queries.observations(_engine(url)), batches()).reset_index(drop=True)
+    return read_published(_engine(url), batches())
 
 
 def published() -> pd.DataFrame:

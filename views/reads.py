@@ -28,12 +28,25 @@ class Reads:
     published: Callable[[], pd.DataFrame]  # DfE's yearly figures for every area (ranks and quartiles)
 
 
+def read_breakdowns(engine: Engine, home: str) -> pd.DataFrame:
+    """The council's figures split by a dimension (placement type, age band...), headline figures left out."""
+    frame = queries.observations(engine, areas=[home], breakdowns=True)
+    return frame[frame["dimension"] != ""].reset_index(drop=True)
+
+
+def read_published(engine: Engine, batches: pd.DataFrame) -> pd.DataFrame:
+    """DfE's published yearly figures for every area: benchmarks rank every council, not only the
+    comparison areas a view reads."""
+    from metrics.verdict import published_figures
+
+    return published_figures(queries.observations(engine), batches).reset_index(drop=True)
+
+
 def database_reads(engine: Engine) -> Reads:
     """Reads straight from the database, each frame remembered by this object (one pack, one test).
 
     The areas and neighbours come from the database's own area list and releases, as in the app.
     """
-    from metrics.verdict import published_figures
     from reference.stored import use_stored_reference
 
     use_stored_reference(engine)
@@ -44,8 +57,7 @@ def database_reads(engine: Engine) -> Reads:
 
     @functools.cache
     def breakdowns(home: str) -> pd.DataFrame:
-        frame = queries.observations(engine, areas=[home], breakdowns=True)
-        return frame[frame["dimension"] != ""].reset_index(drop=True)
+        return read_breakdowns(engine, home)
 
     @functools.cache
     def targets(home: str) -> pd.DataFrame:
@@ -61,7 +73,7 @@ def database_reads(engine: Engine) -> Reads:
 
     @functools.cache
     def published() -> pd.DataFrame:
-        return published_figures(queries.observations(engine), batches()).reset_index(drop=True)
+        return read_published(engine, batches())
 
     return Reads(observations, breakdowns, targets, batches, history, published)
 
