@@ -8,7 +8,7 @@ import streamlit as st
 
 from charts.commentary_marker import add_commentary_markers
 from charts.wording import spell_out
-from db.queries import current_commentary
+from db.queries import current_commentary, latest_in_view
 from metrics.formatting import RATE_SUFFIX, format_value
 from metrics.verdict import Verdict
 from reference.catalogue import Measure, catalogue
@@ -149,9 +149,9 @@ else:
         # the cached figure is shared between sessions: the markers go on a copy
         notes = current_commentary(data.engine(), [measure.code], [filters.home])
         trend = replace(trend, figure=add_commentary_markers(go.Figure(trend.figure), notes))
-        shown = [n for n in notes if filters.start <= n.period_end <= filters.end]
-        if shown and trend.caption is not None:  # the picture says the latest commentary in view
-            trend = replace(trend, caption=replace(trend.caption, commentary=max(shown, key=lambda n: n.period_end).text))
+        latest = latest_in_view(notes, filters.start, filters.end).get(measure.code)
+        if latest is not None and trend.caption is not None:  # the picture says the latest commentary in view
+            trend = replace(trend, caption=replace(trend.caption, commentary=latest.text))
         verdict = verdicts(filters).verdict(measure.code)
         show_chart(trend, key="measure_trend", rating=verdict.rating.word if verdict.has_figure else "")
     else:

@@ -160,6 +160,14 @@ class CommentaryNote:
     written_at: datetime
 
 
+def latest_in_view(notes: Iterable[CommentaryNote], start: date, end: date) -> dict[str, CommentaryNote]:
+    """measure code -> its commentary on the latest period from ``start`` to ``end`` that has one."""
+    latest: dict[str, CommentaryNote] = {}
+    for note in sorted((n for n in notes if start <= n.period_end <= end), key=lambda n: n.period_end):
+        latest[note.measure_code] = note
+    return latest
+
+
 def current_commentary(engine: Engine, measures: Iterable[str] | None = None,
                        areas: Iterable[str] | None = None) -> list[CommentaryNote]:
     """The current version of every commentary (for the measures and areas given), by measure and period."""

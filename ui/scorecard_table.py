@@ -125,15 +125,12 @@ def _theme_frames(url: str, version: int, filters: Filters,
 def commented_measures(filters: Filters) -> tuple[tuple[str, str], ...]:
     """(measure code, latest period with commentary in view), read each run: writing commentary is not an
     import, so the data version does not see it."""
-    from db.queries import current_commentary
+    from db.queries import current_commentary, latest_in_view
     from metrics.formatting import format_period
 
-    latest: dict[str, object] = {}
-    for note in current_commentary(data.engine(), areas=[filters.home]):
-        if filters.start <= note.period_end <= filters.end:
-            latest[note.measure_code] = max(note.period_end, latest.get(note.measure_code, note.period_end))
+    latest = latest_in_view(current_commentary(data.engine(), areas=[filters.home]), filters.start, filters.end)
     kind = "year" if filters.by_year else "month"
-    return tuple(sorted((code, format_period(kind, end)) for code, end in latest.items()))
+    return tuple(sorted((code, format_period(kind, note.period_end)) for code, note in latest.items()))
 
 
 def theme_frames(filters: Filters) -> dict[str, pd.DataFrame]:
