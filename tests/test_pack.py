@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -21,7 +20,6 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from charts.wording import spell_out
 from db.engine import connect
-from loaders.published import load_published_if_empty
 from reference.catalogue import catalogue
 from reports.pack import PackError, PackRequest, build_pack, pack_content, parse_period
 from tests import app_database
@@ -70,12 +68,8 @@ def sample_deck(sample_url) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def published_url(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('pack_published') / 'published.db'}"
-    engine = connect(url)
-    assert all(report.ok for report in load_published_if_empty(engine))
-    yield url
-    engine.dispose()
+def published_url(tmp_path_factory) -> str:
+    return app_database.published_database(tmp_path_factory.mktemp("pack_published") / "published.db")
 
 
 @pytest.mark.parametrize(("text", "end", "yearly"), [

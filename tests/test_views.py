@@ -9,14 +9,12 @@ Streamlit (the pack runs from the command line).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from db.engine import connect
-from loaders.published import load_published_if_empty
 from reference.catalogue import catalogue
 from tests import app_database
 from views.measure import measure_view
@@ -30,12 +28,8 @@ STABILITY = catalogue().get("stab_long_pct")
 
 
 @pytest.fixture(scope="module")
-def published_url(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('views') / 'published.db'}"
-    engine = connect(url)
-    assert all(report.ok for report in load_published_if_empty(engine))
-    yield url
-    engine.dispose()
+def published_url(tmp_path_factory) -> str:
+    return app_database.published_database(tmp_path_factory.mktemp("views") / "published.db")
 
 
 @pytest.fixture(scope="module")
