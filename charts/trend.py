@@ -32,6 +32,7 @@ from charts.layout import (
 from charts.palette import SERIES_STYLE, SeriesStyle
 from charts.wording import axis_title, chart_title
 from metrics.formatting import format_period, format_value, is_missing
+from metrics.ratings import decimals_keeping_rating
 from reference.catalogue import Measure
 from reference.statuses import VALUE
 from reference.statuses import label as status_label
@@ -167,14 +168,16 @@ def latest_point(trace: go.Scatter) -> float | None:
 def _end_labels(figure: go.Figure, area_name: str, measure: Measure) -> list[EndLabel]:
     """A label for every line: our own, the target and each comparator, with its latest figure."""
     labels = []
+    target = next((latest_point(t) for t in figure.data if (t.meta or "target") == "target"), None)
     for trace in figure.data:
         value = latest_point(trace)
         if value is None:
             continue
         kind = trace.meta or "target"
         style = PUBLISHED_STYLE if kind == "published" else SERIES_STYLE.get(kind, SERIES_STYLE["england"])
-        if kind == "own":
-            text = name_and_value(area_name, format_value(value, measure))
+        if kind == "own":  # with the places that keep its side of the target: 69.9%, never 70%, against 70%
+            places = decimals_keeping_rating(value, target, measure.polarity, measure.tolerance, measure.decimals)
+            text = name_and_value(area_name, format_value(value, measure, decimals=places))
         elif kind == "target":
             text = target_label(value, measure)
         else:

@@ -51,6 +51,17 @@ def test_a_target_for_higher_is_better_says_or_more():
     assert "Target: 65% or more" in label_texts(figure)
 
 
+@pytest.mark.parametrize(("latest", "shown"), [(64.9, "64.9%"), (64.6, "64.6%"), (65.0, "65%"), (66.4, "66%")])
+def test_our_label_never_rounds_onto_the_other_side_of_the_target(latest, shown):
+    figure = trend_chart(own_frame([60.0, latest]), FOSTER, AREA, targets=TARGETS)  # target 65% or more
+    assert f"{AREA} {shown}" in label_texts(figure)
+
+
+def test_without_a_target_our_label_keeps_the_measures_places():
+    figure = trend_chart(own_frame([60.0, 64.9]), FOSTER, AREA)
+    assert f"{AREA} 65%" in label_texts(figure)
+
+
 def label_boxes(figure: go.Figure) -> list[tuple[float, float]]:
     """Each label's bottom and top in pixels from the plot's bottom, at the figure's own height."""
     low, high = figure.layout.yaxis.range
