@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from access import NotAnEditor
+from db.queries import commentary_version
 from db.undo import UNDO_SOURCE, UndoRefused, undo_batch, undone_batches
 from loaders.importer import import_file
 from loaders.preview import UPLOAD_TYPES, FilePreview, max_upload_mb, preview_upload
@@ -92,8 +93,8 @@ def _figure(value: float | None, status: str) -> str:
     return f"{value:,.10g}"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _period(end: date) -> str:
@@ -132,6 +133,18 @@ def replaced_table(preview: FilePreview) -> pd.DataFrame:
     })
 
 
+def commentary_table(preview: FilePreview) -> pd.DataFrame:
+    """Every commentary loading would write, with the current text it replaces."""
+    rows = preview.comparison.commentary if preview.comparison is not None else []
+    return pd.DataFrame({
+        "Measure": [_measure_name(r.measure_code) for r in rows],
+        "Area": [_area_name(r.area_code) for r in rows],
+        "Period ending": [_period(r.period_end) for r in rows],
+        "Commentary now": [r.old_text or "(none)" for r in rows],
+        "After loading": [r.text for r in rows],
+    })
+
+
 def recognised_lines(preview: FilePreview) -> list[str]:
     """What the reader found in the file, as the officer checks it against what they meant to load."""
     lines = []
@@ -143,7 +156,8 @@ def recognised_lines(preview: FilePreview) -> list[str]:
         lines.append(f"- {_count(preview.values, 'row')} of figures read, {_count(preview.targets, 'target')}; "
                      "none can be loaded until every problem below is fixed")
     else:
-        lines.append(f"- {_count(preview.values, 'value')}, {_count(preview.targets, 'target')}")
+        lines.append(f"- {_count(preview.values, 'value')}, {_count(preview.targets, 'target')}"
+                     + (f", {_count(preview.commentary, 'commentary', 'commentaries')}" if preview.commentary else ""))
     if preview.measures:
         lines.append(f"- Measures ({len(preview.measures)}): " + ", ".join(_measure_name(m) for m in preview.measures))
     if preview.areas:
@@ -155,7 +169,7 @@ def recognised_lines(preview: FilePreview) -> list[str]:
     return lines
 
 
-def _preview_of(upload, version: int) -> FilePreview:
+def _preview_of(upload, version: tuple) -> FilePreview:
     """One preview per file and data version: a rerun (a click elsewhere) does not read the file again."""
     previews = st.session_state.setdefault("imports_previews", {})
     key = (upload.file_id, version)
@@ -165,7 +179,7 @@ def _preview_of(upload, version: int) -> FilePreview:
 
 
 def show_preview(upload, index: int, user) -> None:
-    preview = _preview_of(upload, data.data_version())
+    preview = _preview_of(upload, (data.data_version(), commentary_version(data.engine())))
     st.subheader(upload.name, anchor=False)
     if preview.refused:
         st.error(preview.refused)
@@ -185,11 +199,17 @@ def show_preview(upload, index: int, user) -> None:
     assert comparison is not None
     st.markdown(f"Loading it would add **{_count(comparison.new, 'new value')}**, replace "
                 f"**{_count(len(comparison.replaced), 'value')}**, leave **{comparison.unchanged:,}** unchanged and "
-                f"set **{_count(comparison.targets_new, 'target')}**.")
+                f"set **{_count(comparison.targets_new, 'target')}**"
+                + (f" and write **{_count(len(comparison.commentary), 'commentary', 'commentaries')}**" if comparison.commentary else "")
+                + ".")
     if comparison.replaced:
         st.markdown("Every value it would replace, as stored now and as the file gives it (the value stored now "
                     "stays in the history):")
         st.dataframe(replaced_table(preview), hide_index=True, width="stretch", key=f"replaced_{index}")
+    if comparison.commentary:
+        st.markdown("Every commentary it would write (a changed one keeps the text it replaces under 'Earlier "
+                    "versions' on the measure's page):")
+        st.dataframe(commentary_table(preview), hide_index=True, width="stretch", key=f"commentary_{index}")
     if not preview.changes_anything:
         st.info("Everything in this file is already loaded: confirming would change nothing.")
         return

@@ -160,6 +160,8 @@ class Commentary(Base):
     # No foreign keys: both are added in place by migration 0004, which SQLite cannot do with one.
     replaced_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the version that replaced it
     batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the return it was loaded from, if any
+    # the undo that withdrew it (a version loaded from a return whose batch was undone); it stays readable
+    withdrawn_by_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class NeighbourRelease(Base):

@@ -139,12 +139,14 @@ def own_data_areas(engine: Engine, period_types: Iterable[str] = ("month", "quar
 
 def commentary(engine: Engine, measure: str, area: str) -> pd.DataFrame:
     """Every version of the commentary on a measure for an area, newest period first and, within a
-    period, newest version first; ``current`` is true of the version nothing replaced."""
+    period, newest version first; ``current`` is true of the version nothing replaced and no undo withdrew.
+    ``batch_id`` names the return a version was loaded from (missing when written in the app)."""
     t = Commentary.__table__
-    columns = ["id", "period_end", "text", "author", "written_at", "replaced_by_id"]
+    columns = ["id", "period_end", "text", "author", "written_at", "replaced_by_id", "batch_id",
+               "withdrawn_by_batch_id"]
     query = select(*[t.c[c] for c in columns]).where(t.c.measure_code == measure, t.c.area_code == area)
     frame = _frame(engine, query.order_by(t.c.period_end.desc(), t.c.id.desc()), columns)
-    frame["current"] = frame["replaced_by_id"].isna()
+    frame["current"] = frame["replaced_by_id"].isna() & frame["withdrawn_by_batch_id"].isna()
     return frame
 
 
@@ -173,7 +175,7 @@ def current_commentary(engine: Engine, measures: Iterable[str] | None = None,
     """The current version of every commentary (for the measures and areas given), by measure and period."""
     t = Commentary.__table__
     query = select(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.text, t.c.author, t.c.written_at).where(
-        t.c.replaced_by_id.is_(None))
+        t.c.replaced_by_id.is_(None), t.c.withdrawn_by_batch_id.is_(None))
     if measures is not None:
         query = query.where(t.c.measure_code.in_(list(measures)))
     if areas is not None:
@@ -189,11 +191,12 @@ def current_commentary(engine: Engine, measures: Iterable[str] | None = None,
 
 
 def commentary_version(engine: Engine) -> tuple[int, int]:
-    """Changes whenever a commentary is written (its highest id and count), for caches of commentary."""
+    """Changes whenever a commentary is written or an undo withdraws one, for caches of commentary."""
     t = Commentary.__table__
     with engine.connect() as connection:
-        highest, count = connection.execute(select(func.coalesce(func.max(t.c.id), 0), func.count())).one()
-    return int(highest), int(count)
+        highest, withdrawn = connection.execute(select(func.coalesce(func.max(t.c.id), 0),
+                                                       func.count(t.c.withdrawn_by_batch_id))).one()
+    return int(highest), int(withdrawn)
 
 
 def is_empty(engine: Engine) -> bool:

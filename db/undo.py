@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, delete, insert, select, update
 
 from access import User, require_editor
+from db.commentary_writes import later_batch_replacing, withdraw_loaded_commentary
 from db.locks import write_transaction
 from db.models import (
     AreaList,
@@ -43,11 +44,17 @@ class UndoOutcome:
     removed: int  # values it had added, gone
     targets_removed: int
     targets_restored: int
+    commentary_withdrawn: int = 0  # commentaries it loaded, still readable as earlier versions
+    commentary_restored: int = 0  # the commentaries they had replaced, current again
 
     def summary(self) -> str:
-        return (f"Batch {self.undone_batch_id} undone (recorded as batch {self.undo_batch_id}): {self.restored} "
-                f"values put back as they were, {self.removed} values it added removed, "
-                f"{self.targets_removed} targets it set withdrawn, {self.targets_restored} earlier targets back.")
+        words = (f"Batch {self.undone_batch_id} undone (recorded as batch {self.undo_batch_id}): {self.restored} "
+                 f"values put back as they were, {self.removed} values it added removed, "
+                 f"{self.targets_removed} targets it set withdrawn, {self.targets_restored} earlier targets back")
+        if self.commentary_withdrawn:
+            words += (f", {self.commentary_withdrawn} commentar{'y' if self.commentary_withdrawn == 1 else 'ies'} "
+                      f"it loaded withdrawn, {self.commentary_restored} earlier back")
+        return words + "."
 
 
 def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
@@ -85,11 +92,13 @@ def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
             replaced_by_batch_id=undo_id)).rowcount
         back = connection.execute(update(targets).where(targets.c.replaced_by_batch_id == batch_id).values(
             replaced_by_batch_id=None)).rowcount
+        notes = withdraw_loaded_commentary(connection, batch_id, undo_id)
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == undo_id).values(
             rows=len(current), replaced=len(restored), inserted=0))
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == batch_id).values(
             undone_by_batch_id=undo_id))
-    return UndoOutcome(batch_id, int(undo_id), len(restored), len(removed), int(withdrawn), int(back))
+    return UndoOutcome(batch_id, int(undo_id), len(restored), len(removed), int(withdrawn), int(back),
+                       notes.withdrawn, notes.restored)
 
 
 def _check(connection, batch, batch_id: int) -> None:
@@ -110,7 +119,9 @@ def _check(connection, batch, batch_id: int) -> None:
     later_target = connection.execute(select(targets.c.replaced_by_batch_id).where(
         targets.c.batch_id == batch_id, targets.c.replaced_by_batch_id.is_not(None))
         .order_by(targets.c.replaced_by_batch_id).limit(1)).scalar()
-    found = min(b for b in (later, later_target) if b is not None) if (later or later_target) else None
+    later_note = later_batch_replacing(connection, batch_id)
+    laters = [b for b in (later, later_target, later_note) if b is not None]
+    found = min(laters) if laters else None
     if found is not None:
         name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == found)).scalar() or ""
         raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {found} ({name}) changed some "

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Float, bindparam, insert, select, text, update
 
+from db.commentary_writes import CommentaryChange, commentary_changes, commentary_untouched, write_loaded_commentary
 from db.locks import ImportBusy, write_transaction
 from db.models import LOCAL, PUBLISHED, BatchCoverage, ImportBatch, Observation, ObservationHistory, Target
 
@@ -56,6 +57,7 @@ class BatchOutcome:
     replaced: int = 0
     unchanged: int = 0
     targets_set: int = 0
+    commentary_set: int = 0  # commentaries loaded from the return's commentary column, new or changed
     replaced_rows: list[dict] = field(default_factory=list)
 
     @property
@@ -196,11 +198,12 @@ def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list
     return new, replaced
 
 
-def _coverage(origin: str, observations: dict[str, list], targets: pd.DataFrame | None) -> list[dict]:
-    """Each (measure, area) the file gives a figure or target for, with the batch's origin."""
+def _coverage(origin: str, observations: dict[str, list], *others: pd.DataFrame | None) -> list[dict]:
+    """Each (measure, area) the file gives a figure, target or commentary for, with the batch's origin."""
     pairs = set(zip(observations["measure_code"], observations["area_code"], strict=True))
-    if targets is not None and len(targets):
-        pairs |= set(zip(_column_values(targets, "measure_code"), _column_values(targets, "area_code"), strict=True))
+    for frame in others:
+        if frame is not None and len(frame):
+            pairs |= set(zip(_column_values(frame, "measure_code"), _column_values(frame, "area_code"), strict=True))
     return [{"measure_code": m, "area_code": a, "origin": origin} for m, a in sorted(pairs)]
 
 
@@ -280,10 +283,11 @@ class Comparison:
     unchanged: int
     replaced: list[ReplacedValue]
     targets_new: int
+    commentary: list[CommentaryChange] = field(default_factory=list)  # new or changed, with the text replaced
 
 
 def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
-                  targets: pd.DataFrame | None = None) -> Comparison:
+                  targets: pd.DataFrame | None = None, commentary: pd.DataFrame | None = None) -> Comparison:
     """What ``apply_batch`` would do with these frames, by the same comparison, in a read-only query."""
     origin = origin_of(source)
     incoming = {c: _column_values(observations, c) for c in OBSERVATION_COLUMNS}
@@ -292,6 +296,7 @@ def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
         new_targets, _ = (
             _target_changes(connection, targets) if targets is not None and len(targets) else ([], [])
         )
+        notes = commentary_changes(connection, commentary)
     replaced = []
     for p, i, same in zip(diff.position[diff.matched], diff.matched, diff.same, strict=True):
         if same:
@@ -302,7 +307,8 @@ def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
             _as_date(incoming["period_end"][i]), incoming["dimension"][i], incoming["category"][i],
             old["value"], old["status"], incoming["value"][i], incoming["status"][i], int(old["batch_id"]),
         ))
-    return Comparison(len(observations), int(diff.new_index.size), int(diff.same.sum()), replaced, len(new_targets))
+    return Comparison(len(observations), int(diff.new_index.size), int(diff.same.sum()), replaced, len(new_targets),
+                      notes)
 
 
 def apply_batch(
@@ -310,12 +316,14 @@ def apply_batch(
     info: BatchInfo,
     observations: pd.DataFrame,
     targets: pd.DataFrame | None = None,
+    commentary: pd.DataFrame | None = None,
 ) -> BatchOutcome:
     """Write a validated batch atomically; returns what changed.
 
     ``observations`` needs the columns in OBSERVATION_COLUMNS (period_end a date, dimension and
     category '' for a headline figure, value NaN when status is a symbol); ``targets`` the columns in
-    TARGET_COLUMNS. Every figure gets the origin of the batch's source (``origin_of``) and is compared
+    TARGET_COLUMNS; ``commentary`` the columns in COMMENTARY_COLUMNS (a return's commentary column, each
+    new or changed text a new version loaded by the batch). Every figure gets the origin of the batch's source (``origin_of``) and is compared
     only with figures of that origin. Either the whole batch is written or, on any error, nothing is.
 
     The current values are read and the difference written inside one transaction holding the
@@ -323,7 +331,7 @@ def apply_batch(
     Raises ImportBusy when another import holds the lock for longer than the lock timeout.
     """
     with _without_cyclic_collection():
-        return _apply_batch(engine, info, observations, targets)
+        return _apply_batch(engine, info, observations, targets, commentary)
 
 
 @contextmanager
@@ -345,7 +353,7 @@ def _without_cyclic_collection() -> Iterator[None]:
 
 
 def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
-                 targets: pd.DataFrame | None) -> BatchOutcome:
+                 targets: pd.DataFrame | None, commentary: pd.DataFrame | None) -> BatchOutcome:
     outcome = BatchOutcome(batch_id=None, rows=len(observations))
     origin = origin_of(info.source)
     ordered = _in_key_order(observations)
@@ -359,10 +367,12 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
         new_targets, replaced_targets = (
             _target_changes(connection, targets) if targets is not None and len(targets) else ([], [])
         )
-        if not new_index.size and not changed and not new_targets:
+        notes = commentary_changes(connection, commentary)
+        if not new_index.size and not changed and not new_targets and not notes:
             return outcome
         now = datetime.now(UTC)
         outcome.inserted, outcome.replaced, outcome.targets_set = int(new_index.size), len(changed), len(new_targets)
+        outcome.commentary_set = len(notes)
         batch_id = connection.execute(
             insert(ImportBatch).values(
                 file_name=info.file_name, sha256=info.sha256, source=info.source,
@@ -373,7 +383,7 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
             )
         ).inserted_primary_key[0]
         outcome.batch_id = batch_id
-        coverage = _coverage(origin, incoming, targets)
+        coverage = _coverage(origin, incoming, targets, commentary)
         if coverage:
             connection.execute(insert(BatchCoverage), [{**c, "batch_id": batch_id} for c in coverage])
         if new_index.size:
@@ -419,6 +429,8 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
                 insert(Target),
                 [{**t, "batch_id": batch_id, "set_by": info.imported_by, "set_at": now} for t in new_targets],
             )
+        if notes:
+            write_loaded_commentary(connection, notes, batch_id, info.imported_by, now)
     return outcome
 
 
@@ -475,5 +487,7 @@ def unchanged_since(
         if connection.execute(_TOUCHED_SINCE_SQL, {"batch_id": batch_id}).first() is not None:
             return None
         if connection.execute(_UNDONE_SINCE_SQL, {"batch_id": batch_id}).first() is not None:
+            return None
+        if not commentary_untouched(connection, batch_id):  # a commentary it loaded was edited since
             return None
     return LoadedBefore(batch_id, rows)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 import settings
 from access import User, require_editor
+from db.commentary_writes import COMMENTARY_COLUMNS
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, BatchOutcome, ImportBusy, apply_batch
 from loaders.problems import Problem, Rule
 
@@ -29,7 +30,8 @@ UNREADABLE_ADVICE = "nothing was loaded; give a return file (.xlsx or .csv) that
 class ParsedFile:
     """A file read into tidy frames, with every problem found while reading it.
 
-    ``observations`` has OBSERVATION_COLUMNS plus ``sheet`` and ``cell``; ``targets`` has TARGET_COLUMNS.
+    ``observations`` has OBSERVATION_COLUMNS plus ``sheet`` and ``cell``; ``targets`` has TARGET_COLUMNS;
+    ``commentary`` has COMMENTARY_COLUMNS plus ``sheet`` and ``cell`` (a return's commentary column).
     """
 
     file_name: str
@@ -37,6 +39,7 @@ class ParsedFile:
     sheets: list[str]
     observations: pd.DataFrame
     targets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TARGET_COLUMNS))
+    commentary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMMENTARY_COLUMNS))
     problems: list[Problem] = field(default_factory=list)
     hidden_sheets: list[str] = field(default_factory=list)  # not read: a hidden sheet is often an old copy
     notes_skipped: int = 0  # text rows and stray text cells beside or below the tables, not read
@@ -110,9 +113,11 @@ class ImportReport:
                     f"batch {self.same_as_batch}, with nothing it loaded changed since: not read again)")
         if self.status == "unchanged":
             return f"{self.file_name}: unchanged, all {o.unchanged} values already loaded{tail}"
+        notes = (f", {o.commentary_set} commentar{'y' if o.commentary_set == 1 else 'ies'}"
+                 if o.commentary_set else "")
         return (
             f"{self.file_name}: loaded as batch {o.batch_id}: {o.inserted} new, {o.replaced} replaced, "
-            f"{o.unchanged} unchanged values, {o.targets_set} targets{tail}"
+            f"{o.unchanged} unchanged values, {o.targets_set} targets{notes}{tail}"
         )
 
 
@@ -160,7 +165,8 @@ def load_parsed(
     info = BatchInfo(parsed.file_name, parsed.sha256, source, parsed.sheets, imported_by, note,
                      reader_version=reader_version, default_area=default_area)
     try:
-        outcome = apply_batch(engine, info, parsed.observations[OBSERVATION_COLUMNS], parsed.targets[TARGET_COLUMNS])
+        outcome = apply_batch(engine, info, parsed.observations[OBSERVATION_COLUMNS], parsed.targets[TARGET_COLUMNS],
+                              parsed.commentary[COMMENTARY_COLUMNS])
     except ImportBusy:
         return report_for(parsed, "busy", [])
     except OperationalError as error:  # SQLite's own word for a write lock held too long by another import

@@ -61,6 +61,7 @@ class FilePreview:
     periods: list[date] = field(default_factory=list)
     values: int = 0
     targets: int = 0
+    commentary: int = 0  # texts in the commentary column
     comparison: Comparison | None = None
 
     @property
@@ -74,7 +75,7 @@ class FilePreview:
     @property
     def changes_anything(self) -> bool:
         c = self.comparison
-        return c is not None and bool(c.new or c.replaced or c.targets_new)
+        return c is not None and bool(c.new or c.replaced or c.targets_new or c.commentary)
 
 
 def preview_upload(engine: Engine, data: bytes, file_name: str, default_area: str | None = None,
@@ -90,7 +91,8 @@ def preview_upload(engine: Engine, data: bytes, file_name: str, default_area: st
         return preview
     _describe(preview, parsed)
     if not parsed.problems:
-        preview.comparison = compare_batch(engine, RETURN_SOURCE, parsed.observations, parsed.targets)
+        preview.comparison = compare_batch(engine, RETURN_SOURCE, parsed.observations, parsed.targets,
+                                           parsed.commentary)
     return preview
 
 
@@ -103,6 +105,7 @@ def _describe(preview: FilePreview, parsed: ParsedFile) -> None:
     preview.what_was_read = parsed.what_was_read()
     preview.values = len(frame)
     preview.targets = len(parsed.targets)
+    preview.commentary = len(parsed.commentary)
     if len(frame):
         # a file with problems may hold rows whose measure, area or period could not be read: not listed
         preview.measures = sorted({m for m in frame["measure_code"] if isinstance(m, str) and m})

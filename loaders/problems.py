@@ -38,6 +38,8 @@ class Rule(StrEnum):
     NUMERATOR_ABOVE_DENOMINATOR = "numerator above denominator"
     DUPLICATE = "duplicate value"
     BAD_TARGET = "unreadable target"
+    BAD_COMMENTARY = "unreadable commentary"
+    COMMENTARY_CONFLICT = "two commentaries for one figure"
     OUT_OF_RANGE = "value outside its range"
     NOT_FINITE = "not a finite number"
     EXCEL_ERROR = "an Excel error"

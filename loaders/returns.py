@@ -36,6 +36,7 @@ import pandas as pd
 import settings
 from db.models import NO_BREAKDOWN
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS
+from loaders.commentary_column import empty_commentary, one_per_figure, read_commentary
 from loaders.importer import ParsedFile, sha256_of
 from loaders.periods import ACCEPTED_PERIODS, Period, parse_periods
 from loaders.problems import Problem, Rule, cell_ref
@@ -70,10 +71,11 @@ COLUMN_ROLES: dict[str, str] = {
     "numerator": "numerator", "denominator": "denominator",
     "breakdown": "breakdown",
     "target": "target",
+    "commentary": "commentary", "comment": "commentary", "comments": "commentary",
 }
 # Columns a wide return may carry beside its periods, which are not figures and are not loaded.
 IGNORED_WIDE_COLUMNS = {
-    "notes", "note", "comment", "comments", "commentary", "unit", "units", "polarity", "description",
+    "notes", "note", "unit", "units", "polarity", "description",
     "definition", "source", "name", "rag", "trend", "direction", "theme", "tolerance",
 }
 TIDY_REQUIRED = ("measure", "period", "value")
@@ -132,6 +134,7 @@ def resolve_default_area(text: str | None) -> str | None:
 class SheetResult:
     observations: list[pd.DataFrame] = field(default_factory=list)
     targets: list[pd.DataFrame] = field(default_factory=list)
+    commentary: list[pd.DataFrame] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: int = 0  # rows (and stray cells) of text only, which are not read
 
@@ -239,7 +242,8 @@ class ReturnReader:
 
     def _wide_header(self, sheet: Sheet, row: int, roles: dict[str, int], others: list[int],
                      periods: dict[int, Period]) -> Header:
-        header = Header("wide", row, {k: v for k, v in roles.items() if k in ("measure", "area", "target")}, periods)
+        kept = ("measure", "area", "target", "commentary")
+        header = Header("wide", row, {k: v for k, v in roles.items() if k in kept}, periods)
         below = sheet.cells[row + 1:]
         for c in others:
             if c in periods or normalise_header(sheet.cells[row, c]) in IGNORED_WIDE_COLUMNS:
@@ -417,6 +421,9 @@ class ReturnReader:
         result.problems += self._headless_columns(sheet, header, rows)
         # rows with neither figures nor a target are titles, notes or spacing; text there is a note
         result.notes += self._count_notes(sheet, rows[~keep], measure_col)
+        commentary_col = header.columns.get("commentary")
+        if commentary_col is not None and (~keep).any():
+            result.problems += self._commentary_without_figures(sheet, rows[~keep], measure_col, commentary_col)
         if not keep.any():
             return result
         rows, block, kind = rows[keep], block[keep], kind[keep]
@@ -466,7 +473,28 @@ class ReturnReader:
             frame, problems = self._wide_targets(sheet, header, rows, targets, keep, measures, area_codes)
             result.targets.append(frame)
             result.problems += problems
+        if commentary_col is not None:
+            ends = [header.periods[c].period_end for c in period_cols]
+            latest = _latest_with_figure(kind, ends)
+            frame, problems = read_commentary(self, sheet, commentary_col, rows, measures, area_codes, latest,
+                                              no_figure=np.array([end is None for end in latest], dtype=bool))
+            result.commentary.append(frame)
+            result.problems += problems
         return result
+
+    def _commentary_without_figures(self, sheet: Sheet, rows: np.ndarray, measure_col: int,
+                                    commentary_col: int) -> list[Problem]:
+        """A commentary on a known measure's row with no figure cannot be filed under a period: refused.
+        On any other row (a title, a note) the text is a note, counted with the others."""
+        known = np.array([self.measure_code(sheet.cells[r, measure_col]) is not None for r in rows], dtype=bool)
+        if not known.any():
+            return []
+        chosen = rows[known]
+        measures = self._measures_for(sheet, chosen, measure_col)
+        nowhere = np.full(chosen.size, None, dtype=object)
+        _, problems = read_commentary(self, sheet, commentary_col, chosen, measures, nowhere, [None] * chosen.size,
+                                      no_figure=np.ones(chosen.size, dtype=bool))
+        return problems
 
     def _wide_targets(self, sheet: Sheet, header: Header, rows: np.ndarray, targets: CellValues, keep: np.ndarray,
                       measures: np.ndarray, area_codes: np.ndarray) -> tuple[pd.DataFrame, list[Problem]]:
@@ -511,7 +539,7 @@ class ReturnReader:
                     problems.append(self.problem(sheet, header.row, c, Rule.UNKNOWN_COLUMN, heading,
                                                  ACCEPTED_TIDY_TARGET))
                 continue
-            if c in seconds or normalise_header(heading) in IGNORED_WIDE_COLUMNS:
+            if c in seconds or c == header.columns.get("commentary") or normalise_header(heading) in IGNORED_WIDE_COLUMNS:
                 continue
             if (read_values(sheet.cells[rows, c], **_value_options(sheet)).kind == NUMBER).any():
                 problems.append(self.problem(sheet, header.row, c, Rule.UNKNOWN_COLUMN, heading, ACCEPTED_TIDY_COLUMN))
@@ -632,6 +660,11 @@ class ReturnReader:
                                                           area_codes, is_percent)
             result.targets.append(targets)
             problems += target_problems
+        if "commentary" in cols:
+            notes, note_problems = read_commentary(self, sheet, cols["commentary"], rows, measures, area_codes,
+                                                   [p.period_end if p else None for p in periods])
+            result.commentary.append(notes)
+            problems += note_problems
         result.problems += problems
         return result
 
@@ -670,13 +703,13 @@ class ReturnReader:
         except NotAWorkbook as error:
             problem = Problem(self.file_name, getattr(error, "sheet", ""), getattr(error, "cell", ""),
                               Rule.NOT_A_WORKBOOK, error.text, ACCEPTED_FILES)
-            return _parsed(self.file_name, sha, {}, [], [], [problem])
+            return _parsed(self.file_name, sha, {}, [], [], [problem], [])
         return self.read_sheets(workbook, sha)
 
     def read_sheets(self, workbook: Workbook, sha: str) -> ParsedFile:
         """Every visible sheet with a return's header; hidden sheets are named, never read."""
         layouts: dict[str, str] = {}
-        observations, targets, problems, notes = [], [], [], 0
+        observations, targets, commentary, problems, notes = [], [], [], [], 0
         for sheet in workbook.sheets:
             header = self.find_header(sheet)
             if header is None:
@@ -689,13 +722,14 @@ class ReturnReader:
             stray = self.stray_cells(sheet)
             observations += result.observations
             targets += result.targets
+            commentary += result.commentary
             problems += result.problems + stray.problems
             notes += result.notes + stray.notes
         if not layouts:
             # formulas with no saved value can hide a return's header: say so rather than "no return"
             unsaved = [p for sheet in workbook.sheets for p in self.uncached_problems(sheet, range(sheet.shape[0]), None)]
             problems += unsaved or [Problem(self.file_name, "", "", Rule.NO_RETURN, "", ACCEPTED_RETURN)]
-        parsed = _parsed(self.file_name, sha, layouts, observations, targets, problems)
+        parsed = _parsed(self.file_name, sha, layouts, observations, targets, problems, commentary)
         parsed.hidden_sheets = list(workbook.hidden)
         parsed.notes_skipped = notes
         return parsed
@@ -781,7 +815,7 @@ def _sort_key(problem: Problem, sheets: list[str]) -> tuple:
 
 
 def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: list[pd.DataFrame],
-            targets: list[pd.DataFrame], problems: list[Problem]) -> ParsedFile:
+            targets: list[pd.DataFrame], problems: list[Problem], commentary: list[pd.DataFrame]) -> ParsedFile:
     sheets = list(layouts)
     obs_columns = OBSERVATION_COLUMNS + PROVENANCE
     observations = [f for f in observations if len(f)]
@@ -796,6 +830,10 @@ def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: lis
     if len(tgt):
         tgt, found = check_targets(file_name, tgt)
         problems += found
+    commentary = [f for f in commentary if len(f)]
+    notes = pd.concat(commentary, ignore_index=True) if commentary else empty_commentary()
+    notes, found = one_per_figure(file_name, notes)
+    problems += found
     problems = sorted(dict.fromkeys(problems), key=lambda p: _sort_key(p, sheets))
     for column in ("numerator", "denominator", "value"):
         obs[column] = obs[column].astype("float64")
@@ -803,6 +841,7 @@ def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: lis
         file_name=file_name, sha256=sha, sheets=[name for name in sheets if name],  # a CSV file has no sheet name
         observations=obs[OBSERVATION_COLUMNS + ["sheet", "cell"]].reset_index(drop=True),
         targets=tgt[TARGET_COLUMNS + ["sheet", "cell"]].reset_index(drop=True),
+        commentary=notes,
         problems=problems,
         layout_by_sheet=dict(layouts),
     )
@@ -826,3 +865,14 @@ def read_return_workbook(workbook: Workbook, file_name: str, default_area: str |
                          sha256: str = "") -> ParsedFile:
     """Read sheets already in hand (a reader's output, or sheets built in a test) as one return file."""
     return ReturnReader(file_name, resolve_default_area(default_area)).read_sheets(workbook, sha256)
+
+
+def _latest_with_figure(kind: np.ndarray, ends: list) -> list:
+    """Per row of a wide block, the latest period end holding a figure or a status symbol (None for none):
+    the period a wide row's commentary is about."""
+    order = sorted(range(len(ends)), key=lambda j: ends[j])
+    latest: list = [None] * kind.shape[0]
+    for j in order:  # later periods overwrite earlier ones
+        for i in np.flatnonzero((kind[:, j] == NUMBER) | (kind[:, j] == STATUS)):
+            latest[i] = ends[j]
+    return latest

@@ -1,7 +1,7 @@
 """The blank return workbook that performance teams fill in each month.
 
 It is laid out exactly as the wide return our reader loads (a ``measure`` column of codes, an ``area``
-column, one column per month of the financial year, then ``target``), so a filled-in template loads
+column, one column per month of the financial year, then ``target`` and ``commentary``), so a filled-in template loads
 without anyone rearranging it. Excel's data validation catches the commonest slips while typing
 (an unknown measure code, a negative number, a percentage above 100) and still lets people type the
 published symbols such as ``c`` for a suppressed value. A blank template loads as no values at all:
@@ -114,7 +114,7 @@ def _add_row_validation(sheet: Worksheet, row: int, measure: Measure, first_col:
 
 def _write_return_sheet(sheet: Worksheet, months: list[tuple[int, int]], area_code: str) -> None:
     measures = list(catalogue())
-    header = ["measure", "area", *(month_header(y, m) for y, m in months), "target"]
+    header = ["measure", "area", *(month_header(y, m) for y, m in months), "target", "commentary"]
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -139,6 +139,7 @@ def _write_return_sheet(sheet: Worksheet, months: list[tuple[int, int]], area_co
     sheet.column_dimensions["B"].width = 13
     for col in range(first_value_col, target_col + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 9
+    sheet.column_dimensions[get_column_letter(target_col + 1)].width = 60
 
 
 def _write_measures_sheet(sheet: Worksheet) -> None:
@@ -172,7 +173,10 @@ def read_me_lines(start_year: int, first: str, last: str, area_code: str) -> lis
         f"Then one column for each month of the year, {first} to {last}: enter the figure for the month, "
         "at the month end for a snapshot or for the month for a count of events. The column headings may "
         "also be written 2025-04, April 2025 or as an Excel date; keep one column per month.",
-        "The last column is the target for the whole year, when the measure has one.",
+        "The target column is the target for the whole year, when the measure has one.",
+        "The last column, commentary, is for a short commentary on the latest month's figure: why it moved "
+        "and what is being done. It is filed under the latest month the row has a figure for, and shows on "
+        "the measure's page and in the committee pack. Leave it empty when there is nothing to say.",
         "",
         "Numbers",
         "Percentages are entered from 0 to 100: 54 and 54% both mean fifty-four per cent. "
@@ -185,7 +189,7 @@ def read_me_lines(start_year: int, first: str, last: str, area_code: str) -> lis
         "Use c for a small number suppressed to protect a child's identity. None of them is read as zero.",
         "",
         "Loading",
-        "Load the file on the dashboard's Data page or with: python -m loaders import FILE. "
+        "Load the file on the dashboard's Imports page or with: python -m loaders import FILE. "
         "If anything cannot be read, nothing is loaded and every problem is listed with its sheet and cell.",
     ]
 

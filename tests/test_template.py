@@ -56,13 +56,13 @@ def test_financial_year_starts_in_april(today, expected):
     ("start_year", "first", "last"),
     [(2025, "Apr-25", "Mar-26"), (2026, "Apr-26", "Mar-27"), (1999, "Apr-99", "Mar-00"), (2009, "Apr-09", "Mar-10")],
 )
-def test_header_is_measure_area_twelve_months_then_target(tmp_path, start_year, first, last):
+def test_header_is_measure_area_twelve_months_then_target_and_commentary(tmp_path, start_year, first, last):
     path = tmp_path / "t.xlsx"
     write_template(path, start_year=start_year)
     header = _return_rows(path)[0]
     assert header[:2] == ("measure", "area")
-    assert header[-1] == "target"
-    months = header[2:-1]
+    assert header[-2:] == ("target", "commentary")
+    months = header[2:-2]
     assert len(months) == 12
     assert (months[0], months[-1]) == (first, last)
     assert len(set(months)) == 12

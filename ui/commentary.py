@@ -23,7 +23,13 @@ SAVED_KEY = "commentary_saved"
 
 
 def _written(row) -> str:
-    return f"{row.author} · {pd.Timestamp(row.written_at):%d %b %Y %H:%M}"
+    """Who wrote it and when; for a version loaded from a return, which batch, and whether an undo withdrew it."""
+    words = f"{row.author} · {pd.Timestamp(row.written_at):%d %b %Y %H:%M}"
+    if not pd.isna(row.batch_id):
+        words += f" · loaded from a return (batch {int(row.batch_id)})"
+    if not pd.isna(row.withdrawn_by_batch_id):
+        words += f" · withdrawn when that batch was undone (batch {int(row.withdrawn_by_batch_id)})"
+    return words
 
 
 def _periods(measure: Measure, home: str) -> dict[date, str]:
