@@ -62,10 +62,13 @@ def batch_notes(batches: pd.DataFrame) -> list[str]:
     """'**12 · sn_may_2025.xlsx** · loaded by jsmith · sheets: LA SN Groups · SHA-256 ab12... · note'
     for each batch, newest first."""
     lines = []
+    loaded = dict(zip(batches["id"], batches["commentary"], strict=True)) if "commentary" in batches else {}
     for batch, name, who, sheets, sha, note in zip(
             batches["id"], batches["file_name"], batches["imported_by"].fillna(""), batches["sheets"],
             batches["sha256"].fillna(""), batches["note"].fillna(""), strict=True):
         parts = [f"loaded by {who or 'unknown'}"]
+        if notes := int(loaded.get(batch, 0)):
+            parts.append(_count(notes, "commentary", "commentaries"))
         if str(sheets).strip():
             parts.append(f"sheets: {sheets}")
         if str(sha).strip():

@@ -104,6 +104,11 @@ def batches(engine: Engine) -> pd.DataFrame:
                "imported_by", "imported_at", "result", "note"]
     frame = _frame(engine, select(*[t.c[c] for c in columns]).order_by(t.c.id.desc()), columns)
     frame["sheets"] = frame["sheets"].map(lambda s: ", ".join(json.loads(s)) if s else "")
+    c = Commentary.__table__
+    with engine.connect() as connection:
+        loaded = dict(connection.execute(select(c.c.batch_id, func.count()).where(c.c.batch_id.is_not(None))
+                                         .group_by(c.c.batch_id)).all())
+    frame["commentary"] = [int(loaded.get(int(b), 0)) for b in frame["id"]]  # commentaries the batch loaded
     return frame
 
 

@@ -249,6 +249,8 @@ def history_lines(engine) -> list[str]:
         when = f"{row.imported_at:%d %b %Y %H:%M}" if hasattr(row.imported_at, "strftime") else str(row.imported_at)
         what = (row.note if row.source == "undo" else
                 f"{row.inserted} new, {row.replaced} replaced, {row.unchanged} unchanged")
+        if row.commentary:
+            what += f", {row.commentary} commentar{'y' if row.commentary == 1 else 'ies'}"
         undone = f" · undone by batch {undone_by[int(row.id)]}" if int(row.id) in undone_by else ""
         sheets = f" · sheets: {row.sheets}" if row.sheets else ""
         lines.append(f"{int(row.id)} {row.file_name} · {row.source} · {when} by {row.imported_by} · {what}"

@@ -300,3 +300,12 @@ def test_the_imports_page_preview_shows_the_commentary_it_would_write(tmp_path, 
     at.button(key="confirm_0").click().run()
     assert current(engine) == {(FOSTER, SEPTEMBER): "Stable all month."}
     assert versions(engine).iloc[0]["author"] == "jsmith"
+
+
+def test_the_history_says_how_many_commentaries_a_batch_loaded(engine, tmp_path):
+    from loaders.cli import history_lines
+
+    load(engine, tidy(tmp_path / "october.xlsx", [FOSTER, HOME, "2024-10", 72.5, "From the return."],
+                      ["cla_count", HOME, "2024-10", 310, "Also from the return."]))
+    [line] = history_lines(engine)
+    assert "2 new, 0 replaced, 0 unchanged, 2 commentaries" in line

@@ -49,3 +49,22 @@ def test_writes_replace_and_keep_history_on_postgres(pg_engine):
     old = queries.history(pg_engine, "cla_count", "E06000049")
     assert old["value"].tolist() == [550.0]
     assert (old["batch_id"].iloc[0], old["replaced_by_batch_id"].iloc[0]) == (first.batch_id, second.batch_id)
+
+
+def test_a_return_s_commentary_loads_and_its_undo_restores_the_earlier_one_on_postgres(pg_engine):
+    from access import User
+    from db.commentary_writes import save_commentary
+    from db.undo import undo_batch
+    from loaders.importer import import_file
+
+    editor = User("jo@council.gov.uk", "Jo", True)
+    march = date(2025, 3, 31)
+    save_commentary(pg_engine, "cla_foster_pct", "E06000049", march, "Written in the app.", editor)
+    content = b"measure,area,period,value,commentary\ncla_foster_pct,E06000049,2024-25,71,From the return.\n"
+    report = import_file(pg_engine, data=content, file_name="year.csv", user=editor)
+    assert report.status == "loaded" and report.outcome.commentary_set == 1
+    current = {n.period_end: n.text for n in queries.current_commentary(pg_engine, ["cla_foster_pct"])}
+    assert current == {march: "From the return."}
+    undo_batch(pg_engine, report.outcome.batch_id, editor)
+    current = {n.period_end: n.text for n in queries.current_commentary(pg_engine, ["cla_foster_pct"])}
+    assert current == {march: "Written in the app."}
