@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -181,21 +181,39 @@ def _insert_many(connection, table, rows: dict[str, list]) -> None:
     connection.exec_driver_sql(compiled.string, params)
 
 
-def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list[int]]:
+def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list[int], list[dict]]:
+    """The file's targets that are new or changed, the current targets they replace, and what is left of
+    those outside the file's periods.
+
+    A later file's target wins over its own period: a current target for the same measure and area whose
+    range overlaps it (set on the Targets page, or by an earlier file) is replaced, and the part of its
+    range outside the new one is set again with its own value and tolerance. So no figure is ever judged
+    against two targets, and no figure outside the file's periods loses its target. The replaced target
+    stays in the history; an undo withdraws what the batch set and brings it back. The same range with
+    the same value is unchanged.
+    """
     table = Target.__table__
-    new, replaced = [], []
-    current = {
-        (r.measure_code, r.area_code, r.period_start): r
-        for r in connection.execute(select(table).where(table.c.replaced_by_batch_id.is_(None)))
-    }
+    new, replaced, remainders = [], [], []
+    current: dict[tuple[str, str], list] = {}
+    for r in connection.execute(select(table).where(table.c.replaced_by_batch_id.is_(None))):
+        current.setdefault((r.measure_code, r.area_code), []).append(r)
     for record in _records(targets, TARGET_COLUMNS):
-        old = current.get((record["measure_code"], record["area_code"], record["period_start"]))
-        if old is not None and old.period_end == record["period_end"] and _same(old.value, record["value"]):
+        start, end = _as_date(record["period_start"]), _as_date(record["period_end"])
+        overlapping = [old for old in current.get((record["measure_code"], record["area_code"]), [])
+                       if old.id not in replaced and _as_date(old.period_start) <= end
+                       and start <= _as_date(old.period_end)]
+        if len(overlapping) == 1 and (_as_date(overlapping[0].period_start), _as_date(overlapping[0].period_end)) == (
+                start, end) and _same(overlapping[0].value, record["value"]):
             continue
-        if old is not None:
+        for old in overlapping:
             replaced.append(old.id)
+            old_start, old_end = _as_date(old.period_start), _as_date(old.period_end)
+            kept = [(old_start, start - timedelta(days=1))] if old_start < start else []
+            kept += [(end + timedelta(days=1), old_end)] if old_end > end else []
+            remainders += [{"measure_code": old.measure_code, "area_code": old.area_code, "period_start": a,
+                            "period_end": b, "value": old.value, "tolerance": old.tolerance} for a, b in kept]
         new.append(record)
-    return new, replaced
+    return new, replaced, remainders
 
 
 def _coverage(origin: str, observations: dict[str, list], *others: pd.DataFrame | None) -> list[dict]:
@@ -293,8 +311,8 @@ def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
     incoming = {c: _column_values(observations, c) for c in OBSERVATION_COLUMNS}
     with engine.connect() as connection:
         diff = _difference(connection, origin, incoming, len(observations))
-        new_targets, _ = (
-            _target_changes(connection, targets) if targets is not None and len(targets) else ([], [])
+        new_targets, _, _ = (
+            _target_changes(connection, targets) if targets is not None and len(targets) else ([], [], [])
         )
         notes = commentary_changes(connection, commentary)
     replaced = []
@@ -364,8 +382,8 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
             diff.existing, diff.position, diff.matched, diff.new_index, diff.same)
         changed = [(existing[position[i]], i) for i in matched[~same]]
         outcome.unchanged = int(same.sum())
-        new_targets, replaced_targets = (
-            _target_changes(connection, targets) if targets is not None and len(targets) else ([], [])
+        new_targets, replaced_targets, kept_targets = (
+            _target_changes(connection, targets) if targets is not None and len(targets) else ([], [], [])
         )
         notes = commentary_changes(connection, commentary)
         if not new_index.size and not changed and not new_targets and not notes:
@@ -427,7 +445,8 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
         if new_targets:
             connection.execute(
                 insert(Target),
-                [{**t, "batch_id": batch_id, "set_by": info.imported_by, "set_at": now} for t in new_targets],
+                [{"tolerance": None, **t, "batch_id": batch_id, "set_by": info.imported_by, "set_at": now}
+                 for t in new_targets + kept_targets],
             )
         if notes:
             write_loaded_commentary(connection, notes, batch_id, info.imported_by, now)

@@ -141,4 +141,27 @@ def check_targets(file_name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, li
     """Targets must be possible values of their measure, and one per measure, area and start."""
     problems = _range_problems(file_name, frame, "value", "a target")
     frame, duplicates = drop_duplicates(file_name, frame, TARGET_KEY, ["value", "period_end"], _describe_target)
-    return frame, problems + duplicates
+    return frame, problems + duplicates + _overlapping_targets(file_name, frame)
+
+
+ACCEPTED_ONE_TARGET = ("one target for any period: the target in {cell} already covers this one's period; "
+                       "remove one of them or make their periods follow each other")
+
+
+def _overlapping_targets(file_name: str, frame: pd.DataFrame) -> list[Problem]:
+    """Two targets in one file whose periods overlap (a year's target beside a month's): a figure can be
+    judged against one target only, and which one the file meant cannot be told."""
+    problems = []
+    ordered = frame.assign(begins=pd.to_datetime(frame["period_start"]), ends=pd.to_datetime(frame["period_end"]))
+    for _, rows in ordered.groupby(["measure_code", "area_code"], sort=False):
+        if len(rows) < 2:
+            continue
+        rows = rows.sort_values(["begins", "ends"])
+        latest_end, latest = None, None
+        for row in rows.itertuples(index=False):
+            if latest_end is not None and row.begins <= latest_end:
+                problems.append(Problem(file_name, row.sheet, row.cell, Rule.BAD_TARGET, str(row.text),
+                                        ACCEPTED_ONE_TARGET.format(cell=latest.cell)))
+            if latest_end is None or row.ends > latest_end:
+                latest_end, latest = row.ends, row
+    return problems

@@ -62,7 +62,8 @@ def test_undo_puts_back_what_it_replaced_and_removes_what_it_added(engine):
 
     assert figures(engine) == before  # 71.5 from batch 1 exactly, and March's 73 gone
     assert current_targets(engine) == [(65.0, first)]
-    assert (outcome.restored, outcome.removed, outcome.targets_removed, outcome.targets_restored) == (1, 1, 1, 0)
+    # February's target took over February from January's, which kept January: both withdrawn, January's back
+    assert (outcome.restored, outcome.removed, outcome.targets_removed, outcome.targets_restored) == (1, 1, 2, 1)
     assert data_version(engine) > version  # every cache keyed on the highest batch sees the undo
     with engine.connect() as connection:
         undo = connection.exec_driver_sql(
