@@ -203,6 +203,8 @@ def show_preview(upload, index: int, user) -> None:
     st.markdown(f"Loading it would add **{_count(comparison.new, 'new value')}**, replace "
                 f"**{_count(len(comparison.replaced), 'value')}**, leave **{comparison.unchanged:,}** unchanged and "
                 f"set **{_count(comparison.targets_new, 'target')}**"
+                + (f" (taking over from {_count(comparison.targets_replaced, 'target')} in force for those periods, "
+                   "kept in the history)" if comparison.targets_replaced else "")
                 + (f" and write **{_count(len(comparison.commentary), 'commentary', 'commentaries')}**" if comparison.commentary else "")
                 + ".")
     if comparison.replaced:

@@ -302,6 +302,7 @@ class Comparison:
     replaced: list[ReplacedValue]
     targets_new: int
     commentary: list[CommentaryChange] = field(default_factory=list)  # new or changed, with the text replaced
+    targets_replaced: int = 0  # targets in force whose period the file's targets take over (kept in the history)
 
 
 def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
@@ -311,7 +312,7 @@ def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
     incoming = {c: _column_values(observations, c) for c in OBSERVATION_COLUMNS}
     with engine.connect() as connection:
         diff = _difference(connection, origin, incoming, len(observations))
-        new_targets, _, _ = (
+        new_targets, replaced_targets, _ = (
             _target_changes(connection, targets) if targets is not None and len(targets) else ([], [], [])
         )
         notes = commentary_changes(connection, commentary)
@@ -326,7 +327,7 @@ def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
             old["value"], old["status"], incoming["value"][i], incoming["status"][i], int(old["batch_id"]),
         ))
     return Comparison(len(observations), int(diff.new_index.size), int(diff.same.sum()), replaced, len(new_targets),
-                      notes)
+                      notes, len(replaced_targets))
 
 
 def apply_batch(
