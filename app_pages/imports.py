@@ -255,8 +255,8 @@ def undo_section(batches: pd.DataFrame, undone_by: dict[int, int], user) -> None
         return
     st.header("Undo an import", anchor=False)
     st.markdown("Undoing a batch puts back every value it replaced exactly as it was and removes the values it "
-                "added; the undo is recorded as a batch of its own. A batch whose figures a later batch changed "
-                "cannot be undone until that later batch is.")
+                "added; the undo is recorded as a batch of its own. A batch whose figures a later batch changed, or gave "
+                "again unchanged, cannot be undone until that later batch is.")
     labels = {int(b): f"{int(b)} · {name}" for b, name in zip(undoable["id"], undoable["file_name"], strict=True)}
     chosen = st.selectbox("Batch to undo", list(labels), format_func=labels.get, key="undo_choice")
     if st.button("Undo this batch", key="undo_button"):

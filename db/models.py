@@ -70,6 +70,22 @@ class BatchCoverage(Base):
     origin: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
+class RepeatedValue(Base):
+    """A current figure that a later batch's file gave again, unchanged.
+
+    The figure still belongs to the batch that set it, but undoing that batch would remove (or put back
+    the older value of) a figure a later file still gives; so an undo waits until that later batch is
+    undone, as it does for a later batch that changed the figure. No foreign key to the observation: an
+    undo may remove it, and these rows go with the undo of the batch that repeated it.
+    """
+
+    __tablename__ = "repeated_value"
+    __table_args__ = (Index("ix_repeated_value_batch_id", "batch_id"),)
+
+    observation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+
+
 class Observation(Base):
     """The current value of a measure for an area, period and optional breakdown."""
 

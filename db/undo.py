@@ -24,6 +24,7 @@ from db.models import (
     NeighbourRelease,
     Observation,
     ObservationHistory,
+    RepeatedValue,
     Target,
 )
 
@@ -93,6 +94,7 @@ def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
         back = connection.execute(update(targets).where(targets.c.replaced_by_batch_id == batch_id).values(
             replaced_by_batch_id=None)).rowcount
         notes = withdraw_loaded_commentary(connection, batch_id, undo_id)
+        connection.execute(delete(RepeatedValue.__table__).where(RepeatedValue.batch_id == batch_id))
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == undo_id).values(
             rows=len(current), replaced=len(restored), inserted=0))
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == batch_id).values(
@@ -121,11 +123,28 @@ def _check(connection, batch, batch_id: int) -> None:
         .order_by(targets.c.replaced_by_batch_id).limit(1)).scalar()
     later_note = later_batch_replacing(connection, batch_id)
     laters = [b for b in (later, later_target, later_note) if b is not None]
+    repeated = _later_batch_repeating(connection, batch_id)
     found = min(laters) if laters else None
-    if found is not None:
+    if found is not None and (repeated is None or found <= repeated):
         name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == found)).scalar() or ""
         raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {found} ({name}) changed some "
                           f"of the same figures. Undo batch {found} first, then batch {batch_id}.")
+    if repeated is not None:
+        name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == repeated)).scalar() or ""
+        raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {repeated} ({name}) gives some of "
+                          f"the same figures again, and undoing this one would remove them. Undo batch {repeated} "
+                          f"first, then batch {batch_id}.")
+
+
+def _later_batch_repeating(connection, batch_id: int) -> int | None:
+    """The earliest batch, not undone, whose file gave again unchanged a figure this batch set."""
+    obs, repeated, batches = Observation.__table__, RepeatedValue.__table__, ImportBatch.__table__
+    return connection.execute(
+        select(repeated.c.batch_id)
+        .select_from(obs.join(repeated, repeated.c.observation_id == obs.c.id)
+                     .join(batches, batches.c.id == repeated.c.batch_id))
+        .where(obs.c.batch_id == batch_id, repeated.c.batch_id != batch_id, batches.c.undone_by_batch_id.is_(None))
+        .order_by(repeated.c.batch_id).limit(1)).scalar()
 
 
 def undone_batches(engine: Engine) -> dict[int, int]:

@@ -24,7 +24,16 @@ from sqlalchemy import Engine, Float, bindparam, insert, select, text, update
 
 from db.commentary_writes import CommentaryChange, commentary_changes, commentary_untouched, write_loaded_commentary
 from db.locks import ImportBusy, write_transaction
-from db.models import LOCAL, PUBLISHED, BatchCoverage, ImportBatch, Observation, ObservationHistory, Target
+from db.models import (
+    LOCAL,
+    PUBLISHED,
+    BatchCoverage,
+    ImportBatch,
+    Observation,
+    ObservationHistory,
+    RepeatedValue,
+    Target,
+)
 
 __all__ = ["ImportBusy", "BatchInfo", "BatchOutcome", "LoadedBefore", "apply_batch", "origin_of", "unchanged_since"]
 PUBLISHED_SOURCE = "published"  # the batch source of DfE's tables (loaders.published.parsed uses the same word)
@@ -405,6 +414,11 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
         coverage = _coverage(origin, incoming, targets, commentary)
         if coverage:
             connection.execute(insert(BatchCoverage), [{**c, "batch_id": batch_id} for c in coverage])
+        repeated = matched[same]
+        if repeated.size:  # figures this file gives again unchanged: an undo of their batch must wait for this one
+            _insert_many(connection, RepeatedValue.__table__, {
+                "observation_id": [existing[position[i]][0] for i in repeated],
+                "batch_id": [batch_id] * int(repeated.size)})
         if new_index.size:
             every = new_index.size == len(observations)
             rows = {c: incoming[c] if every else [incoming[c][i] for i in new_index] for c in OBSERVATION_COLUMNS}

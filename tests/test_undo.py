@@ -165,3 +165,27 @@ def test_undo_brings_back_the_target_it_replaced(engine):
     outcome = undo_batch(engine, second, EDITOR)
     assert (outcome.targets_removed, outcome.targets_restored) == (1, 1)
     assert current_targets(engine) == [(65.0, first)]
+
+
+OCTOBER_TRACKER = b"measure,area,2024-09,2024-10\ncla_foster_pct,E06999901,70,71\n"
+NOVEMBER_TRACKER = b"measure,area,2024-09,2024-10,2024-11\ncla_foster_pct,E06999901,70,71,72\n"  # repeats Sep, Oct
+
+
+def test_undo_waits_for_a_later_file_that_gives_the_same_figures_again(engine):
+    october = load(engine, OCTOBER_TRACKER, "tracker october.csv")
+    november = load(engine, NOVEMBER_TRACKER, "tracker november.csv")
+    with pytest.raises(UndoRefused, match=f"later batch {november} .*gives some of the same figures again"):
+        undo_batch(engine, october, EDITOR)
+    assert sorted(figures(engine)) == ["2024-09-30", "2024-10-31", "2024-11-30"]  # nothing removed
+    undo_batch(engine, november, EDITOR)
+    assert sorted(figures(engine)) == ["2024-09-30", "2024-10-31"]
+    undo_batch(engine, october, EDITOR)  # allowed once the later file is undone
+    assert figures(engine) == {}
+
+
+def test_a_file_loaded_again_unchanged_writes_no_batch_and_does_not_block_an_undo(engine):
+    october = load(engine, OCTOBER_TRACKER, "tracker october.csv")
+    again = import_file(engine, data=OCTOBER_TRACKER, file_name="tracker october copy.csv", user=EDITOR)
+    assert again.status == "unchanged"
+    undo_batch(engine, october, EDITOR)
+    assert figures(engine) == {}
