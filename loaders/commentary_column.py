@@ -25,6 +25,8 @@ ACCEPTED_NUMBER_COMMENTARY = ("a commentary in words, or an empty cell; this cel
                               "not loaded as a figure from a commentary column")
 ACCEPTED_COMMENTARY_NO_FIGURE = ("a figure on this row (a wide row's commentary is filed under the latest period it has a "
                                  "figure for), or write the commentary on the measure's page in the dashboard")
+ACCEPTED_WHOLE_COMMENTARY = ("the whole commentary in its own cell: the text goes on in the column after it, "
+                             "which has no heading (in a CSV file, put a text holding the separator in double quotes)")
 ACCEPTED_ONE_COMMENTARY = "one commentary per measure, area and period: the same text as {cell}, or an empty cell"
 
 PROVENANCE = ["sheet", "cell"]
@@ -35,14 +37,18 @@ def empty_commentary() -> pd.DataFrame:
 
 
 def read_commentary(reader, sheet, col: int, rows: np.ndarray, measures: np.ndarray, area_codes: np.ndarray,
-                    period_ends: list[date | None], no_figure: np.ndarray | None = None
+                    period_ends: list[date | None], no_figure: np.ndarray | None = None, header_row: int | None = None
                     ) -> tuple[pd.DataFrame, list[Problem]]:
     """The commentary column's texts for these rows and every problem with them.
 
     ``reader`` is the file's ReturnReader (its ``problem`` names Excel errors and unsaved formulas);
     ``period_ends`` gives each row's period (None when unreadable, already reported); ``no_figure`` marks
-    rows with no figure, whose commentary cannot be filed under any period.
+    rows with no figure, whose commentary cannot be filed under any period. With ``header_row``, text
+    running on into a column without a heading (a comma CSV whose commentary held an unquoted comma)
+    is refused rather than loaded cut short.
     """
+    spill = col + 1 if header_row is not None and col + 1 < sheet.shape[1] and _blank(sheet.cells[header_row, col + 1]) \
+        else None
     problems: list[Problem] = []
     keep: list[int] = []
     texts: list[str] = []
@@ -60,6 +66,10 @@ def read_commentary(reader, sheet, col: int, rows: np.ndarray, measures: np.ndar
             continue
         if len(text) > MAX_LENGTH:
             problems.append(reader.problem(sheet, r, col, Rule.BAD_COMMENTARY, text, ACCEPTED_COMMENTARY))
+            continue
+        if spill is not None and not _blank(sheet.cells[r, spill]):
+            problems.append(reader.problem(sheet, r, spill, Rule.BAD_COMMENTARY, sheet.cells[r, spill],
+                                           ACCEPTED_WHOLE_COMMENTARY))
             continue
         if no_figure is not None and no_figure[i]:
             problems.append(reader.problem(sheet, r, col, Rule.BAD_COMMENTARY, text, ACCEPTED_COMMENTARY_NO_FIGURE))
@@ -98,3 +108,7 @@ def one_per_figure(file_name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, l
             problems.append(Problem(file_name, sheet, cell, Rule.COMMENTARY_CONFLICT, text,
                                     ACCEPTED_ONE_COMMENTARY.format(cell=where)))
     return frame.iloc[keep].reset_index(drop=True), problems
+
+
+def _blank(item: object) -> bool:
+    return item is None or (isinstance(item, str) and not item.strip()) or (isinstance(item, float) and item != item)

@@ -477,7 +477,8 @@ class ReturnReader:
             ends = [header.periods[c].period_end for c in period_cols]
             latest = _latest_with_figure(kind, ends)
             frame, problems = read_commentary(self, sheet, commentary_col, rows, measures, area_codes, latest,
-                                              no_figure=np.array([end is None for end in latest], dtype=bool))
+                                              no_figure=np.array([end is None for end in latest], dtype=bool),
+                                              header_row=header.row)
             result.commentary.append(frame)
             result.problems += problems
         return result
@@ -662,7 +663,8 @@ class ReturnReader:
             problems += target_problems
         if "commentary" in cols:
             notes, note_problems = read_commentary(self, sheet, cols["commentary"], rows, measures, area_codes,
-                                                   [p.period_end if p else None for p in periods])
+                                                   [p.period_end if p else None for p in periods],
+                                                   header_row=header.row)
             result.commentary.append(notes)
             problems += note_problems
         result.problems += problems

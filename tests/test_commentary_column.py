@@ -309,3 +309,11 @@ def test_the_history_says_how_many_commentaries_a_batch_loaded(engine, tmp_path)
                       ["cla_count", HOME, "2024-10", 310, "Also from the return."]))
     [line] = history_lines(engine)
     assert "2 new, 0 replaced, 0 unchanged, 2 commentaries" in line
+
+
+def test_a_commentary_cut_by_an_unquoted_comma_is_refused_not_loaded_short(engine):
+    content = b"measure,area,period,value,commentary\ncla_foster_pct,E06999901,2024-10,72.5,Rose, then fell back\n"
+    report = import_file(engine, data=content, file_name="october.csv", user=EDITOR)
+    [problem] = report.problems
+    assert (problem.cell, problem.text) == ("F2", " then fell back") and "double quotes" in problem.message()
+    assert dump_tables(engine)["commentary"] == []
