@@ -125,7 +125,7 @@ def problems_table(preview: FilePreview) -> pd.DataFrame:
 
 def replaced_table(preview: FilePreview) -> pd.DataFrame:
     rows = preview.replaced
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Measure": [_measure_name(r.measure_code) for r in rows],
         "Area": [_area_name(r.area_code) for r in rows],
         "Period ending": [_period(r.period_end) for r in rows],
@@ -134,18 +134,30 @@ def replaced_table(preview: FilePreview) -> pd.DataFrame:
         "After loading": [_figure(r.new_value, r.new_status) for r in rows],
         "Now from batch": [r.old_batch_id for r in rows],
     })
+    return _without_idle_columns(table)
+
+
+def _without_idle_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """No Area column for one council (named in the lines above) and no Breakdown column with none, so
+    the figures beside them fit the page instead of hiding behind a scroll bar."""
+    if table["Area"].nunique() <= 1:
+        table = table.drop(columns=["Area"])
+    if "Breakdown" in table and not table["Breakdown"].astype(bool).any():
+        table = table.drop(columns=["Breakdown"])
+    return table
 
 
 def commentary_table(preview: FilePreview) -> pd.DataFrame:
     """Every commentary loading would write, with the current text it replaces."""
     rows = preview.comparison.commentary if preview.comparison is not None else []
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Measure": [_measure_name(r.measure_code) for r in rows],
         "Area": [_area_name(r.area_code) for r in rows],
         "Period ending": [_period(r.period_end) for r in rows],
         "Commentary now": [r.old_text or "(none)" for r in rows],
         "After loading": [r.text for r in rows],
     })
+    return _without_idle_columns(table)
 
 
 def recognised_lines(preview: FilePreview) -> list[str]:
@@ -214,7 +226,11 @@ def show_preview(upload, index: int, user) -> None:
     if comparison.commentary:
         st.markdown("Every commentary it would write (a changed one keeps the text it replaces under 'Earlier "
                     "versions' on the measure's page):")
-        st.dataframe(commentary_table(preview), hide_index=True, width="stretch", key=f"commentary_{index}")
+        notes = commentary_table(preview)
+        if len(notes) <= WRAPPED_PROBLEMS:  # a table whose texts wrap, so each can be read whole
+            st.table(notes.set_index("Measure"))
+        else:
+            st.dataframe(notes, hide_index=True, width="stretch", key=f"commentary_{index}")
     if not preview.changes_anything:
         st.info("Everything in this file is already loaded: confirming would change nothing.")
         return

@@ -295,7 +295,7 @@ def test_the_imports_page_preview_shows_the_commentary_it_would_write(tmp_path, 
     assert not at.exception, [e.value for e in at.exception]
     said = "\n".join(str(e.value) for e in at.markdown)
     assert "write **1 commentary**" in said and "leave **1** unchanged" in said
-    [table] = [f.value for f in at.dataframe if "After loading" in f.value.columns]
+    [table] = [f.value.reset_index() for f in at.table if "Commentary now" in f.value.columns]
     assert table[["Commentary now", "After loading"]].values.tolist() == [["(none)", "Stable all month."]]
     at.button(key="confirm_0").click().run()
     assert current(engine) == {(FOSTER, SEPTEMBER): "Stable all month."}
