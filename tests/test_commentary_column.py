@@ -317,3 +317,17 @@ def test_a_commentary_cut_by_an_unquoted_comma_is_refused_not_loaded_short(engin
     [problem] = report.problems
     assert (problem.cell, problem.text) == ("F2", " then fell back") and "double quotes" in problem.message()
     assert dump_tables(engine)["commentary"] == []
+
+
+def test_an_old_xls_return_loads_its_commentary(engine, tmp_path):
+    from xlwt import Workbook as XlsWorkbook
+
+    book = XlsWorkbook()
+    sheet = book.add_sheet("Return")
+    for r, row in enumerate([TIDY_HEADER, [FOSTER, HOME, "2024-10", 72.5, "Written in an old workbook."]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    path = tmp_path / "october.xls"
+    book.save(str(path))
+    load(engine, path)
+    assert current(engine) == {(FOSTER, OCTOBER): "Written in an old workbook."}
