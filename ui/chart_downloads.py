@@ -23,8 +23,9 @@ def _picture(view: ChartView, fmt: str, size: str, rating: str):
         try:
             return render(view.figure, fmt, size, caption)
         except ImagesUnavailable as error:
+            # no empty file: the browser says the download failed, and the next run of the page says why
             st.session_state["chart_image_problem"] = str(error)
-            return b""
+            raise
     return make
 
 
