@@ -45,9 +45,15 @@ class UndoOutcome:
     targets_restored: int
 
     def summary(self) -> str:
-        return (f"Batch {self.undone_batch_id} undone (recorded as batch {self.undo_batch_id}): {self.restored} "
-                f"values put back as they were, {self.removed} values it added removed, "
-                f"{self.targets_removed} targets it set withdrawn, {self.targets_restored} earlier targets back.")
+        return (f"Batch {self.undone_batch_id} undone (recorded as batch {self.undo_batch_id}): "
+                f"{_count(self.restored, 'value')} put back as before, {_count(self.removed, 'value')} it "
+                f"added removed, {_count(self.targets_removed, 'target')} it set withdrawn, "
+                f"{_count(self.targets_restored, 'earlier target')} back.")
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 value', '2 values': the summary is read by people, who notice '1 values'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:

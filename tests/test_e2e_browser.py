@@ -208,7 +208,13 @@ def test_the_imports_table_shows_every_column_without_scrolling_sideways(server,
     page.goto(server + "/imports", wait_until="domcontentloaded")
     page.get_by_text("Every batch, newest first").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     page.get_by_text("Who loaded each file").first.wait_for(timeout=PAGE_TIMEOUT_MS)  # the sheets and notes, under it
-    grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
+    assert_table_fits(page)
+
+
+def assert_table_fits(page, heading: str = "Loaded on") -> None:
+    """The table with the column ``heading`` shows every column without a sideways scroll bar."""
+    table = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("th", has_text=heading)).first
+    grid = table.locator(".dvn-scroller").first
     grid.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
     page.wait_for_timeout(500)
     scroll_width, client_width = grid.evaluate("e => [e.scrollWidth, e.clientWidth]")
@@ -425,8 +431,14 @@ def test_an_officer_loads_checks_undoes_and_reloads_a_return(journey_database, j
 
     # 4. Undone on the page: every figure exactly as before, the undo recorded with who did it.
     choose(page, "Batch to undo", f"{loaded} · {RETURN_NAME}")
+    confirmed = dump_tables(engine)
     page.get_by_role("button", name="Undo this batch").click()
+    page.get_by_text(f"Undo batch {loaded}, {RETURN_NAME}, loaded ").wait_for()  # asked first, as the CLI asks
+    assert f"by {OFFICER}? Every value it added is removed" in main_text(page)
+    assert dump_tables(engine) == confirmed, "the undo began before it was confirmed"
+    page.get_by_role("button", name=f"Yes, undo batch {loaded}").click()
     page.get_by_text(f"Batch {loaded} undone").wait_for()
+    assert "1 value put back as before, 2 values it added removed" in main_text(page)
     after_undo = dump_tables(engine)
     for table in ("observation", "target", "commentary"):
         assert after_undo[table] == before[table], f"{table} is not as it was before the import"
@@ -436,6 +448,7 @@ def test_an_officer_loads_checks_undoes_and_reloads_a_return(journey_database, j
     history = grid_rows(page, "Loaded on", showing=f"by batch {undo}")
     assert [row[:2] for row in history[1:3]] == [[str(undo), RETURN_NAME], [str(loaded), RETURN_NAME]]
     assert history[0][-1] == "Undone" and history[2][-1] == f"by batch {undo}"
+    assert_table_fits(page)  # the Undone column, shown only now, is not off the side of a laptop's screen
     shoot(page, page.get_by_role("heading", name="Every batch, newest first", exact=True), "after_undo")
 
     # 5. The same file again is accepted as new, not "already imported", and its figures come back.
