@@ -123,8 +123,10 @@ def problems_table(preview: FilePreview) -> pd.DataFrame:
 
 
 def replaced_table(preview: FilePreview) -> pd.DataFrame:
+    """Old and new side by side. The Breakdown column only when a replaced value has one: empty, it pushed
+    the batch the value came from off a laptop's screen."""
     rows = preview.replaced
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Measure": [_measure_name(r.measure_code) for r in rows],
         "Area": [_area_name(r.area_code) for r in rows],
         "Period ending": [_period(r.period_end) for r in rows],
@@ -133,6 +135,7 @@ def replaced_table(preview: FilePreview) -> pd.DataFrame:
         "After loading": [_figure(r.new_value, r.new_status) for r in rows],
         "Now from batch": [r.old_batch_id for r in rows],
     })
+    return table if table["Breakdown"].any() else table.drop(columns=["Breakdown"])
 
 
 def recognised_lines(preview: FilePreview) -> list[str]:
