@@ -466,7 +466,20 @@ def test_an_officer_loads_checks_undoes_and_reloads_a_return(journey_database, j
     assert_table_fits(page)  # the Undone column, shown only now, is not off the side of a laptop's screen
     shoot(page, page.get_by_role("heading", name="Every batch, newest first", exact=True), "after_undo")
 
+    # The measure page shows the March figure back as it was, and the corrected one as undone, not replaced
+    # by a council return.
+    page.goto(f"{journey_server}/measure?measure={CORRECTED[0]}&from=2025-01&to=2025-03",
+              wait_until="domcontentloaded")
+    page.get_by_text("Earlier values, replaced by a later return or an undo (1)").click()
+    earlier = grid_rows(page, "Replaced by", showing="Undo of")
+    assert earlier[1:] == [[f"{CORRECTED[1]:%B %Y}", f"{corrected:g}", f"Council return {RETURN_NAME} (batch {loaded})",
+                            f"Undo of {RETURN_NAME} (batch {undo})"]]
+    values = grid_rows(page, "Loaded on")
+    assert values[1][:3] == [f"{CORRECTED[1]:%B %Y}", "Monthly", f"{old_value:g}"], values[:2]
+
     # 5. The same file again is accepted as new, not "already imported", and its figures come back.
+    page.goto(journey_server + "/imports", wait_until="domcontentloaded")
+    page.get_by_text("Every batch, newest first").wait_for()
     upload(page, path)
     page.get_by_text("Loading it would add 2 new values, replace 1 value").wait_for()
     assert "already" not in main_text(page)
