@@ -62,12 +62,12 @@ def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) 
 
 def batch_notes(batches: pd.DataFrame) -> list[str]:
     """'**12 · sn_may_2025.xlsx** · loaded by jsmith · sheets: LA SN Groups · SHA-256 ab12... · note'
-    for each batch, newest first."""
+    for each batch, newest first ('undone by' for an undo, which loaded nothing)."""
     lines = []
-    for batch, name, who, sheets, sha, note in zip(
-            batches["id"], batches["file_name"], batches["imported_by"].fillna(""), batches["sheets"],
-            batches["sha256"].fillna(""), batches["note"].fillna(""), strict=True):
-        parts = [f"loaded by {who or 'unknown'}"]
+    for batch, name, source, who, sheets, sha, note in zip(
+            batches["id"], batches["file_name"], batches["source"], batches["imported_by"].fillna(""),
+            batches["sheets"], batches["sha256"].fillna(""), batches["note"].fillna(""), strict=True):
+        parts = [f"{'undone' if source == UNDO_SOURCE else 'loaded'} by {who or 'unknown'}"]
         if str(sheets).strip():
             parts.append(f"sheets: {sheets}")
         if str(sha).strip():

@@ -463,6 +463,7 @@ def test_an_officer_loads_checks_undoes_and_reloads_a_return(journey_database, j
     history = grid_rows(page, "Loaded on", showing=f"by batch {undo}")
     assert [row[:2] for row in history[1:3]] == [[str(undo), RETURN_NAME], [str(loaded), RETURN_NAME]]
     assert history[0][-1] == "Undone" and history[2][-1] == f"by batch {undo}"
+    assert f"{undo} · {RETURN_NAME} · undone by {OFFICER}" in main_text(page)
     assert_table_fits(page)  # the Undone column, shown only now, is not off the side of a laptop's screen
     shoot(page, page.get_by_role("heading", name="Every batch, newest first", exact=True), "after_undo")
 
