@@ -1,7 +1,9 @@
 """The whole app in a real browser: `streamlit run app.py` on a free port, every page opened in headless Chromium.
 
 Fails on any error Streamlit shows (an exception box or a traceback) and waits for what a person would
-see: the page's words and, where the page has charts, a drawn Plotly chart.
+see: the page's words and, where the page has charts, a drawn Plotly chart. A performance officer's
+month follows on a server of its own (template, upload, preview, confirm, undo, reload, a bad file, a
+commentary), each step checked in the SQLite file as well as on the screen.
 """
 
 from __future__ import annotations
@@ -343,8 +345,8 @@ def upload(page, path: Path) -> None:
     while chips.count():
         chips.first.click()
         page.wait_for_timeout(300)
-    # a file input reports only a changed selection: the same file chosen again after its chip was removed
-    # counts as a new choice once the input is cleared, as the browser's dialog does for a fresh pick
+    # a file input reports only a changed selection; the uploader clears it each time it opens the file
+    # dialog, which set_input_files skips, so the same file chosen again is cleared here first
     page.locator(UPLOADER).set_input_files([])
     page.locator(UPLOADER).set_input_files(str(path))
     page.get_by_role("heading", name=path.name, exact=True).wait_for()
