@@ -30,6 +30,9 @@ from ui.signin import current_user
 TITLE = "Imports"
 SOURCES = {"return": "Council return", "sample": "Sample council", "published": "DfE published", UNDO_SOURCE: "Undo"}
 MESSAGE_KEY = "imports_message"  # what the last confirm or undo did, shown after the rerun
+PENDING_UNDO_KEY = "imports_undo_pending"  # the batch whose undo waits for "Yes, undo"
+# "Values in file" headed "Values" on screen: the long heading pushed the Undone column off a laptop's screen
+BATCH_COLUMNS = {"Values in file": st.column_config.NumberColumn("Values", help="How many values the file held")}
 TEMPLATE_NAME = "return_template.xlsx"
 
 
@@ -60,13 +63,13 @@ def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) 
 
 def batch_notes(batches: pd.DataFrame) -> list[str]:
     """'**12 · sn_may_2025.xlsx** · loaded by jsmith · sheets: LA SN Groups · SHA-256 ab12... · note'
-    for each batch, newest first."""
+    for each batch, newest first ('undone by' for an undo, which loaded nothing)."""
     lines = []
     loaded = dict(zip(batches["id"], batches["commentary"], strict=True)) if "commentary" in batches else {}
-    for batch, name, who, sheets, sha, note in zip(
-            batches["id"], batches["file_name"], batches["imported_by"].fillna(""), batches["sheets"],
-            batches["sha256"].fillna(""), batches["note"].fillna(""), strict=True):
-        parts = [f"loaded by {who or 'unknown'}"]
+    for batch, name, source, who, sheets, sha, note in zip(
+            batches["id"], batches["file_name"], batches["source"], batches["imported_by"].fillna(""),
+            batches["sheets"], batches["sha256"].fillna(""), batches["note"].fillna(""), strict=True):
+        parts = [f"{'undone' if source == UNDO_SOURCE else 'loaded'} by {who or 'unknown'}"]
         if notes := int(loaded.get(batch, 0)):
             parts.append(_count(notes, "commentary", "commentaries"))
         if str(sheets).strip():
@@ -124,6 +127,8 @@ def problems_table(preview: FilePreview) -> pd.DataFrame:
 
 
 def replaced_table(preview: FilePreview) -> pd.DataFrame:
+    """Old and new side by side. The Breakdown column only when a replaced value has one: empty, it pushed
+    the batch the value came from off a laptop's screen."""
     rows = preview.replaced
     table = pd.DataFrame({
         "Measure": [_measure_name(r.measure_code) for r in rows],
@@ -274,15 +279,36 @@ def undo_section(batches: pd.DataFrame, undone_by: dict[int, int], user) -> None
                 "added; the undo is recorded as a batch of its own. A batch whose figures a later batch changed, or gave "
                 "again unchanged, cannot be undone until that later batch is.")
     labels = {int(b): f"{int(b)} · {name}" for b, name in zip(undoable["id"], undoable["file_name"], strict=True)}
-    chosen = st.selectbox("Batch to undo", list(labels), format_func=labels.get, key="undo_choice")
+    chosen = int(st.selectbox("Batch to undo", list(labels), format_func=labels.get, key="undo_choice"))
     if st.button("Undo this batch", key="undo_button"):
-        try:
-            outcome = undo_batch(data.engine(), int(chosen), user)
-        except (UndoRefused, NotAnEditor) as error:
-            st.error(str(error))
-            return
-        st.session_state[MESSAGE_KEY] = ("success", outcome.summary())
+        st.session_state[PENDING_UNDO_KEY] = chosen
+    if st.session_state.get(PENDING_UNDO_KEY) != chosen:  # choosing another batch withdraws the question
+        st.session_state.pop(PENDING_UNDO_KEY, None)
+        return
+    _confirm_undo(undoable[undoable["id"].astype(int) == chosen].iloc[0], user)
+
+
+def _confirm_undo(batch: pd.Series, user) -> None:
+    """Ask before undoing, as the command line does: one click would otherwise remove a whole return, and
+    after an undo the list offers the next batch (often DfE's published figures) in its place."""
+    chosen = int(batch["id"])
+    st.warning(f"Undo batch {chosen}, {batch['file_name']}, loaded "
+               f"{pd.to_datetime(batch['imported_at']):%d %b %Y %H:%M} by {batch['imported_by'] or 'unknown'}? "
+               "Every value it added is removed and every value it replaced is put back.")
+    yes, keep, _ = st.columns([1, 1, 2])
+    if keep.button("No, keep it", key="undo_keep"):
+        st.session_state.pop(PENDING_UNDO_KEY, None)
         st.rerun()
+    if not yes.button(f"Yes, undo batch {chosen}", key="undo_confirm", type="primary"):
+        return
+    st.session_state.pop(PENDING_UNDO_KEY, None)
+    try:
+        outcome = undo_batch(data.engine(), chosen, user)
+    except (UndoRefused, NotAnEditor) as error:
+        st.error(str(error))
+        return
+    st.session_state[MESSAGE_KEY] = ("success", outcome.summary())
+    st.rerun()
 
 
 page_header(TITLE, None, "Load a return, check what it would change, and see every file that changed the figures.")
@@ -306,13 +332,14 @@ if asked:
         st.info(f"**Batch {int(row['id'])}**: {row['file_name']}, loaded "
                 f"{pd.to_datetime(row['imported_at']):%d %b %Y %H:%M} by {row['imported_by'] or 'unknown'}.")
         st.dataframe(batch_table(found, undone_batches(data.engine())), hide_index=True, width="stretch",
-                     key="asked_batch")
+                     column_config=BATCH_COLUMNS, key="asked_batch")
 st.header("Every batch, newest first", anchor=False)
 if batches.empty:
     first_run_message()
 else:
     undone = undone_batches(data.engine())
-    st.dataframe(batch_table(batches, undone), hide_index=True, width="stretch", key="batches")
+    st.dataframe(batch_table(batches, undone), hide_index=True, width="stretch", column_config=BATCH_COLUMNS,
+                 key="batches")
     if user.is_editor:
         undo_section(batches, undone, user)
     notes = batch_notes(batches)

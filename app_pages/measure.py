@@ -174,7 +174,7 @@ else:
     else:
         st.markdown(no_figures_text(measure, filters))
     if len(tables.replaced):
-        with st.expander(f"Values replaced by a later return ({len(tables.replaced)})"):
+        with st.expander(f"Earlier values, replaced by a later return or an undo ({len(tables.replaced)})"):
             st.dataframe(tables.replaced, hide_index=True, width="stretch", key="replaced_table")
 
     commentary_section(measure, filters.home)

@@ -49,13 +49,17 @@ class UndoOutcome:
     commentary_restored: int = 0  # the commentaries they had replaced, current again
 
     def summary(self) -> str:
-        words = (f"Batch {self.undone_batch_id} undone (recorded as batch {self.undo_batch_id}): {self.restored} "
-                 f"values put back as they were, {self.removed} values it added removed, "
-                 f"{self.targets_removed} targets it set withdrawn, {self.targets_restored} earlier targets back")
-        if self.commentary_withdrawn:
-            words += (f", {self.commentary_withdrawn} commentar{'y' if self.commentary_withdrawn == 1 else 'ies'} "
-                      f"it loaded withdrawn, {self.commentary_restored} earlier back")
-        return words + "."
+        return (f"Batch {self.undone_batch_id} undone (recorded as batch {self.undo_batch_id}): "
+                f"{_count(self.restored, 'value')} put back as before, {_count(self.removed, 'value')} it "
+                f"added removed, {_count(self.targets_removed, 'target')} it set withdrawn, "
+                f"{_count(self.targets_restored, 'earlier target')} back"
+                + (f", {_count(self.commentary_withdrawn, 'commentary', 'commentaries')} it loaded withdrawn, "
+                   f"{self.commentary_restored:,} earlier back" if self.commentary_withdrawn else "") + ".")
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    """'1 value', '2 values': the summary is read by people, who notice '1 values'."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:

@@ -147,9 +147,16 @@ def test_the_imports_page_undoes_a_batch_and_refuses_one_a_later_batch_changed(e
     at.switch_page("app_pages/imports.py").run()
     at.selectbox(key="undo_choice").set_value(first).run()
     at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
     assert any(f"Undo batch {second} first" in str(e.value) for e in at.error)
     at.selectbox(key="undo_choice").set_value(second).run()
     at.button(key="undo_button").click().run()
+    assert any(f"Undo batch {second}, february.csv" in str(e.value) for e in at.warning)
+    assert figures(engine) != before  # asked, not yet done
+    at.button(key="undo_keep").click().run()
+    assert not [b for b in at.button if b.key == "undo_confirm"] and figures(engine) != before
+    at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
     assert not at.exception
     assert any(f"Batch {second} undone" in str(e.value) for e in at.success)
     assert figures(engine) == before

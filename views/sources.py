@@ -16,6 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from charts.sources import PUBLISHED, FigureOrigin, day_words, source_words
+from db.undo import UNDO_SOURCE
 
 DFE_PUBLISHED = "DfE published"  # the label for DfE's own figure wherever it sits beside a council's
 
@@ -80,10 +81,13 @@ def _published_words(file_name: str, year: int | None) -> str:
 
 def row_source(batch_id: object, batches: dict[int, BatchFacts], period_end=None, row_origin: str = "") -> str:
     """One table cell: 'DfE: Children looked after in England including adoptions, 2025' for DfE's figure,
-    'Council return northmoor_monthly.xlsx (batch 3)' for a council's own."""
+    'Council return northmoor_monthly.xlsx (batch 3)' for a council's own, 'Undo of northmoor_monthly.xlsx
+    (batch 4)' for an undo."""
     if batch_id is None or pd.isna(batch_id):
         return ""
     facts = batches.get(int(batch_id))
+    if facts is not None and facts.kind == UNDO_SOURCE:  # an undo replaced the value: no return, nor DfE's
+        return f"Undo of {facts.file_name} (batch {int(batch_id)})"
     if row_origin == PUBLISHED or (facts is not None and facts.kind == PUBLISHED):
         year = None if period_end is None or pd.isna(period_end) else pd.Timestamp(period_end).year
         return _published_words(facts.file_name if facts else "", year)
