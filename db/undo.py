@@ -100,7 +100,10 @@ def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
         notes = withdraw_loaded_commentary(connection, batch_id, undo_id)
         connection.execute(delete(RepeatedValue.__table__).where(RepeatedValue.batch_id == batch_id))
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == undo_id).values(
-            rows=len(current), replaced=len(restored), inserted=0))
+            rows=len(current), replaced=len(restored), inserted=0,
+            # the counts columns fit a load, not an undo: its note says what it did in words
+            note=f"undid batch {batch_id} ({batch.file_name}): {_count(len(restored), 'value')} put back as "
+                 f"before, {_count(len(removed), 'value')} it added removed"))
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == batch_id).values(
             undone_by_batch_id=undo_id))
     return UndoOutcome(batch_id, int(undo_id), len(restored), len(removed), int(withdrawn), int(back),

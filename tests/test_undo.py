@@ -72,7 +72,8 @@ def test_undo_puts_back_what_it_replaced_and_removes_what_it_added(engine):
                                                (second,)).scalar()
         kept = connection.exec_driver_sql("SELECT status, value FROM observation_history WHERE batch_id = ? "
                                           "ORDER BY period_end", (second,)).all()
-    assert tuple(undo) == ("undo", EDITOR.login, f"undid batch {second} (february.csv)")
+    assert tuple(undo) == ("undo", EDITOR.login, f"undid batch {second} (february.csv): 1 value put back as "
+                                                  "before, 1 value it added removed")
     assert undone_by == outcome.undo_batch_id
     assert [tuple(k) for k in kept] == [("c", None), ("value", 73.0)]  # what it had set stays readable
 
