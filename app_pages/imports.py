@@ -316,6 +316,8 @@ user = current_user()
 message = st.session_state.pop(MESSAGE_KEY, None)
 if message is not None:
     (st.success if message[0] == "success" else st.warning)(message[1])
+    # the buttons sit far down the page: a toast says what happened where the officer is looking
+    st.toast(message[1], icon=":material/check_circle:" if message[0] == "success" else ":material/warning:")
 if user.is_editor:
     upload_section(user)
 else:
