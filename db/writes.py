@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Float, bindparam, insert, literal_column, null, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from db.locks import ImportBusy, write_transaction
 from db.models import LOCAL, PUBLISHED, BatchCoverage, ImportBatch, Observation, ObservationHistory, Target
@@ -85,15 +86,23 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 _PLAIN_TYPES = {str, float, int, date, type(None)}
 
 
+_PLAIN_INFERRED = {"string", "date", "integer", "empty"}  # pandas' word for a column of only those
+
+
 def _column_values(frame: pd.DataFrame, column: str, order: np.ndarray | None = None) -> list:
     """A column as plain Python values (None for NaN/NaT/NA, dates for timestamps), fast for big frames;
     with ``order``, its rows in that order."""
     series = frame[column]
-    array = series.to_numpy(dtype=object, na_value=None)
+    if series.dtype == np.float64:  # figures: Python floats, None for NaN
+        numbers = series.to_numpy()
+        array = numbers.astype(object)
+        array[np.isnan(numbers)] = None
+    elif series.dtype == object and pd.api.types.infer_dtype(series, skipna=False) in _PLAIN_INFERRED:
+        array = series.to_numpy()  # only text, dates or whole numbers: no NaN or NA to turn into None
+    else:
+        array = series.to_numpy(dtype=object, na_value=None)
     values = (array if order is None else array[order]).tolist()
-    if series.dtype == np.float64:  # Python floats and None already: nothing to check
-        return values
-    if set(map(type, values)) <= _PLAIN_TYPES:
+    if series.dtype == np.float64 or set(map(type, values)) <= _PLAIN_TYPES:
         return values
     return [_clean(v) for v in values]
 
@@ -210,11 +219,18 @@ def _insert_many(connection, table, rows: dict[str, list]) -> None:
             cache = {v: processor(v) for v in set(values)}
             values = [cache[v] for v in values]
         converted[column] = values
-    if compiled.positional:
-        params = list(zip(*(converted[name] for name in compiled.positiontup), strict=True))
+    if compiled.positional:  # SQLite: plain tuples, made one at a time as the driver takes them
+        cursor = connection.connection.cursor()  # the DBAPI connection of this same transaction
+        try:
+            cursor.executemany(compiled.string, zip(*(converted[name] for name in compiled.positiontup), strict=True))
+        except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would have raised it
+            raise DBAPIError.instance(compiled.string, None, error, dialect.loaded_dbapi.Error,
+                                      dialect=dialect) from error
+        finally:
+            cursor.close()
     else:
         params = [dict(zip(columns, row, strict=True)) for row in zip(*converted.values(), strict=True)]
-    connection.exec_driver_sql(compiled.string, params)
+        connection.exec_driver_sql(compiled.string, params)
 
 
 def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list[int]]:
@@ -252,14 +268,23 @@ def _key_order(frame: pd.DataFrame) -> np.ndarray | None:
     """
     if len(frame) < 2:
         return None
-    codes = []
-    for column in reversed(KEY):
-        found, uniques = pd.factorize(frame[column], sort=True)
-        if len(uniques) > 1:
-            codes.append(found)
+    codes, span = [], 1
+    for column in KEY:
+        values = frame[column].to_numpy(dtype=object)
+        if (values == values[0]).all():
+            continue
+        found, uniques = pd.factorize(values, sort=True)
+        codes.append((found, len(uniques)))
+        span *= len(uniques)
     if not codes:
         return None
-    order = np.lexsort(codes)  # the last array is the primary key
+    if span < 2**62:  # the key as one number: a stable sort of it uses the runs a return is already in
+        combined = np.zeros(len(frame), dtype=np.int64)
+        for found, count in codes:
+            combined = combined * count + found
+        order = np.argsort(combined, kind="stable")
+    else:
+        order = np.lexsort([found for found, _ in reversed(codes)])  # the last array is the primary key
     return None if (order[1:] > order[:-1]).all() else order
 
 
