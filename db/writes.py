@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -191,7 +192,8 @@ def _insert_many(connection, table, rows: dict[str, list]) -> None:
     makes that slow for hundreds of thousands of rows. A column holding one and the same code, text,
     date or NULL in every row (the origin, the batch, a headline figure's empty breakdown) is written
     once into the statement as a literal instead of being bound again for each row: binding is a
-    third of the cost of the insert. Figures (floats) are always bound.
+    third of the cost of the insert. Figures (floats) are always bound. On SQLite the rows go in
+    blocks of many rows a statement (``_insert_in_blocks``).
     """
     dialect = connection.dialect
     varying: dict[str, list] = {}
@@ -219,18 +221,58 @@ def _insert_many(connection, table, rows: dict[str, list]) -> None:
             cache = {v: processor(v) for v in set(values)}
             values = [cache[v] for v in values]
         converted[column] = values
-    if compiled.positional:  # SQLite: plain tuples, made one at a time as the driver takes them
-        cursor = connection.connection.cursor()  # the DBAPI connection of this same transaction
-        try:
-            cursor.executemany(compiled.string, zip(*(converted[name] for name in compiled.positiontup), strict=True))
-        except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would have raised it
-            raise DBAPIError.instance(compiled.string, None, error, dialect.loaded_dbapi.Error,
-                                      dialect=dialect) from error
-        finally:
-            cursor.close()
+    if compiled.positional:  # SQLite
+        literals = {c: _literal(table, c, v, dialect) for c, v in constant.items()}
+        _insert_in_blocks(connection, table, literals, list(compiled.positiontup), converted, compiled.string)
     else:
         params = [dict(zip(columns, row, strict=True)) for row in zip(*converted.values(), strict=True)]
         connection.exec_driver_sql(compiled.string, params)
+
+
+_MOST_PARAMETERS = 999  # the fewest parameters a SQLite statement may take (its limit before 3.32)
+
+
+def _block_statement(table, literals: dict, order: list[str], count: int, dialect) -> str | None:
+    """One INSERT of ``count`` rows in a single VALUES list, taking each row's parameters in ``order``;
+    None if the dialect would not take them row after row in that order."""
+    rows = [{**literals, **{c: bindparam(f"{c}__{i}", type_=table.c[c].type) for c in order}} for i in range(count)]
+    compiled = insert(table).values(rows).compile(dialect=dialect)
+    expected = [f"{c}__{i}" for i in range(count) for c in order]
+    return compiled.string if compiled.positional and list(compiled.positiontup) == expected else None
+
+
+def _insert_in_blocks(connection, table, literals: dict, order: list[str], converted: dict[str, list],
+                      one_row: str) -> None:
+    """The rows as INSERTs of many rows each, on the DBAPI connection of this same transaction.
+
+    SQLite runs an INSERT of 150 rows in one VALUES list in about half the time of 150 single-row
+    INSERTs, the same rows going into the same table and indexes.
+    """
+    count = len(converted[order[0]])
+    per = max(1, min(count, _MOST_PARAMETERS // len(order)))
+    flat = list(chain.from_iterable(zip(*(converted[name] for name in order), strict=True)))
+    width = per * len(order)
+    whole = count // per * per
+    block = _block_statement(table, literals, order, per, connection.dialect) if per > 1 else None
+    cursor = connection.connection.cursor()
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    statement = one_row
+    try:
+        if block is None:
+            cursor.executemany(one_row, zip(*(converted[name] for name in order), strict=True))
+            return
+        statement = block
+        cursor.executemany(block, (flat[i:i + width] for i in range(0, whole * len(order), width)))
+        if whole < count:
+            statement = _block_statement(table, literals, order, count - whole, connection.dialect) or one_row
+            if statement is one_row:
+                cursor.executemany(one_row, zip(*(converted[name][whole:] for name in order), strict=True))
+            else:
+                cursor.execute(statement, flat[whole * len(order):])
+    except dbapi_error as error:  # as SQLAlchemy would have raised it
+        raise DBAPIError.instance(statement, None, error, dbapi_error, dialect=connection.dialect) from error
+    finally:
+        cursor.close()
 
 
 def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list[int]]:
