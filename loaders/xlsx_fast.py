@@ -32,13 +32,14 @@ from loaders.xlsx import COLUMNS, NUMBER_MEMO_SIZE, SharedStrings, _iso_date, ex
 _VALUE = rb'"[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*"'  # printable ASCII without " & <
 _NAME = rb"[A-Za-z_][A-Za-z0-9_.:-]*"
 _ATTRIBUTE = re.compile(rb" (" + _NAME + rb")=(" + _VALUE + rb")")
+_ATTRIBUTES = re.compile(rb"(?: " + _NAME + rb"=" + _VALUE + rb")* ?")
 _ROW_TAG = rb"<row(?: " + _NAME + rb"=" + _VALUE + rb")* ?"
 _EMPTY_ROWS = re.compile(rb"(?:" + _ROW_TAG + rb"/>)*")
 _ROW_START = re.compile(_EMPTY_ROWS.pattern + _ROW_TAG + rb">")
 _ROW_TAGS = re.compile(_ROW_TAG)
 _CELL = re.compile(
-    rb'(<c r="([A-Z]{1,3})([0-9]{1,7})"((?: [st]=' + _VALUE + rb")*) ?(?:/>|>"
-    rb"(<f(?: " + _NAME + rb"=" + _VALUE + rb")* ?(?:/>|>[^<]*</f>))?"
+    rb'(<c r="([A-Z]{1,3})([0-9]{1,7})"([^<>/]*)(?:/>|>'  # the attributes are checked in _attributes
+    rb"(<f[^<>]*(?:/>|>[^<]*</f>))?"
     rb"(?:<v>([^<]*)</v>)?"
     rb'(?:<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?'
     rb"</c>))"
@@ -51,6 +52,8 @@ BYTES_COLUMNS = {letters.encode(): index for letters, index in COLUMNS.items()}
 SHEET_DATA, SHEET_DATA_END, ROW_END = b"<sheetData>", b"</sheetData>", b"</row>"
 LONGEST_ROW_BYTES = 16_000_000  # a row of 16,384 cells of long text; past it without </row>: expat reads it
 _NUMBER_TYPE, _SHARED, _INLINE, _STRING, _BOOLEAN, _ERROR, _DATE = range(7)
+_PLAIN, _PERCENT_NUMBER, _DATE_NUMBER = int(Shown.NUMBER), int(Shown.PERCENT), int(Shown.DATE)
+_OTHER = 10  # kinds above it: _OTHER + the cell's type
 _TYPES = {None: _NUMBER_TYPE, b"n": _NUMBER_TYPE, b"s": _SHARED, b"inlineStr": _INLINE, b"str": _STRING,
           b"b": _BOOLEAN, b"e": _ERROR, b"d": _DATE}
 
@@ -79,7 +82,9 @@ def _text(raw: bytes) -> str:
 
 
 def _attributes(tag: bytes) -> dict[bytes, bytes]:
-    """A tag's attributes (all ASCII, double-quoted, checked by the token pattern); give up on a repeat."""
+    """A tag's attributes; give up unless each is ASCII, double-quoted and named once."""
+    if _ATTRIBUTES.fullmatch(tag) is None:
+        raise _GiveUp
     found = _ATTRIBUTE.findall(tag)
     out = {name: value[1:-1] for name, value in found}
     if len(out) != len(found):
@@ -97,7 +102,8 @@ def _row_tag(tag: bytes) -> None:
 def _formula_text(tag: bytes) -> str:
     """The formula inside an ``<f>`` element (its attributes checked), "" for ``<f .../>``."""
     close = tag.index(b">")
-    _attributes(tag[2:close].rstrip(b"/"))
+    attrs = tag[2:close]
+    _attributes(attrs[:-1] if attrs.endswith(b"/") else attrs)
     return "" if tag[close - 1:close] == b"/" else _text(tag[close + 1:-4])
 
 
@@ -108,7 +114,7 @@ class _Scanner:
         self.name, self.shared, self.styles, self.date1904 = name, shared, styles, date1904
         self.store = CellStore()
         self.numbers: dict[bytes, float] = {}
-        self.kinds: dict[bytes, tuple[int, Shown]] = {}
+        self.kinds: dict[bytes, int] = {}
         self.row_numbers: dict[bytes, int] = {}
 
     def style(self, style: bytes) -> Shown:
@@ -163,6 +169,7 @@ class _Scanner:
             _row_tag(tag)
 
     def cells(self, found: list[tuple[bytes, ...]]) -> None:
+        """The cells of one row, as findall gives them; a plain number takes the shortest way."""
         store = self.store
         add_row, add_col, add_value = store.rows.append, store.cols.append, store.values.append
         values, percent = store.values, store.percent
@@ -170,43 +177,56 @@ class _Scanner:
         for _, letters, digits, attrs, formula, value, inline in found:
             col = columns.get(letters)
             row = row_numbers.get(digits)
-            if row is None:
-                row = int(digits) - 1
-                if not 0 <= row < EXCEL_ROWS:
-                    raise _GiveUp
-                row_numbers[digits] = row
+            if row is None or col is None:
+                row = self.row_number(digits, col)
             kind = kinds.get(attrs)
             if kind is None:
                 kind = kinds[attrs] = self.kind(attrs)
-            if col is None:
-                raise _GiveUp
-            c_type, shown = kind
-            if c_type != _NUMBER_TYPE:
-                self.other_cell(row, col, c_type, formula, value, inline)
+            if kind == _PLAIN and value and not formula:
+                found_value = numbers.get(value)
+                if found_value is None:
+                    found_value = self.number(value)
+            elif kind > _DATE_NUMBER:
+                self.other_cell(row, col, kind - _OTHER, formula, value, inline)  # type: ignore[arg-type]
+                continue
             elif value:
                 found_value = numbers.get(value)
                 if found_value is None:
                     found_value = self.number(value)
                 if formula:
                     _formula_text(formula)
-                if shown == Shown.PERCENT:
+                if kind == _PERCENT_NUMBER:
                     percent.append(len(values))
-                elif shown:
+                elif kind == _DATE_NUMBER:
                     found_value = self.as_date(found_value)
-                add_row(row)
-                add_col(col)
-                add_value(found_value)
-            elif formula:
-                self.uncached(row, col, formula)
+            else:
+                if formula:
+                    self.uncached(row, col, formula)  # type: ignore[arg-type]
+                continue
+            add_row(row)
+            add_col(col)
+            add_value(found_value)
 
-    def kind(self, attrs: bytes) -> tuple[int, Shown]:
-        """(type, what the style shows) of a cell's ``s`` and ``t`` attributes."""
+    def row_number(self, digits: bytes, col: int | None) -> int:
+        """The row of a cell address (zero-based), remembered; give up outside Excel's grid."""
+        row = int(digits) - 1
+        if col is None or not 0 <= row < EXCEL_ROWS:
+            raise _GiveUp
+        self.row_numbers[digits] = row
+        return row
+
+    def kind(self, attrs: bytes) -> int:
+        """A number cell's Shown (0, 1, 2) or _OTHER plus its type, from its ``s`` and ``t`` attributes."""
         found = _attributes(attrs)
+        if not found.keys() <= {b"s", b"t"}:
+            raise _GiveUp  # cm, vm, ph: attributes the scanner does not read
         kind = _TYPES.get(found.get(b"t"))
         if kind is None:
             raise _GiveUp
+        if kind != _NUMBER_TYPE:
+            return _OTHER + kind
         style = found.get(b"s")
-        return kind, Shown.NUMBER if style is None else self.style(style)
+        return int(Shown.NUMBER if style is None else self.style(style))
 
     def other_cell(self, row: int, col: int, c_type: int, formula: bytes, value: bytes, inline: bytes) -> None:
         """A cell that is not a number: as ``loaders.xlsx.expat_cells`` reads it."""

@@ -160,6 +160,9 @@ def test_dates_in_the_1904_system_read_the_same(tmp_path):
     '<row r="1"><c r="A1"><v>1</v></c>stray text</row>',
     '<row r="1"><c r="A1" cm="1"><v>1</v></c></row>',  # an attribute the scanner does not read
     '<c r="A1"><v>1</v></c>',  # a cell outside any row
+    '<row r="1"><c r="A1"><fx>A2</fx><v>1</v></c></row>',  # an element the scanner does not know
+    '<row r="1"><c r="A1" s="0" x="2"><v>1</v></c></row>',
+    '<row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0" ca="1" ref2="&amp;">A2</f><v>1</v></c></row>',
 ])
 def test_anything_unusual_makes_the_scanner_give_up_and_expat_read_it(tmp_path, rows):
     path = workbook_with_sheet(tmp_path / "odd.xlsx", rows)
@@ -177,6 +180,9 @@ def test_anything_unusual_makes_the_scanner_give_up_and_expat_read_it(tmp_path, 
     '<row r="0"><c r="A1"><v>1</v></c></row>',
     '<row r="1"><c r="A1"><v>1</v></c>',  # the row never ends
     '<row r="1"><c r="A1"><v>1</v></c></row></row>',
+    '<row r="1"><c r="A1"><f t="shared"//><v>1</v></c></row>',
+    '<row r="1"><c r="A1" s=0><v>1</v></c></row>',
+    '<row r="1"><c r="A1" s="0" s="0"><v>1</v></c></row>',
 ])
 def test_a_damaged_sheet_is_refused_with_the_same_sentence_as_before(tmp_path, rows):
     path = workbook_with_sheet(tmp_path / "damaged.xlsx", rows)
