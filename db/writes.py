@@ -87,13 +87,14 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 _PLAIN_TYPES = {str, float, int, date, type(None)}
 
 
-_PLAIN_INFERRED = {"string", "date", "integer", "empty"}  # pandas' word for a column of only those
+_PLAIN_INFERRED = {"string", "date", "empty"}  # pandas' word for a column of only those (not "integer": numpy ints)
 
 
 def _column_values(frame: pd.DataFrame, column: str, order: np.ndarray | None = None) -> list:
     """A column as plain Python values (None for NaN/NaT/NA, dates for timestamps), fast for big frames;
     with ``order``, its rows in that order."""
     series = frame[column]
+    plain = True
     if series.dtype == np.float64:  # figures: Python floats, None for NaN
         numbers = series.to_numpy()
         array = numbers.astype(object)
@@ -102,8 +103,9 @@ def _column_values(frame: pd.DataFrame, column: str, order: np.ndarray | None = 
         array = series.to_numpy()  # only text, dates or whole numbers: no NaN or NA to turn into None
     else:
         array = series.to_numpy(dtype=object, na_value=None)
+        plain = False
     values = (array if order is None else array[order]).tolist()
-    if series.dtype == np.float64 or set(map(type, values)) <= _PLAIN_TYPES:
+    if plain or set(map(type, values)) <= _PLAIN_TYPES:
         return values
     return [_clean(v) for v in values]
 
