@@ -1,6 +1,8 @@
 """Reading an .xlsx or .xlsm workbook: every cell's value, and what its number format makes Excel show.
 
-Sheets are streamed through the C expat parser in chunks, so a big sheet costs its cells, not its XML.
+Sheets are streamed in chunks, so a big sheet costs its cells, not its XML: through the fast scanner
+(loaders.xlsx_fast) when the sheet is in the form Excel and the common tools write, else through the C
+expat parser, which gives the same cells and says exactly what is wrong with a damaged sheet.
 The reader is our own because the libraries fall short for returns: python-calamine drops error cells
 to empty, gives no number formats and allocates the whole used range (one stray cell at XFD1048576
 makes it ask for hundreds of gigabytes); openpyxl is about eight times slower.
