@@ -1,6 +1,8 @@
 """Reading an .xlsx or .xlsm workbook: every cell's value, and what its number format makes Excel show.
 
-Sheets are streamed through the C expat parser in chunks, so a big sheet costs its cells, not its XML.
+Sheets are streamed in chunks, so a big sheet costs its cells, not its XML: through the fast scanner
+(loaders.xlsx_fast) when the sheet is in the form Excel and the common tools write, else through the C
+expat parser, which gives the same cells and says exactly what is wrong with a damaged sheet.
 The reader is our own because the libraries fall short for returns: python-calamine drops error cells
 to empty, gives no number formats and allocates the whole used range (one stray cell at XFD1048576
 makes it ask for hundreds of gigabytes); openpyxl is about eight times slower.
@@ -22,6 +24,7 @@ import io
 import math
 import re
 from array import array
+from collections.abc import Iterable
 from datetime import datetime, time
 from xml.parsers import expat
 
@@ -232,9 +235,11 @@ def read_shared_strings(package: Package, part: str | None) -> SharedStrings:
     return SharedStrings(buffer.getvalue(), offsets)
 
 
-def _feed(parser: expat.XMLParserType, package: Package, part: str, what: str, sheet: str = "") -> None:
+def _feed(parser: expat.XMLParserType, package: Package, part: str, what: str, sheet: str = "",
+          chunks: Iterable[bytes] | None = None) -> None:
+    """Parse the part (or ``chunks`` standing for it) with ``parser``; malformed XML is a sentence."""
     try:
-        for chunk in package.chunks(part):
+        for chunk in package.chunks(part) if chunks is None else chunks:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as error:
@@ -272,6 +277,36 @@ def excel_date(serial: float, date1904: bool) -> datetime | time:
 def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, styles: list[Shown] | None,
                date1904: bool) -> Sheet:
     """One worksheet's cells, streamed: see the module docstring for what each kind of cell becomes.
+
+    The sheet is first read by the fast scanner (loaders.xlsx_fast), which reads the sheets Excel and
+    the common tools write and gives up on anything else; then, and for any sheet it gives up on,
+    by expat, which says exactly what is wrong with a damaged sheet. Both give the same cells.
+    """
+    from loaders.xlsx_fast import scan_sheet
+
+    unpacked = package.unpacked
+    store = scan_sheet(package.chunks(part), name, shared, styles, date1904,
+                       lambda pieces: _outside_cells_ok(package, part, name, shared, styles, date1904, pieces))
+    if store is None:
+        package.unpacked = unpacked  # the expat pass reads the part again: count its bytes once
+        store, _ = expat_cells(package, part, name, shared, styles, date1904)
+    return to_sheet(name, store)
+
+
+def _outside_cells_ok(package: Package, part: str, name: str, shared: SharedStrings, styles: list[Shown] | None,
+                      date1904: bool, pieces: list[bytes]) -> bool:
+    """Whether the sheet's XML outside its rows of cells (``pieces``) is well formed, declares the main
+    namespace without a prefix, and holds no cell: what the fast scanner leaves to expat."""
+    try:
+        store, tags = expat_cells(package, part, name, shared, styles, date1904, pieces)
+    except NotAWorkbook:
+        return False
+    return not store.values and tags.get("c") == _C and tags.get("row") == _ROW
+
+
+def expat_cells(package: Package, part: str, name: str, shared: SharedStrings, styles: list[Shown] | None,
+                date1904: bool, chunks: Iterable[bytes] | None = None) -> tuple[CellStore, dict[str, int]]:
+    """The sheet's cells as expat reads them, and the element names the sheet uses (see sheet_tags).
 
     The handlers are closures over plain local variables and test the commonest case first (a number
     or shared string in a cell with an address in the current row): they run once per XML event, and a
@@ -472,10 +507,10 @@ def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, st
 
     parser = new_parser(namespaces=False)
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, data
-    _feed(parser, package, part, f"sheet '{name}'", sheet=name)
+    _feed(parser, package, part, f"sheet '{name}'", sheet=name, chunks=chunks)
     if not tags:
         raise damaged(name, "is empty where its XML should be")
-    return to_sheet(name, store)
+    return store, tags
 
 
 def _iso_date(text: str, name: str, cell: str) -> datetime | time:
