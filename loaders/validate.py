@@ -157,6 +157,9 @@ def _overlapping_targets(file_name: str, frame: pd.DataFrame) -> list[Problem]:
     """Two targets in one file whose periods overlap (a year's target beside a month's): a figure can be
     judged against one target only, and which one the file meant cannot be told."""
     problems = []
+    frame = frame[frame.duplicated(["measure_code", "area_code"], keep=False)]  # one target each: no overlap
+    if frame.empty:
+        return problems
     ordered = frame.assign(begins=pd.to_datetime(frame["period_start"]), ends=pd.to_datetime(frame["period_end"]))
     for _, rows in ordered.groupby(["measure_code", "area_code"], sort=False):
         if len(rows) < 2:
