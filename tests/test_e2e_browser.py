@@ -434,7 +434,7 @@ def test_an_officer_loads_checks_undoes_and_reloads_a_return(journey_database, j
 
     # 3. Confirmed: the figures are in the database and the batch is in the history on the page.
     page.get_by_role("button", name=f"Confirm: load {RETURN_NAME}").click()
-    page.get_by_text(f"{RETURN_NAME}: loaded as batch").wait_for()
+    page.get_by_test_id("stAlertContentSuccess").get_by_text(f"{RETURN_NAME}: loaded as batch").wait_for()
     (loaded,) = set(batch_rows(url)) - set(batches_before)
     assert f"{RETURN_NAME}: loaded as batch {loaded}: 2 new, 1 replaced" in main_text(page)
     assert current_figure(url, *CORRECTED) == (corrected, "value", loaded)
@@ -455,7 +455,8 @@ def test_an_officer_loads_checks_undoes_and_reloads_a_return(journey_database, j
     assert f"by {OFFICER}? Every value it added is removed" in main_text(page)
     assert dump_tables(engine) == confirmed, "the undo began before it was confirmed"
     page.get_by_role("button", name=f"Yes, undo batch {loaded}").click()
-    page.get_by_text(f"Batch {loaded} undone").wait_for()
+    page.get_by_test_id("stAlertContentSuccess").get_by_text(f"Batch {loaded} undone").wait_for()
+    page.get_by_test_id("stToastText").get_by_text(f"Batch {loaded} undone").wait_for()  # seen where the button is
     assert "1 value put back as before, 2 values it added removed" in main_text(page)
     after_undo = dump_tables(engine)
     for table in ("observation", "target", "commentary"):
@@ -488,7 +489,7 @@ def test_an_officer_loads_checks_undoes_and_reloads_a_return(journey_database, j
     page.get_by_text("Loading it would add 2 new values, replace 1 value").wait_for()
     assert "already" not in main_text(page)
     page.get_by_role("button", name=f"Confirm: load {RETURN_NAME}").click()
-    page.get_by_text(f"{RETURN_NAME}: loaded as batch").wait_for()
+    page.get_by_test_id("stAlertContentSuccess").get_by_text(f"{RETURN_NAME}: loaded as batch").wait_for()
     (again,) = set(batch_rows(url)) - set(batches_before) - {loaded, undo}
     assert f"{RETURN_NAME}: loaded as batch {again}: 2 new, 1 replaced" in main_text(page)
     assert current_figure(url, *CORRECTED) == (corrected, "value", again)
