@@ -18,7 +18,7 @@ import pandas as pd
 
 from db.commentary_writes import COMMENTARY_COLUMNS, MAX_LENGTH
 from loaders.problems import Problem, Rule, cell_ref
-from loaders.values import NUMBER, cell_text, read_values
+from loaders.values import NUMBER, cell_text, is_blank, read_values
 
 ACCEPTED_COMMENTARY = f"a commentary in words (up to {MAX_LENGTH:,} characters), or an empty cell"
 ACCEPTED_NUMBER_COMMENTARY = ("a commentary in words, or an empty cell; this cell holds only a number, which is "
@@ -47,7 +47,7 @@ def read_commentary(reader, sheet, col: int, rows: np.ndarray, measures: np.ndar
     running on into a column without a heading (a comma CSV whose commentary held an unquoted comma)
     is refused rather than loaded cut short.
     """
-    spill = col + 1 if header_row is not None and col + 1 < sheet.shape[1] and _blank(sheet.cells[header_row, col + 1]) \
+    spill = col + 1 if header_row is not None and col + 1 < sheet.shape[1] and is_blank(sheet.cells[header_row, col + 1]) \
         else None
     problems: list[Problem] = []
     keep: list[int] = []
@@ -67,7 +67,7 @@ def read_commentary(reader, sheet, col: int, rows: np.ndarray, measures: np.ndar
         if len(text) > MAX_LENGTH:
             problems.append(reader.problem(sheet, r, col, Rule.BAD_COMMENTARY, text, ACCEPTED_COMMENTARY))
             continue
-        if spill is not None and not _blank(sheet.cells[r, spill]):
+        if spill is not None and not is_blank(sheet.cells[r, spill]):
             problems.append(reader.problem(sheet, r, spill, Rule.BAD_COMMENTARY, sheet.cells[r, spill],
                                            ACCEPTED_WHOLE_COMMENTARY))
             continue
@@ -108,7 +108,3 @@ def one_per_figure(file_name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, l
             problems.append(Problem(file_name, sheet, cell, Rule.COMMENTARY_CONFLICT, text,
                                     ACCEPTED_ONE_COMMENTARY.format(cell=where)))
     return frame.iloc[keep].reset_index(drop=True), problems
-
-
-def _blank(item: object) -> bool:
-    return item is None or (isinstance(item, str) and not item.strip()) or (isinstance(item, float) and item != item)

@@ -51,6 +51,7 @@ from loaders.values import (
     STATUS,
     CellValues,
     cell_text,
+    is_blank,
     read_values,
     scale_percent_formatted,
 )
@@ -268,7 +269,7 @@ class ReturnReader:
         """Area code per row (None when unknown) and whether the row named an area at all."""
         if col is None:
             return np.full(rows.size, self.default_area, dtype=object), np.zeros(rows.size, dtype=bool)
-        named = np.array([not _is_blank(item) for item in sheet.cells[rows, col]], dtype=bool)
+        named = np.array([not is_blank(item) for item in sheet.cells[rows, col]], dtype=bool)
         codes = np.array(  # a blank area cell is refused, so it is filed under no area at all
             [self.area_code(item) if given else None for item, given in zip(sheet.cells[rows, col], named, strict=True)],
             dtype=object,
@@ -311,7 +312,7 @@ class ReturnReader:
             expected = measures if role == "measure" else area_codes
             for i, r in enumerate(rows):
                 item = sheet.cells[r, col]
-                if _is_blank(item):
+                if is_blank(item):
                     continue
                 got = self.measure_code(item) if role == "measure" else self.area_code(item)
                 if got != expected[i]:
@@ -323,7 +324,7 @@ class ReturnReader:
 
     @staticmethod
     def _holds_anything(sheet: Sheet, rows: np.ndarray, col: int) -> bool:
-        return any(not _is_blank(item) for item in sheet.cells[rows, col]) or any(
+        return any(not is_blank(item) for item in sheet.cells[rows, col]) or any(
             (r, col) in sheet.uncached for r in rows)
 
     def _is_percent(self, measures: np.ndarray) -> np.ndarray:
@@ -338,7 +339,7 @@ class ReturnReader:
         """A number under an empty heading would be dropped without a word: refuse it, once per column."""
         problems = []
         for c in range(sheet.shape[1]):
-            if not _is_blank(sheet.cells[header.row, c]) or (header.row, c) in sheet.uncached:
+            if not is_blank(sheet.cells[header.row, c]) or (header.row, c) in sheet.uncached:
                 continue
             numbers = read_values(sheet.cells[rows, c], **_value_options(sheet)).kind == NUMBER
             first = np.flatnonzero(numbers)
@@ -351,7 +352,7 @@ class ReturnReader:
         """Rows of text only (titles, footnotes, sources); a row naming a known measure is not a note."""
         count = 0
         for r in rows:
-            items = [item for item in sheet.cells[r] if not _is_blank(item)]
+            items = [item for item in sheet.cells[r] if not is_blank(item)]
             if not items:
                 continue
             if measure_col is not None and self.measure_code(sheet.cells[r, measure_col]) is not None:
@@ -369,7 +370,7 @@ class ReturnReader:
                 item = sheet.cells[r, c]
                 if (r, c) in sheet.uncached or excel_error(sheet, r, c) is not None:
                     found.append(self.problem(sheet, r, c, Rule.BAD_VALUE, item, ACCEPTED_VALUE))
-                elif _is_blank(item):
+                elif is_blank(item):
                     continue
                 elif self.may_be_figure(item, sheet):
                     found.append(self.problem(sheet, r, c, Rule.FIGURE_BELOW_TABLE, item, ACCEPTED_BELOW_TABLE))
@@ -391,7 +392,7 @@ class ReturnReader:
         for r, c, item in sheet.outliers:
             if isinstance(item, str) and not self.may_be_figure(item, sheet) and item.strip().upper() not in EXCEL_ERRORS:
                 result.notes += 1
-            elif not _is_blank(item):
+            elif not is_blank(item):
                 result.problems.append(Problem(self.file_name, sheet.name, cell_ref(r, c), Rule.STRAY_FIGURE,
                                                cell_text(item), ACCEPTED_STRAY))
         return result
@@ -533,7 +534,7 @@ class ReturnReader:
         targets += [c for role, c in header.duplicates if role == "target"]
         for c in range(sheet.shape[1]):
             heading = sheet.cells[header.row, c]
-            if c in used or _is_blank(heading) or (header.row, c) in sheet.uncached:
+            if c in used or is_blank(heading) or (header.row, c) in sheet.uncached:
                 continue
             if c in targets:
                 if c != header.columns.get("target") and self._holds_anything(sheet, rows, c):
@@ -560,7 +561,7 @@ class ReturnReader:
         if table.size == 0:
             return result
         result.problems += self._tidy_columns(sheet, header, table, used)
-        filled = np.array([not all(_is_blank(sheet.cells[r, c]) for c in used) for r in table], dtype=bool)
+        filled = np.array([not all(is_blank(sheet.cells[r, c]) for c in used) for r in table], dtype=bool)
         filled |= _uncached_rows(sheet, table, used)
         result.notes += self._count_notes(sheet, table[~filled], None)
         rows = table[filled]
@@ -625,7 +626,7 @@ class ReturnReader:
         if "breakdown" in cols:
             for i, r in enumerate(rows):
                 item = sheet.cells[r, cols["breakdown"]]
-                if _is_blank(item):
+                if is_blank(item):
                     continue
                 parsed = parse_breakdown(cell_text(item))
                 if parsed is None:
@@ -786,19 +787,12 @@ def _table_rows(sheet: Sheet, header_row: int) -> tuple[np.ndarray, np.ndarray]:
 def _blank_grid(cells: np.ndarray) -> np.ndarray:
     if cells.size == 0:
         return np.zeros(cells.shape, dtype=bool)
-    return np.frompyfunc(_is_blank, 1, 1)(cells).astype(bool)
+    return np.frompyfunc(is_blank, 1, 1)(cells).astype(bool)
 
 
 def _row_numbers(rows: np.ndarray) -> np.ndarray:
     return np.array([str(r + 1) for r in rows], dtype=object)
 
-
-def _is_blank(item: object) -> bool:
-    if item is None:
-        return True
-    if isinstance(item, str):
-        return not item.strip()
-    return isinstance(item, float) and item != item
 
 
 def parse_breakdown(text: str) -> tuple[str, str] | None:

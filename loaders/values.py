@@ -239,6 +239,15 @@ def scale_percent_formatted(value: np.ndarray, percent_format: np.ndarray, is_pe
     return np.where(scale, scaled, value)
 
 
+def is_blank(item: object) -> bool:
+    """An empty cell: nothing, spaces only, or a NaN a reader gave for an empty cell."""
+    if item is None:
+        return True
+    if isinstance(item, str):
+        return not item.strip()
+    return isinstance(item, float) and item != item
+
+
 def cell_text(item: object) -> str:
     """A cell's contents as a person would read them in a message (895.0 -> '895')."""
     if item is None:
