@@ -21,6 +21,7 @@ from db.undo import UNDO_SOURCE, UndoRefused, undo_batch, undone_batches
 from loaders.importer import import_file
 from loaders.preview import UPLOAD_TYPES, FilePreview, max_upload_mb, preview_upload
 from loaders.template import write_template
+from metrics.formatting import count_words
 from reference.areas import areas
 from reference.catalogue import catalogue
 from ui import data
@@ -71,7 +72,7 @@ def batch_notes(batches: pd.DataFrame) -> list[str]:
             batches["sheets"], batches["sha256"].fillna(""), batches["note"].fillna(""), strict=True):
         parts = [f"{'undone' if source == UNDO_SOURCE else 'loaded'} by {who or 'unknown'}"]
         if notes := int(loaded.get(batch, 0)):
-            parts.append(_count(notes, "commentary", "commentaries"))
+            parts.append(count_words(notes, "commentary", "commentaries"))
         if str(sheets).strip():
             parts.append(f"sheets: {sheets}")
         if str(sha).strip():
@@ -97,10 +98,6 @@ def _figure(value: float | None, status: str) -> str:
     if status != "value" or value is None:
         return f"{status} (no figure)"
     return f"{value:,.10g}"
-
-
-def _count(number: int, noun: str, plural: str = "") -> str:
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _period(end: date) -> str:
@@ -173,11 +170,11 @@ def recognised_lines(preview: FilePreview) -> list[str]:
     if preview.hidden_sheets and "hidden" not in preview.what_was_read:
         lines.append(f"- Hidden sheets not read: {', '.join(preview.hidden_sheets)}")
     if preview.problems:  # some rows may be the ones in error: what was read, not what would load
-        lines.append(f"- {_count(preview.values, 'row')} of figures read, {_count(preview.targets, 'target')}; "
+        lines.append(f"- {count_words(preview.values, 'row')} of figures read, {count_words(preview.targets, 'target')}; "
                      "none can be loaded until every problem below is fixed")
     else:
-        lines.append(f"- {_count(preview.values, 'value')}, {_count(preview.targets, 'target')}"
-                     + (f", {_count(preview.commentary, 'commentary', 'commentaries')}" if preview.commentary else ""))
+        lines.append(f"- {count_words(preview.values, 'value')}, {count_words(preview.targets, 'target')}"
+                     + (f", {count_words(preview.commentary, 'commentary', 'commentaries')}" if preview.commentary else ""))
     if preview.measures:
         lines.append(f"- Measures ({len(preview.measures)}): " + ", ".join(_measure_name(m) for m in preview.measures))
     if preview.areas:
@@ -217,12 +214,12 @@ def show_preview(upload, index: int, user) -> None:
         return
     comparison = preview.comparison
     assert comparison is not None
-    st.markdown(f"Loading it would add **{_count(comparison.new, 'new value')}**, replace "
-                f"**{_count(len(comparison.replaced), 'value')}**, leave **{comparison.unchanged:,}** unchanged and "
-                f"set **{_count(comparison.targets_new, 'target')}**"
-                + (f" (taking over from {_count(comparison.targets_replaced, 'target')} in force for those periods, "
+    st.markdown(f"Loading it would add **{count_words(comparison.new, 'new value')}**, replace "
+                f"**{count_words(len(comparison.replaced), 'value')}**, leave **{comparison.unchanged:,}** unchanged and "
+                f"set **{count_words(comparison.targets_new, 'target')}**"
+                + (f" (taking over from {count_words(comparison.targets_replaced, 'target')} in force for those periods, "
                    "kept in the history)" if comparison.targets_replaced else "")
-                + (f" and write **{_count(len(comparison.commentary), 'commentary', 'commentaries')}**" if comparison.commentary else "")
+                + (f" and write **{count_words(len(comparison.commentary), 'commentary', 'commentaries')}**" if comparison.commentary else "")
                 + ".")
     if comparison.replaced:
         st.markdown("Every value it would replace, as stored now and as the file gives it (the value stored now "

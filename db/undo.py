@@ -27,6 +27,7 @@ from db.models import (
     RepeatedValue,
     Target,
 )
+from metrics.formatting import count_words
 
 UNDO_SOURCE = "undo"
 VALUE_FIELDS = ("value", "numerator", "denominator", "status")
@@ -50,16 +51,11 @@ class UndoOutcome:
 
     def summary(self) -> str:
         return (f"Batch {self.undone_batch_id} undone (recorded as batch {self.undo_batch_id}): "
-                f"{_count(self.restored, 'value')} put back as before, {_count(self.removed, 'value')} it "
-                f"added removed, {_count(self.targets_removed, 'target')} it set withdrawn, "
-                f"{_count(self.targets_restored, 'earlier target')} back"
-                + (f", {_count(self.commentary_withdrawn, 'commentary', 'commentaries')} it loaded withdrawn, "
+                f"{count_words(self.restored, 'value')} put back as before, {count_words(self.removed, 'value')} it "
+                f"added removed, {count_words(self.targets_removed, 'target')} it set withdrawn, "
+                f"{count_words(self.targets_restored, 'earlier target')} back"
+                + (f", {count_words(self.commentary_withdrawn, 'commentary', 'commentaries')} it loaded withdrawn, "
                    f"{self.commentary_restored:,} earlier back" if self.commentary_withdrawn else "") + ".")
-
-
-def _count(number: int, noun: str, plural: str = "") -> str:
-    """'1 value', '2 values': the summary is read by people, who notice '1 values'."""
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
@@ -102,8 +98,8 @@ def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == undo_id).values(
             rows=len(current), replaced=len(restored), inserted=0,
             # the counts columns fit a load, not an undo: its note says what it did in words
-            note=f"undid batch {batch_id} ({batch.file_name}): {_count(len(restored), 'value')} put back as "
-                 f"before, {_count(len(removed), 'value')} it added removed"))
+            note=f"undid batch {batch_id} ({batch.file_name}): {count_words(len(restored), 'value')} put back as "
+                 f"before, {count_words(len(removed), 'value')} it added removed"))
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == batch_id).values(
             undone_by_batch_id=undo_id))
     return UndoOutcome(batch_id, int(undo_id), len(restored), len(removed), int(withdrawn), int(back),

@@ -242,6 +242,7 @@ def history_lines(engine) -> list[str]:
     """'12 return.xlsx · loaded 03 Dec 2026 08:40 by jsmith · 3 new, 1 replaced, 0 unchanged · sha256 ...'"""
     from db.queries import batches
     from db.undo import undone_batches
+    from metrics.formatting import count_words
 
     frame, undone_by = batches(engine), undone_batches(engine)
     lines = []
@@ -250,7 +251,7 @@ def history_lines(engine) -> list[str]:
         what = (row.note if row.source == "undo" else
                 f"{row.inserted} new, {row.replaced} replaced, {row.unchanged} unchanged")
         if row.commentary:
-            what += f", {row.commentary} commentar{'y' if row.commentary == 1 else 'ies'}"
+            what += f", {count_words(row.commentary, 'commentary', 'commentaries')}"
         undone = f" · undone by batch {undone_by[int(row.id)]}" if int(row.id) in undone_by else ""
         sheets = f" · sheets: {row.sheets}" if row.sheets else ""
         lines.append(f"{int(row.id)} {row.file_name} · {row.source} · {when} by {row.imported_by} · {what}"

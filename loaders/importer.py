@@ -19,6 +19,7 @@ from access import User, require_editor
 from db.commentary_writes import COMMENTARY_COLUMNS
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, BatchOutcome, ImportBusy, apply_batch
 from loaders.problems import Problem, Rule
+from metrics.formatting import count_words
 
 PROVENANCE_COLUMNS = ["sheet", "cell"]  # where each value came from, for messages; not stored
 # Raised by the writer when another import holds the database's write lock; older writers have none.
@@ -113,8 +114,7 @@ class ImportReport:
                     f"batch {self.same_as_batch}, with nothing it loaded changed since: not read again)")
         if self.status == "unchanged":
             return f"{self.file_name}: unchanged, all {o.unchanged} values already loaded{tail}"
-        notes = (f", {o.commentary_set} commentar{'y' if o.commentary_set == 1 else 'ies'}"
-                 if o.commentary_set else "")
+        notes = f", {count_words(o.commentary_set, 'commentary', 'commentaries')}" if o.commentary_set else ""
         return (
             f"{self.file_name}: loaded as batch {o.batch_id}: {o.inserted} new, {o.replaced} replaced, "
             f"{o.unchanged} unchanged values, {o.targets_set} targets{notes}{tail}"

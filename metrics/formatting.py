@@ -27,6 +27,11 @@ QUARTER_OF_MONTH = {4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 2, 10: 3, 11: 3, 12: 3, 1: 
 PERIOD_TYPES = ("month", "quarter", "year")
 
 
+def count_words(number: int, noun: str, plural: str = "") -> str:
+    """'1 value', '2 values', '3 commentaries' (``plural`` where adding s is wrong): people notice '1 values'."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def is_missing(value: object) -> bool:
     """True for None, NaN, NaT and pandas' NA: values that must read as 'no data', never 0."""
     if value is None:
