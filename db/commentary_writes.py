@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, not_, select, update
 
 from access import User, require_editor
 from db.locks import write_transaction
@@ -155,5 +155,4 @@ def commentary_untouched(connection: Connection, batch_id: int) -> bool:
     """Whether every commentary a batch loaded is still the current version (for the unchanged-file check)."""
     table = Commentary.__table__
     return connection.execute(select(table.c.id).where(
-        table.c.batch_id == batch_id,
-        (table.c.replaced_by_id.is_not(None)) | (table.c.withdrawn_by_batch_id.is_not(None))).limit(1)).first() is None
+        table.c.batch_id == batch_id, not_(and_(*is_current()))).limit(1)).first() is None

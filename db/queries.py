@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from db.commentary_writes import is_current
 from db.models import NO_BREAKDOWN, ORIGINS, Commentary, ImportBatch, Observation, ObservationHistory, Target
 
 OBSERVATION_FRAME_COLUMNS = [
@@ -180,7 +181,7 @@ def current_commentary(engine: Engine, measures: Iterable[str] | None = None,
     """The current version of every commentary (for the measures and areas given), by measure and period."""
     t = Commentary.__table__
     query = select(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.text, t.c.author, t.c.written_at).where(
-        t.c.replaced_by_id.is_(None), t.c.withdrawn_by_batch_id.is_(None))
+        *is_current())
     if measures is not None:
         query = query.where(t.c.measure_code.in_(list(measures)))
     if areas is not None:

@@ -124,19 +124,18 @@ def _check(connection, batch, batch_id: int) -> None:
     later_target = connection.execute(select(targets.c.replaced_by_batch_id).where(
         targets.c.batch_id == batch_id, targets.c.replaced_by_batch_id.is_not(None))
         .order_by(targets.c.replaced_by_batch_id).limit(1)).scalar()
-    later_note = later_batch_replacing(connection, batch_id)
-    laters = [b for b in (later, later_target, later_note) if b is not None]
+    changed = "changed some of the same figures"
+    # (batch, what it did): the earliest later batch is named, a change before a repeat in the same batch
+    blockers = [(b, changed) for b in (later, later_target, later_batch_replacing(connection, batch_id))
+                if b is not None]
     repeated = _later_batch_repeating(connection, batch_id)
-    found = min(laters) if laters else None
-    if found is not None and (repeated is None or found <= repeated):
-        name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == found)).scalar() or ""
-        raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {found} ({name}) changed some "
-                          f"of the same figures. Undo batch {found} first, then batch {batch_id}.")
     if repeated is not None:
-        name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == repeated)).scalar() or ""
-        raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {repeated} ({name}) gives some of "
-                          f"the same figures again, and undoing this one would remove them. Undo batch {repeated} "
-                          f"first, then batch {batch_id}.")
+        blockers.append((repeated, "gives some of the same figures again, and undoing this one would remove them"))
+    if blockers:
+        found, what = min(blockers, key=lambda blocker: (blocker[0], blocker[1] != changed))
+        name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == found)).scalar() or ""
+        raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {found} ({name}) {what}. "
+                          f"Undo batch {found} first, then batch {batch_id}.")
 
 
 def _later_batch_repeating(connection, batch_id: int) -> int | None:
