@@ -75,15 +75,22 @@ def test_the_chart_marks_each_period_with_commentary_it_shows(engine):
     assert "Two sibling groups moved." in marks[0].hovertext and EDITOR.login in marks[0].hovertext
 
 
-def test_migration_0004_keeps_existing_commentary_as_current(tmp_path):
-    engine = create(f"sqlite:///{tmp_path / 'old.db'}")
-    command.upgrade(alembic_config(engine), "0003_reference_releases")
+def migrated_with_commentary(path, revision: str, measure: str, period_end: str, words: str):
+    """A database at an older ``revision`` holding one commentary by jsmith, then migrated to the latest."""
+    engine = create(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), revision)
     with engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO commentary (id, measure_code, area_code, period_end, text, author, written_at) "
-            "VALUES (1, :m, :a, '2025-03-31', 'Written before versions', 'jsmith', '2025-04-02 10:00:00')"),
-            {"m": RED_MEASURE, "a": HOME})
+            "VALUES (1, :m, :a, :e, :t, 'jsmith', '2025-04-02 10:00:00')"),
+            {"m": measure, "a": HOME, "e": period_end, "t": words})
     migrate(engine)
+    return engine
+
+
+def test_migration_0004_keeps_existing_commentary_as_current(tmp_path):
+    engine = migrated_with_commentary(tmp_path / "old.db", "0003_reference_releases", RED_MEASURE, "2025-03-31",
+                                      "Written before versions")
     [note] = queries.current_commentary(engine)
     assert (note.text, note.author, note.period_end) == ("Written before versions", "jsmith", MARCH)
     save_commentary(engine, RED_MEASURE, HOME, MARCH, "Written after", EDITOR)

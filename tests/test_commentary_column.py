@@ -10,20 +10,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from alembic import command
 from openpyxl import Workbook
-from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from access import User
 from db import queries
 from db.commentary_writes import MAX_LENGTH, save_commentary
-from db.engine import alembic_config, connect, create, migrate
+from db.engine import connect
 from db.undo import UndoRefused, undo_batch
 from loaders.importer import import_file
 from loaders.preview import preview_upload
 from tests.app_database import HOME
 from tests.returns_files import dump_tables, write_csv, write_xlsx
+from tests.test_commentary import migrated_with_commentary
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -267,14 +266,8 @@ def test_the_preview_lists_each_commentary_with_the_text_it_replaces_and_writes_
 
 
 def test_migration_0005_keeps_every_commentary_current(tmp_path):
-    engine = create(f"sqlite:///{tmp_path / 'old.db'}")
-    command.upgrade(alembic_config(engine), "0004")
-    with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO commentary (id, measure_code, area_code, period_end, text, author, written_at) "
-            "VALUES (1, :m, :a, '2024-10-31', 'Written before undo could withdraw', 'jsmith', '2024-11-02 10:00:00')"),
-            {"m": FOSTER, "a": HOME})
-    migrate(engine)
+    engine = migrated_with_commentary(tmp_path / "old.db", "0004", FOSTER, "2024-10-31",
+                                      "Written before undo could withdraw")
     assert current(engine) == {(FOSTER, OCTOBER): "Written before undo could withdraw"}
 
 
