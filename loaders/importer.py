@@ -18,6 +18,7 @@ import settings
 from access import User, require_editor
 from db.commentary_writes import COMMENTARY_COLUMNS
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, BatchOutcome, ImportBusy, apply_batch
+from loaders.commentary_column import empty_commentary
 from loaders.problems import Problem, Rule
 from metrics.formatting import count_words
 
@@ -40,7 +41,7 @@ class ParsedFile:
     sheets: list[str]
     observations: pd.DataFrame
     targets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TARGET_COLUMNS))
-    commentary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMMENTARY_COLUMNS))
+    commentary: pd.DataFrame = field(default_factory=empty_commentary)
     problems: list[Problem] = field(default_factory=list)
     hidden_sheets: list[str] = field(default_factory=list)  # not read: a hidden sheet is often an old copy
     notes_skipped: int = 0  # text rows and stray text cells beside or below the tables, not read

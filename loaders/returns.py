@@ -794,7 +794,6 @@ def _row_numbers(rows: np.ndarray) -> np.ndarray:
     return np.array([str(r + 1) for r in rows], dtype=object)
 
 
-
 def parse_breakdown(text: str) -> tuple[str, str] | None:
     """``'Age: 10-15'`` -> ``('age', '10-15')``; None when either part is missing."""
     dimension, sep, category = text.partition(":")
