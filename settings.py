@@ -77,6 +77,14 @@ EDITORS = Setting(
     ".streamlit/secrets.toml is used, and without one nobody is. A list that names nobody else "
     "(for example 'none') makes the dashboard view-only.",
 )
+ENTRA_TENANT = Setting(
+    "entra_tenant",
+    "DASHBOARD_ENTRA_TENANT_ID",
+    "",
+    "Under sign-in with Microsoft Entra ID, the council's tenant (its Directory (tenant) ID): a person's "
+    "sign-in name (preferred_username) identifies them only when Microsoft says they signed in from this "
+    "tenant. Unset: the tenant named in server_metadata_url in .streamlit/secrets.toml.",
+)
 MAX_UNCOMPRESSED_MB = Setting(
     "max_uncompressed_mb",
     "DASHBOARD_MAX_UNCOMPRESSED_MB",
@@ -126,7 +134,8 @@ PUBLIC_THRESHOLD = Setting(
 )
 
 ALL_SETTINGS: tuple[Setting, ...] = (
-    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, MAX_UNCOMPRESSED_MB, MAX_UPLOAD_MB,
+    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, ENTRA_TENANT,
+    MAX_UNCOMPRESSED_MB, MAX_UPLOAD_MB,
     LOCK_TIMEOUT, JUMP_THRESHOLD_PERCENT, PUBLIC_MODE, PUBLIC_THRESHOLD,
 )
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from metrics.benchmarking import COUNT_RANK_NOTE, SOURCE, grouping_label, region_words, year_label
 from metrics.formatting import format_value, is_missing
+from metrics.safe_text import markdown_text
 from reference.areas import areas
 from reference.catalogue import Measure
 from reference.neighbours import CURRENT, IN_FORCE
@@ -46,7 +47,7 @@ def year_choice(years: list[int]) -> int:
         if asked.strip().isdigit() and int(asked) in years:
             chosen = int(asked)
         else:
-            st.warning(f"There are no published figures for the year '{asked}'. Showing "
+            st.warning(f"There are no published figures for the year '{markdown_text(asked)}'. Showing "
                        f"{year_label(chosen)}; choose another year in the sidebar.")
     st.session_state[_YEAR_CHOICE] = chosen
     st.session_state[YEAR_KEY] = chosen
@@ -194,7 +195,7 @@ else:
     home = filters.home
     header(measure, home)
     if home not in areas() or areas().get(home).kind != "la":
-        st.warning(f"'{configured_home()}' is not an English council the dashboard knows, so it has no "
+        st.warning(f"'{markdown_text(configured_home())}' is not an English council the dashboard knows, so it has no "
                    f"statistical neighbours. Set DASHBOARD_HOME_AREA to a council's ONS code, DfE number or name.")
     elif year is None:
         st.info(f"DfE does not publish {measure.short_name.lower()} for councils, so there is nothing to "

@@ -10,6 +10,7 @@ import streamlit as st
 
 import settings
 from metrics.data_quality import GROUPS, CheckResult, Finding, QualityReport, findings_frame, kind_text, quality_report
+from metrics.safe_text import markdown_text, spreadsheet_cell
 from ui import data
 from ui.components import first_run_message
 from ui.filters import council_filter
@@ -44,18 +45,19 @@ def summary_line(report: QualityReport) -> str:
                  "looks wrong")
     else:
         found = "nothing found" + (" in the checks that could be made" if unchecked else "")
-    line = f"**{report.area_name}**: {found}"
+    line = f"**{markdown_text(report.area_name)}**: {found}"
     if unchecked:
         line += f" · {unchecked} of {len(report.checks)} checks cannot be made on the figures loaded (see below)"
     return line + "."
 
 
 def show_finding(finding: Finding) -> None:
-    st.markdown(f"**{finding.measure.short_name}** · {finding.period} · {finding.message}")
+    # a finding quotes a breakdown's label and a file's name: text, never markup
+    st.markdown(f"**{markdown_text(finding.measure.short_name)}** · {finding.period} · {markdown_text(finding.message)}")
     if not finding.batches:
         st.caption("No figure is loaded, so there is no file to open.")
     for batch in finding.batches:
-        st.page_link(IMPORTS, label=batch.text, icon=":material/upload_file:",
+        st.page_link(IMPORTS, label=markdown_text(batch.text), icon=":material/upload_file:",
                      query_params={PARAM_BATCH: str(batch.batch_id)})
 
 
@@ -78,7 +80,7 @@ def show_check(check: CheckResult, threshold: float) -> None:
 
 filters = council_filter()  # first: the header names the council chosen, not only the configured one
 # The shared header's "period in view" line is left out: every check covers all the periods loaded.
-st.caption(f"{filters.home_name} · corporate parenting dashboard")
+st.caption(f"{markdown_text(filters.home_name)} · corporate parenting dashboard")
 st.title(TITLE, anchor=False)
 st.markdown("What is missing from the figures loaded, and what looks wrong in them, with the file each figure "
             "came from. Every period loaded is checked, not only the period in view on the other pages.")
@@ -100,7 +102,8 @@ else:
     )
     if report.findings:
         st.download_button(
-            "Download every finding (CSV)", findings_frame(report).to_csv(index=False).encode("utf-8-sig"),
+            "Download every finding (CSV)",
+            findings_frame(report).map(spreadsheet_cell).to_csv(index=False).encode("utf-8-sig"),
             file_name=f"data_quality_{report.area_code}.csv", mime="text/csv", icon=":material/download:",
             help="One row a finding, with the batch, file, time and person that loaded each figure: open it in "
                  "Excel to work through the list.")

@@ -22,6 +22,7 @@ from loaders.importer import import_file
 from loaders.preview import UPLOAD_TYPES, FilePreview, max_upload_mb, preview_upload
 from loaders.template import write_template
 from metrics.formatting import count_words
+from metrics.safe_text import markdown_table, markdown_text
 from reference.areas import areas
 from reference.catalogue import catalogue
 from ui import data
@@ -70,16 +71,16 @@ def batch_notes(batches: pd.DataFrame) -> list[str]:
     for batch, name, source, who, sheets, sha, note in zip(
             batches["id"], batches["file_name"], batches["source"], batches["imported_by"].fillna(""),
             batches["sheets"], batches["sha256"].fillna(""), batches["note"].fillna(""), strict=True):
-        parts = [f"{'undone' if source == UNDO_SOURCE else 'loaded'} by {who or 'unknown'}"]
+        parts = [f"{'undone' if source == UNDO_SOURCE else 'loaded'} by {markdown_text(who or 'unknown')}"]
         if notes := int(loaded.get(batch, 0)):
             parts.append(count_words(notes, "commentary", "commentaries"))
         if str(sheets).strip():
-            parts.append(f"sheets: {sheets}")
+            parts.append(f"sheets: {markdown_text(sheets)}")
         if str(sha).strip():
             parts.append(f"SHA-256 `{sha}`")
         if str(note).strip():
-            parts.append(str(note).strip())
-        lines.append(f"- **{int(batch)} · {name}** · {' · '.join(parts)}")
+            parts.append(markdown_text(note))
+        lines.append(f"- **{int(batch)} · {markdown_text(name)}** · {' · '.join(parts)}")
     return lines
 
 
@@ -166,9 +167,9 @@ def recognised_lines(preview: FilePreview) -> list[str]:
     """What the reader found in the file, as the officer checks it against what they meant to load."""
     lines = []
     if preview.what_was_read:
-        lines.append(f"- {preview.what_was_read[:1].upper()}{preview.what_was_read[1:]}")
+        lines.append(f"- {markdown_text(preview.what_was_read[:1].upper() + preview.what_was_read[1:])}")
     if preview.hidden_sheets and "hidden" not in preview.what_was_read:
-        lines.append(f"- Hidden sheets not read: {', '.join(preview.hidden_sheets)}")
+        lines.append(f"- Hidden sheets not read: {markdown_text(', '.join(preview.hidden_sheets))}")
     if preview.problems:  # some rows may be the ones in error: what was read, not what would load
         lines.append(f"- {count_words(preview.values, 'row')} of figures read, {count_words(preview.targets, 'target')}; "
                      "none can be loaded until every problem below is fixed")
@@ -197,9 +198,9 @@ def _preview_of(upload, version: tuple) -> FilePreview:
 
 def show_preview(upload, index: int, user) -> None:
     preview = _preview_of(upload, (data.data_version(), commentary_version(data.engine())))
-    st.subheader(upload.name, anchor=False)
+    st.subheader(markdown_text(upload.name), anchor=False)
     if preview.refused:
-        st.error(preview.refused)
+        st.error(markdown_text(preview.refused))
         return
     st.markdown("\n".join(recognised_lines(preview)))
     if preview.problems:
@@ -208,7 +209,7 @@ def show_preview(upload, index: int, user) -> None:
                  "every problem listed below in the file, save it and upload it again. Nothing was written.")
         table = problems_table(preview)
         if len(table) <= WRAPPED_PROBLEMS:
-            st.table(table.set_index("Sheet"))
+            st.table(markdown_table(table).set_index("Sheet"))
         else:
             st.dataframe(table, hide_index=True, width="stretch", key=f"problems_{index}")
         return
@@ -230,20 +231,20 @@ def show_preview(upload, index: int, user) -> None:
                     "versions' on the measure's page):")
         notes = commentary_table(preview)
         if len(notes) <= WRAPPED_PROBLEMS:  # a table whose texts wrap, so each can be read whole
-            st.table(notes.set_index("Measure"))
+            st.table(markdown_table(notes).set_index("Measure"))
         else:
             st.dataframe(notes, hide_index=True, width="stretch", key=f"commentary_{index}")
     if not preview.changes_anything:
         st.info("Everything in this file is already loaded: confirming would change nothing.")
         return
-    if st.button(f"Confirm: load {upload.name}", key=f"confirm_{index}", type="primary"):
+    if st.button(f"Confirm: load {markdown_text(upload.name)}", key=f"confirm_{index}", type="primary"):
         try:
             report = import_file(data.engine(), data=upload.getvalue(), file_name=upload.name, user=user)
         except NotAnEditor as error:
-            st.error(str(error))
+            st.error(markdown_text(error))
             return
         except ValueError as error:
-            st.error(f"{upload.name} was not loaded: {error}")
+            st.error(markdown_text(f"{upload.name} was not loaded: {error}"))
             return
         st.session_state[MESSAGE_KEY] = ("success" if report.status == "loaded" else "warning", report.summary())
         st.rerun()
@@ -289,8 +290,9 @@ def _confirm_undo(batch: pd.Series, user) -> None:
     """Ask before undoing, as the command line does: one click would otherwise remove a whole return, and
     after an undo the list offers the next batch (often DfE's published figures) in its place."""
     chosen = int(batch["id"])
-    st.warning(f"Undo batch {chosen}, {batch['file_name']}, loaded "
-               f"{pd.to_datetime(batch['imported_at']):%d %b %Y %H:%M} by {batch['imported_by'] or 'unknown'}? "
+    st.warning(f"Undo batch {chosen}, {markdown_text(batch['file_name'])}, loaded "
+               f"{pd.to_datetime(batch['imported_at']):%d %b %Y %H:%M} by "
+               f"{markdown_text(batch['imported_by'] or 'unknown')}? "
                "Every value it added is removed and every value it replaced is put back.")
     yes, keep, _ = st.columns([1, 1, 2])
     if keep.button("No, keep it", key="undo_keep"):
@@ -302,7 +304,7 @@ def _confirm_undo(batch: pd.Series, user) -> None:
     try:
         outcome = undo_batch(data.engine(), chosen, user)
     except (UndoRefused, NotAnEditor) as error:
-        st.error(str(error))
+        st.error(markdown_text(error))
         return
     st.session_state[MESSAGE_KEY] = ("success", outcome.summary())
     st.rerun()
@@ -312,24 +314,25 @@ page_header(TITLE, None, "Load a return, check what it would change, and see eve
 user = current_user()
 message = st.session_state.pop(MESSAGE_KEY, None)
 if message is not None:
-    (st.success if message[0] == "success" else st.warning)(message[1])
+    (st.success if message[0] == "success" else st.warning)(markdown_text(message[1]))
     # the buttons sit far down the page: a toast says what happened where the officer is looking
-    st.toast(message[1], icon=":material/check_circle:" if message[0] == "success" else ":material/warning:")
+    st.toast(markdown_text(message[1]), icon=":material/check_circle:" if message[0] == "success" else ":material/warning:")
 if user.is_editor:
     upload_section(user)
 else:
-    st.info(f"{user.label} can view the dashboard; loading and undoing returns is for editors.")
+    st.info(f"{markdown_text(user.label)} can view the dashboard; loading and undoing returns is for editors.")
 batches = data.batches()
 asked = st.query_params.get("batch")  # a link from the Data quality page: the batch behind a finding
 if asked:
     found = batches[batches["id"].astype(str) == str(asked).strip()] if not batches.empty else batches
     if found.empty:
-        st.warning(f"There is no batch {asked}: it may have been undone, or the link is wrong. Every batch is "
+        st.warning(f"There is no batch {markdown_text(asked)}: it may have been undone, or the link is wrong. Every batch is "
                    f"listed below.")
     else:
         row = found.iloc[0]
-        st.info(f"**Batch {int(row['id'])}**: {row['file_name']}, loaded "
-                f"{pd.to_datetime(row['imported_at']):%d %b %Y %H:%M} by {row['imported_by'] or 'unknown'}.")
+        st.info(f"**Batch {int(row['id'])}**: {markdown_text(row['file_name'])}, loaded "
+                f"{pd.to_datetime(row['imported_at']):%d %b %Y %H:%M} by "
+                f"{markdown_text(row['imported_by'] or 'unknown')}.")
         st.dataframe(batch_table(found, undone_batches(data.engine())), hide_index=True, width="stretch",
                      column_config=BATCH_COLUMNS, key="asked_batch")
 st.header("Every batch, newest first", anchor=False)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from db.target_writes import TargetEdit, TargetProblems, save_targets, target_history
+from metrics.safe_text import markdown_text
 from reference.catalogue import catalogue
 from ui import data
 from ui.components import page_header
@@ -99,12 +100,12 @@ def editor(table: pd.DataFrame, home: str) -> None:
         return
     edits, problems = edits_from(table, edited, home)
     if problems:
-        st.error("Nothing was saved.\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.error("Nothing was saved.\n\n" + "\n".join(f"- {markdown_text(p)}" for p in problems))
         return
     try:
         saved = save_targets(data.engine(), edits, current_user())
     except TargetProblems as refused:
-        st.error("Nothing was saved.\n\n" + "\n".join(f"- {p}" for p in refused.problems))
+        st.error("Nothing was saved.\n\n" + "\n".join(f"- {markdown_text(p)}" for p in refused.problems))
         return
     if saved.batch_id is None:
         st.info("Nothing changed: the targets are as they were.")

@@ -180,7 +180,7 @@ def breakdown_latest_chart(frame: pd.DataFrame, measure: Measure, dimension_labe
         x=[float(values[i]) for i in present], y=[labels[i] for i in present], orientation="h",
         marker=bar_marker(category_colour(0), ""), text=[texts[i] for i in present], textposition="outside",
         cliponaxis=False, textfont={"size": BASE_FONT, "color": TEXT}, name=measure.short_name,
-        customdata=[order[i] for i in present], hovertemplate="%{customdata}: <b>%{text}</b><extra></extra>",
+        customdata=[order[i] for i in present], hovertemplate="%{y}: <b>%{text}</b><extra></extra>",
     ))
     for i, value in enumerate(values):
         if is_missing(value):

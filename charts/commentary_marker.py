@@ -14,15 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from db.queries import CommentaryNote
+from metrics.safe_text import chart_text
 
 SYMBOL = "Commentary"  # plain words: an emoji has no glyph in the fonts static exports use
 HOVER_WIDTH = 60  # characters per line of the hover text
 
 
 def hover_text(note: CommentaryNote) -> str:
-    """'Commentary by jo.smith, 3 Dec 2026:<br>Placements moved because...' wrapped for a hover box."""
-    wrapped = "<br>".join(textwrap.wrap(note.text, HOVER_WIDTH))
-    return f"Commentary by {note.author}, {note.written_at:%d %b %Y}:<br>{wrapped}"
+    """'Commentary by jo.smith, 3 Dec 2026:<br>Placements moved because...' wrapped for a hover box, its own
+    line breaks kept. The text is shown as written: Plotly renders '<a href>' and '<b>' as markup, so they
+    are escaped, line by line after wrapping (a wrap never splits an escaped '&lt;')."""
+    lines = [part for line in str(note.text).splitlines() for part in (textwrap.wrap(line, HOVER_WIDTH) or [""])]
+    wrapped = "<br>".join(chart_text(line) for line in lines)
+    return f"Commentary by {chart_text(note.author)}, {note.written_at:%d %b %Y}:<br>{wrapped}"
 
 
 def add_commentary_markers(figure: go.Figure, notes: Iterable[CommentaryNote]) -> go.Figure:

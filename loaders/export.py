@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from db import queries
+from metrics.safe_text import spreadsheet_cell
 from metrics.suppression import suppress_for_public
 from reference.areas import areas
 from reference.catalogue import catalogue
@@ -31,6 +32,7 @@ EXPORT_COLUMNS = [
 ]
 SORT_ORDER = ["measure_code", "area_code", "period_end", "period_type", "dimension", "category", "origin"]
 NUMBER_COLUMNS = ("value", "numerator", "denominator")
+TEXT_COLUMNS = tuple(column for column in EXPORT_COLUMNS if column not in NUMBER_COLUMNS)
 
 
 def resolve_measure(text: str) -> str:
@@ -101,6 +103,8 @@ def write_export(engine: Engine, out: TextIO, measure: str | None = None, area: 
     numbers (``metrics.suppression``; ``threshold`` defaults to DASHBOARD_PUBLIC_THRESHOLD).
     """
     frame = export_frame(engine, measure, area, public, threshold)
+    for column in TEXT_COLUMNS:  # a breakdown label '=HYPERLINK(...)' must not become a formula in Excel
+        frame[column] = frame[column].map(spreadsheet_cell)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     writer.writerows(frame.itertuples(index=False, name=None))

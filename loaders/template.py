@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 import settings
+from metrics.safe_text import spreadsheet_cell, spreadsheet_row
 from reference.areas import areas
 from reference.catalogue import Measure, catalogue
 from reference.statuses import status_labels
@@ -123,7 +124,7 @@ def _write_return_sheet(sheet: Worksheet, months: list[tuple[int, int]], area_co
     first_value_col, last_value_col, target_col = 3, 2 + len(months), 3 + len(months)
     for row, measure in enumerate(measures, start=2):
         sheet.cell(row=row, column=1, value=measure.code)
-        sheet.cell(row=row, column=2, value=area_code)
+        sheet.cell(row=row, column=2, value=spreadsheet_cell(area_code))
         note = f"{measure.name}\n{measure.polarity_text}. Unit: {measure.unit_label}."
         sheet.cell(row=row, column=1).comment = Comment(note, "Return template", width=320, height=110)
         _add_row_validation(sheet, row, measure, first_value_col, last_value_col, target_col)
@@ -148,7 +149,8 @@ def _write_measures_sheet(sheet: Worksheet) -> None:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for measure in catalogue():
-        sheet.append([measure.code, measure.name, measure.unit_label, measure.polarity_text, measure.description])
+        sheet.append(spreadsheet_row([measure.code, measure.name, measure.unit_label, measure.polarity_text,
+                                      measure.description]))
     for column, width in zip("ABCDE", (22, 60, 16, 34, 100), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, min_col=5, max_col=5):

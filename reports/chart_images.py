@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from charts.caption import ChartCaption
 from charts.palette import TEXT
+from metrics.safe_text import chart_text
 
 SCALE = 2  # every PNG at twice its layout size: sharp in print and on a high-density screen
 
@@ -78,7 +79,8 @@ def with_caption(figure: go.Figure, caption: ChartCaption | None, width_px: int 
         return out
     top = (out.layout.margin.t or 80) if out.layout.margin else 80
     out.update_layout(margin={"t": top + LINE_PX * len(lines) + 6})
-    out.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=1, xanchor="left",
+    # a commentary is a person's text: shown as written, never as Plotly's HTML
+    out.add_annotation(text="<br>".join(chart_text(line) for line in lines), xref="paper", yref="paper", x=0, y=1, xanchor="left",
                        yanchor="bottom", yshift=6, showarrow=False, align="left",
                        font={"size": 12, "color": TEXT})
     return out

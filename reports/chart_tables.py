@@ -8,6 +8,7 @@ not published, not loaded) is written as text with a footnote, never as 0.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ import plotly.graph_objects as go
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from metrics.safe_text import spreadsheet_cell, spreadsheet_row
 from reference.catalogue import Measure
 
 NO_FIGURE = "–"
@@ -43,7 +45,7 @@ def _point_text(value: object) -> str:
             return pd.Timestamp(text[:10]).strftime("%B %Y")
         except ValueError:
             return text
-    return text.replace("<br>", " ")
+    return html.unescape(text.replace("<br>", " "))
 
 
 def _number(value: object) -> float | None:
@@ -59,7 +61,8 @@ def chart_table(figure: go.Figure, measure: Measure | None, title: str, source: 
     """Every named series drawn in the figure, one row a point."""
     records = []
     for trace in figure.data:
-        name = str(getattr(trace, "name", "") or "").replace("<br>", " ").strip()
+        # a legend entry is escaped for Plotly ('Children&#x27;s homes'): the table holds the text itself
+        name = html.unescape(str(getattr(trace, "name", "") or "").replace("<br>", " ")).strip()
         x, y = getattr(trace, "x", None), getattr(trace, "y", None)
         if not name or x is None or y is None:
             continue
@@ -84,20 +87,24 @@ def _shown(value: float | None) -> str | float:
     return NO_FIGURE if value is None else value
 
 
+def _source_line(table: ChartTable) -> str:
+    return f"Source: {table.source}" if table.source else "Source: not recorded"
+
+
 def to_csv(table: ChartTable) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens it with the right characters."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([table.title])
-    writer.writerow([f"Source: {table.source}" if table.source else "Source: not recorded"])
+    writer.writerow(spreadsheet_row([table.title]))
+    writer.writerow(spreadsheet_row([_source_line(table)]))
     writer.writerow([])
     writer.writerow([SERIES, POINT, VALUE])
     for row in table.rows.itertuples(index=False):
         value = row[2]
-        writer.writerow([row[0], row[1], NO_FIGURE if value is None or pd.isna(value)
-                         else f"{value:.{table.decimals}f}"])
+        writer.writerow(spreadsheet_row([row[0], row[1], NO_FIGURE if value is None or pd.isna(value)
+                                         else f"{value:.{table.decimals}f}"]))
     for note in table.footnotes:
-        writer.writerow([note])
+        writer.writerow(spreadsheet_row([note]))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -115,16 +122,17 @@ def to_xlsx(table: ChartTable) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Chart data"
-    sheet["A1"] = table.title
+    sheet["A1"] = spreadsheet_cell(table.title)
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"Source: {table.source}" if table.source else "Source: not recorded"
+    sheet["A2"] = spreadsheet_cell(_source_line(table))
     for column, heading in enumerate((SERIES, POINT, VALUE), start=1):
         sheet.cell(row=4, column=column, value=heading).font = Font(bold=True)
     fmt = number_format(table.unit, table.decimals)
     row_number = 4
     for row_number, row in enumerate(table.rows.itertuples(index=False), start=5):
-        sheet.cell(row=row_number, column=1, value=row[0])
-        sheet.cell(row=row_number, column=2, value=row[1])
+        # a series or breakdown label is text from a file: '=HYPERLINK(...)' must stay text in Excel
+        sheet.cell(row=row_number, column=1, value=spreadsheet_cell(row[0]))
+        sheet.cell(row=row_number, column=2, value=spreadsheet_cell(row[1]))
         value = row[2]
         if value is None or pd.isna(value):
             sheet.cell(row=row_number, column=3, value=NO_FIGURE)
@@ -132,7 +140,7 @@ def to_xlsx(table: ChartTable) -> bytes:
         cell = sheet.cell(row=row_number, column=3, value=value / 100 if table.unit == "percent" else value)
         cell.number_format = fmt
     for offset, note in enumerate(table.footnotes, start=2):
-        sheet.cell(row=row_number + offset, column=1, value=note)
+        sheet.cell(row=row_number + offset, column=1, value=spreadsheet_cell(note))
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 28
     sheet.column_dimensions["C"].width = 12

@@ -10,7 +10,16 @@ import pytest
 
 import settings
 from access import NotAnEditor, command_line_user, require_editor
-from access.policy import SIGNED_OUT, access_config, local_user, parse_editors, signed_in_user, user_for
+from access.policy import (
+    SIGNED_OUT,
+    IncompleteSignIn,
+    access_config,
+    identity_of,
+    local_user,
+    parse_editors,
+    signed_in_user,
+    user_for,
+)
 from access.users import os_login
 from db import queries
 from loaders.sample import load_sample_if_empty
@@ -20,12 +29,24 @@ AUTH = {"redirect_uri": "https://dashboard.example.gov.uk/oauth2callback", "cook
                       "server_metadata_url": "https://login.microsoftonline.com/TENANT/v2.0/.well-known/openid-configuration"}}
 
 
-def signed_in(email: str | None = None, name: str = "Jo Smith", **claims: str) -> dict[str, object]:
-    """What ``st.user`` holds after signing in with Microsoft Entra ID."""
-    found: dict[str, object] = {"is_logged_in": True, "name": name, "sub": "AAAAsubject", **claims}
+TENANT = "0a1b2c3d-1111-2222-3333-444455556666"  # the council's Entra ID tenant
+ENTRA_ISSUER = f"https://login.microsoftonline.com/{TENANT}/v2.0"
+ENTRA_AUTH = {**AUTH, "microsoft": {**AUTH["microsoft"], "server_metadata_url":
+                                    f"https://login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration"}}
+
+
+def signed_in(email: str | None = None, name: str = "Jo Smith", **claims: object) -> dict[str, object]:
+    """What ``st.user`` holds after signing in with a provider that verified the e-mail address."""
+    found: dict[str, object] = {"is_logged_in": True, "name": name, "sub": "AAAAsubject"}
     if email is not None:
-        found["email"] = email
-    return found
+        found.update(email=email, email_verified=True)
+    return {**found, **claims}
+
+
+def entra(name: str, tenant: str = TENANT, **claims: object) -> dict[str, object]:
+    """What ``st.user`` holds after signing in with Microsoft Entra ID: a sign-in name, no verified e-mail."""
+    return {"is_logged_in": True, "name": "Jo Smith", "iss": f"https://login.microsoftonline.com/{tenant}/v2.0",
+            "tid": tenant, "preferred_username": name, **claims}
 
 
 def test_local_mode_makes_the_person_running_it_an_editor():
@@ -95,17 +116,77 @@ def test_sign_in_without_an_editors_list_makes_nobody_an_editor():
     assert not user_for(config, "x", signed_in("jo.smith@council.gov.uk")).is_editor
 
 
-def test_a_person_signed_in_without_an_e_mail_address_is_a_viewer():
+def test_a_person_signed_in_without_an_e_mail_address_has_no_role():
     config = access_config({"auth": AUTH, "dashboard": {"editors": ["jo smith", "aaaasubject"]}}, "")
-    user = signed_in_user(signed_in(None), config.editors)
-    assert not user.is_editor
-    assert user.login == "Jo Smith"
+    assert signed_in_user(signed_in(None), config.editors) == SIGNED_OUT
+    assert identity_of(signed_in(None)).refused == "the sign-in provider did not say which e-mail address is yours"
 
 
-def test_entra_sign_in_name_stands_in_for_a_missing_e_mail_claim():
-    editors = parse_editors("jo.smith@council.gov.uk")
-    user = signed_in_user(signed_in(None, preferred_username="Jo.Smith@council.gov.uk"), editors)
+def test_entra_sign_in_name_identifies_someone_from_the_configured_tenant():
+    config = access_config({"auth": ENTRA_AUTH, "dashboard": {"editors": ["jo.smith@council.gov.uk"]}}, "")
+    assert config.entra_tenants == {TENANT}  # read from server_metadata_url
+    user = user_for(config, "x", entra("Jo.Smith@council.gov.uk"))
     assert user.is_editor and user.login == "Jo.Smith@council.gov.uk"
+
+
+def test_an_unverified_e_mail_claim_identifies_nobody():
+    """Entra ID sends whatever address an account's owner typed in 'email', without saying it was verified:
+    an account in another tenant could give an editor's address."""
+    editors = parse_editors("jo.smith@council.gov.uk")
+    unverified = {**signed_in(None), "email": "jo.smith@council.gov.uk"}
+    for claims in (unverified, {**unverified, "email_verified": False}, {**unverified, "email_verified": "false"}):
+        assert signed_in_user(claims, editors) == SIGNED_OUT
+        assert "has not been verified" in identity_of(claims).refused
+    assert signed_in_user(signed_in("jo.smith@council.gov.uk"), editors).is_editor  # verified: trusted
+    assert identity_of({**signed_in(None), "email": "jo.smith@council.gov.uk",
+                        "email_verified": "true"}).address == "jo.smith@council.gov.uk"  # sent as text
+
+
+def test_an_entra_sign_in_name_from_another_tenant_identifies_nobody():
+    tenants = frozenset({TENANT})
+    editors = parse_editors("jo.smith@council.gov.uk")
+    other = entra("jo.smith@council.gov.uk", tenant="99999999-aaaa-bbbb-cccc-dddddddddddd",
+                  email="jo.smith@council.gov.uk")  # an unverified e-mail claim beside it changes nothing
+    assert signed_in_user(other, editors, tenants) == SIGNED_OUT
+    assert identity_of(other, tenants).refused == ("Microsoft signed you in from an organisation other than the "
+                                                   "council's")
+    missing_tid = {k: v for k, v in entra("jo.smith@council.gov.uk").items() if k != "tid"}
+    assert signed_in_user(missing_tid, editors, tenants) == SIGNED_OUT
+    assert identity_of(entra("jo.smith@council.gov.uk", upn="x"), tenants).address == "jo.smith@council.gov.uk"
+
+
+def test_without_a_configured_tenant_no_entra_sign_in_name_is_trusted(monkeypatch):
+    common = {**AUTH, "microsoft": {**AUTH["microsoft"], "server_metadata_url":
+                                    "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"}}
+    config = access_config({"auth": common, "dashboard": {"editors": ["jo.smith@council.gov.uk"]}}, "")
+    assert config.entra_tenants == frozenset()
+    assert user_for(config, "x", entra("jo.smith@council.gov.uk")) == SIGNED_OUT
+    assert "DASHBOARD_ENTRA_TENANT_ID" in identity_of(entra("jo.smith@council.gov.uk")).refused
+    configured = access_config({"auth": common, "dashboard": {"editors": ["jo.smith@council.gov.uk"]}}, "",
+                               TENANT.upper())
+    assert user_for(configured, "x", entra("jo.smith@council.gov.uk")).is_editor
+
+
+@pytest.mark.parametrize(("auth", "message"), [
+    ({}, "[auth] has no redirect_uri or cookie_secret; no sign-in provider is set up (neither client_id, "
+         "client_secret or server_metadata_url in [auth] nor a provider section such as [auth.microsoft])"),
+    ({**AUTH, "cookie_secret": " "}, "[auth] has no cookie_secret"),
+    ({**AUTH, "microsoft": {"client_id": "x"}}, "[auth.microsoft] has no client_secret or server_metadata_url"),
+    ({"redirect_uri": "x", "cookie_secret": "y", "client_id": "z"},
+     "[auth] has no client_secret or server_metadata_url"),
+    ({**AUTH, "my_idp": AUTH["microsoft"]}, "[auth.my_idp] has an underscore in its name, which sign-in does "
+                                           "not allow"),
+])
+def test_incomplete_sign_in_settings_are_refused_naming_what_is_missing(auth, message):
+    with pytest.raises(IncompleteSignIn) as refused:
+        access_config({"auth": auth}, "")
+    assert str(refused.value) == message
+
+
+def test_complete_sign_in_settings_with_a_default_provider_and_its_options_are_accepted():
+    flat = {**{k: v for k, v in AUTH.items() if k != "microsoft"}, **AUTH["microsoft"],
+            "client_kwargs": {"prompt": "login"}}
+    assert access_config({"auth": flat}, "").sign_in
 
 
 def test_not_signed_in_is_never_an_editor():

@@ -14,6 +14,7 @@ from streamlit.runtime.secrets import secrets_singleton
 from streamlit.testing.v1 import AppTest
 
 from db.engine import connect
+from metrics.safe_text import markdown_text
 from tests import app_database
 from tests.test_app_pages import APP, HOME, TIMEOUT, texts
 
@@ -45,6 +46,11 @@ def run_app(secrets: dict | None = None, user: dict | None = None) -> AppTest:
     if user is not None:
         at.user = user
     return at.run()
+
+
+def verified(email: str, name: str) -> dict[str, object]:
+    """What ``st.user`` holds for someone whose provider verified their e-mail address."""
+    return {"is_logged_in": True, "email": email, "email_verified": True, "name": name}
 
 
 def shows_figures(at: AppTest) -> bool:
@@ -89,16 +95,16 @@ def test_with_sign_in_configured_someone_not_signed_in_sees_only_the_sign_in_pag
 
 def test_signed_in_people_on_the_list_are_editors_and_others_viewers(app_env):
     secrets = {"auth": AUTH, "dashboard": {"editors": ["Jo.Smith@council.gov.uk"]}}
-    editor = run_app(secrets, {"is_logged_in": True, "email": "jo.smith@council.gov.uk", "name": "Jo Smith"})
+    editor = run_app(secrets, verified("jo.smith@council.gov.uk", "Jo Smith"))
     assert not editor.exception
-    assert "Signed in as Jo Smith (jo.smith@council.gov.uk) (editor)" in sidebar_text(editor)
+    assert f"Signed in as {markdown_text('Jo Smith (jo.smith@council.gov.uk)')} (editor)" in sidebar_text(editor)
     assert shows_figures(editor)
-    viewer = run_app(secrets, {"is_logged_in": True, "email": "sam.lee@council.gov.uk", "name": "Sam Lee"})
-    assert "Signed in as Sam Lee (sam.lee@council.gov.uk) (viewer)" in sidebar_text(viewer)
+    viewer = run_app(secrets, verified("sam.lee@council.gov.uk", "Sam Lee"))
+    assert f"Signed in as {markdown_text('Sam Lee (sam.lee@council.gov.uk)')} (viewer)" in sidebar_text(viewer)
 
 
 def test_signing_out_returns_to_the_sign_in_page(app_env):
-    at = run_app({"auth": AUTH}, {"is_logged_in": True, "email": "sam.lee@council.gov.uk", "name": "Sam Lee"})
+    at = run_app({"auth": AUTH}, verified("sam.lee@council.gov.uk", "Sam Lee"))
     [sign_out] = [b for b in at.sidebar.button if b.label == "Sign out"]
     sign_out.click().run()
     at.run()
@@ -123,3 +129,37 @@ def test_a_secrets_file_that_cannot_be_read_stops_the_app_instead_of_opening_it(
                                            "Ask the dashboard's administrator to check .streamlit/secrets.toml "
                                            "(see the README's 'Who may change what')."]
     assert not shows_figures(at)
+
+
+@pytest.mark.parametrize(("auth", "missing"), [
+    ({}, "[auth] has no redirect_uri or cookie_secret; no sign-in provider is set up (neither client_id, "
+         "client_secret or server_metadata_url in [auth] nor a provider section such as [auth.microsoft])"),
+    ({**AUTH, "microsoft": {"client_id": "placeholder"}},
+     "[auth.microsoft] has no client_secret or server_metadata_url"),
+])
+def test_incomplete_sign_in_settings_stop_the_app_naming_what_is_missing(app_env, auth, missing):
+    """An empty [auth] section used to open the app to everyone as an editor ('Signed in as jsmith (editor)')."""
+    at = run_app(secrets={"auth": auth})
+    assert not at.exception
+    assert [e.value for e in at.error] == [f"The sign-in settings in .streamlit/secrets.toml are incomplete: "
+                                           f"{missing}. Ask the dashboard's administrator to check "
+                                           ".streamlit/secrets.toml (see the README's 'Who may change what')."]
+    assert not shows_figures(at)
+    assert "editor" not in sidebar_text(at) and "jsmith" not in texts(at)
+
+
+def test_someone_signed_in_with_an_unverified_e_mail_address_sees_no_figures_and_is_told_why(app_env):
+    secrets = {"auth": AUTH, "dashboard": {"editors": ["jo.smith@council.gov.uk"]}}
+    at = run_app(secrets, {"is_logged_in": True, "email": "jo.smith@council.gov.uk", "name": "Jo Smith"})
+    assert not at.exception
+    assert not shows_figures(at)
+    assert "has not been verified by the sign-in provider" in at.error[0].value
+    assert [b.label for b in at.button] == ["Sign out"]
+
+
+def test_a_name_from_the_identity_provider_is_shown_as_text(app_env):
+    secrets = {"auth": AUTH, "dashboard": {"editors": ["jo.smith@council.gov.uk"]}}
+    at = run_app(secrets, verified("jo.smith@council.gov.uk", "[Session expired](https://evil.example/x)"))
+    line = sidebar_text(at)
+    assert "\\[Session expired\\]\\(https\\://evil.example/x\\)" in line
+    assert "[Session expired](" not in line

@@ -99,9 +99,19 @@ def walk(node):
         yield node
 
 
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def as_read(markdown: str) -> str:
+    """Markdown as a person reads it: a backslash-escaped character is that character ('\\(' reads '(')."""
+    return MARKDOWN_ESCAPE.sub(r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
-    """Everything the page says in titles, markdown, captions and alerts, in page order, as one string."""
-    return "\n".join(str(e.value) for root in (at.sidebar, at.main) for e in walk(root) if e.type in TEXT_KINDS)
+    """Everything the page says in titles, markdown, captions and alerts, in page order, as one string, with
+    markdown's escapes read as the characters they show."""
+    return "\n".join(as_read(str(e.value)) for root in (at.sidebar, at.main) for e in walk(root)
+                     if e.type in TEXT_KINDS)
 
 
 def chart_titles(at: AppTest) -> str:
@@ -237,7 +247,7 @@ def test_measure_page_shows_numerator_and_denominator_behind_a_percentage(app_en
 def test_measure_page_names_an_unknown_measure(app_env):
     at = open_page("measure", {"measure": "no_such_measure"})
     assert not at.exception
-    assert any("no_such_measure" in w.value for w in at.warning)
+    assert any("no_such_measure" in as_read(w.value) for w in at.warning)
 
 
 def test_imports_page_lists_every_batch_with_its_counts(app_env):

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from db.engine import connect
 from loaders.sample import load_sample_if_empty
 from tests.app_database import copy_database
-from tests.test_app_pages import APP, TIMEOUT, environment, texts
+from tests.test_app_pages import APP, TIMEOUT, as_read, environment, texts
 from tests.test_data_quality import CHESHIRE_EAST, RETURN_NAME, Loaded, published_figures, with_council_return
 
 PAGE = "app_pages/data_quality.py"
@@ -38,7 +38,7 @@ def open_quality_page(url: str, home: str, monkeypatch) -> AppTest:
 
 def batch_links(at: AppTest) -> list[tuple[str, str, str]]:
     """(label, page, query) of every link to another page."""
-    return [(link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    return [(as_read(link.proto.label), link.proto.page, link.proto.query_string) for link in at.get("page_link")]
 
 
 def test_the_page_lists_each_kind_with_its_count_and_links_each_finding_to_its_batch(loaded, monkeypatch):

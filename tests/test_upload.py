@@ -16,6 +16,7 @@ from loaders.importer import import_file
 from loaders.preview import preview_upload, too_big
 from tests.app_database import HOME
 from tests.returns_files import dump_tables
+from tests.test_app_pages import as_read
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -46,7 +47,7 @@ def imports_page() -> AppTest:
 
 def said(at: AppTest) -> str:
     kinds = ("markdown", "subheader", "header", "error", "info", "success", "warning", "caption")
-    return "\n".join(str(e.value) for kind in kinds for e in at.get(kind))
+    return "\n".join(as_read(str(e.value)) for kind in kinds for e in at.get(kind))
 
 
 def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:

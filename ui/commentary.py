@@ -15,6 +15,7 @@ import streamlit as st
 from db.commentary_writes import MAX_LENGTH, CommentaryRefused, save_commentary
 from db.queries import commentary as commentary_versions
 from metrics.formatting import format_period
+from metrics.safe_text import markdown_paragraphs, markdown_text
 from reference.catalogue import Measure
 from ui import data
 from ui.signin import current_user
@@ -24,7 +25,7 @@ SAVED_KEY = "commentary_saved"
 
 def _written(row) -> str:
     """Who wrote it and when; for a version loaded from a return, which batch, and whether an undo withdrew it."""
-    words = f"{row.author} · {pd.Timestamp(row.written_at):%d %b %Y %H:%M}"
+    words = f"{markdown_text(row.author)} · {pd.Timestamp(row.written_at):%d %b %Y %H:%M}"
     if not pd.isna(row.batch_id):
         words += f" · loaded from a return (batch {int(row.batch_id)})"
     if not pd.isna(row.withdrawn_by_batch_id):
@@ -58,7 +59,7 @@ def commentary_section(measure: Measure, home: str) -> None:
     for note in current.itertuples(index=False):
         with st.container(border=True):
             st.caption(f"{_period_words(periods, note.period_end)} · {_written(note)}")
-            st.markdown(note.text)
+            st.markdown(markdown_paragraphs(note.text))  # plain text with its line breaks: no image, link or heading
     earlier = versions[~versions["current"]]
     if len(earlier):
         with st.expander(f"Earlier versions ({len(earlier)})"):
@@ -86,7 +87,7 @@ def _editor(measure: Measure, home: str, periods: dict[date, str], current: pd.D
     try:
         saved = save_commentary(data.engine(), measure.code, home, period, text, current_user())
     except CommentaryRefused as refused:
-        st.error(f"Nothing was saved. {refused}")
+        st.error(f"Nothing was saved. {markdown_text(refused)}")
         return
     if saved.id is None:
         st.info("The text is the same as the current commentary: nothing changed.")

@@ -24,6 +24,7 @@ import streamlit as st
 
 import settings
 from metrics.formatting import format_period
+from metrics.safe_text import markdown_text
 from reference.areas import areas
 from reference.catalogue import Measure, catalogue
 from ui import data
@@ -350,7 +351,7 @@ def measure_choice(default: str | None = None) -> Measure:
     found = catalogue().find(asked) if asked else None
     followed = asked is not None and asked != st.session_state.get(_WRITTEN, {}).get(PARAM_MEASURE)
     if asked and found is None and followed:
-        st.warning(f"There is no measure called '{asked}'. Choose one from the list.")
+        st.warning(f"There is no measure called '{markdown_text(asked)}'. Choose one from the list.")
     view = _view()
     if view.get(_MEASURE_IS_DEFAULT, True):  # nobody chose one: the URL's measure, else this page's default
         view[MEASURE_KEY] = found.code if found is not None else first

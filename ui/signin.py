@@ -18,6 +18,7 @@ from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 import settings
 from access import policy
 from access.users import User, os_login
+from metrics.safe_text import markdown_text
 
 SECRETS_HELP = "Ask the dashboard's administrator to check .streamlit/secrets.toml (see the README's 'Who may change what')."
 
@@ -41,7 +42,10 @@ def _secrets() -> Mapping[str, object]:
 def access_config() -> policy.AccessConfig:
     """This install's configuration, read afresh on each run so a changed setting takes effect."""
     try:
-        return policy.access_config(_secrets(), settings.EDITORS.value())
+        return policy.access_config(_secrets(), settings.EDITORS.value(), settings.ENTRA_TENANT.value())
+    except policy.IncompleteSignIn as error:
+        raise SignInNotReadable(f"The sign-in settings in .streamlit/secrets.toml are incomplete: {error}. "
+                                f"{SECRETS_HELP}") from None
     except ValueError as error:  # an editors list that is neither text nor a list
         raise SignInNotReadable(f"The editors list cannot be read: {error}. {SECRETS_HELP}") from None
 
@@ -81,7 +85,7 @@ def sign_in_page(config: policy.AccessConfig) -> None:
                 st.error("Sign-in needs the Authlib package, which is not installed. Ask the dashboard's "
                          "administrator to run `pip install -r requirements.txt`.")
             except StreamlitAuthError as error:
-                st.error(f"Sign-in is not set up correctly: {error} {SECRETS_HELP}")
+                st.error(f"Sign-in is not set up correctly: {markdown_text(error)} {SECRETS_HELP}")
 
 
 def require_sign_in() -> None:
@@ -95,11 +99,27 @@ def require_sign_in() -> None:
     if config.sign_in and not _claims().get("is_logged_in"):
         sign_in_page(config)
         st.stop()
+    if config.sign_in:
+        identity = policy.identity_of(_claims(), config.entra_tenants)
+        if not identity.address:
+            not_identified_page(identity.refused)
+            st.stop()
+
+
+def not_identified_page(reason: str) -> None:
+    """Signed in, but not as anyone the dashboard can trust: no role, no figures, and why."""
+    st.title("Corporate parenting dashboard")
+    st.error(f"You are signed in, but the dashboard cannot tell who you are: {reason}. Nobody can view or "
+             "change figures without that. Sign out and sign in with your council account; if this goes on, ask "
+             "the dashboard's administrator.")
+    if st.button("Sign out", key="sign_out_unidentified"):
+        st.logout()
 
 
 def role_line(user: User) -> str:
-    """'Signed in as Jo Smith (jo.smith@council.gov.uk) (editor)'."""
-    return f"Signed in as {user.label} ({user.role})"
+    """'Signed in as Jo Smith (jo.smith@council.gov.uk) (editor)', the name shown as written (it comes from
+    the identity provider, where its owner may have typed markdown)."""
+    return f"Signed in as {markdown_text(user.label)} ({user.role})"
 
 
 def sidebar_identity() -> None:
