@@ -38,7 +38,7 @@ from reports.pack_content import ChartPage, Definition, PackContent, ScorecardLi
 from views.charts import ChartView
 from views.measure import measure_view
 from views.overview import OverviewView, overview_view
-from views.reads import Reads, database_reads
+from views.reads import Reads, database_reads, public_reads
 from views.scope import Scope
 
 MONTHS_IN_VIEW = 24  # a monthly pack shows two years of months, as the pages do by default
@@ -221,21 +221,14 @@ def commentary_for(engine: Engine, scope: Scope) -> dict[str, tuple[str, str]]:
             for code, note in latest.items()}
 
 
-def public_reads(reads: Reads) -> Reads:
-    """The same reads with small numbers hidden as on screen in public mode (never changing stored data)."""
-    from metrics.suppression import public_threshold, suppress_for_public
-
-    threshold = public_threshold()
-    return replace(reads, observations=lambda home: suppress_for_public(reads.observations(home), threshold),
-                   breakdowns=lambda home: suppress_for_public(reads.breakdowns(home), threshold))
-
-
 def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, today: date | None = None) -> PackContent:
     """Everything the pack says, for the request (pictures made with ``pictures``)."""
     scope = pack_scope(request)
     reads = database_reads(engine)
     if request.public:
-        reads = public_reads(reads)
+        from metrics.suppression import public_threshold
+
+        reads = public_reads(reads, public_threshold())
     overview = overview_view(reads, scope)
     if not any(v.has_figure for v in overview.verdict.verdicts):
         raise PackError(f"There are no figures for {scope.home_name} up to {period_label(scope)}: load its returns "
