@@ -57,8 +57,8 @@ def footnote_text(note: str, threshold: int) -> str:
     return {
         SUPPRESSED: (f"{MARKER}: suppressed to protect children's privacy, because the number of children "
                      f"(or the number a percentage is of) is below {threshold}."),
-        SECONDARY: (f"{MARKER}: also suppressed where a suppressed figure could otherwise be worked out from "
-                    "the total and the other figures of its breakdown."),
+        SECONDARY: ("suppressed: also hidden where a suppressed figure could otherwise be worked out from "
+                    "the total and the other figures beside it (a breakdown, or a year's months)."),
         BASE_UNKNOWN: ("Some percentages were loaded without the numbers they are of: they are shown as given, "
                        "because whether they rest on a small number is not known."),
     }[note]
@@ -66,10 +66,11 @@ def footnote_text(note: str, threshold: int) -> str:
 
 def banner_text(threshold: int) -> str:
     """The one short paragraph that says public mode is on and what ``c`` means, for the top of a page."""
-    return (f"**Public mode: small numbers are hidden.** {MARKER} = suppressed: fewer than {threshold} children, "
-            f"or a percentage of fewer than {threshold}; in a breakdown the next smallest figure too, so the "
-            "hidden one cannot be worked out. Percentages loaded without the numbers they are of are shown "
-            "as given.")
+    return (f"**Public mode: small numbers are hidden.** The council's own figures of fewer than {threshold} "
+            f"children, or percentages of fewer than {threshold}, read 'suppressed: fewer than {threshold}'; beside "
+            "a total (a year and its months, a figure and its breakdown) the next smallest is hidden too, so the "
+            "hidden one cannot be worked out. DfE's published figures are public and shown as DfE published "
+            "them. Percentages loaded without the numbers they are of are shown as given.")
 
 
 def public_threshold() -> int:
