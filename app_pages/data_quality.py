@@ -22,8 +22,8 @@ OPEN_UP_TO = 5  # a kind with this many findings or fewer is shown open; more st
 
 
 @st.cache_data(show_spinner="Checking the figures...", max_entries=8)
-def _report(url: str, version: int, area: str, threshold: float) -> QualityReport:
-    return quality_report(data.engine(), area, threshold)
+def _report(url: str, version: int | str, area: str, threshold: float, public_limit: int | None) -> QualityReport:
+    return quality_report(data.engine(), area, threshold, public_limit)
 
 
 def found_text(check: CheckResult) -> str:
@@ -89,7 +89,7 @@ if data.is_empty():
 else:
     threshold = settings.jump_threshold_percent()
     try:
-        report = _report(data.database_url(), data.data_version(), filters.home, threshold)
+        report = _report(data.database_url(), data.data_version(), filters.home, threshold, data.public_limit())
     except Exception:  # noqa: BLE001 - a failed check must read as a sentence, never a traceback
         st.error("The figures could not be checked: the database could not be read. Reload the page; if this "
                  "goes on, ask whoever runs the dashboard to check the database (DASHBOARD_DB_URL).")

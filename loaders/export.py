@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from db import queries
 from metrics.safe_text import spreadsheet_cell
-from metrics.suppression import suppress_for_public
+from metrics.suppression import export_status, suppress_for_public
 from reference.areas import areas
 from reference.catalogue import catalogue
 
@@ -82,7 +82,7 @@ def export_frame(engine: Engine, measure: str | None = None, area: str | None = 
             "period_type": stored["period_type"].astype(str),
             "period_end": stored["period_end"].dt.strftime("%Y-%m-%d"),
             **{column: stored[column].map(format_number) for column in NUMBER_COLUMNS},
-            "status": stored["status"].astype(str),
+            "status": stored["status"].map(export_status),
             "dimension": stored["dimension"].astype(str),
             "category": stored["category"].astype(str),
             "batch_id": stored["batch_id"].map(lambda b: str(int(b))),

@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 from db import quality_queries
 from db.models import LOCAL, NO_BREAKDOWN, PUBLISHED
 from metrics.formatting import format_period, format_value, is_missing
+from metrics.suppression import export_status, suppress_for_public
 from reference.areas import areas
 from reference.catalogue import Catalogue, Measure, catalogue
 from reference.statuses import VALUE
@@ -129,7 +130,7 @@ class Figure:
     def text(self) -> str:
         """The figure as stored, to every decimal it was given ('36.4%', '22', 'suppressed (c)')."""
         if self.status != VALUE:
-            return f"{status_label(self.status)} ({self.status})"
+            return f"{status_label(self.status)} ({export_status(self.status)})"
         return stored_text(self.value, self.measure)
 
 
@@ -516,7 +517,13 @@ def check_figures(frame: pd.DataFrame, area_code: str, latest_published: dict[st
     return QualityReport(area_code, name, threshold_percent, checks, checker.notes())
 
 
-def quality_report(engine: Engine, area_code: str, threshold_percent: float) -> QualityReport:
-    """Read one council's figures and DfE's latest years, and run every check."""
-    return check_figures(quality_queries.figures_with_batches(engine, area_code), area_code,
-                         quality_queries.latest_published_years(engine), threshold_percent)
+def quality_report(engine: Engine, area_code: str, threshold_percent: float,
+                   public_limit: int | None = None) -> QualityReport:
+    """Read one council's figures and DfE's latest years, and run every check.
+
+    With ``public_limit`` (public mode) the checks run on the figures a public page may show
+    (metrics.suppression), so no sentence quotes a small figure or the difference that gives it away."""
+    figures = quality_queries.figures_with_batches(engine, area_code)
+    if public_limit is not None:
+        figures = suppress_for_public(figures, public_limit)
+    return check_figures(figures, area_code, quality_queries.latest_published_years(engine), threshold_percent)

@@ -118,6 +118,7 @@ class Measure:
     aliases: tuple[str, ...] = field(default=())
     minimum: float = -math.inf  # the figures accepted for this measure: its unit's range, or narrower
     maximum: float = math.inf
+    adds_up: bool = False  # a count over the period (children starting care): a year's figure is its months' sum
 
     @property
     def accepted_range(self) -> str:
@@ -249,6 +250,7 @@ def read_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
                 aliases=tuple(aliases.get(row["code"].strip(), ())),
                 minimum=minimum,
                 maximum=maximum,
+                adds_up=(row.get("adds_up") or "").strip().lower() == "yes",
             )
         )
     unknown = set(aliases) - {m.code for m in measures}

@@ -8,6 +8,7 @@ from functools import lru_cache
 from settings import DATA_DIR
 
 VALUE = "value"
+SMALL_PREFIX = "c<"  # public mode's 'c<5': a council's own figure below the threshold (metrics.suppression); never stored
 
 
 @lru_cache(maxsize=1)
@@ -22,4 +23,6 @@ def is_status_symbol(text: str) -> bool:
 
 
 def label(status: str) -> str:
+    if status.startswith(SMALL_PREFIX) and status[len(SMALL_PREFIX):].isdigit():
+        return f"suppressed: fewer than {status[len(SMALL_PREFIX):]}"
     return "value" if status == VALUE else status_labels().get(status, status)

@@ -220,7 +220,7 @@ class DeckWriter:
             _text_box(slide, MARGIN, BODY_TOP, picture_w, Inches(1.5), chart.missing or "No chart.", size=18,
                       colour=MUTED)
         _text_box(slide, side_left, BODY_TOP, side_w, Inches(0.45), "Commentary", size=18, bold=True, colour=ACCENT)
-        commentary = chart.commentary or "No commentary was written for this period."
+        commentary = chart.commentary or chart.no_commentary
         box = _text_box(slide, side_left, BODY_TOP + Inches(0.5), side_w, Inches(4.2), commentary, size=15,
                         colour=INK if chart.commentary else MUTED)
         box.text_frame.auto_size = None

@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 from charts.palette import RATING_COLOURS
 from charts.sources import day_words
 from charts.wording import spell_out
-from metrics.formatting import format_period
-from metrics.verdict import OverviewVerdict
+from metrics.formatting import NO_DATA, format_period
+from metrics.verdict import OverviewVerdict, Verdict
 from reference.areas import areas
 from reference.catalogue import catalogue
 from reports.chart_images import (
@@ -38,7 +38,7 @@ from reports.pack_content import ChartPage, Definition, PackContent, ScorecardLi
 from views.charts import ChartView
 from views.measure import measure_view
 from views.overview import OverviewView, overview_view
-from views.reads import Reads, database_reads
+from views.reads import Reads, database_reads, public_reads
 from views.scope import Scope
 
 MONTHS_IN_VIEW = 24  # a monthly pack shows two years of months, as the pages do by default
@@ -193,22 +193,40 @@ def alt_text(view: ChartView, title: str, latest: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+NO_COMMENTARY = "No commentary was written for this period."
+WITHHELD = "Commentary withheld in the public version."
+
+
+def latest_words(verdict: Verdict) -> str:
+    """The line under a chart: the latest figure and its rating, or what stands in its place in words
+    ('Suppressed: fewer than 5 (March 2025).'), never 'no figure' for a figure that exists but is hidden."""
+    if verdict.has_figure:
+        return (f"Latest: {verdict.value_text} in {verdict.period_label}, {verdict.rating.word.lower()} "
+                f"({verdict.basis_text}).")
+    if verdict.period_label and verdict.value_text and verdict.value_text != NO_DATA:
+        text = verdict.value_text
+        return f"{text[0].upper()}{text[1:]} ({verdict.period_label})."
+    return "No figure yet."
+
+
 def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pictures: ChartPictures,
-               notes: dict[str, tuple[str, str]]) -> ChartPage:
+               notes: dict[str, tuple[str, str]], withheld: frozenset[str] = frozenset()) -> ChartPage:
+    """One chart slide; ``withheld``: measures whose commentary exists but a public pack leaves out."""
     measure = catalogue().get(code)
     view = measure_view(reads, scope, code, overview)
     title = spell_out(measure.short_name)
     verdict = view.verdict
-    latest = (f"Latest: {verdict.value_text} in {verdict.period_label}, {verdict.rating.word.lower()} "
-              f"({verdict.basis_text})." if verdict.has_figure else "No figure yet.")
+    latest = latest_words(verdict)
     commentary, by = notes.get(code, ("", ""))
+    no_commentary = WITHHELD if code in withheld else NO_COMMENTARY
     if not view.trend.has_data:
         return ChartPage(title, None, f"No chart: {view.missing}", explanation=latest, missing=view.missing,
-                         commentary=commentary, commentary_by=by)
+                         commentary=commentary, commentary_by=by, no_commentary=no_commentary)
     image = pictures.make(view.trend.figure)
     width, height = PACK_PICTURE.width * SCALE, PACK_PICTURE.height * SCALE
     return ChartPage(title, image, alt_text(view.trend, title, latest), explanation=f"{latest} {view.trend.explanation}",
-                     commentary=commentary, commentary_by=by, missing="" if image else pictures.missing,
+                     commentary=commentary, commentary_by=by, no_commentary=no_commentary,
+                     missing="" if image else pictures.missing,
                      width_px=width if image else 0, height_px=height if image else 0)
 
 
@@ -221,33 +239,29 @@ def commentary_for(engine: Engine, scope: Scope) -> dict[str, tuple[str, str]]:
             for code, note in latest.items()}
 
 
-def public_reads(reads: Reads) -> Reads:
-    """The same reads with small numbers hidden as on screen in public mode (never changing stored data)."""
-    from metrics.suppression import public_threshold, suppress_for_public
-
-    threshold = public_threshold()
-    return replace(reads, observations=lambda home: suppress_for_public(reads.observations(home), threshold),
-                   breakdowns=lambda home: suppress_for_public(reads.breakdowns(home), threshold))
-
-
 def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, today: date | None = None) -> PackContent:
     """Everything the pack says, for the request (pictures made with ``pictures``)."""
     scope = pack_scope(request)
     reads = database_reads(engine)
     if request.public:
-        reads = public_reads(reads)
+        from metrics.suppression import public_threshold
+
+        reads = public_reads(reads, public_threshold())
     overview = overview_view(reads, scope)
     if not any(v.has_figure for v in overview.verdict.verdicts):
         raise PackError(f"There are no figures for {scope.home_name} up to {period_label(scope)}: load its returns "
                         f"or DfE's figures first, or choose a later period.")
     before = overview_view(reads, previous_scope(scope))
-    notes = {} if request.public else commentary_for(engine, scope)
+    written = commentary_for(engine, scope)
+    notes = {} if request.public else written  # a public pack withholds commentary: it may tell of a child
+    withheld = frozenset(written) if request.public else frozenset()
     themes = []
     cat = catalogue()
     for theme in cat.themes:
         measures = cat.in_theme(theme.code)
         if measures:
-            themes.append(ThemeSection(theme.name, tuple(chart_page(reads, scope, m.code, overview, pictures, notes)
+            themes.append(ThemeSection(theme.name, tuple(chart_page(reads, scope, m.code, overview, pictures, notes,
+                                                                    withheld)
                                                          for m in measures)))
     verdict = overview.verdict
     years = " and ".join(sorted({r.comparator_year for r in overview.rows if r.comparator_year}))

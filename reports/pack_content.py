@@ -36,6 +36,7 @@ class ChartPage:
     explanation: str = ""  # one line under the chart: the definition and target in words
     commentary: str = ""  # what the head of service wrote for the period, "" when nothing
     commentary_by: str = ""  # "Jo Smith, 3 May 2025"
+    no_commentary: str = "No commentary was written for this period."  # said when ``commentary`` is "": true
     missing: str = ""  # why there is no picture ("No figures for this measure in the period")
     width_px: int = 0
     height_px: int = 0

@@ -75,15 +75,15 @@ def _find(frame: pd.DataFrame, measure: str, category: str = "", period_end: dat
 def test_a_small_count_becomes_the_marker_with_no_number_left():
     out = suppress_for_public(_frame(), 5)
     starts = _find(out, "cla_starts", period_end=date(2023, 12, 31))
-    assert starts["status"] == MARKER and starts[NOTE_COLUMN] == SUPPRESSED
+    assert starts["status"] == "c<5" and starts[NOTE_COLUMN] == SUPPRESSED
     assert starts[["value", "numerator", "denominator"]].isna().all()
     assert _find(out, "cla_count")["value"] == 412.0
 
 
 def test_a_percentage_of_a_small_number_is_suppressed_by_numerator_or_denominator():
     out = suppress_for_public(_frame(), 5)
-    assert _find(out, "health_iha_pct")["status"] == MARKER
-    assert _find(out, "health_dental_pct")["status"] == MARKER
+    assert _find(out, "health_iha_pct")["status"] == "c<5"
+    assert _find(out, "health_dental_pct")["status"] == "c<5"
     assert pd.isna(_find(out, "health_dental_pct")["numerator"])
     assert _find(out, "health_iha_pct", period_end=date(2023, 12, 31))["value"] == 80.0
     assert _find(out, "health_rha_pct")["value"] == 50.0  # at the threshold, not below it
@@ -134,7 +134,7 @@ def test_the_threshold_is_configurable_and_the_input_is_not_changed():
     frame = _frame()
     before = frame.copy()
     out = suppress_for_public(frame, 10)
-    assert _find(out, "health_rha_pct")["status"] == MARKER  # 5 of 10 is below 10
+    assert _find(out, "health_rha_pct")["status"] == "c<10"  # 5 of 10 is below 10
     pd.testing.assert_frame_equal(frame, before)
     assert any("below 10" in text for text in footnotes_for(out, 10))
 
@@ -143,7 +143,7 @@ def test_the_threshold_setting_is_read(monkeypatch):
     monkeypatch.setenv("DASHBOARD_PUBLIC_THRESHOLD", "4")
     out = suppress_for_public(_frame())
     assert _find(out, "cla_starts", period_end=date(2023, 12, 31))["value"] == 4.0
-    assert _find(out, "cla_count", "under 1")["status"] == MARKER
+    assert _find(out, "cla_count", "under 1")["status"] == "c<4"
 
 
 def _run_export(db_url: str, *args: str) -> subprocess.CompletedProcess:

@@ -100,7 +100,7 @@ def test_the_sidebar_switch_turns_public_mode_on_for_the_session(built, use_env)
     hovers = {trace.get("name"): trace["customdata"][-1] for chart in at.get("plotly_chart")
               for trace in json.loads(chart.proto.spec)["data"]
               if isinstance(trace.get("customdata"), list) and trace["customdata"]}
-    assert hovers["Under 1"] == ["March 2025", "suppressed"]
+    assert hovers["Under 1"] == ["March 2025", "suppressed: fewer than 5"]
     assert hovers["1 to 4"] == ["March 2025", "suppressed"]  # else Under 1 is the total less the others
 
 

@@ -24,7 +24,13 @@ from sqlalchemy import Engine
 import settings
 from db import queries
 from db.engine import connect
-from metrics.suppression import public_mode_default, public_threshold, suppress_for_public
+from metrics.suppression import (
+    public_history,
+    public_mode_default,
+    public_threshold,
+    suppress_for_public,
+    suppress_together,
+)
 from views.reads import Reads, read_breakdowns, read_published
 from views.scope import comparison_areas
 
@@ -130,24 +136,25 @@ def for_public(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _observations(url: str, version: int | str, area_codes: tuple[str, ...], limit: int | None) -> pd.DataFrame:
-    return for_public(queries.observations(_engine(url), areas=list(area_codes)), limit)
+def _figures(url: str, version: int | str, area_codes: tuple[str, ...], home: str,
+             limit: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Headlines for the comparison areas and the council's breakdowns; in public mode decided together
+    (metrics.suppression.suppress_together), so a total shown on one chart cannot give away a part
+    hidden on another."""
+    headlines = queries.observations(_engine(url), areas=list(area_codes))
+    parts = read_breakdowns(_engine(url), home)
+    return (headlines, parts) if limit is None else suppress_together(headlines, parts, limit)
 
 
 def observations(home: str) -> pd.DataFrame:
     """Headline figures for the home council, its neighbours, region and England (public mode applied)."""
-    return _observations(database_url(), data_version(), comparison_areas(home), public_limit())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _breakdowns(url: str, version: int | str, area: str, limit: int | None) -> pd.DataFrame:
-    return for_public(read_breakdowns(_engine(url), area), limit)
+    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit())[0]
 
 
 def breakdowns(home: str) -> pd.DataFrame:
     """The home council's figures split by a dimension (placement type, age band...), if any were loaded;
     in public mode with small cells, and the cells that would give them away, suppressed."""
-    return _breakdowns(database_url(), data_version(), home, public_limit())
+    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit())[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -170,13 +177,14 @@ def batches() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _history(url: str, version: int, measure: str, area: str) -> pd.DataFrame:
-    return queries.history(_engine(url), measure, area)
+def _history(url: str, version: int | str, measure: str, area: str, limit: int | None) -> pd.DataFrame:
+    replaced = queries.history(_engine(url), measure, area)
+    return replaced if limit is None else public_history(replaced, measure, area, limit)
 
 
 def history(measure: str, area: str) -> pd.DataFrame:
-    """Values for the measure that later batches replaced."""
-    return _history(database_url(), data_version(), measure, area)
+    """Values for the measure that later batches replaced (in public mode, small ones hidden)."""
+    return _history(database_url(), data_version(), measure, area, public_limit())
 
 
 def commentary(measure: str, area: str) -> pd.DataFrame:

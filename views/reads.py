@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -76,6 +76,19 @@ def database_reads(engine: Engine) -> Reads:
         return read_published(engine, batches())
 
     return Reads(observations, breakdowns, targets, batches, history, published)
+
+
+def public_reads(reads: Reads, threshold: int) -> Reads:
+    """The same reads as a public paper shows them (metrics.suppression's one rule): headlines and
+    breakdowns decided together, replaced values hidden alike; DfE's published figures as published."""
+    from metrics.suppression import public_history, suppress_together
+
+    @functools.cache
+    def both(home: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return suppress_together(reads.observations(home), reads.breakdowns(home), threshold)
+
+    return replace(reads, observations=lambda home: both(home)[0], breakdowns=lambda home: both(home)[1],
+                   history=lambda measure, area: public_history(reads.history(measure, area), measure, area, threshold))
 
 
 def reads_of(source: Reads | Engine) -> Reads:
