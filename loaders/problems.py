@@ -44,6 +44,7 @@ class Rule(StrEnum):
     NOT_FINITE = "not a finite number"
     EXCEL_ERROR = "an Excel error"
     UNCACHED_FORMULA = "a formula without a saved value"
+    DISTRUSTED_FORMULA = "a formula whose saved result cannot be trusted"
     FIGURE_BELOW_TABLE = "a figure below the table's first blank row"
     STRAY_FIGURE = "a figure far outside the table"
     EMPTY_AREA = "an empty area cell"
@@ -55,7 +56,7 @@ class Rule(StrEnum):
 
 # Rules whose ``expected`` is an instruction ("fix the formula, ...") rather than what a cell may hold.
 ADVICE_RULES = frozenset({
-    Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
+    Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.DISTRUSTED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
     Rule.UNREADABLE_FILE, Rule.NOT_LOADED,
 })
 

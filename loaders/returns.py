@@ -185,6 +185,9 @@ class ReturnReader:
         if error is not None:
             return Problem(self.file_name, sheet.name, cell_ref(row, col), Rule.EXCEL_ERROR, error, ACCEPTED_EXCEL_ERROR)
         formula = sheet.uncached.get((row, col))
+        distrusted = sheet.distrusted.get((row, col))
+        if formula is not None and distrusted is not None:
+            return Problem(self.file_name, sheet.name, cell_ref(row, col), Rule.DISTRUSTED_FORMULA, formula, distrusted)
         if formula is not None:
             return Problem(self.file_name, sheet.name, cell_ref(row, col), Rule.UNCACHED_FORMULA, formula,
                            ACCEPTED_UNCACHED)
