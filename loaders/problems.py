@@ -31,6 +31,7 @@ class Rule(StrEnum):
     MISSING_COLUMN = "missing column"
     UNKNOWN_MEASURE = "unknown measure"
     UNKNOWN_AREA = "unknown area"
+    AREA_LIFETIME = "a period the council did not exist for"
     NO_AREA = "no area"
     BAD_PERIOD = "unreadable period"
     BAD_VALUE = "unreadable value"

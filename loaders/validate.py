@@ -23,6 +23,7 @@ from db.writes import FIELDS, KEY
 from loaders.problems import Problem, Rule, quote
 from loaders.values import cell_text
 from reference.catalogue import UNITS, catalogue, range_words
+from reference.former_areas import lifetime_problem, reorganised_codes
 
 FRACTION_UNIT = "count"  # a numerator or denominator is a number of children, so it has a count's range
 ACCEPTED_FINITE = "a finite number"
@@ -130,9 +131,21 @@ def drop_duplicates(file_name: str, frame: pd.DataFrame, key: list[str], fields:
     return frame.drop(index=drop), problems
 
 
+def _lifetime_problems(file_name: str, frame: pd.DataFrame) -> list[Problem]:
+    """Figures for a council after it ended, or before it began (data/reference/former_areas.csv)."""
+    out: list[Problem] = []
+    frame = frame[frame["area_code"].isin(reorganised_codes())]
+    for (area, end), rows in frame.groupby(["area_code", "period_end"], sort=False):
+        why = lifetime_problem(area, pd.Timestamp(end).date())
+        if why is not None:
+            out += _problems(file_name, rows, Rule.AREA_LIFETIME, why)
+    return out
+
+
 def check_observations(file_name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """The observations without repeated rows, and every rule they break."""
     problems = _range_problems(file_name, frame, "value", "a value")
+    problems += _lifetime_problems(file_name, frame)
     problems += _fraction_problems(file_name, frame)
     frame, duplicates = drop_duplicates(file_name, frame, KEY, FIELDS)
     return frame, problems + duplicates
