@@ -37,6 +37,7 @@ class Rule(StrEnum):
     BAD_VALUE = "unreadable value"
     BAD_BREAKDOWN = "unreadable breakdown"
     NUMERATOR_ABOVE_DENOMINATOR = "numerator above denominator"
+    CONTRADICTED_PERCENT = "a percentage its numerator and denominator contradict"
     DUPLICATE = "duplicate value"
     BAD_TARGET = "unreadable target"
     BAD_COMMENTARY = "unreadable commentary"
