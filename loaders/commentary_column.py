@@ -55,7 +55,7 @@ def read_commentary(reader, sheet, col: int, rows: np.ndarray, measures: np.ndar
     for i, r in enumerate(rows):
         item = sheet.cells[r, col]
         found = reader.problem(sheet, r, col, Rule.BAD_COMMENTARY, item, ACCEPTED_COMMENTARY)
-        if found.rule in (Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA):  # the text it shows is not what was meant
+        if found.rule in (Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.DISTRUSTED_FORMULA):  # the text it shows is not what was meant
             problems.append(found)
             continue
         text = cell_text(item).strip() if item is not None else ""

@@ -47,6 +47,8 @@ BYTE_ORDER_MARKS = (  # longest first: the UTF-32 LE mark starts with the UTF-16
 )
 SAVE_AS = "save it from Excel as CSV UTF-8 (Comma delimited)"
 _SEP_LINE = re.compile(r'"?sep=(.)"?[,;\t|]*', re.IGNORECASE)
+_FIRST_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|\Z)")  # old Macs end lines with CR alone
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never in text a spreadsheet writes
 _NUMBER_LIKE = re.compile(r"\s*[+-]?[\d.,][\d.,\s\u00a0\u202f]*(?:[eE][+-]?\d+)?\s*%?\s*")
 
@@ -67,10 +69,10 @@ def read_csv(data: bytes) -> Sheet:
     ``read_values(..., decimal_comma=sheet.decimal_comma)``.
     """
     text = _decode(data)
-    lines = text.split("\n", 1)
-    declared = _SEP_LINE.fullmatch(lines[0].strip("\r"))
+    first = _FIRST_LINE.match(text)
+    declared = _SEP_LINE.fullmatch(first.group(1)) if first else None
     if declared:
-        text = lines[1] if len(lines) > 1 else ""
+        text = text[first.end():]
     _allow_fields_of(len(text))
     if not text.strip():
         raise NotAWorkbook("an empty file: it has no rows to read")
@@ -122,7 +124,7 @@ def _looks_like_utf16(data: bytes) -> bool:
 def _checked_text(text: str) -> str:
     found = _CONTROL.search(text)
     if found:
-        line = text.count("\n", 0, found.start()) + 1
+        line = len(_LINE_BREAK.findall(text, 0, found.start())) + 1
         raise NotAWorkbook(f"not a text file: line {line:,} holds the control character "
                            f"0x{ord(found.group()):02X}, which no spreadsheet writes")
     return text

@@ -37,7 +37,10 @@ class CellStore:
     for each would cost more than the grid itself.
 
     ``percent`` holds indexes into ``values`` of numbers in percent-formatted cells; ``errors`` and
-    ``uncached`` are keyed by position. Empty cells are never stored.
+    ``uncached`` are keyed by position. Empty cells are never stored. ``formulas`` holds each formula
+    cell with a saved result: position -> (index into ``values``, the formula, "" for a copy of a
+    shared one); ``distrusted`` the formulas whose saved result cannot be trusted (loaders.formulas),
+    moved to ``uncached``, with the reason.
     """
 
     rows: array = field(default_factory=lambda: array("i"))
@@ -46,6 +49,8 @@ class CellStore:
     percent: array = field(default_factory=lambda: array("i"))
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], tuple[int, str]] = field(default_factory=dict)
+    distrusted: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def add(self, row: int, col: int, value: object) -> None:
         self.rows.append(row)
@@ -107,5 +112,6 @@ def to_sheet(name: str, store: CellStore) -> Sheet:
         name, grid, percent,
         errors={at: text for at, text in store.errors.items() if at[0] < height and at[1] < width},
         uncached={at: text for at, text in store.uncached.items() if at[0] < height and at[1] < width},
+        distrusted={at: text for at, text in store.distrusted.items() if at[0] < height and at[1] < width},
         outliers=[(int(rows[i]), int(cols[i]), values[i]) for i in outside],
     )

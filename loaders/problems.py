@@ -31,11 +31,13 @@ class Rule(StrEnum):
     MISSING_COLUMN = "missing column"
     UNKNOWN_MEASURE = "unknown measure"
     UNKNOWN_AREA = "unknown area"
+    AREA_LIFETIME = "a period the council did not exist for"
     NO_AREA = "no area"
     BAD_PERIOD = "unreadable period"
     BAD_VALUE = "unreadable value"
     BAD_BREAKDOWN = "unreadable breakdown"
     NUMERATOR_ABOVE_DENOMINATOR = "numerator above denominator"
+    CONTRADICTED_PERCENT = "a percentage its numerator and denominator contradict"
     DUPLICATE = "duplicate value"
     BAD_TARGET = "unreadable target"
     BAD_COMMENTARY = "unreadable commentary"
@@ -44,6 +46,7 @@ class Rule(StrEnum):
     NOT_FINITE = "not a finite number"
     EXCEL_ERROR = "an Excel error"
     UNCACHED_FORMULA = "a formula without a saved value"
+    DISTRUSTED_FORMULA = "a formula whose saved result cannot be trusted"
     FIGURE_BELOW_TABLE = "a figure below the table's first blank row"
     STRAY_FIGURE = "a figure far outside the table"
     EMPTY_AREA = "an empty area cell"
@@ -55,7 +58,7 @@ class Rule(StrEnum):
 
 # Rules whose ``expected`` is an instruction ("fix the formula, ...") rather than what a cell may hold.
 ADVICE_RULES = frozenset({
-    Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
+    Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.DISTRUSTED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
     Rule.UNREADABLE_FILE, Rule.NOT_LOADED,
 })
 

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 import settings
-from db.models import NO_BREAKDOWN
+from db.models import NO_BREAKDOWN, ImportBatch, Observation
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS
 from loaders.commentary_column import empty_commentary, one_per_figure, read_commentary
 from loaders.importer import ParsedFile, sha256_of
@@ -86,6 +86,15 @@ ACCEPTED_AREA = "an ONS code (such as E06000049), a DfE local authority number (
 ACCEPTED_NO_AREA = "an area column, or a known area given with --area or DASHBOARD_HOME_AREA"
 ACCEPTED_EMPTY_VALUE = f"{ACCEPTED_VALUE}, not an empty cell (leave the row out when there is no figure)"
 ACCEPTED_BREAKDOWN = "dimension: category, such as 'age: 10-15', or empty for the headline figure"
+# The longest texts the database holds (db/models.py): checked here so a file has the same outcome on
+# SQLite, which stores any length, and PostgreSQL, which refuses a longer text with a driver error.
+MAX_DIMENSION = Observation.__table__.c.dimension.type.length
+MAX_CATEGORY = Observation.__table__.c.category.type.length
+MAX_FILE_NAME = ImportBatch.__table__.c.file_name.type.length
+ACCEPTED_BREAKDOWN_LENGTH = (f"a breakdown whose dimension (before the colon) has at most {MAX_DIMENSION} characters "
+                             f"and whose category (after it) at most {MAX_CATEGORY}; this one's {{part}} has "
+                             "{length:,}: shorten it")
+ACCEPTED_FILE_NAME = f"a file name of at most {MAX_FILE_NAME} characters: rename the file and load it again"
 ACCEPTED_TARGET = "a number for the target over the sheet's periods, or an empty cell"
 ACCEPTED_FRACTION = "a {role} as a number, a status symbol such as c, or an empty cell"
 ACCEPTED_ZERO_DENOMINATOR = "a denominator above 0 to work the percentage out from, or a value"
@@ -185,6 +194,9 @@ class ReturnReader:
         if error is not None:
             return Problem(self.file_name, sheet.name, cell_ref(row, col), Rule.EXCEL_ERROR, error, ACCEPTED_EXCEL_ERROR)
         formula = sheet.uncached.get((row, col))
+        distrusted = sheet.distrusted.get((row, col))
+        if formula is not None and distrusted is not None:
+            return Problem(self.file_name, sheet.name, cell_ref(row, col), Rule.DISTRUSTED_FORMULA, formula, distrusted)
         if formula is not None:
             return Problem(self.file_name, sheet.name, cell_ref(row, col), Rule.UNCACHED_FORMULA, formula,
                            ACCEPTED_UNCACHED)
@@ -629,9 +641,11 @@ class ReturnReader:
                 if is_blank(item):
                     continue
                 parsed = parse_breakdown(cell_text(item))
-                if parsed is None:
+                too_long = breakdown_too_long(parsed) if parsed is not None else None
+                if parsed is None or too_long is not None:
                     problems.append(self.problem(sheet, r, cols["breakdown"], Rule.BAD_BREAKDOWN, item,
-                                                 ACCEPTED_BREAKDOWN))
+                                                 ACCEPTED_BREAKDOWN if too_long is None else too_long))
+                    dimensions[i] = categories[i] = None  # unreadable: not also "a duplicate" of the headline
                 else:
                     dimensions[i], categories[i] = parsed
 
@@ -713,6 +727,9 @@ class ReturnReader:
         """Every visible sheet with a return's header; hidden sheets are named, never read."""
         layouts: dict[str, str] = {}
         observations, targets, commentary, problems, notes = [], [], [], [], 0
+        if len(self.file_name) > MAX_FILE_NAME:
+            problems.append(Problem(self.file_name, "", "", Rule.NOT_LOADED,
+                                    f"its name has {len(self.file_name):,} characters", ACCEPTED_FILE_NAME))
         for sheet in workbook.sheets:
             header = self.find_header(sheet)
             if header is None:
@@ -803,6 +820,16 @@ def parse_breakdown(text: str) -> tuple[str, str] | None:
     return dimension, category
 
 
+def breakdown_too_long(parsed: tuple[str, str]) -> str | None:
+    """What to write instead when a breakdown's dimension or category is longer than the database holds."""
+    dimension, category = parsed
+    if len(dimension) > MAX_DIMENSION:
+        return ACCEPTED_BREAKDOWN_LENGTH.format(part="dimension", length=len(dimension))
+    if len(category) > MAX_CATEGORY:
+        return ACCEPTED_BREAKDOWN_LENGTH.format(part="category", length=len(category))
+    return None
+
+
 def _sort_key(problem: Problem, sheets: list[str]) -> tuple:
     match = re.fullmatch(r"([A-Z]+)(\d+)", problem.cell)
     position = (int(match.group(2)), len(match.group(1)), match.group(1)) if match else (0, 0, "")
@@ -818,7 +845,8 @@ def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: lis
     obs = pd.concat(observations, ignore_index=True) if observations else pd.DataFrame(columns=obs_columns)
     tgt = pd.concat(targets, ignore_index=True) if targets else pd.DataFrame(columns=TARGET_COLUMNS + PROVENANCE)
     if len(obs):  # rows that could not be read in full already have their problem
-        readable = obs["measure_code"].notna() & obs["area_code"].notna() & obs["period_end"].notna()
+        readable = (obs["measure_code"].notna() & obs["area_code"].notna() & obs["period_end"].notna()
+                    & obs["dimension"].notna())
         checked, found = check_observations(file_name, obs[readable])
         obs = checked if readable.all() else obs
         problems += found

@@ -36,6 +36,8 @@ class Sheet:
       error is never mistaken for an empty cell;
     - ``uncached``: (row, col) -> formula of a formula cell with no saved value (written by a tool and
       never opened in Excel); the grid holds None there;
+    - ``distrusted``: (row, col) -> why the saved result of a formula cell cannot be trusted (see
+      loaders.formulas); such a cell is also in ``uncached`` and holds None, as one with no saved value;
     - ``outliers``: cells far outside the sheet's main block, left out of the grid so a stray cell at
       XFD1048576 costs nothing; the return layer decides whether each is a note or a refusal;
     - ``decimal_comma``: a CSV file that writes decimals with a comma (``61,5``).
@@ -46,6 +48,7 @@ class Sheet:
     percent: np.ndarray | None = None
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)
+    distrusted: dict[tuple[int, int], str] = field(default_factory=dict)
     outliers: list[tuple[int, int, object]] = field(default_factory=list)
     decimal_comma: bool = False
 

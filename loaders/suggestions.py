@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from reference.areas import areas
 from reference.catalogue import Measure, catalogue, normalise_name
+from reference.former_areas import ONS_CODE, describe_code, describe_name
 
 SUGGESTIONS = 3
 MEASURE_CUTOFF = 0.6  # difflib ratio below which a name is too far off to be worth suggesting
@@ -57,9 +58,16 @@ def measure_hint(text: str) -> str:
 
 
 def area_hint(text: object) -> str:
-    """What to say after "unknown area": a totals row, or the nearest area names."""
+    """What to say after "unknown area": a totals row, what a code outside England or of a former council
+    is, or the nearest area names (by name: a code one digit away is another council, not a typing slip)."""
     if isinstance(text, str) and " ".join(text.strip().lower().split()) in TOTAL_WORDS:
         return "; a totals row is not an area: delete the row, or name the area (England is 'England')"
+    if isinstance(text, str):
+        described = describe_code(text) or describe_name(text)
+        if described is not None:
+            return f"; {described}"
+        if ONS_CODE.fullmatch(text.strip()):
+            return "; no English council has this code: check it, or write the council's name"
     found = areas().suggest(text)
     if not found:
         return ""

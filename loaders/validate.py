@@ -23,10 +23,12 @@ from db.writes import FIELDS, KEY
 from loaders.problems import Problem, Rule, quote
 from loaders.values import cell_text
 from reference.catalogue import UNITS, catalogue, range_words
+from reference.former_areas import lifetime_problem, reorganised_codes
 
 FRACTION_UNIT = "count"  # a numerator or denominator is a number of children, so it has a count's range
 ACCEPTED_FINITE = "a finite number"
 TARGET_KEY = ["measure_code", "area_code", "period_start"]
+PERCENT_ROUNDING = 0.5 + 1e-9  # percentage points: a percentage rounded to a whole number is still its fraction's
 
 
 def _problems(file_name: str, rows: pd.DataFrame, rule: Rule, expected: str | Iterable[str],
@@ -90,7 +92,26 @@ def _fraction_problems(file_name: str, frame: pd.DataFrame) -> list[Problem]:
                 for d, c in zip(rows["denominator_text"], rows["denominator_cell"], strict=True)]
     out += _problems(file_name, rows, Rule.NUMERATOR_ABOVE_DENOMINATOR, expected,
                      cell="numerator_cell", text="numerator_text")
-    return out
+    return out + _contradicted_percentages(file_name, frame, numerator, denominator)
+
+
+def _contradicted_percentages(file_name: str, frame: pd.DataFrame, numerator: np.ndarray,
+                              denominator: np.ndarray) -> list[Problem]:
+    """A percentage written beside its numerator and denominator must be what they give, to within
+    PERCENT_ROUNDING (a figure rounded to a whole percent); otherwise nobody can tell which one is right."""
+    percent = {m.code for m in catalogue() if m.is_percent}
+    values = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+    is_percent = frame["measure_code"].isin(percent).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        worked = 100.0 * numerator / denominator
+        wrong = (is_percent & np.isfinite(values) & np.isfinite(worked) & (denominator > 0)
+                 & (np.abs(values - worked) > PERCENT_ROUNDING))
+    rows = frame[wrong]
+    expected = [f"the percentage its numerator {quote(cell_text(n))} (cell {nc}) and denominator {quote(cell_text(d))} "
+                f"(cell {dc}) give, {w:.1f}; correct the value or the numerator and denominator"
+                for n, nc, d, dc, w in zip(rows["numerator_text"], rows["numerator_cell"], rows["denominator_text"],
+                                           rows["denominator_cell"], worked[wrong], strict=True)]
+    return _problems(file_name, rows, Rule.CONTRADICTED_PERCENT, expected)
 
 
 def _same_figures(a: pd.Series, b: pd.Series, columns: list[str]) -> bool:
@@ -130,9 +151,21 @@ def drop_duplicates(file_name: str, frame: pd.DataFrame, key: list[str], fields:
     return frame.drop(index=drop), problems
 
 
+def _lifetime_problems(file_name: str, frame: pd.DataFrame) -> list[Problem]:
+    """Figures for a council after it ended, or before it began (data/reference/former_areas.csv)."""
+    out: list[Problem] = []
+    frame = frame[frame["area_code"].isin(reorganised_codes())]
+    for (area, end), rows in frame.groupby(["area_code", "period_end"], sort=False):
+        why = lifetime_problem(area, pd.Timestamp(end).date())
+        if why is not None:
+            out += _problems(file_name, rows, Rule.AREA_LIFETIME, why)
+    return out
+
+
 def check_observations(file_name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """The observations without repeated rows, and every rule they break."""
     problems = _range_problems(file_name, frame, "value", "a value")
+    problems += _lifetime_problems(file_name, frame)
     problems += _fraction_problems(file_name, frame)
     frame, duplicates = drop_duplicates(file_name, frame, KEY, FIELDS)
     return frame, problems + duplicates

@@ -33,6 +33,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel
 
 from loaders.extent import EXCEL_COLUMNS, EXCEL_ROWS, CellStore, to_sheet
+from loaders.formulas import distrust_formulas
 from loaders.numformats import Shown, shown_by_builtin, shown_by_code
 from loaders.package import Package, rels_of, resolve
 from loaders.problems import cell_ref
@@ -275,12 +276,13 @@ def excel_date(serial: float, date1904: bool) -> datetime | time:
 
 
 def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, styles: list[Shown] | None,
-               date1904: bool) -> Sheet:
+               date1904: bool, recalculate_on_open: bool = False) -> Sheet:
     """One worksheet's cells, streamed: see the module docstring for what each kind of cell becomes.
 
     The sheet is first read by the fast scanner (loaders.xlsx_fast), which reads the sheets Excel and
     the common tools write and gives up on anything else; then, and for any sheet it gives up on,
-    by expat, which says exactly what is wrong with a damaged sheet. Both give the same cells.
+    by expat, which says exactly what is wrong with a damaged sheet. Both give the same cells, whose
+    formulas' saved results are then checked (loaders.formulas) the same way.
     """
     from loaders.xlsx_fast import scan_sheet
 
@@ -290,6 +292,7 @@ def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, st
     if store is None:
         package.unpacked = unpacked  # the expat pass reads the part again: count its bytes once
         store, _ = expat_cells(package, part, name, shared, styles, date1904)
+    distrust_formulas(store, recalculate_on_open)
     return to_sheet(name, store)
 
 
@@ -315,6 +318,7 @@ def expat_cells(package: Package, part: str, name: str, shared: SharedStrings, s
     store = CellStore()
     add_row, add_col, add_value = store.rows.append, store.cols.append, store.values.append
     values, errors, uncached, percent = store.values, store.errors, store.uncached, store.percent
+    formulas = store.formulas
     shown_by_style: dict[str | None, Shown] = {None: Shown.NUMBER}
     numbers: dict[str, float] = {}
     pieces: list[str] = []
@@ -442,6 +446,8 @@ def expat_cells(package: Package, part: str, name: str, shared: SharedStrings, s
                     percent.append(len(values))
                 elif shown:
                     found = as_date(found)
+                if f_text is not None:
+                    formulas[(c_row, c_col)] = (len(values), f_text)
                 add_row(c_row)
                 add_col(c_col)
                 add_value(found)
@@ -478,6 +484,8 @@ def expat_cells(package: Package, part: str, name: str, shared: SharedStrings, s
             found = _iso_date(v_text, name, cell_ref(c_row, c_col))
         else:
             raise damaged(name, f"has a cell of unknown type {c_type[:20]!r}", cell_ref(c_row, c_col))
+        if f_text is not None and c_type != "e":
+            formulas[(c_row, c_col)] = (len(values), f_text)
         add_row(c_row)
         add_col(c_col)
         add_value(found)
@@ -532,12 +540,14 @@ def read_xlsx(package: Package) -> Workbook:
     root = _parse_small(package, part, "list of sheets")
     rels = _relationships(package, part)
     by_type = {kind.rsplit("/", 1)[-1]: target for kind, target in rels.values()}
-    date1904 = False
+    date1904 = recalculate_on_open = False
     listed: list[tuple[str, str, str]] = []
     for element in root.iter():
         local = _local(element.tag)
         if local == "workbookPr":
             date1904 = element.get("date1904", "0").lower() in ("1", "true")
+        elif local == "calcPr":
+            recalculate_on_open = element.get("fullCalcOnLoad", "0").lower() in ("1", "true")
         elif local == "sheet":
             rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id" and k.startswith("{")), "")
             listed.append((element.get("name", ""), element.get("state", "visible"), rel_id))
@@ -558,5 +568,5 @@ def read_xlsx(package: Package) -> Workbook:
         if member is None:
             raise NotAWorkbook(f"a damaged workbook: sheet '{name}' is listed but its contents are missing; "
                                "open it in Excel and save it again", sheet=name)
-        sheets.append(read_sheet(package, member, name, shared, styles, date1904))
+        sheets.append(read_sheet(package, member, name, shared, styles, date1904, recalculate_on_open))
     return Workbook(sheets, hidden)

@@ -172,7 +172,7 @@ class _Scanner:
         """The cells of one row, as findall gives them; a plain number takes the shortest way."""
         store = self.store
         add_row, add_col, add_value = store.rows.append, store.cols.append, store.values.append
-        values, percent = store.values, store.percent
+        values, percent, formulas = store.values, store.percent, store.formulas
         columns, numbers, kinds, row_numbers = BYTES_COLUMNS, self.numbers, self.kinds, self.row_numbers
         for _, letters, digits, attrs, formula, value, inline in found:
             col = columns.get(letters)
@@ -194,7 +194,7 @@ class _Scanner:
                 if found_value is None:
                     found_value = self.number(value)
                 if formula:
-                    _formula_text(formula)
+                    formulas[(row, col)] = (len(values), _formula_text(formula))
                 if kind == _PERCENT_NUMBER:
                     percent.append(len(values))
                 elif kind == _DATE_NUMBER:
@@ -230,8 +230,7 @@ class _Scanner:
 
     def other_cell(self, row: int, col: int, c_type: int, formula: bytes, value: bytes, inline: bytes) -> None:
         """A cell that is not a number: as ``loaders.xlsx.expat_cells`` reads it."""
-        if formula:
-            _formula_text(formula)  # checked even when the value makes it unneeded
+        text = _formula_text(formula) if formula else None  # checked even when the value makes it unneeded
         if c_type == _INLINE:
             found: object = _text(inline)
         elif not value:
@@ -258,6 +257,8 @@ class _Scanner:
                 found = _iso_date(_text(value), self.name, "")
             except NotAWorkbook:
                 raise _GiveUp from None
+        if text is not None and c_type != _ERROR:
+            self.store.formulas[(row, col)] = (len(self.store.values), text)
         self.store.add(row, col, found)
 
     def uncached(self, row: int, col: int, formula: bytes) -> None:

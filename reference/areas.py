@@ -131,7 +131,8 @@ class AreaDirectory:
         return self._by_code[code] if code else None
 
     def suggest(self, text: object, limit: int = 3) -> list[Area]:
-        """The areas whose code or name is nearest to text that named none, closest first (for messages)."""
+        """The areas whose name is nearest to text that named none, closest first (for messages). Never by
+        code: W06000015 is one digit from Derby's E06000015 but is a Welsh council, not a slip."""
         if not isinstance(text, str):
             return []  # a number is a DfE number or nothing: no name is "near" it
         key = _key(text)
@@ -140,7 +141,6 @@ class AreaDirectory:
         choices: dict[str, str] = {}
         for a in self.areas:
             choices.setdefault(_key(a.name), a.code)
-            choices.setdefault(a.code.lower(), a.code)
         for form in _forms(key):
             matches = difflib.get_close_matches(form, list(choices), n=limit * 2, cutoff=0.75)
             if matches:

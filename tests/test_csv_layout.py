@@ -74,6 +74,18 @@ def test_a_sep_line_decides_the_delimiter_and_is_not_a_row(engine, tmp_path):
     assert (problem.rule, problem.cell, problem.text) == (Rule.BAD_VALUE, "C3", "abc")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "utf-16"], ids=["utf8 bom", "utf8", "utf16"])
+@pytest.mark.parametrize("sep_line", [True, False], ids=["sep line", "no sep line"])
+@pytest.mark.parametrize("line_end", ["\r\n", "\n", "\r"], ids=["windows", "unix", "old mac"])
+def test_a_problem_is_named_at_the_row_excel_shows_whatever_the_line_endings(tmp_path, line_end, sep_line, encoding):
+    """An old Mac's CR-only file with a ``sep=;`` line used to put every problem one row too low."""
+    rows = [["measure", "period", "value"], ["cla_count", "2024-01", "398"], ["cla_foster_pct", "2024-01", "abc"]]
+    path = tmp_path / "return.csv"
+    path.write_bytes(csv_bytes(rows, encoding=encoding, delimiter=";", line_end=line_end, sep_line=sep_line))
+    [problem] = read_return(path).problems
+    assert (problem.rule, problem.cell, problem.text) == (Rule.BAD_VALUE, "C3", "abc")
+
+
 def test_a_sep_line_wins_over_what_the_rows_suggest():
     """Every row splits on the comma too, but the file says its delimiter is the vertical bar."""
     data = b'sep=|\r\nmeasure|notes\r\ncla_count|a, b\r\ncla_starts|c, d\r\n'

@@ -68,3 +68,16 @@ def test_a_return_s_commentary_loads_and_its_undo_restores_the_earlier_one_on_po
     undo_batch(pg_engine, report.outcome.batch_id, editor)
     current = {n.period_end: n.text for n in queries.current_commentary(pg_engine, ["cla_foster_pct"])}
     assert current == {march: "Written in the app."}
+
+
+def test_a_category_longer_than_the_schema_holds_is_refused_as_on_sqlite(pg_engine, tmp_path):
+    """The loader refuses it naming sheet and cell, before PostgreSQL could refuse it with a driver error."""
+    from loaders.importer import import_file
+    from tests.test_returns_text_limits import HOME, long_breakdown_return
+
+    before = queries.observations(pg_engine)
+    report = import_file(pg_engine, long_breakdown_return(tmp_path / "long.xlsx"), default_area=HOME,
+                         imported_by="tester")
+    assert report.status == "rejected"
+    assert [(p.sheet, p.cell, p.rule.value) for p in report.problems] == [("Return", "D3", "unreadable breakdown")]
+    assert queries.observations(pg_engine).equals(before)

@@ -319,3 +319,22 @@ def test_an_uploaded_csv_is_read_by_its_name(engine):
     report = import_file(engine, data=b"measure,period,value\ncla_count,2024-01,398\n", file_name="upload.csv")
     assert report.status == "loaded" and report.layout_by_sheet == {"": "tidy"}
     assert report.summary().endswith("; read as a tidy table")
+
+
+def test_a_percentage_its_own_numerator_and_denominator_contradict_is_refused_naming_both(engine, tmp_path):
+    """54 of 100 is 54%, so 45 beside them is a typing slip in one of the three; 54.4 rounded to 54 is not."""
+    from loaders.importer import import_file
+    from tests.returns_files import dump_tables, write_csv
+
+    path = write_csv(tmp_path / "fraction.csv", [
+        ["measure", "area", "period", "value", "numerator", "denominator"],
+        ["cla_foster_pct", "E06000049", "2024-01", 45, 54, 100],
+        ["cla_foster_pct", "E06000049", "2024-02", 54, 544, 1000],
+        ["cla_foster_pct", "E06000049", "2024-03", "", 54, 100],
+    ])
+    before = dump_tables(engine)
+    report = import_file(engine, path, imported_by="tester")
+    assert report.status == "rejected" and dump_tables(engine) == before
+    [problem] = report.problems
+    assert problem.cell == "D2" and problem.text == "45"
+    assert "numerator '54' (cell E2) and denominator '100' (cell F2) give, 54.0" in problem.expected

@@ -288,7 +288,7 @@ def test_rows_without_an_area_take_the_given_then_the_home_area(engine, tmp_path
     ("value", "numerator", "denominator", "expected"),
     [
         (None, 27, 50, 54.0),  # computed from the fraction
-        (55, 27, 50, 55.0),  # the value given is kept
+        (54.4, 27, 50, 54.4),  # the value given is kept, within rounding of 54% (a contradiction is refused)
         ("c", 2, 50, None),  # a suppressed value stays suppressed
         (None, 0, 50, 0.0),  # a real zero, from a real fraction
     ],

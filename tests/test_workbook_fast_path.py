@@ -14,9 +14,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell import WriteOnlyCell
 
+from loaders.formulas import distrust_formulas
 from loaders.package import Package
 from loaders.workbook import NotAWorkbook, default_cap, read_workbook
 from loaders.xlsx import (
@@ -33,8 +35,10 @@ from tests.returns_files import write_xlsx
 from tests.workbook_files import add_shared_strings, workbook_with_sheet
 
 
-def both_ways(path: Path, date1904: bool = False) -> list[tuple[dict, dict | None]]:
-    """For each worksheet: (what expat reads, what the scanner reads or None when it gives up)."""
+def both_ways(path: Path, date1904: bool = False,
+              recalculate_on_open: bool | None = None) -> list[tuple[dict, dict | None]]:
+    """For each worksheet: (what expat reads, what the scanner reads or None when it gives up); with
+    ``recalculate_on_open``, after the formulas' saved results are checked (loaders.formulas)."""
     package = Package(path, default_cap())
     part = _workbook_part(package)
     rels = _relationships(package, part)
@@ -50,6 +54,10 @@ def both_ways(path: Path, date1904: bool = False) -> list[tuple[dict, dict | Non
         fast = scan_sheet(package.chunks(member), "Return", shared, styles, date1904,
                           lambda pieces, m=member: _outside_cells_ok(package, m, "Return", shared, styles,
                                                                      date1904, pieces))
+        if recalculate_on_open is not None:
+            for store in (expat_store, fast):
+                if store is not None:
+                    distrust_formulas(store, recalculate_on_open)
         out.append((described(expat_store), None if fast is None else described(fast)))
     package.close()
     return out
@@ -60,6 +68,7 @@ def described(store) -> dict:
     return {
         "cells": [(r, c, type(v).__name__, v) for r, c, v in zip(store.rows, store.cols, store.values, strict=True)],
         "percent": list(store.percent), "errors": dict(store.errors), "uncached": dict(store.uncached),
+        "formulas": dict(store.formulas), "distrusted": dict(store.distrusted),
     }
 
 
@@ -215,3 +224,24 @@ def test_the_cap_counts_a_sheet_read_twice_once(tmp_path):
     gives_up(path)
     sheet = read_workbook(path, max_uncompressed_bytes=unpacked).sheets[0]
     assert sheet.shape == (1999, 1)
+
+
+@pytest.mark.parametrize("recalculate_on_open", [True, False], ids=["asks to recalculate", "saved again"])
+def test_formulas_saved_by_xlsxwriter_are_distrusted_the_same_both_ways(tmp_path, recalculate_on_open):
+    """Which formulas' saved results are trusted depends only on what the readers found, so both agree."""
+
+    path = tmp_path / "xlsxwriter.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Return")
+    percent = book.add_format({"num_format": "0%"})
+    sheet.write_row(0, 0, ["measure", "period", "value", "numerator", "denominator"])
+    sheet.write_row(1, 0, ["cla_foster_pct", "2024-01"])
+    sheet.write_formula(1, 2, "=D2/E2", percent, 0)
+    sheet.write_row(1, 3, [54, 100])
+    sheet.write_formula(2, 2, '="a"&"b"', None, "ab")
+    sheet.write_formula(3, 2, "=SUM(D2:E2)", None, 154)
+    book.close()
+    [(expat, fast)] = both_ways(path, recalculate_on_open=recalculate_on_open)
+    assert fast == expat
+    expected = {(1, 2), (2, 2), (3, 2)} if recalculate_on_open else {(1, 2)}
+    assert set(fast["distrusted"]) == expected

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET_PART = "xl/worksheets/sheet1.xml"
+WORKBOOK_PART = "xl/workbook.xml"
 
 
 def base_workbook(path: Path, formats: tuple[str, ...] = ("0%",), strings: bool = True) -> Path:
@@ -52,10 +53,16 @@ def sheet_xml(rows: str, prefix: str = "", dimension: str = "") -> str:
             f"<{lead}sheetData>{rows}</{lead}sheetData></{lead}worksheet>")
 
 
-def workbook_with_sheet(path: Path, rows: str, formats: tuple[str, ...] = ("0%",), **xml) -> Path:
-    """``base_workbook`` with its sheet XML replaced by ``rows``."""
+def workbook_with_sheet(path: Path, rows: str, formats: tuple[str, ...] = ("0%",), recalculate_on_open: bool = False,
+                        **xml) -> Path:
+    """``base_workbook`` with its sheet XML replaced by ``rows``, as Excel saves it: without the request to
+    work every formula out again on opening that openpyxl writes (``recalculate_on_open`` keeps it)."""
     base_workbook(path, formats)
-    return replace_parts(path, {SHEET_PART: sheet_xml(rows, **xml)})
+    parts = {SHEET_PART: sheet_xml(rows, **xml)}
+    if not recalculate_on_open:
+        with zipfile.ZipFile(path) as package:
+            parts[WORKBOOK_PART] = package.read(WORKBOOK_PART).decode().replace(' fullCalcOnLoad="1"', "")
+    return replace_parts(path, parts)
 
 
 def add_shared_strings(path: Path, items: list[str]) -> Path:
