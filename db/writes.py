@@ -624,6 +624,21 @@ _TOUCHED_SINCE_SQL = text(
     "WHERE mine.batch_id = :batch_id LIMIT 1"
 )
 _UNDONE_SINCE_SQL = text("SELECT 1 FROM import_batch WHERE undone_by_batch_id > :batch_id LIMIT 1")
+# A target set, changed or removed since (on the Targets page, which covers nothing) for a measure and
+# council the file covers, or a commentary written in the app since: reading the file again would put
+# the file's own back.
+_TARGETS_SINCE_SQL = text(
+    "SELECT 1 FROM batch_coverage mine JOIN target t "
+    "ON t.measure_code = mine.measure_code AND t.area_code = mine.area_code "
+    "WHERE mine.batch_id = :batch_id AND mine.origin = :local "
+    "AND (t.batch_id > :batch_id OR t.replaced_by_batch_id > :batch_id) LIMIT 1"
+)
+_COMMENTARY_SINCE_SQL = text(
+    "SELECT 1 FROM batch_coverage mine JOIN commentary c "
+    "ON c.measure_code = mine.measure_code AND c.area_code = mine.area_code "
+    "JOIN import_batch b ON b.id = mine.batch_id "
+    "WHERE mine.batch_id = :batch_id AND mine.origin = :local AND c.written_at > b.imported_at LIMIT 1"
+)
 
 
 def unchanged_since(
@@ -633,8 +648,8 @@ def unchanged_since(
 
     True only when the same bytes (sha256), read by the same version of the reading and checking code,
     with the same default area and source, were loaded by a batch that has not been undone, and since
-    then no batch has covered any (measure, area, origin) that batch covered and nothing has been
-    undone. A later batch covering one of them may have replaced one of this file's figures (then the
+    then no batch has covered any (measure, area, origin) that batch covered, nothing has been undone,
+    and no target or commentary for a measure and council it covered was set or changed in the app. A later batch covering one of them may have replaced one of this file's figures (then the
     import must put it back), so the file is then read and compared in full. An empty
     ``reader_version`` never matches: a caller that cannot say which reader it used gets no shortcut.
     """
@@ -651,6 +666,9 @@ def unchanged_since(
             return None
         if connection.execute(_UNDONE_SINCE_SQL, {"batch_id": batch_id}).first() is not None:
             return None
+        for edited_since in (_TARGETS_SINCE_SQL, _COMMENTARY_SINCE_SQL):
+            if connection.execute(edited_since, {"batch_id": batch_id, "local": LOCAL}).first() is not None:
+                return None
         if not commentary_untouched(connection, batch_id):  # a commentary it loaded was edited since
             return None
     return LoadedBefore(batch_id, rows)
