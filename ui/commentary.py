@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from db.commentary_writes import MAX_LENGTH, CommentaryRefused, save_commentary
+from db.locks import BUSY_MESSAGE, ImportBusy
 from db.queries import commentary as commentary_versions
 from metrics.formatting import format_period
 from reference.catalogue import Measure
@@ -87,6 +88,9 @@ def _editor(measure: Measure, home: str, periods: dict[date, str], current: pd.D
         saved = save_commentary(data.engine(), measure.code, home, period, text, current_user())
     except CommentaryRefused as refused:
         st.error(f"Nothing was saved. {refused}")
+        return
+    except ImportBusy:  # the text stays in the box, ready to save again
+        st.error(f"Nothing was saved: {BUSY_MESSAGE}.")
         return
     if saved.id is None:
         st.info("The text is the same as the current commentary: nothing changed.")
