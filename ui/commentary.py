@@ -19,6 +19,7 @@ from metrics.formatting import format_period
 from reference.catalogue import Measure
 from ui import data
 from ui.signin import current_user
+from views.commentary import withdrawn_note
 
 SAVED_KEY = "commentary_saved"
 
@@ -60,6 +61,8 @@ def commentary_section(measure: Measure, home: str) -> None:
         with st.container(border=True):
             st.caption(f"{_period_words(periods, note.period_end)} · {_written(note)}")
             st.markdown(note.text)
+            if withdrawn := withdrawn_note(note.period_end, periods, _period_words(periods, note.period_end)):
+                st.warning(withdrawn)  # beside the text: it is about a figure no chart shows any more
     earlier = versions[~versions["current"]]
     if len(earlier):
         with st.expander(f"Earlier versions ({len(earlier)})"):
