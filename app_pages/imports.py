@@ -16,8 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from access import NotAnEditor
+from db.locks import BUSY_MESSAGE, ImportBusy
 from db.queries import commentary_version
 from db.undo import UNDO_SOURCE, UndoRefused, undo_batch, undone_batches
+from db.writes import PUBLISHED_SOURCE
 from loaders.importer import import_file
 from loaders.preview import UPLOAD_TYPES, FilePreview, max_upload_mb, preview_upload
 from loaders.template import write_template
@@ -33,6 +35,7 @@ TITLE = "Imports"
 SOURCES = {"return": "Council return", "sample": "Sample council", "published": "DfE published", UNDO_SOURCE: "Undo"}
 MESSAGE_KEY = "imports_message"  # what the last confirm or undo did, shown after the rerun
 PENDING_UNDO_KEY = "imports_undo_pending"  # the batch whose undo waits for "Yes, undo"
+UNDO_CHOICE_KEY = "undo_choice"  # the "Batch to undo" box: forgotten after a load or an undo, so it offers the newest
 # "Values in file" headed "Values" on screen: the long heading pushed the Undone column off a laptop's screen
 BATCH_COLUMNS = {"Values in file": st.column_config.NumberColumn("Values", help="How many values the file held")}
 TEMPLATE_NAME = "return_template.xlsx"
@@ -247,6 +250,7 @@ def show_preview(upload, index: int, user) -> None:
             st.error(markdown_text(f"{upload.name} was not loaded: {error}"))
             return
         st.session_state[MESSAGE_KEY] = ("success" if report.status == "loaded" else "warning", report.summary())
+        st.session_state.pop(UNDO_CHOICE_KEY, None)  # offer the file just loaded, not what was chosen before
         st.rerun()
 
 
@@ -277,7 +281,7 @@ def undo_section(batches: pd.DataFrame, undone_by: dict[int, int], user) -> None
                 "added; the undo is recorded as a batch of its own. A batch whose figures a later batch changed, or gave "
                 "again unchanged, cannot be undone until that later batch is.")
     labels = {int(b): f"{int(b)} · {name}" for b, name in zip(undoable["id"], undoable["file_name"], strict=True)}
-    chosen = int(st.selectbox("Batch to undo", list(labels), format_func=labels.get, key="undo_choice"))
+    chosen = int(st.selectbox("Batch to undo", undo_order(undoable), format_func=labels.get, key=UNDO_CHOICE_KEY))
     if st.button("Undo this batch", key="undo_button"):
         st.session_state[PENDING_UNDO_KEY] = chosen
     if st.session_state.get(PENDING_UNDO_KEY) != chosen:  # choosing another batch withdraws the question
@@ -286,9 +290,20 @@ def undo_section(batches: pd.DataFrame, undone_by: dict[int, int], user) -> None
     _confirm_undo(undoable[undoable["id"].astype(int) == chosen].iloc[0], user)
 
 
+def undo_order(undoable: pd.DataFrame) -> list[int]:
+    """The batches to offer, the council's own (its returns, the Targets page) newest first, then DfE's.
+
+    The first is what an officer who has just loaded a file wants to undo: the file itself, not DfE's
+    tables or neighbour list loaded at first start.
+    """
+    own = undoable["source"] != PUBLISHED_SOURCE
+    ids = undoable["id"].astype(int)
+    return sorted(ids[own], reverse=True) + sorted(ids[~own], reverse=True)
+
+
 def _confirm_undo(batch: pd.Series, user) -> None:
     """Ask before undoing, as the command line does: one click would otherwise remove a whole return, and
-    after an undo the list offers the next batch (often DfE's published figures) in its place."""
+    after an undo the list offers the next batch in its place."""
     chosen = int(batch["id"])
     st.warning(f"Undo batch {chosen}, {markdown_text(batch['file_name'])}, loaded "
                f"{pd.to_datetime(batch['imported_at']):%d %b %Y %H:%M} by "
@@ -306,7 +321,11 @@ def _confirm_undo(batch: pd.Series, user) -> None:
     except (UndoRefused, NotAnEditor) as error:
         st.error(markdown_text(error))
         return
+    except ImportBusy:
+        st.error(f"Batch {chosen} was not undone: {BUSY_MESSAGE}.")
+        return
     st.session_state[MESSAGE_KEY] = ("success", outcome.summary())
+    st.session_state.pop(UNDO_CHOICE_KEY, None)  # offer the newest batch left, not the one just undone
     st.rerun()
 
 

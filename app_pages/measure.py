@@ -18,6 +18,7 @@ from ui.components import first_run_message, measure_link, page_header, verdict_
 from ui.filters import Filters, measure_choice, sidebar_filters
 from ui.theme import no_figures_text, show_chart
 from ui.views import measure_tables, neighbour_view, published_beside, scorecard, trend_view, verdicts
+from views.commentary import as_shown
 from views.scope import area_name, region_code
 from views.wording import COUNT_COMPARISON, DEFAULT_MEASURE, RATE_OF_COUNT, dfe_publishes
 
@@ -147,7 +148,7 @@ else:
     trend = trend_view(measure.code, filters)
     if trend.has_data:
         # the cached figure is shared between sessions: the markers go on a copy
-        notes = current_commentary(data.engine(), [measure.code], [filters.home])
+        notes = as_shown(current_commentary(data.engine(), [measure.code], [filters.home]))  # with any withdrawn figure
         trend = replace(trend, figure=add_commentary_markers(go.Figure(trend.figure), notes))
         latest = latest_in_view(notes, filters.start, filters.end).get(measure.code)
         if latest is not None and trend.caption is not None:  # the picture says the latest commentary in view

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from db.locks import BUSY_MESSAGE, ImportBusy
 from db.target_writes import TargetEdit, TargetProblems, save_targets, target_history
 from metrics.safe_text import markdown_text
 from reference.catalogue import catalogue
@@ -106,6 +107,9 @@ def editor(table: pd.DataFrame, home: str) -> None:
         saved = save_targets(data.engine(), edits, current_user())
     except TargetProblems as refused:
         st.error("Nothing was saved.\n\n" + "\n".join(f"- {markdown_text(p)}" for p in refused.problems))
+        return
+    except ImportBusy:  # the edits stay in the table, ready to save again
+        st.error(f"Nothing was saved: {BUSY_MESSAGE}.")
         return
     if saved.batch_id is None:
         st.info("Nothing changed: the targets are as they were.")

@@ -86,6 +86,21 @@ class RepeatedValue(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
 
 
+class RepeatedTarget(Base):
+    """A current target that a later batch's file gave again, unchanged (same measure, council, range, value).
+
+    As for a repeated figure: undoing the batch that set the target would withdraw one a later file still
+    gives, so that undo waits until the later batch is undone. These rows go with the undo of the batch
+    that repeated the target.
+    """
+
+    __tablename__ = "repeated_target"
+    __table_args__ = (Index("ix_repeated_target_batch_id", "batch_id"),)
+
+    target_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+
+
 class Observation(Base):
     """The current value of a measure for an area, period and optional breakdown."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exists, func, select
 
 from db.commentary_writes import is_current
 from db.models import NO_BREAKDOWN, ORIGINS, Commentary, ImportBatch, Observation, ObservationHistory, Target
@@ -166,6 +166,7 @@ class CommentaryNote:
     text: str
     author: str
     written_at: datetime
+    figure_withdrawn: bool = False  # the council's figure for the period is gone (its return was undone)
 
 
 def latest_in_view(notes: Iterable[CommentaryNote], start: date, end: date) -> dict[str, CommentaryNote]:
@@ -179,9 +180,11 @@ def latest_in_view(notes: Iterable[CommentaryNote], start: date, end: date) -> d
 def current_commentary(engine: Engine, measures: Iterable[str] | None = None,
                        areas: Iterable[str] | None = None) -> list[CommentaryNote]:
     """The current version of every commentary (for the measures and areas given), by measure and period."""
-    t = Commentary.__table__
-    query = select(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.text, t.c.author, t.c.written_at).where(
-        *is_current())
+    t, obs = Commentary.__table__, Observation.__table__
+    has_figure = exists().where(obs.c.measure_code == t.c.measure_code, obs.c.area_code == t.c.area_code,
+                                obs.c.period_end == t.c.period_end)
+    query = select(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.text, t.c.author, t.c.written_at,
+                   has_figure.label("has_figure")).where(*is_current())
     if measures is not None:
         query = query.where(t.c.measure_code.in_(list(measures)))
     if areas is not None:
@@ -192,7 +195,8 @@ def current_commentary(engine: Engine, measures: Iterable[str] | None = None,
     for r in rows:  # should two current versions exist, the latest written wins
         period = pd.Timestamp(r.period_end).date()
         notes[(r.measure_code, r.area_code, period)] = CommentaryNote(
-            r.measure_code, r.area_code, period, r.text, r.author, pd.Timestamp(r.written_at).to_pydatetime())
+            r.measure_code, r.area_code, period, r.text, r.author, pd.Timestamp(r.written_at).to_pydatetime(),
+            figure_withdrawn=not r.has_figure)
     return list(notes.values())
 
 

@@ -58,9 +58,16 @@ def _missing(number: float | None) -> bool:
     return number is None or (isinstance(number, float) and math.isnan(number))
 
 
+def target_words(target) -> str:
+    """'In foster care for E06999901 from 01 April 2025 to 31 March 2026': which target, for any row or edit
+    with a measure, area and range (the Targets page names councils by code, as its table does)."""
+    name = catalogue().get(target.measure_code).short_name if target.measure_code in catalogue() else target.measure_code
+    start, end = pd.Timestamp(target.period_start), pd.Timestamp(target.period_end)
+    return f"{name} for {target.area_code} from {start:%d %B %Y} to {end:%d %B %Y}"
+
+
 def _label(edit: TargetEdit) -> str:
-    name = catalogue().get(edit.measure_code).short_name if edit.measure_code in catalogue() else edit.measure_code
-    return f"{name} for {edit.area_code} from {edit.period_start:%d %B %Y} to {edit.period_end:%d %B %Y}"
+    return target_words(edit)
 
 
 def _edit_problems(edit: TargetEdit) -> list[str]:

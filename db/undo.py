@@ -3,14 +3,16 @@
 An undo is itself a batch (source "undo", naming the batch it undid in its note), so it appears in the
 history with who did it and when, and every cache keyed on the highest batch id sees it. The undone
 batch is marked ``undone_by_batch_id``; the values it had set move to ``observation_history`` as
-replaced by the undo, so nothing disappears without a record. A batch whose figures a later batch has
-changed since is refused, naming that batch: undo that one first.
+replaced by the undo, so nothing disappears without a record. A batch is refused, naming the later
+batch and what it did, while a later batch changed any of its figures, targets or commentaries, or gave
+its figures or targets again unchanged: undo that one first. So the newest batch can always be undone,
+and undoing newest first always works down to the first.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, insert, select, update
@@ -24,10 +26,14 @@ from db.models import (
     NeighbourRelease,
     Observation,
     ObservationHistory,
+    RepeatedTarget,
     RepeatedValue,
     Target,
 )
-from metrics.formatting import count_words
+from db.target_writes import target_words
+from metrics.formatting import count_words, format_period
+from reference.areas import areas
+from reference.catalogue import catalogue
 
 UNDO_SOURCE = "undo"
 VALUE_FIELDS = ("value", "numerator", "denominator", "status")
@@ -95,6 +101,7 @@ def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
             replaced_by_batch_id=None)).rowcount
         notes = withdraw_loaded_commentary(connection, batch_id, undo_id)
         connection.execute(delete(RepeatedValue.__table__).where(RepeatedValue.batch_id == batch_id))
+        connection.execute(delete(RepeatedTarget.__table__).where(RepeatedTarget.batch_id == batch_id))
         connection.execute(update(ImportBatch.__table__).where(ImportBatch.id == undo_id).values(
             rows=len(current), replaced=len(restored), inserted=0,
             # the counts columns fit a load, not an undo: its note says what it did in words
@@ -118,35 +125,94 @@ def _check(connection, batch, batch_id: int) -> None:
         if connection.execute(select(table.id).where(table.batch_id == batch_id).limit(1)).first() is not None:
             raise UndoRefused(f"Batch {batch_id} ({batch.file_name}) loaded DfE's reference lists (statistical "
                               "neighbours or areas), which cannot be undone here; load the earlier file again.")
-    hist, targets = ObservationHistory.__table__, Target.__table__
-    later = connection.execute(select(hist.c.replaced_by_batch_id).where(hist.c.batch_id == batch_id)
-                               .order_by(hist.c.replaced_by_batch_id).limit(1)).scalar()
-    later_target = connection.execute(select(targets.c.replaced_by_batch_id).where(
-        targets.c.batch_id == batch_id, targets.c.replaced_by_batch_id.is_not(None))
-        .order_by(targets.c.replaced_by_batch_id).limit(1)).scalar()
-    changed = "changed some of the same figures"
-    # (batch, what it did): the earliest later batch is named, a change before a repeat in the same batch
-    blockers = [(b, changed) for b in (later, later_target, later_batch_replacing(connection, batch_id))
-                if b is not None]
-    repeated = _later_batch_repeating(connection, batch_id)
-    if repeated is not None:
-        blockers.append((repeated, "gives some of the same figures again, and undoing this one would remove them"))
+    blockers = [found for found in (finder(connection, batch_id) for finder in _BLOCKER_FINDERS) if found is not None]
     if blockers:
-        found, what = min(blockers, key=lambda blocker: (blocker[0], blocker[1] != changed))
-        name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == found)).scalar() or ""
-        raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {found} ({name}) {what}. "
-                          f"Undo batch {found} first, then batch {batch_id}.")
+        first = min(blockers)  # the earliest later batch; within it, a change before a repeat
+        name = connection.execute(select(ImportBatch.file_name).where(ImportBatch.id == first.batch_id)).scalar()
+        raise UndoRefused(f"Batch {batch_id} cannot be undone: the later batch {first.batch_id} ({name or ''}) "
+                          f"{first.what}. Undo batch {first.batch_id} first, then batch {batch_id}.")
 
 
-def _later_batch_repeating(connection, batch_id: int) -> int | None:
-    """The earliest batch, not undone, whose file gave again unchanged a figure this batch set."""
+@dataclass(frozen=True, order=True)
+class _Blocker:
+    """A later batch that changed or gave again something this batch set, and what, in words."""
+
+    batch_id: int
+    repeat: bool  # a change is named before a repeat by the same batch
+    what: str = field(compare=False)
+
+
+def _figure_words(row) -> str:
+    """'In foster care, Northmoor, September 2024' for a stored figure's key."""
+    measure = catalogue().get(row.measure_code).short_name if row.measure_code in catalogue() else row.measure_code
+    area = areas().get(row.area_code).name if row.area_code in areas() else row.area_code
+    breakdown = f" ({row.dimension}: {row.category})" if row.dimension else ""
+    return f"{measure}{breakdown}, {area}, {format_period(row.period_type, row.period_end)}"
+
+
+def _later_change(connection, batch_id: int) -> _Blocker | None:
+    """The earliest later batch that replaced a figure this batch set."""
+    hist = ObservationHistory.__table__
+    row = connection.execute(select(hist).where(hist.c.batch_id == batch_id)
+                             .order_by(hist.c.replaced_by_batch_id, hist.c.id).limit(1)).first()
+    if row is None:
+        return None
+    return _Blocker(int(row.replaced_by_batch_id), False,
+                    f"changed some of the same figures (such as {_figure_words(row)})")
+
+
+def _later_repeat(connection, batch_id: int) -> _Blocker | None:
+    """The earliest later batch, not undone, whose file gave again unchanged a figure this batch set.
+
+    Only a later batch counts: a repeat recorded by an earlier batch was of the figure an earlier batch
+    set, which undoing this one puts back.
+    """
     obs, repeated, batches = Observation.__table__, RepeatedValue.__table__, ImportBatch.__table__
-    return connection.execute(
-        select(repeated.c.batch_id)
+    row = connection.execute(
+        select(repeated.c.batch_id.label("repeating_batch"), obs)
         .select_from(obs.join(repeated, repeated.c.observation_id == obs.c.id)
                      .join(batches, batches.c.id == repeated.c.batch_id))
-        .where(obs.c.batch_id == batch_id, repeated.c.batch_id != batch_id, batches.c.undone_by_batch_id.is_(None))
-        .order_by(repeated.c.batch_id).limit(1)).scalar()
+        .where(obs.c.batch_id == batch_id, repeated.c.batch_id > batch_id, batches.c.undone_by_batch_id.is_(None))
+        .order_by(repeated.c.batch_id, obs.c.id).limit(1)).first()
+    if row is None:
+        return None
+    return _Blocker(int(row.repeating_batch), True, f"gives some of the same figures again (such as {_figure_words(row)}), "
+                                             "and undoing this one would remove them")
+
+
+def _later_target_change(connection, batch_id: int) -> _Blocker | None:
+    """The earliest later batch (a file or the Targets page) that replaced or removed a target this batch set."""
+    targets = Target.__table__
+    row = connection.execute(select(targets).where(
+        targets.c.batch_id == batch_id, targets.c.replaced_by_batch_id.is_not(None))
+        .order_by(targets.c.replaced_by_batch_id, targets.c.id).limit(1)).first()
+    if row is None:
+        return None
+    return _Blocker(int(row.replaced_by_batch_id), False, f"changed the target for {target_words(row)}")
+
+
+def _later_target_repeat(connection, batch_id: int) -> _Blocker | None:
+    """The earliest later batch, not undone, whose file gave again unchanged a target this batch set."""
+    targets, repeated, batches = Target.__table__, RepeatedTarget.__table__, ImportBatch.__table__
+    row = connection.execute(
+        select(repeated.c.batch_id.label("repeating_batch"), targets)
+        .select_from(targets.join(repeated, repeated.c.target_id == targets.c.id)
+                     .join(batches, batches.c.id == repeated.c.batch_id))
+        .where(targets.c.batch_id == batch_id, targets.c.replaced_by_batch_id.is_(None),
+               repeated.c.batch_id > batch_id, batches.c.undone_by_batch_id.is_(None))
+        .order_by(repeated.c.batch_id, targets.c.id).limit(1)).first()
+    if row is None:
+        return None
+    return _Blocker(int(row.repeating_batch), True, f"gives the target for {target_words(row)} again, and undoing this one "
+                                             "would withdraw it")
+
+
+def _later_commentary(connection, batch_id: int) -> _Blocker | None:
+    later = later_batch_replacing(connection, batch_id)
+    return None if later is None else _Blocker(int(later), False, "replaced a commentary this batch loaded")
+
+
+_BLOCKER_FINDERS = (_later_change, _later_repeat, _later_target_change, _later_target_repeat, _later_commentary)
 
 
 def undone_batches(engine: Engine) -> dict[int, int]:

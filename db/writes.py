@@ -33,6 +33,7 @@ from db.models import (
     ImportBatch,
     Observation,
     ObservationHistory,
+    RepeatedTarget,
     RepeatedValue,
     Target,
 )
@@ -288,19 +289,32 @@ def _insert_in_blocks(connection, table, literals: dict, order: list[str], conve
         cursor.close()
 
 
-def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list[int], list[dict]]:
-    """The file's targets that are new or changed, the current targets they replace, and what is left of
-    those outside the file's periods.
+@dataclass
+class _TargetChanges:
+    """What a file's targets do to the targets in force."""
+
+    new: list[dict] = field(default_factory=list)  # new or changed, to insert
+    replaced: list[int] = field(default_factory=list)  # ids of current targets they take over from
+    remainders: list[dict] = field(default_factory=list)  # what is left of those outside the file's periods
+    repeated: list[int] = field(default_factory=list)  # ids of current targets the file gives again unchanged
+
+
+def _target_changes(connection, targets: pd.DataFrame | None) -> _TargetChanges:
+    """The file's targets that are new or changed, the current targets they replace, what is left of
+    those outside the file's periods, and the current targets the file gives again unchanged.
 
     A later file's target wins over its own period: a current target for the same measure and area whose
     range overlaps it (set on the Targets page, or by an earlier file) is replaced, and the part of its
     range outside the new one is set again with its own value and tolerance. So no figure is ever judged
     against two targets, and no figure outside the file's periods loses its target. The replaced target
     stays in the history; an undo withdraws what the batch set and brings it back. The same range with
-    the same value is unchanged.
+    the same value is unchanged, and recorded as repeated so that undoing the batch that set it waits.
     """
+    changes = _TargetChanges()
+    if targets is None or not len(targets):
+        return changes
     table = Target.__table__
-    new, replaced, remainders = [], [], []
+    new, replaced, remainders = changes.new, changes.replaced, changes.remainders
     current: dict[tuple[str, str], list] = {}
     for r in connection.execute(select(table).where(table.c.replaced_by_batch_id.is_(None))):
         current.setdefault((r.measure_code, r.area_code), []).append(r)
@@ -311,6 +325,7 @@ def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list
                        and start <= _as_date(old.period_end)]
         if len(overlapping) == 1 and (_as_date(overlapping[0].period_start), _as_date(overlapping[0].period_end)) == (
                 start, end) and _same(overlapping[0].value, record["value"]):
+            changes.repeated.append(overlapping[0].id)
             continue
         for old in overlapping:
             replaced.append(old.id)
@@ -320,7 +335,7 @@ def _target_changes(connection, targets: pd.DataFrame) -> tuple[list[dict], list
             remainders += [{"measure_code": old.measure_code, "area_code": old.area_code, "period_start": a,
                             "period_end": b, "value": old.value, "tolerance": old.tolerance} for a, b in kept]
         new.append(record)
-    return new, replaced, remainders
+    return changes
 
 
 def _coverage(origin: str, observations: dict[str, list], *others: pd.DataFrame | None) -> list[dict]:
@@ -434,9 +449,7 @@ def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
     incoming = {c: _column_values(observations, c) for c in OBSERVATION_COLUMNS}
     with engine.connect() as connection:
         diff = _difference(connection, origin, incoming, len(observations))
-        new_targets, replaced_targets, _ = (
-            _target_changes(connection, targets) if targets is not None and len(targets) else ([], [], [])
-        )
+        target_changes = _target_changes(connection, targets)
         notes = commentary_changes(connection, commentary)
     replaced = []
     for p, i, same in zip(diff.position[diff.matched], diff.matched, diff.same, strict=True):
@@ -448,8 +461,8 @@ def compare_batch(engine: Engine, source: str, observations: pd.DataFrame,
             _as_date(incoming["period_end"][i]), incoming["dimension"][i], incoming["category"][i],
             old["value"], old["status"], incoming["value"][i], incoming["status"][i], int(old["batch_id"]),
         ))
-    return Comparison(len(observations), int(diff.new_index.size), int(diff.same.sum()), replaced, len(new_targets),
-                      notes, len(replaced_targets))
+    return Comparison(len(observations), int(diff.new_index.size), int(diff.same.sum()), replaced,
+                      len(target_changes.new), notes, len(target_changes.replaced))
 
 
 def apply_batch(
@@ -505,9 +518,9 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
             diff.existing, diff.position, diff.matched, diff.new_index, diff.same)
         changed = [(existing[position[i]], i) for i in matched[~same]]
         outcome.unchanged = int(same.sum())
+        target_changes = _target_changes(connection, targets)
         new_targets, replaced_targets, kept_targets = (
-            _target_changes(connection, targets) if targets is not None and len(targets) else ([], [], [])
-        )
+            target_changes.new, target_changes.replaced, target_changes.remainders)
         notes = commentary_changes(connection, commentary)
         if not new_index.size and not changed and not new_targets and not notes:
             return outcome
@@ -532,6 +545,9 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
             _insert_many(connection, RepeatedValue.__table__, {
                 "observation_id": [existing[position[i]][0] for i in repeated],
                 "batch_id": [batch_id] * int(repeated.size)})
+        if target_changes.repeated:  # targets it gives again unchanged: likewise
+            connection.execute(insert(RepeatedTarget), [
+                {"target_id": target_id, "batch_id": batch_id} for target_id in sorted(set(target_changes.repeated))])
         if new_index.size:
             every = new_index.size == len(observations)
             rows = {c: incoming[c] if every else [incoming[c][i] for i in new_index] for c in OBSERVATION_COLUMNS}
@@ -608,6 +624,21 @@ _TOUCHED_SINCE_SQL = text(
     "WHERE mine.batch_id = :batch_id LIMIT 1"
 )
 _UNDONE_SINCE_SQL = text("SELECT 1 FROM import_batch WHERE undone_by_batch_id > :batch_id LIMIT 1")
+# A target set, changed or removed since (on the Targets page, which covers nothing) for a measure and
+# council the file covers, or a commentary written in the app since: reading the file again would put
+# the file's own back.
+_TARGETS_SINCE_SQL = text(
+    "SELECT 1 FROM batch_coverage mine JOIN target t "
+    "ON t.measure_code = mine.measure_code AND t.area_code = mine.area_code "
+    "WHERE mine.batch_id = :batch_id AND mine.origin = :local "
+    "AND (t.batch_id > :batch_id OR t.replaced_by_batch_id > :batch_id) LIMIT 1"
+)
+_COMMENTARY_SINCE_SQL = text(
+    "SELECT 1 FROM batch_coverage mine JOIN commentary c "
+    "ON c.measure_code = mine.measure_code AND c.area_code = mine.area_code "
+    "JOIN import_batch b ON b.id = mine.batch_id "
+    "WHERE mine.batch_id = :batch_id AND mine.origin = :local AND c.written_at > b.imported_at LIMIT 1"
+)
 
 
 def unchanged_since(
@@ -617,8 +648,8 @@ def unchanged_since(
 
     True only when the same bytes (sha256), read by the same version of the reading and checking code,
     with the same default area and source, were loaded by a batch that has not been undone, and since
-    then no batch has covered any (measure, area, origin) that batch covered and nothing has been
-    undone. A later batch covering one of them may have replaced one of this file's figures (then the
+    then no batch has covered any (measure, area, origin) that batch covered, nothing has been undone,
+    and no target or commentary for a measure and council it covered was set or changed in the app. A later batch covering one of them may have replaced one of this file's figures (then the
     import must put it back), so the file is then read and compared in full. An empty
     ``reader_version`` never matches: a caller that cannot say which reader it used gets no shortcut.
     """
@@ -635,6 +666,9 @@ def unchanged_since(
             return None
         if connection.execute(_UNDONE_SINCE_SQL, {"batch_id": batch_id}).first() is not None:
             return None
+        for edited_since in (_TARGETS_SINCE_SQL, _COMMENTARY_SINCE_SQL):
+            if connection.execute(edited_since, {"batch_id": batch_id, "local": LOCAL}).first() is not None:
+                return None
         if not commentary_untouched(connection, batch_id):  # a commentary it loaded was edited since
             return None
     return LoadedBefore(batch_id, rows)

@@ -233,8 +233,9 @@ def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pi
 def commentary_for(engine: Engine, scope: Scope) -> dict[str, tuple[str, str]]:
     """measure code -> (the current commentary on the latest period in view that has one, 'who, when')."""
     from db.queries import current_commentary, latest_in_view
+    from views.commentary import as_shown
 
-    latest = latest_in_view(current_commentary(engine, areas=[scope.home]), scope.start, scope.end)
+    latest = latest_in_view(as_shown(current_commentary(engine, areas=[scope.home])), scope.start, scope.end)
     return {code: (note.text, f"{note.author or 'Unknown author'}, {day_words(note.written_at)}")
             for code, note in latest.items()}
 

@@ -7,12 +7,16 @@ every table, on real files written here.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import text
 
+from access import User
 from db import queries
+from db.commentary_writes import save_commentary
+from db.target_writes import TargetEdit, save_targets, target_history
 from loaders.importer import import_file
 from loaders.published import load_published_files
 from settings import DATA_DIR
@@ -95,3 +99,59 @@ def test_after_an_undo_the_file_is_read_again_and_its_figures_put_back(engine, t
     again = import_file(engine, path)
     assert again.status == "loaded" and again.outcome.inserted == 3, again.summary()
     assert values(engine) == [500.0, 505.0, 510.0]
+
+
+EDITOR = User("jo@council.gov.uk", "Jo", True)
+JUNE = date(2025, 6, 30)
+
+
+def tracked_return(path: Path) -> Path:
+    """A return with the quarter's target and the head of service's commentary on June."""
+    rows = [["Measure", "Area", "Period", "Value", "Target", "Commentary"],
+            ["cla_count", CHESHIRE_EAST, "Apr-25", 500, 480, None],
+            ["cla_count", CHESHIRE_EAST, "May-25", 505, 480, None],
+            ["cla_count", CHESHIRE_EAST, "Jun-25", 510, 480, "More children came into care after two large families."]]
+    return write_xlsx(path, {"Return": rows})
+
+
+def targets_in_force(engine) -> list[tuple]:
+    history = target_history(engine, "cla_count", CHESHIRE_EAST)
+    return sorted((str(s)[:10], str(e)[:10], v) for s, e, v, r in zip(
+        history["period_start"], history["period_end"], history["value"], history["replaced_by_batch_id"],
+        strict=True) if r is None or r != r)
+
+
+def test_a_target_edited_on_the_targets_page_since_is_put_back_by_loading_the_file_again(engine, tmp_path):
+    path = tracked_return(tmp_path / "return.xlsx")
+    assert import_file(engine, path, user=EDITOR).status == "loaded"
+    as_loaded = targets_in_force(engine)
+    assert [v for *_, v in as_loaded] == [480.0, 480.0, 480.0]
+    stored = target_history(engine, "cla_count", CHESHIRE_EAST)
+    june = stored[pd.to_datetime(stored["period_end"]).dt.date == JUNE].iloc[0]
+    save_targets(engine, [TargetEdit("cla_count", CHESHIRE_EAST, date(2025, 6, 1), JUNE, 450.0,
+                                     replaces=int(june["id"]))], EDITOR)
+    again = import_file(engine, path, user=EDITOR)
+    assert again.status == "loaded" and again.outcome.targets_set == 1, again.summary()
+    assert targets_in_force(engine) == as_loaded
+
+
+def test_a_commentary_written_in_the_app_since_is_put_back_by_loading_the_file_again(engine, tmp_path):
+    path = tracked_return(tmp_path / "return.xlsx")
+    assert import_file(engine, path, user=EDITOR).status == "loaded"
+    save_commentary(engine, "cla_count", CHESHIRE_EAST, JUNE, "Rewritten in the app.", EDITOR)
+    again = import_file(engine, path, user=EDITOR)
+    assert again.status == "loaded" and again.outcome.commentary_set == 1, again.summary()
+    current = queries.commentary(engine, "cla_count", CHESHIRE_EAST)
+    assert current[current["current"]]["text"].tolist() == ["More children came into care after two large families."]
+    shortcut = import_file(engine, path, user=EDITOR)  # nothing edited since this load
+    assert shortcut.status == "unchanged" and "not read again" in shortcut.summary()
+
+
+def test_a_commentary_written_in_the_app_on_another_period_means_the_file_is_read_again(engine, tmp_path):
+    path = tracked_return(tmp_path / "return.xlsx")
+    assert import_file(engine, path, user=EDITOR).status == "loaded"
+    save_commentary(engine, "cla_count", CHESHIRE_EAST, date(2025, 5, 31), "Written in the app.", EDITOR)
+    before = dump_tables(engine)
+    again = import_file(engine, path, user=EDITOR)
+    assert again.status == "unchanged" and "not read again" not in again.summary(), again.summary()
+    assert dump_tables(engine) == before  # read in full: the file gives nothing for May's commentary to change

@@ -17,6 +17,8 @@ from db.engine import connect
 from db.queries import data_version
 from db.undo import UndoRefused, undo_batch
 from loaders.importer import import_file
+from loaders.published import load_published_files
+from settings import DATA_DIR
 from tests.app_database import HOME
 from tests.returns_files import dump_tables
 
@@ -197,3 +199,29 @@ def test_a_file_loaded_again_unchanged_writes_no_batch_and_does_not_block_an_und
     assert again.status == "unchanged"
     undo_batch(engine, october, EDITOR)
     assert figures(engine) == {}
+
+
+def test_after_a_confirm_the_batch_to_undo_is_the_file_just_loaded(engine, monkeypatch):
+    """DfE's neighbour list loaded after the council's first return is not what the officer means to undo."""
+    url = str(engine.url)
+    for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
+                       "DASHBOARD_USER": "jsmith"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DASHBOARD_EDITORS", raising=False)
+    first = load(engine, JANUARY, "january.csv")
+    [neighbours] = load_published_files(engine, [DATA_DIR / "dfe" / "sn_may_2025.xlsx"])
+    assert neighbours.status == "loaded"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/imports.py").run()
+    assert at.selectbox(key="undo_choice").value == first  # the council's own file, not DfE's list
+    at.get("file_uploader")[0].set_value([("february.csv", FEBRUARY, "text/csv")])
+    at.run()
+    at.button(key="confirm_0").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    choice = at.selectbox(key="undo_choice")
+    loaded = neighbours.outcome.batch_id + 1
+    assert choice.value == loaded and choice.options[0] == f"{loaded} · february.csv"
+    at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
+    assert any(f"Batch {loaded} undone" in str(e.value) for e in at.success)
+    assert at.selectbox(key="undo_choice").value == first  # then the council's next newest file

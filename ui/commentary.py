@@ -13,12 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from db.commentary_writes import MAX_LENGTH, CommentaryRefused, save_commentary
+from db.locks import BUSY_MESSAGE, ImportBusy
 from db.queries import commentary as commentary_versions
 from metrics.formatting import format_period
 from metrics.safe_text import markdown_paragraphs, markdown_text
 from reference.catalogue import Measure
 from ui import data
 from ui.signin import current_user
+from views.commentary import withdrawn_note
 
 SAVED_KEY = "commentary_saved"
 
@@ -60,6 +62,8 @@ def commentary_section(measure: Measure, home: str) -> None:
         with st.container(border=True):
             st.caption(f"{_period_words(periods, note.period_end)} · {_written(note)}")
             st.markdown(markdown_paragraphs(note.text))  # plain text with its line breaks: no image, link or heading
+            if withdrawn := withdrawn_note(note.period_end, periods, _period_words(periods, note.period_end)):
+                st.warning(withdrawn)  # beside the text: it is about a figure no chart shows any more
     earlier = versions[~versions["current"]]
     if len(earlier):
         with st.expander(f"Earlier versions ({len(earlier)})"):
@@ -88,6 +92,9 @@ def _editor(measure: Measure, home: str, periods: dict[date, str], current: pd.D
         saved = save_commentary(data.engine(), measure.code, home, period, text, current_user())
     except CommentaryRefused as refused:
         st.error(f"Nothing was saved. {markdown_text(refused)}")
+        return
+    except ImportBusy:  # the text stays in the box, ready to save again
+        st.error(f"Nothing was saved: {BUSY_MESSAGE}.")
         return
     if saved.id is None:
         st.info("The text is the same as the current commentary: nothing changed.")
