@@ -7,7 +7,9 @@ bash scripts/setup.sh requirements.txt
 # missing and allowed; without them the app still runs and says plainly what it cannot make.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-impress-nogui"
+# soffice alone may be LibreOffice Calc without Impress, which cannot read a deck: check for Impress itself.
+[ -e /usr/lib/libreoffice/share/.registry/impress.xcd ] || [ -e /usr/lib/libreoffice/program/simpress ] \
+  || missing="$missing libreoffice-impress-nogui"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing) \

@@ -7,7 +7,10 @@ bash scripts/setup.sh requirements-dev.txt
 # and a PostgreSQL server for the PostgreSQL tests.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium chromium-driver"
-command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-impress-nogui poppler-utils"
+# soffice alone may be LibreOffice Calc without Impress, which cannot read a deck: check for Impress itself.
+[ -e /usr/lib/libreoffice/share/.registry/impress.xcd ] || [ -e /usr/lib/libreoffice/program/simpress ] \
+  || missing="$missing libreoffice-impress-nogui"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then

@@ -35,7 +35,7 @@ from reports.chart_images import (
     stop,
 )
 from reports.pack_content import ChartPage, Definition, PackContent, ScorecardLine, ThemeSection
-from views.charts import ChartView
+from views.charts import ChartView, missing_reason
 from views.measure import measure_view
 from views.overview import OverviewView, overview_view
 from views.reads import Reads, database_reads, public_reads
@@ -47,6 +47,7 @@ PACK_PICTURE = ImageSize("pack", "Committee pack slide", 1200, 600)  # at 2x: sh
 # Rating text colours on a white slide: the screen's amber is too light to read as text, so it is darkened.
 RATING_TEXT_COLOURS = {**RATING_COLOURS, "amber": "#8A5300"}
 NO_RATING_TEXT = "#505A5F"
+PICTURE_MISSING = "The chart could not be drawn when this pack was made: its figures are in words below."
 PERIOD_FORMATS = "a month as 2026-10 or a year ending 31 March as 2024-25"
 
 
@@ -209,9 +210,25 @@ def latest_words(verdict: Verdict) -> str:
     return "No figure yet."
 
 
+def left_out_text(reads: Reads, scope: Scope, code: str) -> str:
+    """Why a measure has nothing to show in the pack, in members' words (the pages tell editors how to load
+    it; a committee member is told only what is missing)."""
+    measure = catalogue().get(code)
+    name = spell_out(measure.short_name)
+    reason = missing_reason(reads, scope, code)
+    if reason == "outside_view":
+        return f"{name}: no figures for the period this pack covers."
+    if reason == "local":
+        whose = "the health provider's" if "health provider" in measure.source.lower() else "the council's own"
+        return f"{name}: not published by DfE, and {whose} figures have not been loaded."
+    return f"{name}: DfE has published no figures for {scope.home_name}, and no return of the council's gives them."
+
+
 def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pictures: ChartPictures,
-               notes: dict[str, tuple[str, str]], withheld: frozenset[str] = frozenset()) -> ChartPage:
-    """One chart slide; ``withheld``: measures whose commentary exists but a public pack leaves out."""
+               notes: dict[str, tuple[str, str]], withheld: frozenset[str] = frozenset()) -> ChartPage | None:
+    """The measure's slide, or None when it has nothing to show (no figures in the period, no commentary):
+    such a measure is listed once on the sources slide instead of a slide that says only that.
+    ``withheld``: measures whose commentary exists but a public pack leaves out."""
     measure = catalogue().get(code)
     view = measure_view(reads, scope, code, overview)
     title = spell_out(measure.short_name)
@@ -220,13 +237,16 @@ def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pi
     commentary, by = notes.get(code, ("", ""))
     no_commentary = WITHHELD if code in withheld else NO_COMMENTARY
     if not view.trend.has_data:
-        return ChartPage(title, None, f"No chart: {view.missing}", explanation=latest, missing=view.missing,
-                         commentary=commentary, commentary_by=by, no_commentary=no_commentary)
+        if not commentary:
+            return None
+        why = left_out_text(reads, scope, code)
+        return ChartPage(title, None, f"No chart: {why}", missing=why, commentary=commentary, commentary_by=by,
+                         no_commentary=no_commentary)
     image = pictures.make(view.trend.figure)
     width, height = PACK_PICTURE.width * SCALE, PACK_PICTURE.height * SCALE
     return ChartPage(title, image, alt_text(view.trend, title, latest), explanation=f"{latest} {view.trend.explanation}",
                      commentary=commentary, commentary_by=by, no_commentary=no_commentary,
-                     missing="" if image else pictures.missing,
+                     missing="" if image else PICTURE_MISSING,
                      width_px=width if image else 0, height_px=height if image else 0)
 
 
@@ -257,13 +277,18 @@ def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, 
     notes = {} if request.public else written  # a public pack withholds commentary: it may tell of a child
     withheld = frozenset(written) if request.public else frozenset()
     themes = []
+    left_out = []
     cat = catalogue()
     for theme in cat.themes:
-        measures = cat.in_theme(theme.code)
-        if measures:
-            themes.append(ThemeSection(theme.name, tuple(chart_page(reads, scope, m.code, overview, pictures, notes,
-                                                                    withheld)
-                                                         for m in measures)))
+        charts = []
+        for measure in cat.in_theme(theme.code):
+            page = chart_page(reads, scope, measure.code, overview, pictures, notes, withheld)
+            if page is None:
+                left_out.append(left_out_text(reads, scope, measure.code))
+            else:
+                charts.append(page)
+        if charts:
+            themes.append(ThemeSection(theme.name, tuple(charts)))
     verdict = overview.verdict
     years = " and ".join(sorted({r.comparator_year for r in overview.rows if r.comparator_year}))
     sources = sorted({part.strip() for section in themes for page in section.charts if "Source: " in page.alt_text
@@ -282,7 +307,7 @@ def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, 
         attention_empty=overview.summary, changes=changes_since(verdict, before.verdict),
         previous_label=period_label(previous_scope(scope)),
         definitions=tuple(Definition(spell_out(m.short_name), m.description, m.source) for m in cat.measures),
-        sources=tuple(sources), footnotes=footnotes,
+        sources=tuple(sources), footnotes=footnotes, left_out=tuple(left_out),
     )
 
 

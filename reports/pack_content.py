@@ -72,3 +72,4 @@ class PackContent:
     definitions: tuple[Definition, ...]
     sources: tuple[str, ...]  # every source in words
     footnotes: tuple[str, ...] = field(default=())  # public-mode suppression notes and the like
+    left_out: tuple[str, ...] = field(default=())  # measures with nothing to show: no slide, listed on the sources slide

@@ -1,11 +1,14 @@
 """The deck as a PDF, through LibreOffice run headless: the same pages, for papers published as PDF.
 
+LibreOffice comes in parts: ``soffice`` is there with Calc alone, but a deck needs Impress, so what is
+checked is Impress itself (its configuration, which every Impress package installs), not ``soffice``.
 Each conversion gets its own LibreOffice profile folder, so two packs made at once (two officers, or the
 app and a scheduled job) never share one: LibreOffice refuses, or hangs, on a profile another process holds.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -13,8 +16,15 @@ from pathlib import Path
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 CONVERT_TIMEOUT_SECONDS = 180
-MISSING_SOFFICE = ("The PDF needs LibreOffice on the server, which is not installed: ask IT to install the "
-                   "libreoffice-impress-nogui package (the PowerPoint deck was made without it).")
+# Installed by libreoffice-impress and libreoffice-impress-nogui alike (Debian), and by every LibreOffice
+# install with Impress elsewhere; the paths are relative to LibreOffice's program folder.
+IMPRESS_FILES = ("simpress", "simpress.exe", "../share/.registry/impress.xcd", "../share/registry/impress.xcd",
+                 "../Resources/registry/impress.xcd")
+MISSING_SOFFICE = ("LibreOffice Impress is not installed (nor any part of LibreOffice), and the PDF needs it: ask "
+                   "IT to install the libreoffice-impress-nogui package (the PowerPoint deck was made without it).")
+MISSING_IMPRESS = ("LibreOffice Impress is not installed (LibreOffice is, but without Impress, the part that reads "
+                   "slides), and the PDF needs it: ask IT to install the libreoffice-impress-nogui package (the "
+                   "PowerPoint deck was made without it).")
 
 
 class PdfUnavailable(RuntimeError):
@@ -29,16 +39,26 @@ def soffice_path() -> str | None:
     return None
 
 
+def impress_installed(soffice: str) -> bool:
+    """Whether the LibreOffice that ``soffice`` starts has Impress (``soffice`` alone may be Calc only)."""
+    program = Path(os.path.realpath(soffice)).parent
+    return any((program / name).exists() for name in IMPRESS_FILES)
+
+
 def pdf_available() -> str:
     """'' when PDFs can be made here, else the sentence saying what is missing."""
-    return "" if soffice_path() else MISSING_SOFFICE
+    soffice = soffice_path()
+    if soffice is None:
+        return MISSING_SOFFICE
+    return "" if impress_installed(soffice) else MISSING_IMPRESS
 
 
 def deck_to_pdf(deck: bytes, name: str = "pack") -> bytes:
     """The PDF of a .pptx deck, page for slide. Raises PdfUnavailable with a sentence on any failure."""
-    soffice = soffice_path()
-    if soffice is None:
-        raise PdfUnavailable(MISSING_SOFFICE)
+    missing = pdf_available()
+    if missing:
+        raise PdfUnavailable(missing)
+    soffice = soffice_path() or ""
     with tempfile.TemporaryDirectory(prefix="pack-pdf-") as work:
         folder = Path(work)
         source = folder / f"{name}.pptx"
