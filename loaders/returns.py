@@ -19,6 +19,8 @@ Where a table ends, so that no figure is ever lost without a word:
 - wide: every row below the header is read, blank rows and section titles included, because each row
   names its measure and takes its periods from the header: a row after a gap is as certain as one
   before it. Rows with no figures are titles or notes (counted unless they name a measure).
+- either layout: rows Excel hides (by hand or by a filter) are read like the others, and the summary
+  says how many rows with figures were hidden, since nobody looking at the sheet in Excel sees them.
 - either layout: a number under an empty heading, or in a column the layout does not read, is refused;
   so is a cell holding an Excel error (#N/A) or a formula with no saved value, anywhere the return
   reads, and a figure in a stray cell far from the table. Stray text is a note.
@@ -147,6 +149,7 @@ class SheetResult:
     commentary: list[pd.DataFrame] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: int = 0  # rows (and stray cells) of text only, which are not read
+    hidden_rows: int = 0  # rows Excel hides that gave figures, targets or commentary: read like the others
 
 
 @dataclass
@@ -440,6 +443,7 @@ class ReturnReader:
         if not keep.any():
             return result
         rows, block, kind = rows[keep], block[keep], kind[keep]
+        result.hidden_rows = _hidden_count(sheet, rows)
         used = [measure_col, *([area_col] if area_col is not None else []), *figure_cols]
         result.problems += self.uncached_problems(sheet, rows, used)
         measures = self._measures_for(sheet, rows, measure_col)
@@ -579,6 +583,7 @@ class ReturnReader:
         rows = table[filled]
         if rows.size == 0:
             return result
+        result.hidden_rows = _hidden_count(sheet, rows)
         measure_col, period_col, value_col = cols["measure"], cols["period"], cols["value"]
         area_col = cols.get("area")
         measures = self._measures_for(sheet, rows, measure_col)
@@ -726,7 +731,7 @@ class ReturnReader:
     def read_sheets(self, workbook: Workbook, sha: str) -> ParsedFile:
         """Every visible sheet with a return's header; hidden sheets are named, never read."""
         layouts: dict[str, str] = {}
-        observations, targets, commentary, problems, notes = [], [], [], [], 0
+        observations, targets, commentary, problems, notes, hidden_rows = [], [], [], [], 0, 0
         if len(self.file_name) > MAX_FILE_NAME:
             problems.append(Problem(self.file_name, "", "", Rule.NOT_LOADED,
                                     f"its name has {len(self.file_name):,} characters", ACCEPTED_FILE_NAME))
@@ -745,6 +750,7 @@ class ReturnReader:
             commentary += result.commentary
             problems += result.problems + stray.problems
             notes += result.notes + stray.notes
+            hidden_rows += result.hidden_rows
         if not layouts:
             # formulas with no saved value can hide a return's header: say so rather than "no return"
             unsaved = [p for sheet in workbook.sheets for p in self.uncached_problems(sheet, range(sheet.shape[0]), None)]
@@ -752,6 +758,7 @@ class ReturnReader:
         parsed = _parsed(self.file_name, sha, layouts, observations, targets, problems, commentary)
         parsed.hidden_sheets = list(workbook.hidden)
         parsed.notes_skipped = notes
+        parsed.hidden_rows = hidden_rows
         return parsed
 
 
@@ -770,6 +777,13 @@ def excel_error(sheet: Sheet, row: int, col: int) -> str | None:
 def _value_options(sheet: Sheet) -> dict[str, bool]:
     """How to read this sheet's numbers: ``61,5`` is 61.5 only in a file written with decimal commas."""
     return {"decimal_comma": True} if sheet.decimal_comma else {}
+
+
+def _hidden_count(sheet: Sheet, rows: np.ndarray) -> int:
+    """How many of these rows (a table's rows that hold something to load) Excel hides."""
+    if not sheet.hidden_rows or rows.size == 0:
+        return 0
+    return int(np.isin(rows, np.fromiter(sheet.hidden_rows, dtype=np.int64)).sum())
 
 
 def _uncached_rows(sheet: Sheet, rows: np.ndarray, cols: list[int] | None) -> np.ndarray:
