@@ -39,6 +39,7 @@ import settings
 from db.models import NO_BREAKDOWN, ImportBatch, Observation
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS
 from loaders.commentary_column import empty_commentary, one_per_figure, read_commentary
+from loaders.fractions import PLAIN_NUMBER, likely_fractions
 from loaders.importer import ParsedFile, sha256_of
 from loaders.periods import ACCEPTED_PERIODS, Period, parse_periods
 from loaders.problems import Problem, Rule, cell_ref
@@ -453,8 +454,8 @@ class ReturnReader:
 
         is_percent = self._is_percent(measures)
         percent_sign = cells.percent_sign.reshape(shape)[keep]
-        value = scale_percent_formatted(cells.value.reshape(shape)[keep], cells.percent_format.reshape(shape)[keep],
-                                        is_percent[:, None])
+        percent_format = cells.percent_format.reshape(shape)[keep]
+        value = scale_percent_formatted(cells.value.reshape(shape)[keep], percent_format, is_percent[:, None])
         status = cells.status.reshape(shape)[keep]
         row_idx, col_idx = np.nonzero((kind == BAD) | (percent_sign & ~is_percent[:, None]))
         for i, j in zip(row_idx, col_idx, strict=True):
@@ -481,6 +482,7 @@ class ReturnReader:
                 "sheet": np.full(size, sheet.name, dtype=object),
                 "cell": column_letters(sheet.shape[1])[period_cols[col_idx]] + _row_numbers(rows)[row_idx],
                 "text": block[row_idx, col_idx],
+                PLAIN_NUMBER: ~(percent_format | percent_sign)[row_idx, col_idx],
             }
             # plain object columns: a big return is not worth converting to Arrow strings and back
             result.observations.append(pd.DataFrame({
@@ -538,6 +540,7 @@ class ReturnReader:
             "sheet": sheet.name,
             "cell": [cell_ref(rows[i], target_col) for i in chosen],
             "text": [cell_text(sheet.cells[rows[i], target_col]) for i in chosen],
+            PLAIN_NUMBER: ~(targets.percent_format[keep] | percent_sign)[chosen],
         })
         return frame, problems
 
@@ -670,6 +673,7 @@ class ReturnReader:
             "sheet": sheet.name,
             "cell": letters[value_col] + row_numbers,
             "text": [cell_text(item) for item in sheet.cells[rows, value_col]],
+            PLAIN_NUMBER: ~(values.percent_format | values.percent_sign | computable),
         })
         for role in ("numerator", "denominator"):
             col = cols.get(role, value_col)
@@ -714,6 +718,7 @@ class ReturnReader:
             "sheet": sheet.name,
             "cell": [cell_ref(rows[i], target_col) for i in chosen],
             "text": [cell_text(sheet.cells[rows[i], target_col]) for i in chosen],
+            PLAIN_NUMBER: ~(targets.percent_format | targets.percent_sign)[chosen],
         }), problems
 
     # whole file ----------------------------------------------------------------------------------
@@ -858,6 +863,7 @@ def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: lis
     targets = [f for f in targets if len(f)]
     obs = pd.concat(observations, ignore_index=True) if observations else pd.DataFrame(columns=obs_columns)
     tgt = pd.concat(targets, ignore_index=True) if targets else pd.DataFrame(columns=TARGET_COLUMNS + PROVENANCE)
+    checked = obs
     if len(obs):  # rows that could not be read in full already have their problem
         readable = (obs["measure_code"].notna() & obs["area_code"].notna() & obs["period_end"].notna()
                     & obs["dimension"].notna())
@@ -867,6 +873,7 @@ def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: lis
     if len(tgt):
         tgt, found = check_targets(file_name, tgt)
         problems += found
+    problems += likely_fractions(file_name, checked, tgt)
     commentary = [f for f in commentary if len(f)]
     notes = pd.concat(commentary, ignore_index=True) if commentary else empty_commentary()
     notes, found = one_per_figure(file_name, notes)
