@@ -12,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || missing="$missing chromium chromium-drive
   || missing="$missing libreoffice-impress-nogui"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || missing="$missing libreoffice-calc-nogui"  # Calc: a test saves a workbook again through it
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing) >/dev/null

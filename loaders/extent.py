@@ -40,7 +40,8 @@ class CellStore:
     ``uncached`` are keyed by position. Empty cells are never stored. ``formulas`` holds each formula
     cell with a saved result: position -> (index into ``values``, the formula, "" for a copy of a
     shared one); ``distrusted`` the formulas whose saved result cannot be trusted (loaders.formulas),
-    moved to ``uncached``, with the reason.
+    moved to ``uncached``, with the reason. ``hidden_rows`` holds the rows Excel hides (hidden by hand or
+    by a filter), zero-based, whether or not they hold cells.
     """
 
     rows: array = field(default_factory=lambda: array("i"))
@@ -51,6 +52,7 @@ class CellStore:
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas: dict[tuple[int, int], tuple[int, str]] = field(default_factory=dict)
     distrusted: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
 
     def add(self, row: int, col: int, value: object) -> None:
         self.rows.append(row)
@@ -74,7 +76,7 @@ def to_sheet(name: str, store: CellStore) -> Sheet:
     """
     count = len(store.values)
     if not count:
-        return Sheet(name, np.empty((0, 0), dtype=object))
+        return Sheet(name, np.empty((0, 0), dtype=object), hidden_rows=frozenset(store.hidden_rows))
     rows = np.frombuffer(store.rows, dtype=np.int32)
     cols = np.frombuffer(store.cols, dtype=np.int32)
     height = block_end(rows, MAX_GAP_ROWS)
@@ -114,4 +116,5 @@ def to_sheet(name: str, store: CellStore) -> Sheet:
         uncached={at: text for at, text in store.uncached.items() if at[0] < height and at[1] < width},
         distrusted={at: text for at, text in store.distrusted.items() if at[0] < height and at[1] < width},
         outliers=[(int(rows[i]), int(cols[i]), values[i]) for i in outside],
+        hidden_rows=frozenset(store.hidden_rows),
     )

@@ -26,6 +26,16 @@ PROVENANCE_COLUMNS = ["sheet", "cell"]  # where each value came from, for messag
 # Raised by the writer when another import holds the database's write lock; older writers have none.
 BUSY_TEXT = "another import is in progress; try again"
 UNREADABLE_ADVICE = "nothing was loaded; give a return file (.xlsx or .csv) that opens in Excel, or save it again from Excel"
+# Rows Excel hides (by hand or by a filter) are read like the others, but nobody looking at the sheet sees
+# them: what became of them, by what became of the file, for one row and for several.
+HIDDEN_ROWS_WORDS = {
+    "loaded": ("1 row was hidden in Excel and was loaded too: check it is meant to be",
+               "{count:,} rows were hidden in Excel and were loaded too: check they are meant to be"),
+    "preview": ("1 row is hidden in Excel and would be loaded too: check it is meant to be",
+                "{count:,} rows are hidden in Excel and would be loaded too: check they are meant to be"),
+    "read": ("1 row is hidden in Excel and was read too: check it is meant to be",
+             "{count:,} rows are hidden in Excel and were read too: check they are meant to be"),
+}
 
 
 @dataclass
@@ -46,6 +56,7 @@ class ParsedFile:
     hidden_sheets: list[str] = field(default_factory=list)  # not read: a hidden sheet is often an old copy
     notes_skipped: int = 0  # text rows and stray text cells beside or below the tables, not read
     layout_by_sheet: dict[str, str] = field(default_factory=dict)  # sheet read -> "tidy" or "wide" ("" for a CSV)
+    hidden_rows: int = 0  # rows Excel hides that gave figures, targets or commentary: read like the others
 
     @property
     def sheets_read(self) -> list[str]:
@@ -53,16 +64,20 @@ class ParsedFile:
         return self.sheets
 
     def what_was_read(self) -> str:
-        """Which sheets were read, in which layout, and what was left out, for a summary line."""
-        return describe_reading(self.layout_by_sheet, self.hidden_sheets, self.notes_skipped)
+        """Which sheets were read, in which layout, and what was left out, for a summary line before loading."""
+        return describe_reading(self.layout_by_sheet, self.hidden_sheets, self.notes_skipped, self.hidden_rows,
+                                "preview")
 
 
 def _list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def describe_reading(layout_by_sheet: dict[str, str], hidden: list[str], notes: int) -> str:
-    """``read sheet 'Return' (wide); sheet 'Feb copy' is hidden: not read; 2 notes skipped``."""
+def describe_reading(layout_by_sheet: dict[str, str], hidden: list[str], notes: int, hidden_rows: int = 0,
+                     stage: str = "read") -> str:
+    """``read sheet 'Return' (wide); sheet 'Feb copy' is hidden: not read; 2 notes skipped; 3 rows were
+    hidden in Excel and were loaded too: check they are meant to be``, with ``stage`` (a key of
+    HIDDEN_ROWS_WORDS) saying what became of the file."""
     parts = []
     named = [f"'{name}' ({layout})" for name, layout in layout_by_sheet.items() if name]
     if named:
@@ -75,6 +90,9 @@ def describe_reading(layout_by_sheet: dict[str, str], hidden: list[str], notes: 
                      f"{'are' if len(hidden) > 1 else 'is'} hidden: not read")
     if notes:
         parts.append(f"{notes:,} note{'s' if notes != 1 else ''} skipped")
+    if hidden_rows:
+        one, several = HIDDEN_ROWS_WORDS[stage]
+        parts.append(one if hidden_rows == 1 else several.format(count=hidden_rows))
     return "; ".join(parts)
 
 
@@ -93,13 +111,20 @@ class ImportReport:
     layout_by_sheet: dict[str, str] = field(default_factory=dict)
     parsed: ParsedFile | None = field(default=None, repr=False)
     same_as_batch: int | None = None  # an unchanged file recognised without reading it: the batch that loaded it
+    hidden_rows: int = 0  # rows Excel hides that gave figures, targets or commentary
+
+    @property
+    def stage(self) -> str:
+        """What became of the file's figures, for HIDDEN_ROWS_WORDS."""
+        return "loaded" if self.status in ("loaded", "unchanged") else "read"
 
     @property
     def ok(self) -> bool:
         return self.status not in ("rejected", "busy")
 
     def summary(self) -> str:
-        detail = describe_reading(self.layout_by_sheet, self.hidden_sheets, self.notes_skipped)
+        detail = describe_reading(self.layout_by_sheet, self.hidden_sheets, self.notes_skipped, self.hidden_rows,
+                                  self.stage)
         tail = f"; {detail}" if detail else ""
         if self.status == "busy":
             return f"{self.file_name}: not loaded: {BUSY_TEXT}"
@@ -126,7 +151,7 @@ def report_for(parsed: ParsedFile, status: str, problems: list[Problem] | None =
                outcome: BatchOutcome | None = None) -> ImportReport:
     return ImportReport(parsed.file_name, status, parsed.problems if problems is None else problems, outcome,
                         list(parsed.sheets), list(parsed.hidden_sheets), parsed.notes_skipped,
-                        dict(parsed.layout_by_sheet), parsed)
+                        dict(parsed.layout_by_sheet), parsed, hidden_rows=parsed.hidden_rows)
 
 
 def unreadable(file_name: str, error: BaseException, rule: Rule = Rule.UNREADABLE_FILE) -> ImportReport:

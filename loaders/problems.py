@@ -38,6 +38,7 @@ class Rule(StrEnum):
     BAD_BREAKDOWN = "unreadable breakdown"
     NUMERATOR_ABOVE_DENOMINATOR = "numerator above denominator"
     CONTRADICTED_PERCENT = "a percentage its numerator and denominator contradict"
+    LIKELY_FRACTION = "a percentage written as a fraction"
     DUPLICATE = "duplicate value"
     BAD_TARGET = "unreadable target"
     BAD_COMMENTARY = "unreadable commentary"
@@ -59,7 +60,7 @@ class Rule(StrEnum):
 # Rules whose ``expected`` is an instruction ("fix the formula, ...") rather than what a cell may hold.
 ADVICE_RULES = frozenset({
     Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.DISTRUSTED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
-    Rule.UNREADABLE_FILE, Rule.NOT_LOADED,
+    Rule.UNREADABLE_FILE, Rule.NOT_LOADED, Rule.LIKELY_FRACTION,
 })
 
 

@@ -19,6 +19,8 @@ Where a table ends, so that no figure is ever lost without a word:
 - wide: every row below the header is read, blank rows and section titles included, because each row
   names its measure and takes its periods from the header: a row after a gap is as certain as one
   before it. Rows with no figures are titles or notes (counted unless they name a measure).
+- either layout: rows Excel hides (by hand or by a filter) are read like the others, and the summary
+  says how many rows with figures were hidden, since nobody looking at the sheet in Excel sees them.
 - either layout: a number under an empty heading, or in a column the layout does not read, is refused;
   so is a cell holding an Excel error (#N/A) or a formula with no saved value, anywhere the return
   reads, and a figure in a stray cell far from the table. Stray text is a note.
@@ -37,6 +39,7 @@ import settings
 from db.models import NO_BREAKDOWN, ImportBatch, Observation
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS
 from loaders.commentary_column import empty_commentary, one_per_figure, read_commentary
+from loaders.fractions import PLAIN_NUMBER, likely_fractions
 from loaders.importer import ParsedFile, sha256_of
 from loaders.periods import ACCEPTED_PERIODS, Period, parse_periods
 from loaders.problems import Problem, Rule, cell_ref
@@ -147,6 +150,7 @@ class SheetResult:
     commentary: list[pd.DataFrame] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: int = 0  # rows (and stray cells) of text only, which are not read
+    hidden_rows: int = 0  # rows Excel hides that gave figures, targets or commentary: read like the others
 
 
 @dataclass
@@ -440,6 +444,7 @@ class ReturnReader:
         if not keep.any():
             return result
         rows, block, kind = rows[keep], block[keep], kind[keep]
+        result.hidden_rows = _hidden_count(sheet, rows)
         used = [measure_col, *([area_col] if area_col is not None else []), *figure_cols]
         result.problems += self.uncached_problems(sheet, rows, used)
         measures = self._measures_for(sheet, rows, measure_col)
@@ -449,8 +454,8 @@ class ReturnReader:
 
         is_percent = self._is_percent(measures)
         percent_sign = cells.percent_sign.reshape(shape)[keep]
-        value = scale_percent_formatted(cells.value.reshape(shape)[keep], cells.percent_format.reshape(shape)[keep],
-                                        is_percent[:, None])
+        percent_format = cells.percent_format.reshape(shape)[keep]
+        value = scale_percent_formatted(cells.value.reshape(shape)[keep], percent_format, is_percent[:, None])
         status = cells.status.reshape(shape)[keep]
         row_idx, col_idx = np.nonzero((kind == BAD) | (percent_sign & ~is_percent[:, None]))
         for i, j in zip(row_idx, col_idx, strict=True):
@@ -477,6 +482,7 @@ class ReturnReader:
                 "sheet": np.full(size, sheet.name, dtype=object),
                 "cell": column_letters(sheet.shape[1])[period_cols[col_idx]] + _row_numbers(rows)[row_idx],
                 "text": block[row_idx, col_idx],
+                PLAIN_NUMBER: ~(percent_format | percent_sign)[row_idx, col_idx],
             }
             # plain object columns: a big return is not worth converting to Arrow strings and back
             result.observations.append(pd.DataFrame({
@@ -534,6 +540,7 @@ class ReturnReader:
             "sheet": sheet.name,
             "cell": [cell_ref(rows[i], target_col) for i in chosen],
             "text": [cell_text(sheet.cells[rows[i], target_col]) for i in chosen],
+            PLAIN_NUMBER: ~(targets.percent_format[keep] | percent_sign)[chosen],
         })
         return frame, problems
 
@@ -579,6 +586,7 @@ class ReturnReader:
         rows = table[filled]
         if rows.size == 0:
             return result
+        result.hidden_rows = _hidden_count(sheet, rows)
         measure_col, period_col, value_col = cols["measure"], cols["period"], cols["value"]
         area_col = cols.get("area")
         measures = self._measures_for(sheet, rows, measure_col)
@@ -665,6 +673,7 @@ class ReturnReader:
             "sheet": sheet.name,
             "cell": letters[value_col] + row_numbers,
             "text": [cell_text(item) for item in sheet.cells[rows, value_col]],
+            PLAIN_NUMBER: ~(values.percent_format | values.percent_sign | computable),
         })
         for role in ("numerator", "denominator"):
             col = cols.get(role, value_col)
@@ -709,6 +718,7 @@ class ReturnReader:
             "sheet": sheet.name,
             "cell": [cell_ref(rows[i], target_col) for i in chosen],
             "text": [cell_text(sheet.cells[rows[i], target_col]) for i in chosen],
+            PLAIN_NUMBER: ~(targets.percent_format | targets.percent_sign)[chosen],
         }), problems
 
     # whole file ----------------------------------------------------------------------------------
@@ -726,7 +736,7 @@ class ReturnReader:
     def read_sheets(self, workbook: Workbook, sha: str) -> ParsedFile:
         """Every visible sheet with a return's header; hidden sheets are named, never read."""
         layouts: dict[str, str] = {}
-        observations, targets, commentary, problems, notes = [], [], [], [], 0
+        observations, targets, commentary, problems, notes, hidden_rows = [], [], [], [], 0, 0
         if len(self.file_name) > MAX_FILE_NAME:
             problems.append(Problem(self.file_name, "", "", Rule.NOT_LOADED,
                                     f"its name has {len(self.file_name):,} characters", ACCEPTED_FILE_NAME))
@@ -745,6 +755,7 @@ class ReturnReader:
             commentary += result.commentary
             problems += result.problems + stray.problems
             notes += result.notes + stray.notes
+            hidden_rows += result.hidden_rows
         if not layouts:
             # formulas with no saved value can hide a return's header: say so rather than "no return"
             unsaved = [p for sheet in workbook.sheets for p in self.uncached_problems(sheet, range(sheet.shape[0]), None)]
@@ -752,6 +763,7 @@ class ReturnReader:
         parsed = _parsed(self.file_name, sha, layouts, observations, targets, problems, commentary)
         parsed.hidden_sheets = list(workbook.hidden)
         parsed.notes_skipped = notes
+        parsed.hidden_rows = hidden_rows
         return parsed
 
 
@@ -770,6 +782,13 @@ def excel_error(sheet: Sheet, row: int, col: int) -> str | None:
 def _value_options(sheet: Sheet) -> dict[str, bool]:
     """How to read this sheet's numbers: ``61,5`` is 61.5 only in a file written with decimal commas."""
     return {"decimal_comma": True} if sheet.decimal_comma else {}
+
+
+def _hidden_count(sheet: Sheet, rows: np.ndarray) -> int:
+    """How many of these rows (a table's rows that hold something to load) Excel hides."""
+    if not sheet.hidden_rows or rows.size == 0:
+        return 0
+    return int(np.isin(rows, np.fromiter(sheet.hidden_rows, dtype=np.int64)).sum())
 
 
 def _uncached_rows(sheet: Sheet, rows: np.ndarray, cols: list[int] | None) -> np.ndarray:
@@ -844,6 +863,7 @@ def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: lis
     targets = [f for f in targets if len(f)]
     obs = pd.concat(observations, ignore_index=True) if observations else pd.DataFrame(columns=obs_columns)
     tgt = pd.concat(targets, ignore_index=True) if targets else pd.DataFrame(columns=TARGET_COLUMNS + PROVENANCE)
+    checked = obs
     if len(obs):  # rows that could not be read in full already have their problem
         readable = (obs["measure_code"].notna() & obs["area_code"].notna() & obs["period_end"].notna()
                     & obs["dimension"].notna())
@@ -853,6 +873,7 @@ def _parsed(file_name: str, sha: str, layouts: dict[str, str], observations: lis
     if len(tgt):
         tgt, found = check_targets(file_name, tgt)
         problems += found
+    problems += likely_fractions(file_name, checked, tgt)
     commentary = [f for f in commentary if len(f)]
     notes = pd.concat(commentary, ignore_index=True) if commentary else empty_commentary()
     notes, found = one_per_figure(file_name, notes)

@@ -40,7 +40,10 @@ class Sheet:
       loaders.formulas); such a cell is also in ``uncached`` and holds None, as one with no saved value;
     - ``outliers``: cells far outside the sheet's main block, left out of the grid so a stray cell at
       XFD1048576 costs nothing; the return layer decides whether each is a note or a refusal;
-    - ``decimal_comma``: a CSV file that writes decimals with a comma (``61,5``).
+    - ``decimal_comma``: a CSV file that writes decimals with a comma (``61,5``);
+    - ``hidden_rows``: rows Excel hides, by hand or by a filter (zero-based). They are read like any
+      other row; the import summary says how many of them gave figures, since nobody looking at the
+      sheet in Excel sees them.
     """
 
     name: str
@@ -51,6 +54,7 @@ class Sheet:
     distrusted: dict[tuple[int, int], str] = field(default_factory=dict)
     outliers: list[tuple[int, int, object]] = field(default_factory=list)
     decimal_comma: bool = False
+    hidden_rows: frozenset[int] = frozenset()
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -3,7 +3,7 @@
 xlrd is asked for formatting information so each number's format (cell -> XF -> format code) says
 whether Excel shows it as a percentage or a date, classified by the same rules as for .xlsx. Error
 cells keep their text (``#N/A``), dates use the book's own date system, hidden sheets are listed and
-not read. Rows are read ragged (each only as long as its last cell) so one stray cell at IV65536
+not read, hidden rows (by hand or by a filter) are read and listed. Rows are read ragged (each only as long as its last cell) so one stray cell at IV65536
 costs nothing.
 """
 
@@ -58,6 +58,7 @@ PASSWORD_PROTECTED = ("password protected: remove the password (File > Info > Pr
 
 def _read_sheet(book: xlrd.Book, sheet, shown: list[Shown]) -> Sheet:
     store = CellStore()
+    store.hidden_rows.update(r for r, info in sheet.rowinfo_map.items() if info.hidden)
     for r in range(sheet.nrows):
         types = sheet.row_types(r)
         values = sheet.row_values(r)

@@ -12,7 +12,8 @@ numbers (as floats, 5 -> 5.0), booleans, formula strings, ISO dates, error cells
 text and listed in ``Sheet.errors``), formulas never calculated (``<f>`` without ``<v>``: listed in
 ``Sheet.uncached``), dates and percentages from the cell's number format (1904 date system honoured),
 namespace prefixes (``<x:c>``, as .NET tools write) and cells or rows without an ``r`` address.
-Hidden sheets are listed, not read; chart and dialog sheets are skipped.
+Hidden sheets are listed, not read; chart and dialog sheets are skipped. Hidden rows (by hand or by a
+filter) are read and listed in ``Sheet.hidden_rows``.
 
 Every XML part is parsed with DTDs and entity declarations forbidden (as defusedxml does), so a part
 cannot expand into gigabytes of entities or reach outside the file.
@@ -47,6 +48,7 @@ WORKSHEET_TYPES = {f"{ns}/worksheet" for ns in RELATIONSHIP_NAMESPACES}
 DEFAULT_WORKBOOK_PART = "xl/workbook.xml"
 SMALL_PART_BYTES = 20_000_000  # workbook.xml, relationships, styles: Excel's own stay far below this
 HIDDEN_STATES = {"hidden", "veryHidden"}
+HIDDEN_ROW = frozenset({"1", "true"})  # <row hidden="1"> (Excel) or hidden="true" (LibreOffice): a hidden row
 LAST_EXCEL_DATE = 2_958_466  # the day after 31/12/9999
 NUMBER_MEMO_SIZE = 200_000
 ERASE_DIGITS = "0123456789"
@@ -318,7 +320,7 @@ def expat_cells(package: Package, part: str, name: str, shared: SharedStrings, s
     store = CellStore()
     add_row, add_col, add_value = store.rows.append, store.cols.append, store.values.append
     values, errors, uncached, percent = store.values, store.errors, store.uncached, store.percent
-    formulas = store.formulas
+    formulas, hidden_rows = store.formulas, store.hidden_rows
     shown_by_style: dict[str | None, Shown] = {None: Shown.NUMBER}
     numbers: dict[str, float] = {}
     pieces: list[str] = []
@@ -400,6 +402,8 @@ def expat_cells(package: Package, part: str, name: str, shared: SharedStrings, s
                 raise damaged(name, f"has a row numbered {ref[:20]!r}, outside Excel's grid")
             if row >= EXCEL_ROWS:
                 raise damaged(name, "has more rows than Excel allows")
+            if attrs.get("hidden") in HIDDEN_ROW:
+                hidden_rows.add(row)
             row_text = str(row + 1)
             row_digits = len(row_text)
             col = -1

@@ -8,11 +8,12 @@ cells) with the same expat pass as before, which also checks that XML is well fo
 
 It reads only what it can read with certainty, and gives up (returns None) on anything else, so the
 caller reads the sheet with expat (``loaders.xlsx.expat_cells``), which gives the same cells and says
-exactly what is wrong with a damaged sheet. It gives up on: any markup other than ``<row>`` and cells
-of the form ``<c r="B7" s=".." t="..">`` holding ``<f>``, ``<v>`` and ``<is><t>`` in that order;
-cells without an ``r`` address; namespace prefixes; comments, CDATA, character references and
-entities other than the five XML names; attributes written with single quotes or other spacing;
-a ``t="str"`` cell with an empty value; text outside cells; and every value the expat pass would
+exactly what is wrong with a damaged sheet. Rows Excel hides are listed as expat lists them.
+It gives up on: any markup other than ``<row>`` and cells of the form ``<c r="B7" s=".." t="..">``
+holding ``<f>``, ``<v>`` and ``<is><t>`` in that order; cells without an ``r`` address; namespace
+prefixes; comments, CDATA, character references and entities other than the five XML names;
+attributes written with single quotes or other spacing; a ``t="str"`` cell with an empty value; a
+hidden row without its number; text outside cells; and every value the expat pass would
 refuse (a number that is not one, unknown shared text, a style the workbook does not have, a date
 Excel cannot show). The tests in tests/test_workbook_fast_path.py read the same workbooks both ways.
 """
@@ -27,7 +28,7 @@ from operator import itemgetter
 from loaders.extent import EXCEL_ROWS, CellStore
 from loaders.numformats import Shown
 from loaders.sheets import NotAWorkbook
-from loaders.xlsx import COLUMNS, NUMBER_MEMO_SIZE, SharedStrings, _iso_date, excel_date
+from loaders.xlsx import COLUMNS, HIDDEN_ROW, NUMBER_MEMO_SIZE, SharedStrings, _iso_date, excel_date
 
 _VALUE = rb'"[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*"'  # printable ASCII without " & <
 _NAME = rb"[A-Za-z_][A-Za-z0-9_.:-]*"
@@ -49,6 +50,7 @@ _BAD_BYTES = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)|\r|]]>")
 _BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 BYTES_COLUMNS = {letters.encode(): index for letters, index in COLUMNS.items()}
+HIDDEN_ROW_BYTES = frozenset(value.encode() for value in HIDDEN_ROW)
 SHEET_DATA, SHEET_DATA_END, ROW_END = b"<sheetData>", b"</sheetData>", b"</row>"
 LONGEST_ROW_BYTES = 16_000_000  # a row of 16,384 cells of long text; past it without </row>: expat reads it
 _NUMBER_TYPE, _SHARED, _INLINE, _STRING, _BOOLEAN, _ERROR, _DATE = range(7)
@@ -92,11 +94,18 @@ def _attributes(tag: bytes) -> dict[bytes, bytes]:
     return out
 
 
-def _row_tag(tag: bytes) -> None:
-    """A ``<row>`` tag: its number, when it has one, must be within Excel's grid."""
-    number = _attributes(tag[4:].rstrip(b"/>")).get(b"r")
+def _row_tag(tag: bytes) -> int | None:
+    """A ``<row>`` tag's row (zero-based) when Excel hides it, else None. Its number, when it has one,
+    must be within Excel's grid; a hidden row without a number is left to expat, which counts rows."""
+    attrs = _attributes(tag[4:].rstrip(b"/>"))
+    number = attrs.get(b"r")
     if number is not None and not (number.isdigit() and 0 < int(number) <= EXCEL_ROWS):
         raise _GiveUp
+    if attrs.get(b"hidden") not in HIDDEN_ROW_BYTES:
+        return None
+    if number is None:
+        raise _GiveUp
+    return int(number) - 1
 
 
 def _formula_text(tag: bytes) -> str:
@@ -163,10 +172,11 @@ class _Scanner:
                 raise _GiveUp
             self.cells(found)
 
-    @staticmethod
-    def row_tags(tags: bytes) -> None:
+    def row_tags(self, tags: bytes) -> None:
         for tag in _ROW_TAGS.findall(tags):
-            _row_tag(tag)
+            hidden = _row_tag(tag)
+            if hidden is not None:
+                self.store.hidden_rows.add(hidden)
 
     def cells(self, found: list[tuple[bytes, ...]]) -> None:
         """The cells of one row, as findall gives them; a plain number takes the shortest way."""

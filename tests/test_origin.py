@@ -54,12 +54,13 @@ def published_council_percents(year: int) -> dict[str, float]:
 
 
 def year_end_return(path: Path, value: float) -> Path:
-    """The council's own year-end return: one provisional figure for 2024-25."""
+    """The council's own year-end return: one provisional figure for 2024-25, typed with its % sign, as a
+    percentage below 1% must be (a plain 0.5 would be refused as a likely fraction)."""
     return write_xlsx(path, {"Year end": [
         ["Cheshire East year-end return (provisional)"],
         [],
         ["Measure", "Area", "Period", "Value"],
-        [MEASURE, CHESHIRE_EAST, "2024-25", value],
+        [MEASURE, CHESHIRE_EAST, "2024-25", f"{value:g}%"],
     ]})
 
 

@@ -68,7 +68,7 @@ def described(store) -> dict:
     return {
         "cells": [(r, c, type(v).__name__, v) for r, c, v in zip(store.rows, store.cols, store.values, strict=True)],
         "percent": list(store.percent), "errors": dict(store.errors), "uncached": dict(store.uncached),
-        "formulas": dict(store.formulas), "distrusted": dict(store.distrusted),
+        "formulas": dict(store.formulas), "distrusted": dict(store.distrusted), "hidden_rows": set(store.hidden_rows),
     }
 
 
@@ -156,6 +156,31 @@ def test_dates_in_the_1904_system_read_the_same(tmp_path):
     path = workbook_with_sheet(tmp_path / "mac.xlsx", '<row r="1"><c r="A1" s="1"><v>43000</v></c></row>',
                                formats=("dd/mm/yyyy",))
     read_the_same(path, date1904=True)
+
+
+def test_rows_hidden_by_hand_or_by_a_filter_read_the_same_both_ways(tmp_path):
+    """Excel writes hidden="1", LibreOffice hidden="true" and hidden="false"; a hidden row may be empty."""
+    rows = ('<row r="1" spans="1:2"><c r="A1"><v>1</v></c></row>'
+            '<row r="2" spans="1:2" hidden="1"><c r="A2"><v>2</v></c></row>'
+            '<row r="3" hidden="false"><c r="A3"><v>3</v></c></row>'
+            '<row r="4" customFormat="false" hidden="true"><c r="A4"><v>4</v></c></row>'
+            '<row r="5" hidden="1"/><row r="6" hidden="0"><c r="A6"><v>6</v></c></row>'
+            '<row r="7" ht="0" hidden="1" customHeight="1"></row>')
+    read = read_the_same(workbook_with_sheet(tmp_path / "hidden.xlsx", rows))
+    assert read["hidden_rows"] == {1, 3, 4, 6}
+    book = OpenpyxlWorkbook()
+    for r in range(1, 6):
+        book.active.cell(r, 1, r)
+    book.active.row_dimensions[2].hidden = book.active.row_dimensions[5].hidden = True
+    book.save(tmp_path / "openpyxl.xlsx")
+    assert read_the_same(tmp_path / "openpyxl.xlsx")["hidden_rows"] == {1, 4}
+
+
+def test_a_hidden_row_without_its_number_is_left_to_expat_which_counts_it(tmp_path):
+    path = workbook_with_sheet(tmp_path / "unnumbered.xlsx", '<row><c r="A1"><v>1</v></c></row>'
+                                                             '<row hidden="1"><c r="A2"><v>2</v></c></row>')
+    gives_up(path)
+    assert read_workbook(path).sheets[0].hidden_rows == {1}
 
 
 @pytest.mark.parametrize("rows", [
