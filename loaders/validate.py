@@ -92,7 +92,12 @@ def _fraction_problems(file_name: str, frame: pd.DataFrame) -> list[Problem]:
                 for d, c in zip(rows["denominator_text"], rows["denominator_cell"], strict=True)]
     out += _problems(file_name, rows, Rule.NUMERATOR_ABOVE_DENOMINATOR, expected,
                      cell="numerator_cell", text="numerator_text")
-    return out + _contradicted_percentages(file_name, frame, numerator, denominator)
+    with np.errstate(invalid="ignore"):
+        sound = (np.isfinite(numerator) & np.isfinite(denominator) & ~above
+                 & (numerator >= unit.minimum) & (numerator <= unit.maximum)
+                 & (denominator >= unit.minimum) & (denominator <= unit.maximum))
+    # A numerator or denominator already refused is not also blamed for the percentage beside it.
+    return out + _contradicted_percentages(file_name, frame, np.where(sound, numerator, np.nan), denominator)
 
 
 def _contradicted_percentages(file_name: str, frame: pd.DataFrame, numerator: np.ndarray,
