@@ -20,8 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.benchmark_report import benchmark_report
-from metrics.comparators import quartile_bands, rank_areas
+from metrics.benchmark_report import report_and_standing
 from metrics.formatting import format_period, format_value, is_missing, ordinal, round_half_up
 from metrics.ratings import (
     AMBER,
@@ -35,6 +34,7 @@ from metrics.ratings import (
     WORSE_THAN_BOTH_RATING,
     Rating,
 )
+from metrics.standing import Standing, standings
 from metrics.travel import direction_of_travel
 from reference.areas import AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
@@ -105,6 +105,7 @@ class Benchmark:
     neighbours_text: str
     versus_england: str  # better, worse, same (up, down for 'neither'), '' when either is missing
     versus_neighbours: str
+    standing: Standing | None = None  # the rank and band in words (metrics.standing); None when not ranked
 
     @property
     def rating(self) -> Rating:
@@ -112,7 +113,10 @@ class Benchmark:
 
     @property
     def rank_text(self) -> str:
-        """'112th of 150', or '' when the council is not ranked."""
+        """'112th of 150', 'joint 38th of 151 (6 councils at 13%)', with why the band is what it is when the
+        rank alone would suggest another (metrics.standing); '' when the council is not ranked."""
+        if self.standing is not None:
+            return self.standing.rank_and_band
         if self.rank is None or self.ranked is None:
             return ""
         return f"{ordinal(self.rank)} of {self.ranked}"
@@ -145,18 +149,13 @@ def _latest_year(frame: pd.DataFrame, end: date | None) -> int | None:
     return int(ends[mask].max().year) if mask.any() else None
 
 
-def _rank_with_home(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory,
-                    year: int) -> tuple[int | None, str | None, int | None]:
+def _standing_with_home(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory,
+                        year: int) -> Standing | None:
     """Rank and band of a council DfE's directory does not rank (a fictional one) among every real council."""
     ends = pd.to_datetime(frame["period_end"])
     rows = frame[(frame["period_type"] == "year") & (ends.dt.year == year)].drop_duplicates("area_code", keep="last")
     councils = {a.code for a in directory.local_authorities(include_fictional=False, current_only=False)} | {home}
-    values = rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]]
-    ranks = rank_areas(values, measure.polarity)
-    if home not in ranks.index:
-        return None, None, None
-    bands = quartile_bands(values, measure.polarity)
-    return int(ranks[home]), str(bands[home]), int(len(ranks))
+    return standings(rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]], measure).get(home)
 
 
 def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory | None = None,
@@ -175,11 +174,13 @@ def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaD
         return None
     area = directory.get(home)
     frame = frame[pd.to_datetime(frame["period_end"]).dt.year.to_numpy() == year]  # the one year, read once
-    report = benchmark_report(frame, measure, area, directory, year)
+    report, standing = report_and_standing(frame, measure, area, directory, year)
     value = report["value"]
     rank, band, ranked = report["rank"], report["quartile"], report["rank_of"]
     if area.fictional and value is not None and measure.polarity != "neither":
-        rank, band, ranked = _rank_with_home(frame, measure, home, directory, year)
+        standing = _standing_with_home(frame, measure, home, directory, year)
+        rank, band, ranked = ((None, None, None) if standing is None
+                              else (standing.rank, standing.band, standing.of))
     england = report["england"]["value"]
     sn = report["sn_average"]
     return Benchmark(
@@ -191,6 +192,7 @@ def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaD
         neighbours_text=format_value(sn, measure),
         versus_england="" if value is None else compared_with(value, england, measure),
         versus_neighbours="" if value is None else compared_with(value, sn, measure),
+        standing=standing,
     )
 
 
@@ -257,7 +259,12 @@ def _benchmark_reasons(bench: Benchmark | None) -> tuple[list[str], list[str]]:
         return kinds, words
     if bench.bottom_quartile:
         kinds.append(BOTTOM_QUARTILE)
-        words.append(f"bottom quartile nationally ({bench.rank_text})")
+        standing = bench.standing
+        if standing is not None and not standing.agrees:
+            words.append(f"bottom quartile nationally (band D as LAIT gives it, ranked {standing.rank_words}: "
+                         f"{standing.reason})")
+        else:
+            words.append(f"bottom quartile nationally ({bench.rank_text})")
     if bench.worse_than_both:
         kinds.append(WORSE_THAN_BOTH)
         words.append(bench.comparison_text())
