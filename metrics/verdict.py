@@ -309,7 +309,12 @@ def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, h
         if bench is not None and bench.band:
             basis += f"; DfE {bench.year_label}: band {bench.band}"
     elif bench is not None and bench.rating is not NOT_RATED:
-        rating, basis = bench.rating, _benchmark_text(bench)
+        # One verdict for the badge and the attention list: a band that needs attention (worse than both
+        # England and the neighbours' average) is badged with that reason, never green beside it.
+        rating = ATTENTION_RATINGS[kinds[0]] if kinds else bench.rating
+        basis = _benchmark_text(bench)
+        if rating is not bench.rating:
+            basis += f", band {bench.band}" if bench.standing is None or bench.standing.agrees else ""
     else:
         rating, basis = NOT_RATED, _not_rated_reason(has_figure, bench, home_name)
     line = _attention_line(measure, row, target_rating, previous, bench, words) if kinds else ""

@@ -143,3 +143,17 @@ def test_the_all_clear_appears_only_when_it_is_true(db_url, engine, monkeypatch,
     assert (ALL_CLEAR in texts(at)) is clear
     if not clear:
         assert f"{STABILITY}: 40% in 2024-25, bottom quartile nationally" in attention_text(at)
+
+
+def test_a_measure_worse_than_both_comparators_is_badged_as_the_attention_list_says(published_url, monkeypatch):
+    """Blackburn with Darwen's SDQ 'cause for concern' (lower is better) is band B but worse than England and its
+    neighbours: the scorecard's badge and the attention list give the same verdict, not a green B beside it."""
+    use(monkeypatch, published_url, "E06000008")
+    at = open_page("overview")
+    assert not at.exception, [e.value for e in at.exception]
+    short = catalogue().get("health_sdq_concern_pct").short_name
+    [line] = [line for line in attention_text(at).splitlines() if "a cause for concern: 44%" in line]
+    assert "▼ Worse than England and neighbours</span>" in line and "worse than England (42%)" in line
+    row = row_of(at, short)
+    assert list(row["Rating"]) == ["▼ Worse than England and neighbours"]
+    assert row["Rated against"].startswith("DfE 2024-25: 44%, joint 72nd of 149") and "band B" in row["Rated against"]

@@ -26,6 +26,7 @@ from metrics.ratings import (
     GREEN,
     NO_RATING,
     RED,
+    WORSE_THAN_BOTH_RATING,
     decimals_keeping_rating,
     exact_decimals,
     rate_against_target,
@@ -355,3 +356,24 @@ def test_places_needed_to_keep_a_rating(value, target, polarity, tolerance, deci
 @pytest.mark.parametrize(("value", "decimals", "places"), [(70.0, 0, 0), (69.5, 0, 1), (14.25, 1, 2)])
 def test_a_target_is_shown_exactly(value, decimals, places):
     assert exact_decimals(value, decimals) == places
+
+
+BLACKBURN = "E06000008"
+
+
+def test_a_band_that_is_worse_than_both_comparators_is_badged_as_the_attention_list_says(published_path):
+    """Blackburn with Darwen, 2024-25: 44% of SDQ scores a cause for concern (lower is better), band B, but worse
+    than England and its neighbours: the badge is that reason, as in the list, never a green B beside it."""
+    overview = overview_for(f"sqlite:///{published_path}", home=BLACKBURN)
+    concern = overview.verdict("health_sdq_concern_pct")
+    assert concern.polarity == "lower"
+    assert concern.benchmark.value == 44 and concern.benchmark.band == "B"
+    assert concern.benchmark.england < 44 and concern.benchmark.neighbours < 44  # lower is better: worse than both
+    assert concern.kinds == (WORSE_THAN_BOTH,)
+    assert concern in overview.attention
+    assert concern.rating == concern.attention_rating == WORSE_THAN_BOTH_RATING
+    assert concern.rating.colour_code != "green"
+    assert concern.basis_text.endswith(", band B") or "band B, as LAIT gives it" in concern.basis_text
+    for verdict in overview.verdicts:  # no measure anywhere is green and on the attention list at once
+        if verdict.needs_attention and verdict.rating.basis == "benchmark":
+            assert verdict.rating.colour_code != "green", verdict
