@@ -25,6 +25,7 @@ from metrics.formatting import format_period, format_value, is_missing, ordinal,
 from metrics.ratings import (
     AMBER,
     BAND_RATINGS,
+    BENCHMARK_BASIS,
     CONTEXT,
     GREEN,
     NO_RATING,
@@ -217,6 +218,7 @@ class Verdict:
     basis_text: str  # 'Target 70% or more', 'DfE 2024-25: 63%, 112th of 150', or why it is not rated
     kinds: tuple[str, ...]  # which of ATTENTION_KINDS apply
     line: str  # the needs-attention line, '' when it needs none
+    value: float | None = None  # the council's latest figure, as the scorecard compares it
 
     @property
     def needs_attention(self) -> bool:
@@ -323,7 +325,57 @@ def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, h
         value_text=str(row["value_text"]), period_label=str(row["period_label"] or ""), has_figure=has_figure,
         rating=rating, target_rating=target_rating, previous_target_rating=previous, target_text=target,
         benchmark=bench, basis_text=basis, kinds=tuple(kinds), line=line,
+        value=None if is_missing(row["value"]) else float(row["value"]),
     )
+
+
+# ---- what changed since the previous period ---------------------------------------------------------
+
+def _rated_figure(verdict: Verdict) -> tuple[float | None, str, str]:
+    """The figure a rating rests on: (value, as shown, its period): DfE's for a band, the council's own else."""
+    bench = verdict.benchmark
+    if verdict.rating.basis == BENCHMARK_BASIS and bench is not None:
+        return bench.value, bench.value_text, bench.year_label
+    return verdict.value, verdict.value_text, verdict.period_label
+
+
+def _in_sentence(word: str) -> str:
+    """'Worse than England and neighbours' -> 'worse than England and neighbours': a name keeps its capital."""
+    return word[:1].lower() + word[1:]
+
+
+def rating_change(now: Verdict, before: Verdict) -> str:
+    """What changed in a measure's rating since the previous period, in one true sentence; '' when nothing did.
+
+    The pack's 'What changed' is built here from the same two figures the scorecard's 'since last period'
+    compares (as shown, by metrics.travel), so it never calls a figure that stayed at 9% a change of ours: a
+    band that moved because other councils' figures did, or a rating that moved with its target, says so.
+    """
+    if not now.has_figure or now.rating.code == before.rating.code:
+        return ""
+    measure = catalogue().get(now.measure_code)
+    now_word = _in_sentence(now.rating.word)
+    was_word = _in_sentence(before.rating.word) if before.has_figure else "no figure"
+    value, shown, period = _rated_figure(now)
+    was_value, was_shown, was_period = _rated_figure(before)
+    same_basis = now.rating.basis == before.rating.basis and before.has_figure
+    unchanged = (same_basis and value is not None and was_value is not None
+                 and compared_with(value, was_value, measure) == "same")
+    if unchanged and now.rating.basis == BENCHMARK_BASIS:
+        years = was_period if was_period == period else f"{was_period} and {period}"
+        bands = (f"band moved from {before.benchmark.band} to {now.benchmark.band}"
+                 if before.benchmark is not None and now.benchmark is not None
+                 and before.benchmark.band != now.benchmark.band else f"now {now_word}, was {was_word}")
+        return (f"{bands} because other councils' figures changed; our figure stayed at {shown} "
+                f"(DfE {years})")
+    if unchanged and now.target_text != before.target_text:
+        return (f"now {now_word}, was {was_word}, because the target changed (now {now.target_text}, "
+                f"was {before.target_text or 'none'}); our figure stayed at {shown}")
+    if unchanged:
+        return f"now {now_word}, was {was_word}; our figure stayed at {shown} ({was_period} and {period})"
+    if not before.has_figure or was_value is None:
+        return f"now {now_word} ({shown} in {period}), was {was_word}"
+    return f"now {now_word} ({shown} in {period}), was {was_word} ({was_shown} in {was_period})"
 
 
 # ---- every measure: what needs attention, and whether anything may be called all clear ---------------
