@@ -44,6 +44,13 @@ class EndLabel:
     value: float
     colour: str
     yref: str = "y"
+    x: object = None  # the date of the line's last figure when that is not the chart's latest period: the label
+    # then sits at that point (not in the column beside the latest period) and its text names the period
+
+
+def name_value_and_period(name: str, value_text: str, period: str) -> str:
+    """'Northmoor 94% in 2023-24': a line whose last figure is not the chart's latest says whose period it is."""
+    return f"{name_and_value(name, value_text)}{NBSP}in{NBSP}{period.replace(' ', NBSP)}"
 
 
 def label_lines(text: str, width: int = LABEL_WRAP) -> list[str]:
@@ -101,6 +108,14 @@ def add_end_labels(figure: go.Figure, labels: Sequence[EndLabel], ranges: dict[s
     axis without a range (no figures) are left out. ``ranges`` maps 'y', 'y2' to [bottom, top];
     ``shift`` moves the labels further right (past a right-hand axis's numbers)."""
     shown = [label for label in labels if label.yref in ranges and ranges[label.yref]]
+    for label in (label for label in shown if label.x is not None):  # on its own, earlier, period
+        text = "<br>".join(escape(line).replace(NBSP, " ") for line in label_lines(label.text))
+        figure.add_annotation(
+            text=f"<b>{text}</b>", x=label.x, xref="x", xanchor="left", xshift=LABEL_SHIFT_PX, y=label.value,
+            yref=label.yref, yanchor="middle", align="left", showarrow=False, name=NAME,
+            font={"size": font_size, "color": readable_colour(label.colour)},
+        )
+    shown = [label for label in shown if label.x is None]
     if not shown or plot_px <= 0:
         return
     line_px = LINE_PX * font_size / LABEL_FONT
