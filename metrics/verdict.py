@@ -339,7 +339,7 @@ def _rated_figure(verdict: Verdict) -> tuple[float | None, str, str]:
     return verdict.value, verdict.value_text, verdict.period_label
 
 
-def _in_sentence(word: str) -> str:
+def in_sentence(word: str) -> str:
     """'Worse than England and neighbours' -> 'worse than England and neighbours': a name keeps its capital."""
     return word[:1].lower() + word[1:]
 
@@ -354,8 +354,8 @@ def rating_change(now: Verdict, before: Verdict) -> str:
     if not now.has_figure or now.rating.code == before.rating.code:
         return ""
     measure = catalogue().get(now.measure_code)
-    now_word = _in_sentence(now.rating.word)
-    was_word = _in_sentence(before.rating.word) if before.has_figure else "no figure"
+    now_word = in_sentence(now.rating.word)
+    was_word = in_sentence(before.rating.word) if before.has_figure else "no figure"
     value, shown, period = _rated_figure(now)
     was_value, was_shown, was_period = _rated_figure(before)
     same_basis = now.rating.basis == before.rating.basis and before.has_figure

@@ -21,7 +21,7 @@ from charts.palette import RATING_COLOURS
 from charts.sources import day_words
 from charts.wording import spell_out
 from metrics.formatting import format_period
-from metrics.verdict import OverviewVerdict, rating_change
+from metrics.verdict import OverviewVerdict, in_sentence, rating_change
 from reference.areas import areas
 from reference.catalogue import catalogue
 from reports.chart_images import (
@@ -196,7 +196,7 @@ def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pi
     view = measure_view(reads, scope, code, overview)
     title = spell_out(measure.short_name)
     verdict = view.verdict
-    latest = (f"Latest: {verdict.value_text} in {verdict.period_label}, {verdict.rating.word.lower()} "
+    latest = (f"Latest: {verdict.value_text} in {verdict.period_label}, {in_sentence(verdict.rating.word)} "
               f"({verdict.basis_text})." if verdict.has_figure else "No figure yet.")
     commentary, by = notes.get(code, ("", ""))
     if not view.trend.has_data:

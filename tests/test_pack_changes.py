@@ -70,3 +70,21 @@ def test_a_rating_that_moved_with_its_target_says_so(published_url, tmp_path):
     [line] = [c for c in changes if c.startswith("3 or more moves in a year:")]
     assert line == ("3 or more moves in a year: now close to target, was on target, because the target changed "
                     "(now 8% or less, was 10% or less); our figure stayed at 9%.")
+
+
+def test_the_pack_slide_gives_the_verdict_the_badge_and_the_list_give(published_url):
+    """Blackburn with Darwen's SDQ 'cause for concern' slide: worse than England and neighbours, with its band and
+    joint rank beside it, as on the Overview; never a green second quartile."""
+    from reports.pack import ChartPictures, chart_page
+    from views.reads import database_reads
+
+    scope = Scope("E06000008", date(2020, 4, 1), date(2025, 3, 31), by_year=True)
+    reads = database_reads(connect(published_url))
+    overview = overview_view(reads, scope)
+    pictures = ChartPictures()
+    pictures.missing = "pictures are not drawn in this test"  # the words are what is checked
+    page = chart_page(reads, scope, "health_sdq_concern_pct", overview, pictures, {})
+    assert page.explanation.startswith(
+        "Latest: 44% in 2024-25, worse than England and neighbours (DfE 2024-25: 44%, joint 72nd of 149 "
+        "(9 councils at 44%), band B).")
+    assert "second quartile" not in page.explanation.lower()
