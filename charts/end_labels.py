@@ -108,14 +108,6 @@ def add_end_labels(figure: go.Figure, labels: Sequence[EndLabel], ranges: dict[s
     axis without a range (no figures) are left out. ``ranges`` maps 'y', 'y2' to [bottom, top];
     ``shift`` moves the labels further right (past a right-hand axis's numbers)."""
     shown = [label for label in labels if label.yref in ranges and ranges[label.yref]]
-    for label in (label for label in shown if label.x is not None):  # on its own, earlier, period
-        text = "<br>".join(escape(line).replace(NBSP, " ") for line in label_lines(label.text))
-        figure.add_annotation(
-            text=f"<b>{text}</b>", x=label.x, xref="x", xanchor="left", xshift=LABEL_SHIFT_PX, y=label.value,
-            yref=label.yref, yanchor="middle", align="left", showarrow=False, name=NAME,
-            font={"size": font_size, "color": readable_colour(label.colour)},
-        )
-    shown = [label for label in shown if label.x is None]
     if not shown or plot_px <= 0:
         return
     line_px = LINE_PX * font_size / LABEL_FONT
@@ -124,14 +116,21 @@ def add_end_labels(figure: go.Figure, labels: Sequence[EndLabel], ranges: dict[s
         bottom, top = ranges[label.yref]
         return (label.value - bottom) / ((top - bottom) or 1.0) * plot_px
 
-    heights = [line_px * len(label_lines(label.text)) for label in shown]
-    centres = spread([to_px(label) for label in shown], heights, -line_px / 2, plot_px + line_px / 2)
-    for label, centre in zip(shown, centres, strict=True):
-        bottom, top = ranges[label.yref]
-        y = bottom + centre / plot_px * (top - bottom)
-        text = "<br>".join(escape(line).replace(NBSP, " ") for line in label_lines(label.text))
-        figure.add_annotation(
-            text=f"<b>{text}</b>", x=1, xref="paper", xanchor="left", xshift=LABEL_SHIFT_PX + shift, y=y,
-            yref=label.yref, yanchor="middle", align="left", showarrow=False, name=NAME,
-            font={"size": font_size, "color": readable_colour(label.colour)},
-        )
+    # the column beside the latest period, and one small column at each earlier period a label stands on
+    columns: dict[object, list[EndLabel]] = {}
+    for label in shown:
+        columns.setdefault(label.x, []).append(label)
+    for at, column in columns.items():
+        heights = [line_px * len(label_lines(label.text)) for label in column]
+        centres = spread([to_px(label) for label in column], heights, -line_px / 2, plot_px + line_px / 2)
+        for label, centre in zip(column, centres, strict=True):
+            bottom, top = ranges[label.yref]
+            y = bottom + centre / plot_px * (top - bottom)
+            text = "<br>".join(escape(line).replace(NBSP, " ") for line in label_lines(label.text))
+            place = ({"x": 1, "xref": "paper", "xshift": LABEL_SHIFT_PX + shift} if at is None
+                     else {"x": at, "xref": "x", "xshift": LABEL_SHIFT_PX})
+            figure.add_annotation(
+                text=f"<b>{text}</b>", **place, xanchor="left", y=y, yref=label.yref, yanchor="middle",
+                align="left", showarrow=False, name=NAME, font={"size": font_size, "color": readable_colour(label.colour)},
+                bgcolor="rgba(255,255,255,0.85)" if at is not None else None,
+            )
