@@ -94,7 +94,8 @@ def test_cheshire_east_theme_page_rates_long_term_stability_bottom_quartile_nati
     said = texts(at)
     line = next(m.value for m in at.markdown if "Bottom quartile nationally" in m.value)
     assert "D · Bottom quartile nationally" in line
-    assert "DfE 2024-25: 63%, 112th of 150" in line  # the basis beside the rating, with DfE's year
+    # the basis beside the rating, with DfE's year; joint 112th of 150, with why that is band D
+    assert "DfE 2024-25: 63%, joint 112th of 150 (13 councils at 63%); band D, as LAIT gives it: 63% is" in line
     assert "Latest **63%** (2024-25)" in line
     assert "– No target" not in said  # the old target-only rating is gone
     chart = chart_titled(at, STABILITY.short_name)
