@@ -117,7 +117,7 @@ class Standing:
         if self.on_line is None:
             return f"{self.band} (as LAIT gives it)"
         better, worse = self._line_bands(self.on_line)
-        return f"{self.band} (as LAIT gives it: {self.value_text} is its line between {better} and {worse})"
+        return f"{self.band} ({self.value_text} is LAIT's line between {better} and {worse})"
 
 
 def standings(values: pd.DataFrame, measure: Measure) -> dict[str, Standing]:

@@ -31,7 +31,7 @@ def test_a_crowd_at_the_top_is_joint_first_and_band_b_says_why_when_higher_is_be
         "ranked joint 1st of 8 (3 councils at 100%); band B, as LAIT gives it: 100% is LAIT's line between bands "
         "A and B (the upper quartile of all councils' figures: more than a quarter of councils are at 100%), and "
         "where higher is better LAIT puts a figure on a line in the worse of the two bands")
-    assert top.table_rank == "joint 1" and top.table_band == "B (as LAIT gives it: 100% is its line between A and B)"
+    assert top.table_rank == "joint 1" and top.table_band == "B (100% is LAIT's line between A and B)"
     assert found["E00000003"].reading == "2nd quartile (B): better than most councils, ranked 4th of 8"
 
 
