@@ -94,6 +94,7 @@ def count_note(measure: Measure, filters: Filters) -> None:
 
 
 WIDE = st.column_config.TextColumn(width="large")  # names and file names in full, not cut off
+MEDIUM = st.column_config.TextColumn(width="medium")  # 'Statistical neighbour 10': room left for the quartile's why
 ROW_PX, HEADER_PX = 35, 38  # st.dataframe's row and heading heights: tables show every row without scrolling
 
 
@@ -145,7 +146,7 @@ def neighbours_section(view: YearView, measure: Measure, year: int) -> None:
         st.markdown(f"**Not published for {year_label(year)}** (left out of the average, never counted as 0): "
                     f"{names}.")
     st.dataframe(view.table, hide_index=True, width="stretch", height=table_height(view.table),
-                 key="benchmark_table", column_config={"Area": WIDE, "Who": WIDE, SOURCE: WIDE})
+                 key="benchmark_table", column_config={"Area": WIDE, "Who": MEDIUM, "Quartile": WIDE, SOURCE: WIDE})
 
 
 def trend_section(measure: Measure, home: str, grouping: str) -> None:

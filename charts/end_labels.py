@@ -44,6 +44,13 @@ class EndLabel:
     value: float
     colour: str
     yref: str = "y"
+    x: object = None  # the date of the line's last figure when that is not the chart's latest period: the label
+    # then sits at that point (not in the column beside the latest period) and its text names the period
+
+
+def name_value_and_period(name: str, value_text: str, period: str) -> str:
+    """'Northmoor 94% in 2023-24': a line whose last figure is not the chart's latest says whose period it is."""
+    return f"{name_and_value(name, value_text)}{NBSP}in{NBSP}{period.replace(' ', NBSP)}"
 
 
 def label_lines(text: str, width: int = LABEL_WRAP) -> list[str]:
@@ -109,14 +116,21 @@ def add_end_labels(figure: go.Figure, labels: Sequence[EndLabel], ranges: dict[s
         bottom, top = ranges[label.yref]
         return (label.value - bottom) / ((top - bottom) or 1.0) * plot_px
 
-    heights = [line_px * len(label_lines(label.text)) for label in shown]
-    centres = spread([to_px(label) for label in shown], heights, -line_px / 2, plot_px + line_px / 2)
-    for label, centre in zip(shown, centres, strict=True):
-        bottom, top = ranges[label.yref]
-        y = bottom + centre / plot_px * (top - bottom)
-        text = "<br>".join(escape(line).replace(NBSP, " ") for line in label_lines(label.text))
-        figure.add_annotation(
-            text=f"<b>{text}</b>", x=1, xref="paper", xanchor="left", xshift=LABEL_SHIFT_PX + shift, y=y,
-            yref=label.yref, yanchor="middle", align="left", showarrow=False, name=NAME,
-            font={"size": font_size, "color": readable_colour(label.colour)},
-        )
+    # the column beside the latest period, and one small column at each earlier period a label stands on
+    columns: dict[object, list[EndLabel]] = {}
+    for label in shown:
+        columns.setdefault(label.x, []).append(label)
+    for at, column in columns.items():
+        heights = [line_px * len(label_lines(label.text)) for label in column]
+        centres = spread([to_px(label) for label in column], heights, -line_px / 2, plot_px + line_px / 2)
+        for label, centre in zip(column, centres, strict=True):
+            bottom, top = ranges[label.yref]
+            y = bottom + centre / plot_px * (top - bottom)
+            text = "<br>".join(escape(line).replace(NBSP, " ") for line in label_lines(label.text))
+            place = ({"x": 1, "xref": "paper", "xshift": LABEL_SHIFT_PX + shift} if at is None
+                     else {"x": at, "xref": "x", "xshift": LABEL_SHIFT_PX})
+            figure.add_annotation(
+                text=f"<b>{text}</b>", **place, xanchor="left", y=y, yref=label.yref, yanchor="middle",
+                align="left", showarrow=False, name=NAME, font={"size": font_size, "color": readable_colour(label.colour)},
+                bgcolor="rgba(255,255,255,0.85)" if at is not None else None,
+            )

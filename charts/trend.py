@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.end_labels import EndLabel, add_end_labels, name_and_value, right_margin
+from charts.end_labels import EndLabel, add_end_labels, name_and_value, name_value_and_period, right_margin
 from charts.layout import (
     MARGIN,
     as_date,
@@ -165,24 +165,45 @@ def latest_point(trace: go.Scatter) -> float | None:
     return next((float(y) for y in reversed(trace.y or ()) if y is not None), None)
 
 
+def _latest_index(trace: go.Scatter) -> int | None:
+    return next((i for i in range(len(trace.y or ()) - 1, -1, -1) if trace.y[i] is not None), None)
+
+
+def _period_of(trace: go.Scatter, index: int) -> str:
+    """The period a point stands for, as its hover text names it ('2023-24', 'October 2026')."""
+    return str(trace.customdata[index][1 if trace.meta in SERIES_STYLE and trace.meta != "own" else 0])
+
+
 def _end_labels(figure: go.Figure, area_name: str, measure: Measure) -> list[EndLabel]:
-    """A label for every line: our own, the target and each comparator, with its latest figure."""
+    """A label for every line: our own, the target and each comparator, with its latest figure. A line whose
+    last figure comes before the chart's latest period (that period suppressed or not yet published) is
+    labelled at its own point and names its period: '94% in 2023-24' never stands beside 2024-25."""
     labels = []
     target = next((latest_point(t) for t in figure.data if (t.meta or "target") == "target"), None)
+    figures = [t for t in figure.data if (t.meta or "target") != "target"]
+    chart_last = max((x for t in figures for x in (t.x or ())), default=None)
     for trace in figure.data:
         value = latest_point(trace)
         if value is None:
             continue
         kind = trace.meta or "target"
         style = PUBLISHED_STYLE if kind == "published" else SERIES_STYLE.get(kind, SERIES_STYLE["england"])
+        name = area_name if kind == "own" else style.label or plain_name(trace.name)
         if kind == "own":  # with the places that keep its side of the target: 69.9%, never 70%, against 70%
             places = decimals_keeping_rating(value, target, measure.polarity, measure.tolerance, measure.decimals)
-            text = name_and_value(area_name, format_value(value, measure, decimals=places))
-        elif kind == "target":
-            text = target_label(value, measure)
+            shown = format_value(value, measure, decimals=places)
         else:
-            text = name_and_value(style.label or plain_name(trace.name), format_value(value, measure))
-        labels.append(EndLabel(text, value, style.colour))
+            shown = format_value(value, measure)
+        if kind == "target":
+            labels.append(EndLabel(target_label(value, measure), value, style.colour))
+            continue
+        index = _latest_index(trace)
+        at = trace.x[index]
+        if chart_last is not None and at < chart_last and trace.customdata is not None:
+            labels.append(EndLabel(name_value_and_period(name, shown, _period_of(trace, index)), value, style.colour,
+                                   x=at))
+        else:
+            labels.append(EndLabel(name_and_value(name, shown), value, style.colour))
     return labels
 
 

@@ -14,8 +14,9 @@ from datetime import date
 
 import pandas as pd
 
-from metrics.comparators import neighbour_average, quartile_bands, quartile_reading, rank_areas
+from metrics.comparators import neighbour_average
 from metrics.series import PUBLISHED, one_per_period, published_only
+from metrics.standing import Standing, standings
 from reference.areas import ENGLAND_CODE, Area, AreaDirectory
 from reference.catalogue import Measure
 
@@ -68,6 +69,12 @@ def _figure(rows: pd.DataFrame, area: Area) -> dict:
 
 def benchmark_report(frame: pd.DataFrame, measure: Measure, area: Area, directory: AreaDirectory,
                      year: int | None = None) -> dict:
+    """The area's figure and its comparators for the year, as plain data (see report_and_standing)."""
+    return report_and_standing(frame, measure, area, directory, year)[0]
+
+
+def report_and_standing(frame: pd.DataFrame, measure: Measure, area: Area, directory: AreaDirectory,
+                        year: int | None = None) -> tuple[dict, Standing | None]:
     """The area's figure and its comparators for the year (default: the latest year with any figure).
 
     ``frame`` holds the measure's observations for all areas (measure_code, area_code, period_type,
@@ -94,14 +101,12 @@ def benchmark_report(frame: pd.DataFrame, measure: Measure, area: Area, director
     councils = [a.code for a in directory.local_authorities(include_fictional=False, current_only=False)]
     council_values = values[values["area_code"].isin(councils)]
     rank = rank_of = band = reading = None
-    if measure.polarity != "neither" and council_values["value"].notna().any():
-        ranks = rank_areas(council_values, measure.polarity)
-        bands = quartile_bands(council_values, measure.polarity)
-        rank_of = int(ranks.notna().sum())
-        if area.code in ranks.index and not pd.isna(ranks[area.code]):
-            rank = int(ranks[area.code])
-            band = str(bands[area.code])
-            reading = quartile_reading(band, rank, rank_of)
+    found = standings(council_values, measure)
+    standing = found.get(area.code)
+    if found:
+        rank_of = next(iter(found.values())).of
+    if standing is not None:
+        rank, band, reading = standing.rank, standing.band, standing.reading
 
     own = _figure(rows, area)
     report = {
@@ -131,8 +136,9 @@ def benchmark_report(frame: pd.DataFrame, measure: Measure, area: Area, director
         "rank_of": rank_of,
         "quartile": band,
         "quartile_reading": reading,
+        "tied": None if standing is None else standing.tied,  # councils sharing the figure, itself included
     }
-    return report
+    return report, standing
 
 
 def _without_names(figure: dict) -> dict:

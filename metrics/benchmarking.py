@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from charts.bars import sort_best_first
-from metrics.comparators import quartile_bands, quartile_reading, rank_areas
+from metrics.comparators import quartile_bands, rank_areas
 from metrics.formatting import format_period, format_value, is_missing, round_half_up
 from metrics.series import PUBLISHED, one_per_period, published_only
+from metrics.standing import Standing, standings
 from metrics.travel import direction_of_travel
 from reference.areas import ENGLAND_CODE, AreaDirectory
 from reference.catalogue import Measure
@@ -153,20 +154,26 @@ def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory
     return ranks, bands, int(len(ranks))
 
 
+def council_standings(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> dict[str, Standing]:
+    """Every ranked council's rank and band with the words that read them together (metrics.standing):
+    the same councils as council_ranks; empty for a count or polarity 'neither'."""
+    if measure.is_count:
+        return {}
+    values = published_only(rows)
+    return standings(values[values["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]],
+                     measure)
+
+
 def sample_council_rank(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory,
-                        home: str) -> tuple[int, str, int] | None:
-    """Where a sample council's own figure would sit among the real councils: (rank, band, of), or None."""
+                        home: str) -> Standing | None:
+    """Where a sample council's own figure would sit among the real councils, or None."""
     values = rows[rows["area_code"].isin(council_codes(directory)) & (rows["origin"] == PUBLISHED)
                   | (rows["area_code"] == home)][["area_code", "value", "status"]]
-    ranks = rank_areas(values, measure.polarity)
-    if home not in ranks.index:
-        return None
-    bands = quartile_bands(values, measure.polarity)
-    return int(ranks[home]), str(bands[home]), int(len(ranks))
+    return standings(values, measure).get(home)
 
 
 def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory: AreaDirectory,
-                  ranks: pd.Series, bands: pd.Series, ranked: int) -> str:
+                  places: dict[str, Standing]) -> str:
     """The one-line reading of the council's rank and quartile, or why there is none."""
     name, label, home = report["area_name"], format_period("year", year_end(report["year"])), report["area"]
     if measure.is_count:
@@ -174,8 +181,8 @@ def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory:
     if measure.polarity == "neither":
         return (f"Neither higher nor lower is better for {measure.short_name.lower()}, so no rank or quartile "
                 f"is given: the figure is context for the other measures.")
-    if home in ranks.index:
-        reading = quartile_reading(str(bands[home]), int(ranks[home]), ranked)
+    if home in places:
+        reading = places[home].reading
         return f"{reading[:1].upper()}{reading[1:]}."
     if report["status"] != VALUE or report["value"] is None:
         return (f"{name} has no published figure for {label} ({format_value(None, measure, report['status'])}), "
@@ -183,9 +190,8 @@ def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory:
     if directory.get(home).fictional:
         found = sample_council_rank(rows, measure, directory, home)
         if found is not None:
-            rank, band, of = found
-            return (f"{name}'s own figure is not in DfE's tables. Placed among the {of - 1} councils DfE "
-                    f"published a figure for, it would be: {quartile_reading(band, rank, of)}.")
+            return (f"{name}'s own figure is not in DfE's tables. Placed among the {found.of - 1} councils DfE "
+                    f"published a figure for, it would be: {found.reading}.")
     return f"{name} is not among the councils DfE ranks for {label}."
 
 
@@ -227,10 +233,10 @@ def year_figures(report: dict, rows: pd.DataFrame, source_of: SourceOf, director
     return frame
 
 
-def figures_table(figures: pd.DataFrame, measure: Measure, ranks: pd.Series, bands: pd.Series,
-                  ranked: int) -> pd.DataFrame:
+def figures_table(figures: pd.DataFrame, measure: Measure, places: dict[str, Standing], ranked: int) -> pd.DataFrame:
     """The bar chart as a table, best first like the chart: area, figure as published (a symbol's word,
-    never 0), rank and quartile among councils (not for polarity 'neither') and where it came from."""
+    never 0), rank ('joint 38' when tied) and quartile among councils (not for polarity 'neither'; a band
+    that the rank alone would not suggest says why) and where it came from."""
     ordered = sort_best_first(figures, measure.polarity)
     table = pd.DataFrame({
         "Area": list(ordered["name"]),
@@ -239,9 +245,8 @@ def figures_table(figures: pd.DataFrame, measure: Measure, ranks: pd.Series, ban
                    for v, s in zip(ordered["value"], ordered["status"], strict=True)],
     })
     if measure.polarity != "neither" and not measure.is_count:
-        table[f"Rank of {ranked}"] = [str(int(ranks[c])) if c in ranks.index else NOT_GIVEN
-                                      for c in ordered["area_code"]]
-        table["Quartile"] = [str(bands[c]) if c in bands.index else NOT_GIVEN for c in ordered["area_code"]]
+        table[f"Rank of {ranked}"] = [places[c].table_rank if c in places else NOT_GIVEN for c in ordered["area_code"]]
+        table["Quartile"] = [places[c].table_band if c in places else NOT_GIVEN for c in ordered["area_code"]]
     table[SOURCE] = [s or NOT_GIVEN for s in ordered["source"]]
     return table
 

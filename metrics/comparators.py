@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.formatting import ordinal
 from metrics.ratings import check_polarity
 from metrics.series import published_only
 from reference.areas import ENGLAND_CODE, areas
@@ -104,13 +103,6 @@ def quartile_bands(values: pd.DataFrame, polarity: str) -> pd.Series:
     order = BANDS if polarity == "lower" else BANDS[::-1]
     bands = [order[p] for p in position]
     return pd.Series(bands, index=published.index, dtype="str", name="band").rename_axis("area_code")
-
-
-def quartile_reading(band: str, rank: int, of: int) -> str:
-    """'2nd quartile (B): better than most councils, ranked 40th of 152'."""
-    if band not in BAND_READINGS:
-        raise ValueError(f"quartile band {band!r} is not one of {', '.join(BANDS)}")
-    return f"{BAND_READINGS[band]}, ranked {ordinal(int(rank))} of {int(of)}"
 
 
 def _area_name(code: str) -> str:

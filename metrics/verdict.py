@@ -20,12 +20,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.benchmark_report import benchmark_report
-from metrics.comparators import quartile_bands, rank_areas
+from metrics.benchmark_report import report_and_standing
 from metrics.formatting import format_period, format_value, is_missing, ordinal, round_half_up
 from metrics.ratings import (
     AMBER,
     BAND_RATINGS,
+    BENCHMARK_BASIS,
     CONTEXT,
     GREEN,
     NO_RATING,
@@ -35,6 +35,7 @@ from metrics.ratings import (
     WORSE_THAN_BOTH_RATING,
     Rating,
 )
+from metrics.standing import Standing, standings
 from metrics.travel import direction_of_travel
 from reference.areas import AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
@@ -105,6 +106,7 @@ class Benchmark:
     neighbours_text: str
     versus_england: str  # better, worse, same (up, down for 'neither'), '' when either is missing
     versus_neighbours: str
+    standing: Standing | None = None  # the rank and band in words (metrics.standing); None when not ranked
 
     @property
     def rating(self) -> Rating:
@@ -112,7 +114,10 @@ class Benchmark:
 
     @property
     def rank_text(self) -> str:
-        """'112th of 150', or '' when the council is not ranked."""
+        """'112th of 150', 'joint 38th of 151 (6 councils at 13%)', with why the band is what it is when the
+        rank alone would suggest another (metrics.standing); '' when the council is not ranked."""
+        if self.standing is not None:
+            return self.standing.rank_and_band
         if self.rank is None or self.ranked is None:
             return ""
         return f"{ordinal(self.rank)} of {self.ranked}"
@@ -145,18 +150,13 @@ def _latest_year(frame: pd.DataFrame, end: date | None) -> int | None:
     return int(ends[mask].max().year) if mask.any() else None
 
 
-def _rank_with_home(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory,
-                    year: int) -> tuple[int | None, str | None, int | None]:
+def _standing_with_home(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory,
+                        year: int) -> Standing | None:
     """Rank and band of a council DfE's directory does not rank (a fictional one) among every real council."""
     ends = pd.to_datetime(frame["period_end"])
     rows = frame[(frame["period_type"] == "year") & (ends.dt.year == year)].drop_duplicates("area_code", keep="last")
     councils = {a.code for a in directory.local_authorities(include_fictional=False, current_only=False)} | {home}
-    values = rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]]
-    ranks = rank_areas(values, measure.polarity)
-    if home not in ranks.index:
-        return None, None, None
-    bands = quartile_bands(values, measure.polarity)
-    return int(ranks[home]), str(bands[home]), int(len(ranks))
+    return standings(rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]], measure).get(home)
 
 
 def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory | None = None,
@@ -175,11 +175,13 @@ def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaD
         return None
     area = directory.get(home)
     frame = frame[pd.to_datetime(frame["period_end"]).dt.year.to_numpy() == year]  # the one year, read once
-    report = benchmark_report(frame, measure, area, directory, year)
+    report, standing = report_and_standing(frame, measure, area, directory, year)
     value = report["value"]
     rank, band, ranked = report["rank"], report["quartile"], report["rank_of"]
     if area.fictional and value is not None and measure.polarity != "neither":
-        rank, band, ranked = _rank_with_home(frame, measure, home, directory, year)
+        standing = _standing_with_home(frame, measure, home, directory, year)
+        rank, band, ranked = ((None, None, None) if standing is None
+                              else (standing.rank, standing.band, standing.of))
     england = report["england"]["value"]
     sn = report["sn_average"]
     return Benchmark(
@@ -191,6 +193,7 @@ def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaD
         neighbours_text=format_value(sn, measure),
         versus_england="" if value is None else compared_with(value, england, measure),
         versus_neighbours="" if value is None else compared_with(value, sn, measure),
+        standing=standing,
     )
 
 
@@ -215,6 +218,7 @@ class Verdict:
     basis_text: str  # 'Target 70% or more', 'DfE 2024-25: 63%, 112th of 150', or why it is not rated
     kinds: tuple[str, ...]  # which of ATTENTION_KINDS apply
     line: str  # the needs-attention line, '' when it needs none
+    value: float | None = None  # the council's latest figure, as the scorecard compares it
 
     @property
     def needs_attention(self) -> bool:
@@ -257,7 +261,12 @@ def _benchmark_reasons(bench: Benchmark | None) -> tuple[list[str], list[str]]:
         return kinds, words
     if bench.bottom_quartile:
         kinds.append(BOTTOM_QUARTILE)
-        words.append(f"bottom quartile nationally ({bench.rank_text})")
+        standing = bench.standing
+        if standing is not None and not standing.agrees:
+            words.append(f"bottom quartile nationally (band D as LAIT gives it, ranked {standing.rank_words}: "
+                         f"{standing.reason})")
+        else:
+            words.append(f"bottom quartile nationally ({bench.rank_text})")
     if bench.worse_than_both:
         kinds.append(WORSE_THAN_BOTH)
         words.append(bench.comparison_text())
@@ -302,7 +311,12 @@ def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, h
         if bench is not None and bench.band:
             basis += f"; DfE {bench.year_label}: band {bench.band}"
     elif bench is not None and bench.rating is not NOT_RATED:
-        rating, basis = bench.rating, _benchmark_text(bench)
+        # One verdict for the badge and the attention list: a band that needs attention (worse than both
+        # England and the neighbours' average) is badged with that reason, never green beside it.
+        rating = ATTENTION_RATINGS[kinds[0]] if kinds else bench.rating
+        basis = _benchmark_text(bench)
+        if rating is not bench.rating:
+            basis += f", band {bench.band}" if bench.standing is None or bench.standing.agrees else ""
     else:
         rating, basis = NOT_RATED, _not_rated_reason(has_figure, bench, home_name)
     line = _attention_line(measure, row, target_rating, previous, bench, words) if kinds else ""
@@ -311,7 +325,57 @@ def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, h
         value_text=str(row["value_text"]), period_label=str(row["period_label"] or ""), has_figure=has_figure,
         rating=rating, target_rating=target_rating, previous_target_rating=previous, target_text=target,
         benchmark=bench, basis_text=basis, kinds=tuple(kinds), line=line,
+        value=None if is_missing(row["value"]) else float(row["value"]),
     )
+
+
+# ---- what changed since the previous period ---------------------------------------------------------
+
+def _rated_figure(verdict: Verdict) -> tuple[float | None, str, str]:
+    """The figure a rating rests on: (value, as shown, its period): DfE's for a band, the council's own else."""
+    bench = verdict.benchmark
+    if verdict.rating.basis == BENCHMARK_BASIS and bench is not None:
+        return bench.value, bench.value_text, bench.year_label
+    return verdict.value, verdict.value_text, verdict.period_label
+
+
+def in_sentence(word: str) -> str:
+    """'Worse than England and neighbours' -> 'worse than England and neighbours': a name keeps its capital."""
+    return word[:1].lower() + word[1:]
+
+
+def rating_change(now: Verdict, before: Verdict) -> str:
+    """What changed in a measure's rating since the previous period, in one true sentence; '' when nothing did.
+
+    The pack's 'What changed' is built here from the same two figures the scorecard's 'since last period'
+    compares (as shown, by metrics.travel), so it never calls a figure that stayed at 9% a change of ours: a
+    band that moved because other councils' figures did, or a rating that moved with its target, says so.
+    """
+    if not now.has_figure or now.rating.code == before.rating.code:
+        return ""
+    measure = catalogue().get(now.measure_code)
+    now_word = in_sentence(now.rating.word)
+    was_word = in_sentence(before.rating.word) if before.has_figure else "no figure"
+    value, shown, period = _rated_figure(now)
+    was_value, was_shown, was_period = _rated_figure(before)
+    same_basis = now.rating.basis == before.rating.basis and before.has_figure
+    unchanged = (same_basis and value is not None and was_value is not None
+                 and compared_with(value, was_value, measure) == "same")
+    if unchanged and now.rating.basis == BENCHMARK_BASIS:
+        years = was_period if was_period == period else f"{was_period} and {period}"
+        bands = (f"band moved from {before.benchmark.band} to {now.benchmark.band}"
+                 if before.benchmark is not None and now.benchmark is not None
+                 and before.benchmark.band != now.benchmark.band else f"now {now_word}, was {was_word}")
+        return (f"{bands} because other councils' figures changed; our figure stayed at {shown} "
+                f"(DfE {years})")
+    if unchanged and now.target_text != before.target_text:
+        return (f"now {now_word}, was {was_word}, because the target changed (now {now.target_text}, "
+                f"was {before.target_text or 'none'}); our figure stayed at {shown}")
+    if unchanged:
+        return f"now {now_word}, was {was_word}; our figure stayed at {shown} ({was_period} and {period})"
+    if not before.has_figure or was_value is None:
+        return f"now {now_word} ({shown} in {period}), was {was_word}"
+    return f"now {now_word} ({shown} in {period}), was {was_word} ({was_shown} in {was_period})"
 
 
 # ---- every measure: what needs attention, and whether anything may be called all clear ---------------

@@ -21,7 +21,7 @@ from charts.palette import RATING_COLOURS
 from charts.sources import day_words
 from charts.wording import spell_out
 from metrics.formatting import NO_DATA, format_period
-from metrics.verdict import OverviewVerdict, Verdict
+from metrics.verdict import OverviewVerdict, Verdict, in_sentence, rating_change
 from reference.areas import areas
 from reference.catalogue import catalogue
 from reports.chart_images import (
@@ -175,16 +175,13 @@ def scorecard_lines(view: OverviewView) -> tuple[ScorecardLine, ...]:
 
 
 def changes_since(now: OverviewVerdict, before: OverviewVerdict) -> tuple[str, ...]:
-    """One sentence for each measure whose rating changed since the previous period."""
+    """One sentence for each measure whose rating changed since the previous period (metrics.verdict.rating_change)."""
     out = []
     for verdict in now.verdicts:
         was = next((v for v in before.verdicts if v.measure_code == verdict.measure_code), None)
-        if was is None or not verdict.has_figure:
-            continue
-        if was.rating.code != verdict.rating.code:
-            previous = was.rating.word if was.has_figure else "no figure"
-            out.append(f"{spell_out(verdict.short_name)}: now {verdict.rating.word.lower()} "
-                       f"({verdict.value_text} in {verdict.period_label}), was {previous.lower()}.")
+        change = rating_change(verdict, was) if was is not None else ""
+        if change:
+            out.append(f"{spell_out(verdict.short_name)}: {change}.")
     return tuple(out)
 
 
@@ -202,7 +199,7 @@ def latest_words(verdict: Verdict) -> str:
     """The line under a chart: the latest figure and its rating, or what stands in its place in words
     ('Suppressed: fewer than 5 (March 2025).'), never 'no figure' for a figure that exists but is hidden."""
     if verdict.has_figure:
-        return (f"Latest: {verdict.value_text} in {verdict.period_label}, {verdict.rating.word.lower()} "
+        return (f"Latest: {verdict.value_text} in {verdict.period_label}, {in_sentence(verdict.rating.word)} "
                 f"({verdict.basis_text}).")
     if verdict.period_label and verdict.value_text and verdict.value_text != NO_DATA:
         text = verdict.value_text

@@ -16,7 +16,14 @@ from db.engine import connect
 from reference.catalogue import catalogue
 from tests import app_database
 from tests.test_app_pages import environment, open_page, table_text, texts
-from tests.test_verdict import CHESHIRE_EAST, SAMPLE_COUNCIL, add_targets, expected_stability_line, published_batch
+from tests.test_verdict import (
+    CHESHIRE_EAST,
+    SAMPLE_COUNCIL,
+    add_targets,
+    expected_stability_line,
+    published_batch,
+    stability_basis,
+)
 
 ALL_CLEAR = "Every measure with a figure is on target"
 STABILITY = catalogue().get("stab_long_pct").short_name
@@ -69,7 +76,7 @@ def test_cheshire_east_on_published_figures_is_told_long_term_stability_needs_at
     assert ALL_CLEAR not in texts(at) and "No measure is off target." not in texts(at)
     row = row_of(at, STABILITY)
     assert list(row["Rating"]) == ["D · Bottom quartile nationally"]
-    assert row["Rated against"] == "DfE 2024-25: 63%, 112th of 150"
+    assert row["Rated against"] == stability_basis()  # joint 112th, and why that is band D
     assert "Off target" not in table_text(at)  # no target, so nothing is called off target
 
 
@@ -136,3 +143,17 @@ def test_the_all_clear_appears_only_when_it_is_true(db_url, engine, monkeypatch,
     assert (ALL_CLEAR in texts(at)) is clear
     if not clear:
         assert f"{STABILITY}: 40% in 2024-25, bottom quartile nationally" in attention_text(at)
+
+
+def test_a_measure_worse_than_both_comparators_is_badged_as_the_attention_list_says(published_url, monkeypatch):
+    """Blackburn with Darwen's SDQ 'cause for concern' (lower is better) is band B but worse than England and its
+    neighbours: the scorecard's badge and the attention list give the same verdict, not a green B beside it."""
+    use(monkeypatch, published_url, "E06000008")
+    at = open_page("overview")
+    assert not at.exception, [e.value for e in at.exception]
+    short = catalogue().get("health_sdq_concern_pct").short_name
+    [line] = [line for line in attention_text(at).splitlines() if "a cause for concern: 44%" in line]
+    assert "▼ Worse than England and neighbours</span>" in line and "worse than England (42%)" in line
+    row = row_of(at, short)
+    assert list(row["Rating"]) == ["▼ Worse than England and neighbours"]
+    assert row["Rated against"].startswith("DfE 2024-25: 44%, joint 72nd of 149") and "band B" in row["Rated against"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -93,7 +94,8 @@ def test_cheshire_east_theme_page_rates_long_term_stability_bottom_quartile_nati
     said = texts(at)
     line = next(m.value for m in at.markdown if "Bottom quartile nationally" in m.value)
     assert "D · Bottom quartile nationally" in line
-    assert "DfE 2024-25: 63%, 112th of 150" in line  # the basis beside the rating, with DfE's year
+    # the basis beside the rating, with DfE's year; joint 112th of 150, with why that is band D
+    assert "DfE 2024-25: 63%, joint 112th of 150 (13 councils at 63%); band D, as LAIT gives it: 63% is" in line
     assert "Latest **63%** (2024-25)" in line
     assert "– No target" not in said  # the old target-only rating is gone
     chart = chart_titled(at, STABILITY.short_name)
@@ -195,3 +197,22 @@ def test_the_neighbour_bars_carry_the_councils_target(published_url, tmp_path, m
     assert "Target: 70% or more" in chart_words(bars)
     said = texts(at)
     assert "Target 70% or more" in said  # the rating's basis on its card
+
+
+def test_a_suppressed_latest_year_is_not_labelled_with_the_year_before(monkeypatch, tmp_path_factory):
+    """Blackburn with Darwen's care leavers 17-18 suitably housed: DfE suppressed 2024-25 ('c'); 94% is 2023-24's."""
+    from tests.app_database import published_database
+    from tests.test_app_pages import environment, open_page
+
+    url = published_database(tmp_path_factory.mktemp("suppressed_latest") / "published.db")
+    for key, value in environment(url, DASHBOARD_HOME_AREA="E06000008").items():
+        monkeypatch.setenv(key, value)
+    at = open_page("measure", {"measure": "cl_accom_17_18"})
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [a for f in charts(at) for a in f["layout"].get("annotations", []) if a.get("name") == "end label"]
+    ours = [a for a in labels if "Blackburn with Darwen" in " ".join(re.sub(r"<[^>]+>", " ", a["text"]).split())]
+    assert ours, [a["text"] for a in labels]
+    for label in ours:
+        words = " ".join(re.sub(r"<[^>]+>", " ", label["text"]).split())
+        assert words == "Blackburn with Darwen 94% in 2023-24", words
+        assert label["xref"] == "x" and str(label["x"]).startswith("2024-03-31")

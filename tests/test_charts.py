@@ -100,9 +100,12 @@ def test_trend_labels_the_latest_value_formatted(trend):
     assert f"{AREA} 54%" in end_labels(trend)
 
 
-def test_trend_latest_label_skips_a_suppressed_last_figure():
-    figure = trend_chart(own_frame([52.0, 54.0, None]), FOSTER, AREA)
-    assert end_labels(figure) == [f"{AREA} 54%"]
+def test_trend_latest_label_skips_a_suppressed_last_figure_and_names_its_own_period():
+    own = own_frame([52.0, 54.0, None])
+    figure = trend_chart(own, FOSTER, AREA)
+    assert end_labels(figure) == [f"{AREA} 54% in February 2025"]  # never beside March 2025, which is suppressed
+    [label] = [a for a in figure.layout.annotations if a.name == "end label"]
+    assert (label.xref, pd.Timestamp(label.x)) == ("x", pd.Timestamp(own["period_end"].iloc[1]))
 
 
 def test_trend_has_a_trace_per_comparator_told_apart_without_colour(trend):

@@ -163,3 +163,21 @@ def test_end_labels_read_at_projector_size():
     own, comparators, targets = close_together()
     figure = trend_chart(own, MOVES, AREA, targets=targets, comparators=comparators)
     assert all(a.font.size >= LABEL_FONT >= 16 for a in end_labels(figure))
+
+
+def yearly(values: list[float | None], statuses: list[str], first_year: int = 2022) -> pd.DataFrame:
+    ends = [pd.Timestamp(first_year + i, 3, 31) for i in range(len(values))]
+    return pd.DataFrame({"period_type": "year", "period_end": ends, "value": values, "status": statuses})
+
+
+def test_a_suppressed_latest_year_leaves_the_label_on_its_own_year_naming_it():
+    """94% is 2023-24's: with 2024-25 suppressed the label sits at 2023-24 and says so, never beside 2024-25."""
+    accommodation = catalogue().get("cl_accom_17_18")
+    own = yearly([90.0, 92.0, 94.0, None], ["value", "value", "value", "c"])
+    england = pd.DataFrame({"period_end": own["period_end"], "series": "England", "kind": "england",
+                            "value": [88.0, 89.0, 90.0, 91.0], "used": pd.NA, "of": pd.NA})
+    figure = trend_chart(own, accommodation, AREA, comparators=england)
+    labels = {re.sub(r"\s+", " ", text_of(a.text)).strip(): a for a in end_labels(figure)}
+    ours = labels[f"{AREA} 94% in 2023-24"]
+    assert (ours.xref, pd.Timestamp(ours.x), ours.y) == ("x", pd.Timestamp(2024, 3, 31), 94.0)
+    assert labels["England 91%"].xref == "paper"  # England's 2024-25 is the chart's latest: in the column

@@ -13,7 +13,6 @@ from metrics.comparators import (
     comparator_series,
     neighbour_average,
     quartile_bands,
-    quartile_reading,
     rank_areas,
 )
 from reference.areas import ENGLAND_CODE, areas
@@ -130,22 +129,6 @@ def test_one_council_alone_is_in_the_worst_band():
     # every quartile equals its value: "at or below the lower quartile"
     assert quartile_bands(values({"a": 50.0}), "higher").to_dict() == {"a": "D"}
     assert quartile_bands(values({"a": 50.0}), "lower").to_dict() == {"a": "A"}
-
-
-@pytest.mark.parametrize(("band", "rank", "of", "expected"), [
-    ("B", 40, 152, "2nd quartile (B): better than most councils, ranked 40th of 152"),
-    ("A", 1, 152, "1st quartile (A): among the best quarter of councils, ranked 1st of 152"),
-    ("C", 92, 150, "3rd quartile (C): worse than most councils, ranked 92nd of 150"),
-    ("D", 133, 152, "4th quartile (D): among the worst quarter of councils, ranked 133rd of 152"),
-    ("D", 111, 111, "4th quartile (D): among the worst quarter of councils, ranked 111th of 111"),
-])
-def test_quartile_reading(band, rank, of, expected):
-    assert quartile_reading(band, rank, of) == expected
-
-
-def test_quartile_reading_refuses_an_unknown_band():
-    with pytest.raises(ValueError, match="A, B, C, D"):
-        quartile_reading("E", 1, 152)
 
 
 HOME = "E06999901"

@@ -26,6 +26,7 @@ from metrics.ratings import (
     GREEN,
     NO_RATING,
     RED,
+    WORSE_THAN_BOTH_RATING,
     decimals_keeping_rating,
     exact_decimals,
     rate_against_target,
@@ -98,8 +99,30 @@ def expected_stability_line() -> str:
     assert (band, rank, of) == ("D", 112, 150)  # as the committee was told: bottom quartile, 112th of 150
     own, england = values[CHESHIRE_EAST], published_number("stab_long_pct", ENGLAND_CODE)
     return (f"Settled for 2 years or more: {whole(own)}% in 2024-25, bottom quartile nationally "
-            f"({ordinal(rank)} of {of}), worse than England ({whole(england)}%) and the statistical neighbour "
+            f"(band D as LAIT gives it, ranked {stability_rank_words()}: {STABILITY_BAND_REASON}), "
+            f"worse than England ({whole(england)}%) and the statistical neighbour "
             f"average ({whole(neighbour_mean('stab_long_pct'))}%)")
+
+
+# 112th of 150 is in the third quarter of the ranking, yet LAIT's band is D: 13 councils share 63%, the lower
+# quartile itself, and where higher is better LAIT bands a figure on the line with the worse side.
+STABILITY_BAND_REASON = ("63% is LAIT's line between bands C and D (the lower quartile of all councils' figures), "
+                         "and where higher is better LAIT puts a figure on a line in the worse of the two bands")
+
+
+def stability_rank_words() -> str:
+    """'joint 112th of 150 (13 councils at 63%)', counted from DfE's file."""
+    values = council_numbers("stab_long_pct")
+    own = values[CHESHIRE_EAST]
+    tied = sum(v == own for v in values.values())
+    assert tied == 13
+    rank, _band, of = lait_rank_and_band(values, CHESHIRE_EAST, "higher")
+    return f"joint {ordinal(rank)} of {of} ({tied} councils at {whole(own)}%)"
+
+
+def stability_basis() -> str:
+    """The scorecard's basis: the rank says joint, and the band says why it is D at 112th of 150."""
+    return f"DfE 2024-25: 63%, {stability_rank_words()}; band D, as LAIT gives it: {STABILITY_BAND_REASON}"
 
 
 # ---- databases -----------------------------------------------------------------------------------------
@@ -165,7 +188,7 @@ def test_cheshire_east_without_targets_is_told_long_term_stability_needs_attenti
     assert stability.line == expected_stability_line()
     assert stability in overview.attention
     assert set(stability.kinds) == {BOTTOM_QUARTILE, WORSE_THAN_BOTH}
-    assert stability.basis_text == "DfE 2024-25: 63%, 112th of 150"
+    assert stability.basis_text == stability_basis()
     assert not overview.all_clear
     assert "Off target" not in " ".join(v.rating.word for v in overview.verdicts)  # no target, no 'off target'
     assert "0 off target (no targets are loaded)" in overview.summary
@@ -265,7 +288,7 @@ def test_a_council_with_its_own_monthly_figures_is_benchmarked_on_dfes_figure_fo
     stability = overview.verdict("stab_long_pct")
     assert (stability.value_text, stability.period_label) == ("75%", "June 2025")  # the council's own latest
     assert stability.rating == BAND_RATINGS["D"]  # but rated on DfE's published figure for 2024-25
-    assert stability.basis_text == "DfE 2024-25: 63%, 112th of 150"
+    assert stability.basis_text == stability_basis()
     assert stability.line == expected_stability_line().replace(
         "63% in 2024-25,", "63% in 2024-25 (DfE's published figure),")
 
@@ -333,3 +356,24 @@ def test_places_needed_to_keep_a_rating(value, target, polarity, tolerance, deci
 @pytest.mark.parametrize(("value", "decimals", "places"), [(70.0, 0, 0), (69.5, 0, 1), (14.25, 1, 2)])
 def test_a_target_is_shown_exactly(value, decimals, places):
     assert exact_decimals(value, decimals) == places
+
+
+BLACKBURN = "E06000008"
+
+
+def test_a_band_that_is_worse_than_both_comparators_is_badged_as_the_attention_list_says(published_path):
+    """Blackburn with Darwen, 2024-25: 44% of SDQ scores a cause for concern (lower is better), band B, but worse
+    than England and its neighbours: the badge is that reason, as in the list, never a green B beside it."""
+    overview = overview_for(f"sqlite:///{published_path}", home=BLACKBURN)
+    concern = overview.verdict("health_sdq_concern_pct")
+    assert concern.polarity == "lower"
+    assert concern.benchmark.value == 44 and concern.benchmark.band == "B"
+    assert concern.benchmark.england < 44 and concern.benchmark.neighbours < 44  # lower is better: worse than both
+    assert concern.kinds == (WORSE_THAN_BOTH,)
+    assert concern in overview.attention
+    assert concern.rating == concern.attention_rating == WORSE_THAN_BOTH_RATING
+    assert concern.rating.colour_code != "green"
+    assert concern.basis_text.endswith(", band B") or "band B, as LAIT gives it" in concern.basis_text
+    for verdict in overview.verdicts:  # no measure anywhere is green and on the attention list at once
+        if verdict.needs_attention and verdict.rating.basis == "benchmark":
+            assert verdict.rating.colour_code != "green", verdict

@@ -58,10 +58,12 @@ def test_a_real_council_on_published_figures_is_told_where_it_stands(published_u
     assert "need attention" in view.summary and "no targets are loaded" in view.summary
     stability = [line for line in view.attention_lines if line.startswith(STABILITY.short_name)]
     assert len(stability) == 1
-    assert stability[0].startswith(f"{STABILITY.short_name}: 63% in 2024-25, bottom quartile nationally (112th of 150)")
+    from tests.test_verdict import expected_stability_line, stability_basis
+
+    assert stability[0] == expected_stability_line()
     row = next(r for r in view.rows if r.measure_code == "stab_long_pct")
     assert (row.latest, row.period, row.rating.word) == ("63%", "2024-25", "Bottom quartile nationally")
-    assert row.basis == "DfE 2024-25: 63%, 112th of 150"
+    assert row.basis == stability_basis()
     assert row.neighbours not in ("", "–") and row.england not in ("", "–")
     count = next(r for r in view.rows if r.measure_code == "cla_count")
     assert (count.neighbours, count.england) == ("see rate", "see rate")  # never beside England's total

@@ -32,6 +32,7 @@ from metrics.benchmarking import (
     SourceOf,
     comparators_in_view,
     council_ranks,
+    council_standings,
     figures_table,
     in_year_sentence,
     london_note,
@@ -218,7 +219,8 @@ def _year_view(url: str, version: int, code: str, home: str, year: int, grouping
     report = benchmark_report(figures, measure, directory.get(home), directory, year)
     rows = year_rows(figures, year)
     shown = year_figures(report, rows, source_of(), directory)
-    ranks, bands, ranked = council_ranks(rows, measure, directory)
+    _ranks, _bands, ranked = council_ranks(rows, measure, directory)
+    places = council_standings(rows, measure, directory)
     label = format_period("year", year_end(year))
     drawn = shown[["area_code", "name", "value", "status", "kind"]]
     source = chart_source(rows[rows["area_code"].isin(set(shown["area_code"]))])
@@ -230,8 +232,8 @@ def _year_view(url: str, version: int, code: str, home: str, year: int, grouping
                    f"{region + ' ' if region else ''}and England, for {year_label(year)}. "
                    f"{measure.polarity_text}.")
     view = ChartView(bars, image_filename(measure, f"{report['area_name']} and neighbours", label), explanation, True)
-    return YearView(report, shown, figures_table(shown, measure, ranks, bands, ranked), view,
-                    rank_sentence(report, measure, rows, directory, ranks, bands, ranked),
+    return YearView(report, shown, figures_table(shown, measure, places, ranked), view,
+                    rank_sentence(report, measure, rows, directory, places),
                     releases_text({year: release}), london_note(home, rows, measure, directory))
 
 

@@ -35,7 +35,7 @@ from metrics.series import (
 )
 from reference.areas import ENGLAND_CODE
 from reference.catalogue import Measure, catalogue
-from views.measure_tables import comparator_table, history_table, values_table
+from views.measure_tables import comparator_table, history_table, replaced_by_another_figure, values_table
 from views.reads import Reads
 from views.scope import Scope, area_name
 from views.sources import source_text
@@ -317,7 +317,9 @@ def measure_tables(reads: Reads, scope: Scope, code: str) -> MeasureTables:
     mine = in_view(obs[(obs["measure_code"] == code) & (obs["area_code"] == home)], scope.start, scope.end)
     yearly = one_per_period(mine[mine["period_type"] == "year"], PUBLISHED)  # compared as DfE published it
     compared = in_view(comparator_series(obs, code, home, scope.neighbours, scope.region), scope.start, scope.end)
-    replaced = in_view(reads.history(code, home), scope.start, scope.end)
+    replaced = in_view(replaced_by_another_figure(reads.history(code, home), obs[(obs["measure_code"] == code)
+                                                                                 & (obs["area_code"] == home)]),
+                       scope.start, scope.end)
     return MeasureTables(
         values=values_table(mine, measure, batches),
         comparators=comparator_table(yearly, compared, measure, area_name(home)),

@@ -123,3 +123,38 @@ def history_table(history: pd.DataFrame, measure: Measure, batches: pd.DataFrame
         "Replaced by": [row_source(b, facts, e, str(o)) for b, e, o in
                         zip(history["replaced_by_batch_id"], history["period_end"], origins, strict=True)],
     }).reset_index(drop=True)
+
+
+HISTORY_KEY = ["period_type", "period_end", "dimension", "category", "origin"]
+
+
+def _same_figure(value: object, status: object, next_value: object, next_status: object) -> bool:
+    if str(status) != str(next_status):
+        return False
+    if pd.isna(value) or pd.isna(next_value):
+        return pd.isna(value) and pd.isna(next_value)
+    return float(value) == float(next_value)
+
+
+def replaced_by_another_figure(history: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """The replaced values whose replacement gave a different figure or symbol.
+
+    A figure given again unchanged (DfE's newer table repeating LAIT's 81 with its denominator added, a
+    return loaded twice) is not an earlier value: listed, it would read '81' replaced by '81'. Each
+    replaced value's replacement is the next one for the same period, breakdown and origin (history is
+    in the order values were replaced), or the current value after the last. Neither frame is changed.
+    """
+    if history.empty:
+        return history
+    origin = "origin" in history and "origin" in current
+    key = HISTORY_KEY if origin else HISTORY_KEY[:-1]
+    after = {tuple(k): (v, s) for k, v, s in zip(current[key].itertuples(index=False, name=None), current["value"],
+                                                  current["status"], strict=True)}
+    keep, following = [], {}
+    for index in reversed(history.index):  # newest replacement first, so the next value is known
+        row = history.loc[index]
+        row_key = tuple(row[k] for k in key)
+        next_value = following.get(row_key, after.get(row_key))
+        keep.append(next_value is None or not _same_figure(row["value"], row["status"], *next_value))
+        following[row_key] = (row["value"], row["status"])
+    return history.loc[[i for i, k in zip(reversed(history.index), keep, strict=True) if k][::-1]]
