@@ -90,7 +90,8 @@ def plain_name(name: str) -> str:
 
 def source_note(measure: Measure | None, source: str | None = None, extra: Iterable[str] = ()) -> str:
     """'Source: SSDA903 return | Lower is better', after any extra lines (such as a note on gaps)."""
-    lines = [escape(line) for line in extra if line]
+    # Plotly does not wrap: a long note ran off the chart's right edge ('Line: children in care at the er')
+    lines = [escape(part) for line in extra if line for part in textwrap.wrap(line, NOTE_WRAP) or [line]]
     words = source or (measure.source if measure else "")
     parts = [f"Source: {words}"]
     if measure is not None:
@@ -187,6 +188,19 @@ def time_ticks(ends: Iterable, period_type: str) -> tuple[list[date], list[str]]
     chosen = unique[::-1][::step][::-1]
     labels = [short_period_label(period_type, d) for d in chosen]
     return chosen, labels
+
+
+def period_grid(first: date, last: date, period_type: str) -> list[date]:
+    """Every period end of ``period_type`` from ``first`` to ``last`` (month ends; quarter ends; 31 March for
+    DfE's years), for ticks spaced evenly in time on an axis that also carries other series: ticks taken
+    from one series' own points crowd together where that series is short ('Apr Jun Aug Oct 2026')."""
+    months = {"month": range(1, 13), "quarter": (3, 6, 9, 12)}.get(period_type, (3,))
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        if month in months:
+            out.append((pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)).date())
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [end for end in out if first <= end <= last] or [last]
 
 
 def short_period_label(period_type: str, when: date) -> str:
