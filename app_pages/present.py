@@ -27,7 +27,7 @@ from ui.presentation import (
 from ui.theme import latest_line
 from ui.views import scorecard, trend_view, verdicts
 
-CHART_HEIGHT_PX = 400  # the chart, title and navigation fit a 1280x720 projector without scrolling
+CHART_HEIGHT_PX = 360  # the chart, title, a two-line explanation and the navigation fit a 1280x720 projector
 CHART_FONT_PX = 18
 
 
