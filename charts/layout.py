@@ -113,8 +113,9 @@ def plot_height_px(height: int = HEIGHT, margin: dict | None = None) -> int:
 
 
 def base_layout(figure: go.Figure, title: str, note: str, height: int = HEIGHT, margin: dict | None = None,
-                legend: bool = True, note_gap_px: int = NOTE_GAP_PX) -> go.Figure:
-    """Apply the shared look; the legend and note are placed below the plot, in pixels."""
+                legend: bool = True, note_gap_px: int = NOTE_GAP_PX, note_shift_px: int = 0) -> go.Figure:
+    """Apply the shared look; the legend and note are placed below the plot, in pixels. ``note_shift_px``
+    moves the note left of the plot's left edge, for a chart whose names take a wide left margin."""
     margin = dict(margin or MARGIN)
     margin["t"] = max(margin["t"], title_margin(title))
     if legend:
@@ -144,7 +145,7 @@ def base_layout(figure: go.Figure, title: str, note: str, height: int = HEIGHT, 
     figure.add_annotation(
         text=note, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
         y=-note_gap_px / plot_px, yanchor="top", align="left", font={"size": NOTE_FONT, "color": MUTED_TEXT},
-        name="source",
+        name="source", xshift=-note_shift_px,
     )
     return figure
 
