@@ -54,7 +54,7 @@ def start_up(url: str) -> tuple[str, ...]:
         for report in reports or []:
             if getattr(report, "status", "") == "rejected":
                 warnings.append(f"{report.file_name} was not loaded ({len(report.problems)} problems). "
-                                f"Load it with `python -m loaders import {report.file_name}` to see them.")
+                                f"An editor can load it on the Imports page to see each problem.")
     return tuple(warnings)
 
 

@@ -67,8 +67,9 @@ def attention_section(overview: OverviewVerdict, filters) -> None:
 
 
 def theme_tables(filters) -> None:
-    config = column_config()
-    for theme_code, frame in theme_frames(filters).items():
+    frames = theme_frames(filters)
+    config = column_config(tuple(frames.values()))
+    for theme_code, frame in frames.items():
         theme = catalogue().theme(theme_code)
         st.subheader(children_term_title() if theme_code == "cla" else theme.name, anchor=False)
         st.caption(theme.question)

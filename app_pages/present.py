@@ -9,6 +9,7 @@ slide number is in the address (``/present?slide=3``) so a member can be sent st
 import plotly.graph_objects as go
 import streamlit as st
 
+from charts.end_labels import NAME as END_LABEL
 from charts.wording import spell_out
 from metrics.verdict import OverviewVerdict
 from reference.catalogue import catalogue
@@ -26,7 +27,7 @@ from ui.presentation import (
 from ui.theme import latest_line
 from ui.views import scorecard, trend_view, verdicts
 
-CHART_HEIGHT_PX = 400  # the chart, title and navigation fit a 1280x720 projector without scrolling
+CHART_HEIGHT_PX = 360  # the chart, title, a two-line explanation and the navigation fit a 1280x720 projector
 CHART_FONT_PX = 18
 
 
@@ -36,17 +37,23 @@ def projector_figure(figure: go.Figure) -> go.Figure:
     big.update_layout(height=CHART_HEIGHT_PX, font={"size": CHART_FONT_PX}, title=None,
                       margin={"t": 30, "b": 60})
     for annotation in big.layout.annotations or ():
+        if annotation.name == END_LABEL:  # already large and bold, and spaced for their own size: larger, they
+            continue  # ran into each other and past the right edge
         annotation.font = {**(annotation.font.to_plotly_json() if annotation.font else {}), "size": CHART_FONT_PX}
     return big
 
 
-def summary_slide(filters: Filters, overview: OverviewVerdict) -> None:
-    st.markdown(f"# {filters.home_name}: how well are we looking after the children in our care?")
-    st.markdown(f"### {filters.period_text}")
-    st.markdown(f"#### {overview.summary}")
-    lines = [v.line for v in overview.verdicts if v.line]
-    if lines:
-        st.markdown("\n".join(f"- {spell_out(line)}" for line in lines))
+def summary_slide(slide: Slide, filters: Filters, overview: OverviewVerdict) -> None:
+    if slide.part == 1:
+        st.markdown(f"# {filters.home_name}: how well are we looking after the children in our care?")
+        st.markdown(f"### {filters.period_text}")
+        st.markdown(f"#### {overview.summary}")
+    else:
+        st.markdown(f"# What needs attention ({slide.part} of {slide.parts})")
+    if slide.bullets:
+        st.markdown("\n".join(f"- {spell_out(line)}" for line in slide.bullets))
+    if slide.part < slide.parts:
+        st.caption("Continued on the next slide.")
 
 
 def measure_slide(slide: Slide, filters: Filters, overview: OverviewVerdict) -> None:
@@ -96,7 +103,7 @@ number = slide_number(st.query_params.get(SLIDE_PARAM), len(slides))
 with st.container(key="slide"):
     slide = slides[number - 1]
     if slide.measure_code is None:
-        summary_slide(filters, overview)
+        summary_slide(slide, filters, overview)
     else:
         measure_slide(slide, filters, overview)
 chosen = navigation(number, len(slides))

@@ -24,6 +24,7 @@ ROW_PX = 26
 MIN_HEIGHT = 600  # the size of a downloaded picture; more councils make the chart taller
 BAR_MARGIN = {"l": 330, "r": 40, "t": 96, "b": 150}
 NOTE_GAP_PX = 78  # below the value axis title
+NOTE_LEFT_PX = 20  # the note's distance from the chart's left edge
 TARGET_LABEL_PX = 30  # room above the plot for the target's label
 KIND_NAME = {"la": "Council", "neighbours": "Statistical neighbour average", "region": "Region", "england": "England"}
 
@@ -130,4 +131,7 @@ def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str,
              "neither": "largest first"}[measure.polarity]
     note = source_note(measure, source, extra=[f"Ordered {order}. Patterned bars are figures for groups of councils.",
                                                "A suppressed figure has no bar: it is not a zero.", left_out])
-    return base_layout(figure, title, note, height=height, margin=margin, legend=False, note_gap_px=NOTE_GAP_PX)
+    # the note starts under the councils' names, not under the bars: at 1280 pixels beside the menu a line of it
+    # ran past the chart's right edge
+    return base_layout(figure, title, note, height=height, margin=margin, legend=False, note_gap_px=NOTE_GAP_PX,
+                       note_shift_px=margin["l"] - NOTE_LEFT_PX)

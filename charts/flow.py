@@ -18,6 +18,7 @@ from charts.layout import (
     hover_values,
     legend_name,
     nice_step,
+    period_grid,
     plain_list,
     plot_height_px,
     source_note,
@@ -38,11 +39,18 @@ COUNT_AXIS = "In care at period end"
 COUNT_TICKS_PX = 90  # the right axis's tick numbers and title, between the plot and the line's label
 
 
-def _bars(frame: pd.DataFrame, code: str, rank: int) -> go.Bar:
+def _kind(frame: pd.DataFrame | None) -> str:
+    """The frame's period type ('month' when it does not say): every frame of one flow chart shares it."""
+    if frame is None or frame.empty or "period_type" not in frame:
+        return "month"
+    return str(frame["period_type"].iloc[0])
+
+
+def _bars(frame: pd.DataFrame, code: str, rank: int, kind: str) -> go.Bar:
     measure = catalogue().get(code)
     style = FLOW_BARS[code]
     frame = frame.sort_values("period_end", kind="stable")
-    labels = [format_period("month", e) for e in frame["period_end"]]
+    labels = [format_period(kind, e) for e in frame["period_end"]]
     statuses = frame.get("status", None)
     return go.Bar(
         x=[as_date(e) for e in frame["period_end"]], y=plain_list(frame["value"]), name=legend_name(measure.short_name),
@@ -60,8 +68,9 @@ def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame |
     the source line in words (charts.sources.source_words); ``title_period`` the period in the title as the
     caller writes it ('2022-23 to 2024-25'), else the months of the first and last bars. Inputs are not changed."""
     figure = go.Figure()
-    figure.add_trace(_bars(starts, STARTS, 1))
-    figure.add_trace(_bars(ceased, CEASED, 2))
+    kind = _kind(starts if not starts.empty else ceased)
+    figure.add_trace(_bars(starts, STARTS, 1, kind))
+    figure.add_trace(_bars(ceased, CEASED, 2, kind))
     labels: list[EndLabel] = []
     ends = [as_date(e) for e in [*starts["period_end"], *ceased["period_end"]]]
     count_measure = catalogue().get(COUNT)
@@ -69,7 +78,7 @@ def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame |
     if count is not None and not count.empty:
         count = count.sort_values("period_end", kind="stable")
         style = FLOW_LINE
-        labels_text = [format_period("month", e) for e in count["period_end"]]
+        labels_text = [format_period(kind, e) for e in count["period_end"]]
         statuses = count.get("status", None)
         figure.add_trace(go.Scatter(
             x=[as_date(e) for e in count["period_end"]], y=plain_list(count["value"]),
@@ -89,7 +98,7 @@ def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame |
             labels.append(EndLabel(f"In care {format_value(latest, count_measure)}", latest, style.colour, "y2"))
     flows = [*starts["value"], *ceased["value"]]
     flow_range = value_range(flows, catalogue().get(STARTS))
-    tickvals, ticktext = time_ticks(ends, "month")
+    tickvals, ticktext = time_ticks(period_grid(min(ends), max(ends), kind) if ends else [], kind)
     right = value_axis(COUNT_AXIS, count_range)
     right.update(overlaying="y", side="right", showgrid=False)
     if count_range:  # round numbers on the right axis too (it has no gridlines to line up with)
@@ -104,8 +113,8 @@ def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame |
     period = title_period
     if ends and not period:
         first, last = min(ends), max(ends)
-        period = format_period("month", last) if first == last else \
-            f"{format_period('month', first)} to {format_period('month', last)}"
+        period = format_period(kind, last) if first == last else \
+            f"{format_period(kind, first)} to {format_period(kind, last)}"
     title = title_text(FLOW_TITLE, [area_name, period])
     note = source_note(None, source=source or catalogue().get(STARTS).source,
                        extra=["Bars: children who started or stopped being in care in each period (left axis). "

@@ -90,7 +90,8 @@ def plain_name(name: str) -> str:
 
 def source_note(measure: Measure | None, source: str | None = None, extra: Iterable[str] = ()) -> str:
     """'Source: SSDA903 return | Lower is better', after any extra lines (such as a note on gaps)."""
-    lines = [escape(line) for line in extra if line]
+    # Plotly does not wrap: a long note ran off the chart's right edge ('Line: children in care at the er')
+    lines = [escape(part) for line in extra if line for part in textwrap.wrap(line, NOTE_WRAP) or [line]]
     words = source or (measure.source if measure else "")
     parts = [f"Source: {words}"]
     if measure is not None:
@@ -112,8 +113,9 @@ def plot_height_px(height: int = HEIGHT, margin: dict | None = None) -> int:
 
 
 def base_layout(figure: go.Figure, title: str, note: str, height: int = HEIGHT, margin: dict | None = None,
-                legend: bool = True, note_gap_px: int = NOTE_GAP_PX) -> go.Figure:
-    """Apply the shared look; the legend and note are placed below the plot, in pixels."""
+                legend: bool = True, note_gap_px: int = NOTE_GAP_PX, note_shift_px: int = 0) -> go.Figure:
+    """Apply the shared look; the legend and note are placed below the plot, in pixels. ``note_shift_px``
+    moves the note left of the plot's left edge, for a chart whose names take a wide left margin."""
     margin = dict(margin or MARGIN)
     margin["t"] = max(margin["t"], title_margin(title))
     if legend:
@@ -143,7 +145,7 @@ def base_layout(figure: go.Figure, title: str, note: str, height: int = HEIGHT, 
     figure.add_annotation(
         text=note, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
         y=-note_gap_px / plot_px, yanchor="top", align="left", font={"size": NOTE_FONT, "color": MUTED_TEXT},
-        name="source",
+        name="source", xshift=-note_shift_px,
     )
     return figure
 
@@ -187,6 +189,19 @@ def time_ticks(ends: Iterable, period_type: str) -> tuple[list[date], list[str]]
     chosen = unique[::-1][::step][::-1]
     labels = [short_period_label(period_type, d) for d in chosen]
     return chosen, labels
+
+
+def period_grid(first: date, last: date, period_type: str) -> list[date]:
+    """Every period end of ``period_type`` from ``first`` to ``last`` (month ends; quarter ends; 31 March for
+    DfE's years), for ticks spaced evenly in time on an axis that also carries other series: ticks taken
+    from one series' own points crowd together where that series is short ('Apr Jun Aug Oct 2026')."""
+    months = {"month": range(1, 13), "quarter": (3, 6, 9, 12)}.get(period_type, (3,))
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        if month in months:
+            out.append((pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)).date())
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [end for end in out if first <= end <= last] or [last]
 
 
 def short_period_label(period_type: str, when: date) -> str:

@@ -19,6 +19,7 @@ from charts.layout import (
     base_layout,
     hover_values,
     legend_name,
+    period_grid,
     plain_list,
     plain_name,
     plot_height_px,
@@ -252,7 +253,7 @@ def trend_chart(own: pd.DataFrame, measure: Measure, area_name: str, targets: pd
         for trace in _comparator_traces(comparators, measure):
             figure.add_trace(trace)
 
-    tickvals, ticktext = time_ticks(ends or all_ends, kind)
+    tickvals, ticktext = time_ticks(period_grid(first, last, kind) if first is not None else [], kind)
     x_range = None
     if first is not None:
         pad = timedelta(days=max(10, (last - first).days // 40))

@@ -172,17 +172,19 @@ def test_a_local_health_measure_says_dfe_does_not_publish_it(cheshire_east):
     at = open_page("measure", {"measure": "health_iha_pct"})
     assert not at.exception, [e.value for e in at.exception]
     said = texts(at)
-    assert "Not published by DfE: load the health provider's return" in said
+    assert "Not published by DfE: the health provider's figures have not been loaded" in said
+    assert "python -m" not in said  # a member reads what is missing in words; commands are for editors
     assert "widen the period" not in said.lower()
     at = open_page("health")
     said = texts(at)
-    assert "Not published by DfE: load the health provider's return" in said
+    assert "Not published by DfE: the health provider's figures have not been loaded" in said
+    assert "python -m" not in said
     assert "widen the period" not in said.lower()
     assert "Strengths and Difficulties Questionnaire" in said
     at = open_page("overview")
     health = next(f.value for f in at.dataframe if (f.value["Measure"] == "Initial health checks on time").any())
     assert health[health["Measure"] == "Initial health checks on time"].iloc[0]["Rated against"] == (
-        "Not published by DfE: load the health provider's return")
+        "Not published by DfE: the health provider's figures have not been loaded")
     assert "SDQ: Strengths and Difficulties Questionnaire." in texts(at)
 
 

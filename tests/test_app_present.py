@@ -14,7 +14,7 @@ from reference.catalogue import catalogue
 from tests import app_database
 from tests.app_database import NO_DATA_MEASURE
 from tests.test_app_pages import APP, TIMEOUT, environment, texts
-from ui.presentation import slide_number
+from ui.presentation import BULLETS_FIRST_SLIDE, BULLETS_LATER_SLIDE, slide_number, summary_slides
 
 PAGE = "app_pages/present.py"
 
@@ -67,23 +67,45 @@ def test_the_first_slide_is_the_summary_with_what_needs_attention(present):
     assert next(b for b in at.button if b.label == "◀ Previous").disabled
 
 
+def summary_bullets(at: AppTest) -> list[str]:
+    return [line.removeprefix("- ") for e in at.markdown for line in str(e.value).splitlines()
+            if line.startswith("- ")]
+
+
 def test_every_slide_after_the_summary_is_one_large_chart_of_a_measure_with_a_figure(present):
-    at = present("2")
-    count = slide_count(at, 2)
-    titles = []
-    for number in range(2, count + 1):
+    at = present("1")
+    count = slide_count(at, 1)
+    titles, bullets = [], []
+    for number in range(1, count + 1):
         assert not at.exception
         assert f"Slide {number} of {count}" in texts(at)
         charts = at.get("plotly_chart")
-        assert len(charts) == 1
-        assert json.loads(charts[0].proto.spec)["layout"]["font"]["size"] >= 18  # read from the back of the room
-        titles.append(slide_title(at))
+        if not charts:  # a summary slide: what needs attention, a few bullets to a slide
+            assert not titles, "a summary slide after a measure's slide"
+            shown = summary_bullets(at)
+            assert len(shown) <= (BULLETS_FIRST_SLIDE if number == 1 else BULLETS_LATER_SLIDE)
+            bullets += shown
+        else:
+            assert len(charts) == 1
+            assert json.loads(charts[0].proto.spec)["layout"]["font"]["size"] >= 18  # read from the back of the room
+            titles.append(slide_title(at))
         if number < count:
             next(b for b in at.button if b.label == "Next ▶").click().run()
     assert next(b for b in at.button if b.label == "Next ▶").disabled
-    assert len(set(titles)) == len(titles) == count - 1
+    assert len(set(titles)) == len(titles) and titles
     no_data = spell_out(catalogue().get(NO_DATA_MEASURE).short_name)
     assert not any(title.startswith(no_data) for title in titles)  # no empty chart in front of the committee
+    assert len(bullets) == len(set(bullets)) >= 1  # each thing that needs attention once, none left out
+
+
+def test_a_long_list_of_what_needs_attention_continues_on_the_next_slides():
+    """Ten findings (as for Walsall) on a 1280x720 projector: three on the first slide with the summary, the
+    rest five a slide, in order, each slide saying where it continues; nothing is cut."""
+    lines = [f"finding {n}" for n in range(10)]
+    slides = summary_slides(lines)
+    assert [s.bullets for s in slides] == [tuple(lines[:3]), tuple(lines[3:8]), tuple(lines[8:])]
+    assert [(s.part, s.parts) for s in slides] == [(1, 3), (2, 3), (3, 3)]
+    assert [s.bullets for s in summary_slides([])] == [()]
 
 
 def test_previous_goes_back_one_slide(present):

@@ -108,7 +108,8 @@ def test_a_local_measure_says_dfe_does_not_publish_it(published_url):
     scope = Scope(CHESHIRE_EAST, date(2020, 4, 1), date(2025, 3, 31))
     view = measure_view(connect(published_url), scope, "health_iha_pct")
     assert not view.trend.has_data
-    assert view.missing.startswith("Not published by DfE: load the health provider's return")
+    assert view.missing.startswith("Not published by DfE: the health provider's figures have not been loaded")
+    assert "python -m" not in view.missing
     row = next(r for r in overview_view(connect(published_url), scope).rows if r.measure_code == "health_iha_pct")
     assert row.basis.startswith("Not published by DfE")
 

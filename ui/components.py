@@ -90,13 +90,12 @@ def verdict_html(verdict: Verdict) -> str:
 
 
 def first_run_message() -> None:
-    """What an empty database shows instead of a page: how to load returns."""
+    """What an empty database shows instead of a page: in words, that an editor loads the council's returns
+    on the Imports page. Commands for a terminal belong to the Imports page's editors, never to members."""
     st.info(
         "**No figures are loaded yet.**\n\n"
-        "Load a council's returns (Excel workbooks or CSV files) from a terminal in the dashboard's folder:\n\n"
-        f"```\n{LOAD_COMMAND}\n```\n\n"
-        "for example `.venv/bin/python -m loaders import monthly_return.xlsx`. A blank return to fill in comes "
-        "from `python -m loaders template --output return_template.xlsx`. Then reload this page.",
+        "An editor loads the council's returns (Excel workbooks or CSV files) on the Imports page; the "
+        "figures appear here once they are loaded.",
         icon=":material/info:",
     )
 

@@ -28,7 +28,7 @@ from metrics.safe_text import markdown_text
 from reference.areas import areas
 from reference.catalogue import Measure, catalogue
 from ui import data
-from views.scope import Scope, area_name
+from views.scope import TREND_YEARS, Scope, area_name
 
 PARAM_FROM = "from"
 PARAM_TO = "to"
@@ -37,7 +37,7 @@ PARAM_AREA = "area"
 PARAM_MEASURE = "measure"
 ON, OFF = "on", "off"
 DEFAULT_MONTHS_IN_VIEW = 36  # three years of a council's own monthly or quarterly returns
-DEFAULT_YEARS_IN_VIEW = 5  # a council with DfE's yearly figures only: five points make a trend, three do not
+DEFAULT_YEARS_IN_VIEW = TREND_YEARS  # a council with DfE's yearly figures only
 YEAR_END_MONTH = 3  # DfE's years end on 31 March
 MEASURE_PAGE_URL = "measure"  # the url_path given to the measure page in app.py
 

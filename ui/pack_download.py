@@ -46,8 +46,8 @@ def pack_section(filters: Filters, public: bool = False) -> None:
             except PackError as error:
                 made = (wanted, None, str(error), None, "")
             except Exception as error:  # noqa: BLE001 - a sentence, never a traceback
-                made = (wanted, None, f"The pack could not be made ({error.__class__.__name__}). Try again, or "
-                                      f"make it with python -m reports pack --period {period}.", None, "")
+                made = (wanted, None, f"The pack could not be made ({error.__class__.__name__}). Try again; if it "
+                                      "fails again, send this message to the dashboard's administrator.", None, "")
         st.session_state[PACK_KEY] = made
     if made is None or made[0] != wanted:
         return

@@ -10,18 +10,37 @@ from metrics.verdict import OverviewVerdict
 SLIDE_PARAM = "slide"
 
 
+# What needs attention, as bullets of up to three lines of projector type each: the first summary slide
+# also carries the title, period and summary line, so it takes fewer. A longer list continues on the
+# slides after it; nothing is pushed below the Next button or off a 1280x720 screen.
+BULLETS_FIRST_SLIDE = 3
+BULLETS_LATER_SLIDE = 5
+
+
 @dataclass(frozen=True)
 class Slide:
-    measure_code: str | None  # None for the opening summary
+    measure_code: str | None  # None for a summary slide
+    bullets: tuple[str, ...] = ()  # a summary slide's share of what needs attention
+    part: int = 1  # which summary slide this is, of ``parts``
+    parts: int = 1
+
+
+def summary_slides(lines: list[str]) -> list[Slide]:
+    """What needs attention over as many summary slides as it takes, in the Overview's order."""
+    chunks = [lines[:BULLETS_FIRST_SLIDE]]
+    chunks += [lines[i:i + BULLETS_LATER_SLIDE] for i in range(BULLETS_FIRST_SLIDE, len(lines), BULLETS_LATER_SLIDE)]
+    return [Slide(None, tuple(chunk), number, len(chunks)) for number, chunk in enumerate(chunks, start=1)]
 
 
 def presentation_slides(overview: OverviewVerdict) -> list[Slide]:
-    """The summary, then one slide per measure with a figure, in the catalogue's order.
+    """The summary (over more than one slide when the list is long), then one slide per measure with a
+    figure, in the catalogue's order.
 
     A measure with no figure is left out rather than shown as an empty chart in front of the committee;
     the summary slide's own count says how many have none.
     """
-    return [Slide(None)] + [Slide(v.measure_code) for v in overview.verdicts if v.has_figure]
+    lines = [v.line for v in overview.verdicts if v.line]
+    return summary_slides(lines) + [Slide(v.measure_code) for v in overview.verdicts if v.has_figure]
 
 
 def slide_number(asked: str | None, count: int) -> int:

@@ -8,6 +8,8 @@ styled cell: pandas' Styler costs about 30 ms a table on every page run.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -72,11 +74,30 @@ WIDTHS = {"measure": 262, "latest": 64, "rating": 210, "previous": 112, "neighbo
           "link": 62, "basis": 250, "period": 100, "comparator_year": 110, "trend": 90, "commentary": 110}
 
 
+CHAR_PX = 7.6  # the widest a character of the tables' 14px type takes on average, digits and capitals included
+CELL_PADDING_PX = 26  # a cell's padding and the column's resize handle
+
+
+def fitting_width(texts, minimum: int) -> int:
+    """A column wide enough for its longest text (header included), never narrower than ``minimum``: the
+    table's cells are drawn on a canvas that cuts a long text off ('Target 72% or m…', 'suppresse')."""
+    longest = max((len(str(text)) for text in texts if text is not None), default=0)
+    return max(minimum, math.ceil(longest * CHAR_PX) + CELL_PADDING_PX)
+
+
 def table_height(rows: int) -> int:
     return (rows + 1) * ROW_HEIGHT_PX + 3
 
 
-def column_config() -> dict:
+def column_config(frames: list[pd.DataFrame] | tuple[pd.DataFrame, ...] = ()) -> dict:
+    """The tables' columns; each text column wide enough for its longest text in any of ``frames``, so the
+    tables of one page line up and nothing in them is cut off."""
+    widths = dict(WIDTHS)
+    for name in WIDTHS:
+        if name in ("rating", "trend", "link"):
+            continue
+        texts = [COLUMNS[name]] + [text for frame in frames if COLUMNS[name] in frame for text in frame[COLUMNS[name]]]
+        widths[name] = fitting_width(texts, WIDTHS[name])
     helps = {
         "rating": "Against the council's target where it has one: ✔ on target, ▲ close to target (within the "
                   "tolerance), ✖ off target. With no target, the quartile band among all councils on DfE's "
@@ -95,9 +116,9 @@ def column_config() -> dict:
     }
     config = {
         COLUMNS[name]: st.column_config.TextColumn(width=width, help=helps.get(name))
-        for name, width in WIDTHS.items() if name not in ("measure", "rating", "trend", "link")
+        for name, width in widths.items() if name not in ("measure", "rating", "trend", "link")
     }
-    config[COLUMNS["measure"]] = st.column_config.TextColumn(width=WIDTHS["measure"], pinned=True)
+    config[COLUMNS["measure"]] = st.column_config.TextColumn(width=widths["measure"], pinned=True)
     config[COLUMNS["rating"]] = st.column_config.MultiselectColumn(
         width=WIDTHS["rating"], help=helps["rating"], options=[r.label for r in ALL_RATINGS],
         color=[rating_colour(r.colour_code) for r in ALL_RATINGS])

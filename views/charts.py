@@ -8,7 +8,7 @@ directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -43,9 +43,9 @@ from views.wording import (
     COUNT_COMPARISON,
     dfe_publishes,
     dimension_label,
+    drawn_span,
     measure_explanation,
     safe_name,
-    span_label,
     target_text,
 )
 
@@ -156,17 +156,29 @@ def _target_period(targets: pd.DataFrame, measure: str, home: str, when: pd.Time
     return row["period_start"], row["period_end"]
 
 
+def chart_scope(scope: Scope, series: pd.DataFrame) -> Scope:
+    """The scope a chart of ``series`` (one council's series at one frequency) is drawn over: the period in
+    view, widened to TREND_YEARS of DfE's years when the series is yearly only (Scope.years_start)."""
+    if series.empty or (series["period_type"] != "year").any():
+        return scope
+    ends = series.loc[series["period_end"] <= pd.Timestamp(scope.end), "period_end"]
+    if ends.empty:
+        return scope
+    return replace(scope, start=scope.years_start(ends.max().date()))
+
+
 def trend_view(reads: Reads, scope: Scope, code: str) -> ChartView:
     """The measure's trend chart for the scope: own series, target, comparators when switched on."""
     measure = catalogue().get(code)
+    obs = reads.observations(scope.home)
+    whole = own_series(obs, code, scope.home)
+    scope = chart_scope(scope, whole)
     home, start, end = scope.home, scope.start, scope.end
-    obs = reads.observations(home)
     targets = reads.targets(home)
-    own = in_view(own_series(obs, code, home), start, end).reset_index(drop=True)
+    own = in_view(whole, start, end).reset_index(drop=True)
     name = area_name(home)
     if own.empty:
         return ChartView(None, "", measure_explanation(measure, "No target set."), False)
-    label = span_label(own)
     home_rows = in_view(headline_rows(obs, code, home), start, end)
     published = None
     if "origin" in own and (own["origin"] == LOCAL).any():  # the council's own figures: DfE's beside them
@@ -180,6 +192,7 @@ def trend_view(reads: Reads, scope: Scope, code: str) -> ChartView:
     last = latest(own)
     target = target_at(targets, code, home, last["period_end"]) if last is not None else None
     period = _target_period(targets, code, home, last["period_end"]) if target is not None else None
+    label = drawn_span([own, published, compared])
     figure = trend_chart(own, measure, name, targets=_target_rows(targets, code, home, start, end),
                          comparators=compared, title_period=label, source=source or None,
                          published=published if published is not None and not published.empty else None)
@@ -193,21 +206,38 @@ def trend_view(reads: Reads, scope: Scope, code: str) -> ChartView:
     return ChartView(figure, image_filename(measure, name, label), explanation, True, source, caption, code)
 
 
+def flow_frequency(obs: pd.DataFrame, home: str, scope: Scope) -> str | None:
+    """The one frequency the flow chart draws: the finest that the starts or the leavers have in view.
+
+    The bars and the line share it, so a monthly return of the number in care is never drawn as a line
+    beside DfE's yearly bars on one axis; None with no starts or leavers at all."""
+    found = set()
+    for code in ("cla_starts", "cla_ceased"):
+        series = own_series(obs, code, home)
+        found |= set(in_view(series, scope.start, scope.end)["period_type"]) or set(series["period_type"])
+    return next((kind for kind in ("month", "quarter", "year") if kind in found), None)
+
+
 def flow_view(reads: Reads, scope: Scope) -> ChartView:
-    """Children starting and leaving care each period, with the number in care."""
+    """Children starting and leaving care each period, with the number in care, all at one frequency."""
+    obs = reads.observations(scope.home)
+    frequency = flow_frequency(obs, scope.home, scope)
+    if frequency is None:
+        return ChartView(None, "", "", False)
+    obs = obs[obs["period_type"] == frequency]
+    scope = chart_scope(scope, own_series(obs, "cla_starts", scope.home))
     home, start, end = scope.home, scope.start, scope.end
-    obs = reads.observations(home)
     starts = in_view(own_series(obs, "cla_starts", home), start, end)
     ceased = in_view(own_series(obs, "cla_ceased", home), start, end)
     count = in_view(own_series(obs, "cla_count", home), start, end)
     if starts.empty and ceased.empty:
         return ChartView(None, "", "", False)
     name = area_name(home)
-    label = span_label(starts if not starts.empty else ceased)
+    label = drawn_span([starts, ceased, count])
     rows = in_view(obs[(obs["area_code"] == home) & obs["measure_code"].isin(["cla_starts", "cla_ceased", "cla_count"])
                        & (obs["dimension"] == "")], start, end)
     source = source_text([rows_behind(rows, series) for series in (starts, ceased, count)], reads.batches())
-    columns = ["period_end", "value", "status"]  # the status too: a suppressed month's hover says so, not "no data"
+    columns = ["period_type", "period_end", "value", "status"]  # the status too: a suppressed month's hover says so, not "no data"
     figure = flow_chart(starts[columns], ceased[columns], count[columns] if not count.empty else None, name,
                         source=source or None, title_period=label)
     explanation = ("Bars: children who started and stopped being in our care in each period. "

@@ -7,9 +7,11 @@ line, so both ask the same view builders the same question and get the same answ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from reference.areas import ENGLAND_CODE, areas
+
+TREND_YEARS = 5  # DfE's yearly figures: five points make a trend, two or three do not
 
 
 def area_name(code: str) -> str:
@@ -63,3 +65,17 @@ class Scope:
     @property
     def areas(self) -> tuple[str, ...]:
         return comparison_areas(self.home)
+
+    def years_start(self, latest_year_end: date) -> date:
+        """The first day in view for a chart of DfE's yearly figures alone: the period in view, widened to
+        TREND_YEARS years up to ``latest_year_end`` when the period is counted in months.
+
+        A council's own monthly returns set a period of months (the latest three years by default, ending at
+        its newest month); DfE's latest year may end long before that, which would leave a yearly chart with
+        two points. A period chosen in DfE's years (``by_year``) is the person's own choice and is kept.
+        """
+        if self.by_year:
+            return self.start
+        back = date(latest_year_end.year - TREND_YEARS, latest_year_end.month, 1)
+        first = back.replace(day=28) + timedelta(days=4)  # the month after the year TREND_YEARS back ended
+        return min(self.start, first.replace(day=1))

@@ -4,6 +4,7 @@ is missing. Kept here so a page and the committee pack say exactly the same thin
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -59,24 +60,37 @@ def dfe_publishes(code: str) -> bool:
 
 
 def not_published_short(measure: Measure) -> str:
-    """'Not published by DfE: load the health provider's return' for a measure only a local return gives."""
-    whose = "the health provider's return" if "health provider" in measure.source.lower() else "the council's own return"
-    return f"Not published by DfE: load {whose}"
+    """'Not published by DfE: the health provider's figures have not been loaded' for a measure only a
+    local return gives: what is missing, in a member's words (loading a file is for the Imports page)."""
+    whose = "the health provider's figures" if "health provider" in measure.source.lower() else "the council's own figures"
+    return f"Not published by DfE: {whose} have not been loaded"
 
 
 def not_published_text(measure: Measure) -> str:
-    """The short text, with what the return must give and the command that loads it."""
-    return (f"{not_published_short(measure)} with {measure.short_name.lower()} "
-            f"(`python -m loaders import FILE`) to see it here.")
+    """The short text, with what the figures must give and who loads them."""
+    return (f"{not_published_short(measure)} for {measure.short_name.lower()}. An editor loads the return that "
+            f"gives them on the Imports page.")
 
 
 def span_label(series: pd.DataFrame) -> str:
     """'April 2023 to March 2025' for a monthly series, '2022-23 to 2024-25' for years ending 31 March
     (as DfE writes them), 'Q1 2023-24 to Q4 2024-25' for quarters: each end as its own period type."""
-    if series.empty:
+    return drawn_span([series])
+
+
+def drawn_span(frames: Iterable[pd.DataFrame | None]) -> str:
+    """The span of everything a chart draws, from the earliest period end in any of ``frames`` to the
+    latest, each end written as its own period type: '2023-24 to October 2026' for DfE's years beside a
+    council's months. Frames without a period_type column are DfE's yearly comparators."""
+    ends = []
+    for frame in frames:
+        if frame is None or frame.empty:
+            continue
+        kinds = frame["period_type"] if "period_type" in frame else pd.Series("year", index=frame.index)
+        ends += list(zip(frame["period_end"], kinds, strict=True))
+    if not ends:
         return ""
-    first, last = series["period_end"].iloc[0], series["period_end"].iloc[-1]
-    first_type, last_type = series["period_type"].iloc[0], series["period_type"].iloc[-1]
+    (first, first_type), (last, last_type) = min(ends, key=lambda e: e[0]), max(ends, key=lambda e: e[0])
     if first == last:
         return format_period(last_type, last)
     return f"{format_period(first_type, first)} to {format_period(last_type, last)}"
