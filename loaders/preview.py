@@ -17,8 +17,9 @@ from sqlalchemy import Engine
 
 import settings
 from db.writes import Comparison, ReplacedValue, compare_batch
-from loaders.importer import ImportReport, ParsedFile, parse_return, sha256_of
+from loaders.importer import parse_return
 from loaders.problems import Problem
+from loaders.report import ImportReport, ParsedFile, sha256_of
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv")
 RETURN_SOURCE = "return"
