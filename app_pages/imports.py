@@ -16,10 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from access import NotAnEditor
+from db.batch_files import files_by_batch
 from db.locks import BUSY_MESSAGE, ImportBusy
 from db.queries import commentary_version
 from db.undo import UNDO_SOURCE, UndoRefused, undo_batch, undone_batches
-from db.writes import PUBLISHED_SOURCE
+from db.writes import PUBLISHED_SOURCE, FileInBatch
 from loaders.importer import import_file
 from loaders.preview import UPLOAD_TYPES, FilePreview, max_upload_mb, preview_upload
 from loaders.template import write_template
@@ -66,9 +67,11 @@ def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) 
     return table
 
 
-def batch_notes(batches: pd.DataFrame) -> list[str]:
+def batch_notes(batches: pd.DataFrame, files: dict[int, list[FileInBatch]] | None = None) -> list[str]:
     """'**12 · sn_may_2025.xlsx** · loaded by jsmith · sheets: LA SN Groups · SHA-256 ab12... · note'
-    for each batch, newest first ('undone by' for an undo, which loaded nothing)."""
+    for each batch, newest first ('undone by' for an undo, which loaded nothing); a set loaded as one
+    batch lists its ``files``."""
+    files = files or {}
     lines = []
     loaded = dict(zip(batches["id"], batches["commentary"], strict=True)) if "commentary" in batches else {}
     for batch, name, source, who, sheets, sha, note in zip(
@@ -79,6 +82,9 @@ def batch_notes(batches: pd.DataFrame) -> list[str]:
             parts.append(count_words(notes, "commentary", "commentaries"))
         if str(sheets).strip():
             parts.append(f"sheets: {markdown_text(sheets)}")
+        if int(batch) in files:
+            parts.append("files: " + ", ".join(f"{markdown_text(f.file_name)} ({f.size_bytes:,} bytes)"
+                                               for f in files[int(batch)]))
         if str(sha).strip():
             parts.append(f"SHA-256 `{sha}`")
         if str(note).strip():
@@ -363,7 +369,7 @@ else:
                  key="batches")
     if user.is_editor:
         undo_section(batches, undone, user)
-    notes = batch_notes(batches)
+    notes = batch_notes(batches, files_by_batch(data.engine()))
     if notes:
         st.subheader("Who loaded each file, and what it held", anchor=False)
         st.markdown("\n".join(notes))

@@ -14,12 +14,13 @@ from pathlib import Path
 from sqlalchemy import text
 
 from access import command_line_user
-from db.engine import create, migrate
+from db.engine import connect, create, migrate
 from db.undo import undo_batch
 from loaders.cli import history_lines, main
 from loaders.importer import import_file, import_set
 from tests.returns_files import dump_tables, write_csv, write_xlsx
 from tests.test_migrations import at_first_schema
+from tests.test_upload import imports_page, said
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = "E06999901"
@@ -203,3 +204,18 @@ def test_a_database_from_before_sets_upgrades_and_takes_a_set(tmp_path):
     assert [line.split(" ")[1] for line in lines[1:]] == [
         "northmoor_monthly_return.xlsx", "cheshire_east_year_end.xlsx", "cla_number_and_rate_per_10k_children.csv"]
     old.dispose()
+
+
+def test_the_imports_page_lists_a_sets_files(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
+                       "DASHBOARD_HOME_AREA": HOME, "DASHBOARD_USER": "jsmith"}.items():
+        monkeypatch.setenv(key, value)
+    paths = three_trackers(tmp_path / "trackers")
+    assert import_set(connect(url), paths, imported_by="jsmith").status == "loaded"
+    at = imports_page()
+    assert not at.exception
+    shown = said(at)
+    assert "set of 3 files: cla.xlsx, foster.xlsx, stability.csv" in shown
+    sizes = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in paths)
+    assert f"files: {sizes}" in shown
