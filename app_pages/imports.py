@@ -21,8 +21,15 @@ from db.locks import BUSY_MESSAGE, ImportBusy
 from db.queries import commentary_version
 from db.undo import UNDO_SOURCE, UndoRefused, undo_batch, undone_batches
 from db.writes import PUBLISHED_SOURCE, FileInBatch
-from loaders.importer import import_file
-from loaders.preview import UPLOAD_TYPES, FilePreview, max_upload_mb, preview_upload
+from loaders.importer import import_file, import_set
+from loaders.preview import (
+    UPLOAD_TYPES,
+    FilePreview,
+    max_upload_mb,
+    preview_set,
+    preview_upload,
+    uploads_on_disk,
+)
 from loaders.template import write_template
 from metrics.formatting import count_words
 from metrics.safe_text import markdown_table, markdown_text
@@ -40,6 +47,7 @@ UNDO_CHOICE_KEY = "undo_choice"  # the "Batch to undo" box: forgotten after a lo
 # "Values in file" headed "Values" on screen: the long heading pushed the Undone column off a laptop's screen
 BATCH_COLUMNS = {"Values in file": st.column_config.NumberColumn("Values", help="How many values the file held")}
 TEMPLATE_NAME = "return_template.xlsx"
+SET_CHOICE = "Load these files as one set: one batch and one undo, refused whole if any file has a problem"
 
 
 def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) -> pd.DataFrame:
@@ -274,8 +282,53 @@ def upload_section(user) -> None:
                        key="template_download")
     uploads = st.file_uploader("Returns to load", type=list(UPLOAD_TYPES), accept_multiple_files=True,
                                max_upload_size=limit, key="returns_upload")
+    if len(uploads or []) > 1 and st.checkbox(SET_CHOICE, key="imports_as_set"):
+        show_set_preview(uploads, user)
+        return
     for index, upload in enumerate(uploads or []):
         show_preview(upload, index, user)
+
+
+def show_set_preview(uploads, user) -> None:
+    """The uploads as one set: each file as read, every problem, what loading it would do, one confirm."""
+    files = [(upload.name, upload.getvalue()) for upload in uploads]
+    previews = st.session_state.setdefault("imports_set_previews", {})  # a rerun does not read the files again
+    key = (tuple(upload.file_id for upload in uploads), data.data_version(), commentary_version(data.engine()))
+    if key not in previews:
+        previews[key] = preview_set(data.engine(), files)
+    preview = previews[key]
+    st.subheader(markdown_text(preview.name), anchor=False)
+    if preview.refused:
+        st.error(markdown_text(preview.refused))
+        return
+    st.markdown("\n".join(f"- {markdown_text(entry.line())}" for entry in preview.files))
+    if preview.problems:
+        count = len(preview.problems)
+        st.error(f"{count:,} problem{'s' if count != 1 else ''} found: this set cannot be loaded, and no file of it "
+                 "is. Correct every problem listed below, save the files and upload them again. Nothing was written.")
+        listed = [f"- {markdown_text(p.message())}" for p in preview.problems[:WRAPPED_PROBLEMS]]
+        if count > WRAPPED_PROBLEMS:
+            listed.append(f"- ... and {count - WRAPPED_PROBLEMS:,} more")
+        st.markdown("\n".join(listed))
+        return
+    comparison = preview.comparison
+    assert comparison is not None
+    st.markdown(f"Loading the set as one batch would add **{count_words(comparison.new, 'new value')}**, replace "
+                f"**{count_words(len(comparison.replaced), 'value')}**, leave **{comparison.unchanged:,}** unchanged "
+                f"and set **{count_words(comparison.targets_new, 'target')}**.")
+    if not (comparison.new or comparison.replaced or comparison.targets_new or comparison.commentary):
+        st.info("Everything in these files is already loaded: confirming would change nothing.")
+        return
+    if st.button(f"Confirm: load the {len(files)} files as one set", key="confirm_set", type="primary"):
+        try:
+            with uploads_on_disk(files) as paths:
+                report = import_set(data.engine(), paths, user=user)
+        except NotAnEditor as error:
+            st.error(markdown_text(error))
+            return
+        st.session_state[MESSAGE_KEY] = ("success" if report.status == "loaded" else "warning", report.summary())
+        st.session_state.pop(UNDO_CHOICE_KEY, None)
+        st.rerun()
 
 
 def undo_section(batches: pd.DataFrame, undone_by: dict[int, int], user) -> None:

@@ -20,7 +20,7 @@ from loaders.cli import history_lines, main
 from loaders.importer import import_file, import_set
 from tests.returns_files import dump_tables, write_csv, write_xlsx
 from tests.test_migrations import at_first_schema
-from tests.test_upload import imports_page, said
+from tests.test_upload import imports_page, said, upload
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = "E06999901"
@@ -219,3 +219,34 @@ def test_the_imports_page_lists_a_sets_files(tmp_path, monkeypatch):
     assert "set of 3 files: cla.xlsx, foster.xlsx, stability.csv" in shown
     sizes = ", ".join(f"{p.name} ({p.stat().st_size:,} bytes)" for p in paths)
     assert f"files: {sizes}" in shown
+
+
+def test_the_imports_page_loads_uploads_as_one_set_or_refuses_them_whole(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
+                       "DASHBOARD_HOME_AREA": HOME, "DASHBOARD_USER": "jsmith"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DASHBOARD_EDITORS", raising=False)
+    good = [(p.name, p.read_bytes()) for p in three_trackers(tmp_path / "good")]
+    bad_path = tracker(tmp_path / "bad", "foster.xlsx", [71, "seventy"])
+    bad = [good[0], (bad_path.name, bad_path.read_bytes()), good[2]]
+    engine = connect(url)
+    before = dump_tables(engine)
+
+    at = upload(imports_page(), *bad)
+    at.checkbox(key="imports_as_set").check().run()
+    shown = said(at)
+    assert "foster.xlsx: rejected, 1 problem" in shown
+    assert "1 problem found: this set cannot be loaded, and no file of it is." in shown
+    assert not [b for b in at.button if b.key == "confirm_set"]
+    assert dump_tables(engine) == before
+
+    at = upload(imports_page(), *good)
+    at.checkbox(key="imports_as_set").check().run()
+    assert "Loading the set as one batch would add **6 new values**, replace **0 values**" in said(at)
+    [confirm] = [b for b in at.button if b.key == "confirm_set"]
+    confirm.click().run()
+    assert not at.exception
+    assert "set of 3 files: cla.xlsx, foster.xlsx, stability.csv: loaded as batch 1" in said(at)
+    assert scalar(engine, "SELECT COUNT(*) FROM import_batch") == 1
+    assert scalar(engine, "SELECT COUNT(*) FROM batch_file") == 3
