@@ -301,7 +301,7 @@ def show_set_preview(uploads, user) -> None:
     if preview.refused:
         st.error(markdown_text(preview.refused))
         return
-    st.markdown("\n".join(f"- {markdown_text(entry.line())}" for entry in preview.files))
+    st.markdown("\n".join(f"- {markdown_text(entry.line('preview'))}" for entry in preview.files))
     if preview.problems:
         count = len(preview.problems)
         st.error(f"{count:,} problem{'s' if count != 1 else ''} found: this set cannot be loaded, and no file of it "

@@ -203,8 +203,8 @@ def run_import_set(files: list[Path], area: str | None, db: str | None) -> int:
     use_stored_reference(engine)
     report = import_set(engine, files, default_area=area, user=command_line_user())
     print(report.summary())
-    for entry in report.files:
-        print(f"  {entry.line()}")
+    for line in report.file_lines():
+        print(f"  {line}")
     for problem in report.problems[:PROBLEMS_LISTED]:
         print(f"  - {problem.message()}")
     rest = len(report.problems) - PROBLEMS_LISTED

@@ -187,15 +187,20 @@ class FileInSet:
     size_bytes: int
     sha256: str
     values: int = 0
-    what_was_read: str = ""
     problems: list[Problem] = field(default_factory=list)
+    layout_by_sheet: dict[str, str] = field(default_factory=dict)
+    hidden_sheets: list[str] = field(default_factory=list)
+    notes_skipped: int = 0
+    hidden_rows: int = 0
 
-    def line(self) -> str:
-        """``a.xlsx: 12 values; read sheet 'Return' (wide)`` or ``b.csv: rejected, 2 problems``."""
+    def line(self, stage: str = "read") -> str:
+        """``a.xlsx: 12 values; read sheet 'Return' (wide)`` or ``b.csv: rejected, 2 problems``, with ``stage``
+        (a key of HIDDEN_ROWS_WORDS) saying what became of the set."""
         if self.problems:
             return f"{self.name}: rejected, {plural(len(self.problems), 'problem')}"
-        detail = f"; {self.what_was_read}" if self.what_was_read else ""
-        return f"{self.name}: {plural(self.values, 'value')}{detail}"
+        detail = describe_reading(self.layout_by_sheet, self.hidden_sheets, self.notes_skipped, self.hidden_rows,
+                                  stage)
+        return f"{self.name}: {plural(self.values, 'value')}" + (f"; {detail}" if detail else "")
 
 
 @dataclass
@@ -213,6 +218,11 @@ class SetReport:
     @property
     def ok(self) -> bool:
         return self.status not in ("rejected", "busy")
+
+    def file_lines(self) -> list[str]:
+        """One line per file of the set, in its order."""
+        stage = "loaded" if self.status in ("loaded", "unchanged") else "read"
+        return [entry.line(stage) for entry in self.files]
 
     def refused_files(self) -> list[str]:
         """The files with a problem, in the set's order (a problem between files names the later file)."""

@@ -85,8 +85,10 @@ def read_set(name: str, members: list[SetMember], default_area: str | None) -> P
         read = _read_member(member, default_area)
         entry = FileInSet(member.name, member.size_bytes, member.sha256)
         if isinstance(read, ParsedFile):
-            entry.values, entry.what_was_read, entry.problems = (
-                len(read.observations), read.what_was_read(), list(read.problems))
+            entry.values, entry.problems, entry.layout_by_sheet = (
+                len(read.observations), list(read.problems), dict(read.layout_by_sheet))
+            entry.hidden_sheets, entry.notes_skipped, entry.hidden_rows = (
+                list(read.hidden_sheets), read.notes_skipped, read.hidden_rows)
             parsed_files.append(read)
         else:
             entry.problems = read

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from openpyxl import Workbook
 from sqlalchemy import text
 
 from access import command_line_user
@@ -250,3 +251,18 @@ def test_the_imports_page_loads_uploads_as_one_set_or_refuses_them_whole(tmp_pat
     assert "set of 3 files: cla.xlsx, foster.xlsx, stability.csv: loaded as batch 1" in said(at)
     assert scalar(engine, "SELECT COUNT(*) FROM import_batch") == 1
     assert scalar(engine, "SELECT COUNT(*) FROM batch_file") == 3
+
+
+def test_a_row_hidden_in_excel_is_counted_in_its_files_line(db_url, tmp_path, capsys):
+    paths = three_trackers(tmp_path / "trackers")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tracker"
+    for row in [["Measure", "Area", "Apr-24", "May-24"], ["cla_count", HOME, 400, 405], ["cla_starts", HOME, 30, 41]]:
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    book.save(paths[0])
+    assert main(["import", "--set", *map(str, paths), "--db", db_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert ("  cla.xlsx: 4 values; read sheet 'Tracker' (wide); 1 row was hidden in Excel and was loaded too: check "
+            "it is meant to be") in lines
