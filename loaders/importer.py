@@ -20,6 +20,7 @@ from access import User, require_editor
 from db.writes import BatchInfo, ImportBusy
 from loaders.batch import load_parsed, write_batch
 from loaders.members import NotASet, set_members
+from loaders.problems import Rule
 from loaders.published.load import import_published
 from loaders.report import (
     BUSY_TEXT,
@@ -80,12 +81,7 @@ def import_file(
     source, and untouched since by any later batch or undo, are reported unchanged without being
     read (loaders.unchanged): reading a big return costs seconds, the check a few queries.
     """
-    if user is not None:
-        require_editor(user, "load a return")
-        imported_by = user.login
-    area_code = resolve_default_area(default_area)
-    if default_area is not None and area_code is None:
-        raise ValueError(f"Unknown area {default_area!r}: give an ONS code, a DfE local authority number or a name")
+    area_code, who = _area_and_who(default_area, imported_by, user, "load a return")
     if data is None:
         if path is None:
             raise ValueError("import_file needs a path or the file's bytes (data=...)")
@@ -95,10 +91,9 @@ def import_file(
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such file")
     name = file_name or (Path(path).name if path is not None else "upload")
-    who = imported_by or settings.current_user()
     try:  # first, before reading anything: the same file loaded before, with nothing changed since
         sha = sha256_of(data if data is not None else path)
-        before = already_loaded(engine, sha, source, area_code or "")
+        before = already_loaded(engine, sha, source, area_code)
     except ImportBusy:
         return ImportReport(name, "busy")
     except OSError as error:
@@ -117,7 +112,7 @@ def import_file(
         return ImportReport(name, "busy")
     except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
         return unreadable(name, error)
-    return load_parsed(engine, parsed, source, who, reader_version=reader_version(), default_area=area_code or "")
+    return load_parsed(engine, parsed, source, who, reader_version=reader_version(), default_area=area_code)
 
 
 def parse_return(data: bytes, file_name: str, default_area: str | None = None) -> ParsedFile | ImportReport:
@@ -192,7 +187,10 @@ def import_set(
         return SetReport(name, "rejected", parsed.files, parsed.problems)
     info = BatchInfo(name, sha, source, [], who, reader_version=reader_version(), default_area=area_code,
                      files=parsed.batch_files())
-    outcome = write_batch(engine, info, parsed.combined)
+    try:
+        outcome = write_batch(engine, info, parsed.combined)
+    except Exception as error:  # noqa: BLE001 - the database refused in a way nobody foresaw: a sentence, not a traceback
+        return SetReport(name, "rejected", parsed.files, unreadable(name, error, Rule.NOT_LOADED).problems)
     if outcome is None:
         return SetReport(name, "busy", parsed.files)
     return SetReport(name, "loaded" if outcome.changed else "unchanged", parsed.files, [], outcome)
