@@ -16,12 +16,20 @@ import pandas as pd
 import streamlit as st
 
 from access import NotAnEditor
+from db.batch_files import files_by_batch
 from db.locks import BUSY_MESSAGE, ImportBusy
 from db.queries import commentary_version
 from db.undo import UNDO_SOURCE, UndoRefused, undo_batch, undone_batches
-from db.writes import PUBLISHED_SOURCE
-from loaders.importer import import_file
-from loaders.preview import UPLOAD_TYPES, FilePreview, max_upload_mb, preview_upload
+from db.writes import PUBLISHED_SOURCE, FileInBatch
+from loaders.importer import import_file, import_set
+from loaders.preview import (
+    UPLOAD_TYPES,
+    FilePreview,
+    max_upload_mb,
+    preview_set,
+    preview_upload,
+    uploads_on_disk,
+)
 from loaders.template import write_template
 from metrics.formatting import count_words
 from metrics.safe_text import markdown_table, markdown_text
@@ -39,6 +47,7 @@ UNDO_CHOICE_KEY = "undo_choice"  # the "Batch to undo" box: forgotten after a lo
 # "Values in file" headed "Values" on screen: the long heading pushed the Undone column off a laptop's screen
 BATCH_COLUMNS = {"Values in file": st.column_config.NumberColumn("Values", help="How many values the file held")}
 TEMPLATE_NAME = "return_template.xlsx"
+SET_CHOICE = "Load these files as one set: one batch and one undo, refused whole if any file has a problem"
 
 
 def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) -> pd.DataFrame:
@@ -66,9 +75,11 @@ def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) 
     return table
 
 
-def batch_notes(batches: pd.DataFrame) -> list[str]:
+def batch_notes(batches: pd.DataFrame, files: dict[int, list[FileInBatch]] | None = None) -> list[str]:
     """'**12 · sn_may_2025.xlsx** · loaded by jsmith · sheets: LA SN Groups · SHA-256 ab12... · note'
-    for each batch, newest first ('undone by' for an undo, which loaded nothing)."""
+    for each batch, newest first ('undone by' for an undo, which loaded nothing); a set loaded as one
+    batch lists its ``files``."""
+    files = files or {}
     lines = []
     loaded = dict(zip(batches["id"], batches["commentary"], strict=True)) if "commentary" in batches else {}
     for batch, name, source, who, sheets, sha, note in zip(
@@ -79,6 +90,9 @@ def batch_notes(batches: pd.DataFrame) -> list[str]:
             parts.append(count_words(notes, "commentary", "commentaries"))
         if str(sheets).strip():
             parts.append(f"sheets: {markdown_text(sheets)}")
+        if int(batch) in files:
+            parts.append("files: " + ", ".join(f"{markdown_text(f.file_name)} ({f.size_bytes:,} bytes)"
+                                               for f in files[int(batch)]))
         if str(sha).strip():
             parts.append(f"SHA-256 `{sha}`")
         if str(note).strip():
@@ -268,8 +282,53 @@ def upload_section(user) -> None:
                        key="template_download")
     uploads = st.file_uploader("Returns to load", type=list(UPLOAD_TYPES), accept_multiple_files=True,
                                max_upload_size=limit, key="returns_upload")
+    if len(uploads or []) > 1 and st.checkbox(SET_CHOICE, key="imports_as_set"):
+        show_set_preview(uploads, user)
+        return
     for index, upload in enumerate(uploads or []):
         show_preview(upload, index, user)
+
+
+def show_set_preview(uploads, user) -> None:
+    """The uploads as one set: each file as read, every problem, what loading it would do, one confirm."""
+    files = [(upload.name, upload.getvalue()) for upload in uploads]
+    previews = st.session_state.setdefault("imports_set_previews", {})  # a rerun does not read the files again
+    key = (tuple(upload.file_id for upload in uploads), data.data_version(), commentary_version(data.engine()))
+    if key not in previews:
+        previews[key] = preview_set(data.engine(), files)
+    preview = previews[key]
+    st.subheader(markdown_text(preview.name), anchor=False)
+    if preview.refused:
+        st.error(markdown_text(preview.refused))
+        return
+    st.markdown("\n".join(f"- {markdown_text(entry.line('preview'))}" for entry in preview.files))
+    if preview.problems:
+        count = len(preview.problems)
+        st.error(f"{count:,} problem{'s' if count != 1 else ''} found: this set cannot be loaded, and no file of it "
+                 "is. Correct every problem listed below, save the files and upload them again. Nothing was written.")
+        listed = [f"- {markdown_text(p.message())}" for p in preview.problems[:WRAPPED_PROBLEMS]]
+        if count > WRAPPED_PROBLEMS:
+            listed.append(f"- ... and {count - WRAPPED_PROBLEMS:,} more")
+        st.markdown("\n".join(listed))
+        return
+    comparison = preview.comparison
+    assert comparison is not None
+    st.markdown(f"Loading the set as one batch would add **{count_words(comparison.new, 'new value')}**, replace "
+                f"**{count_words(len(comparison.replaced), 'value')}**, leave **{comparison.unchanged:,}** unchanged "
+                f"and set **{count_words(comparison.targets_new, 'target')}**.")
+    if not (comparison.new or comparison.replaced or comparison.targets_new or comparison.commentary):
+        st.info("Everything in these files is already loaded: confirming would change nothing.")
+        return
+    if st.button(f"Confirm: load the {len(files)} files as one set", key="confirm_set", type="primary"):
+        try:
+            with uploads_on_disk(files) as paths:
+                report = import_set(data.engine(), paths, user=user)
+        except NotAnEditor as error:
+            st.error(markdown_text(error))
+            return
+        st.session_state[MESSAGE_KEY] = ("success" if report.status == "loaded" else "warning", report.summary())
+        st.session_state.pop(UNDO_CHOICE_KEY, None)
+        st.rerun()
 
 
 def undo_section(batches: pd.DataFrame, undone_by: dict[int, int], user) -> None:
@@ -363,7 +422,7 @@ else:
                  key="batches")
     if user.is_editor:
         undo_section(batches, undone, user)
-    notes = batch_notes(batches)
+    notes = batch_notes(batches, files_by_batch(data.engine()))
     if notes:
         st.subheader("Who loaded each file, and what it held", anchor=False)
         st.markdown("\n".join(notes))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NO_BREAKDOWN = ""  # dimension and category of a headline figure (empty, not NULL, so uniqueness holds)
@@ -52,6 +52,23 @@ class ImportBatch(Base):
     # are never deleted, so ids are never reused. (No foreign key: SQLite could only add one by
     # rebuilding this table, which every other table refers to.)
     undone_by_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class BatchFile(Base):
+    """One file of a batch that loaded several files as one set (a return's monthly trackers, the SSDA903's
+    tables): its name as given (with its folder inside a zip or folder), size and sha256, in the set's order.
+
+    A batch of one file has no rows here: ``import_batch.file_name`` and ``sha256`` describe it, as they
+    always have. For a set they hold the set's name ("set of 3 files: ...") and a fingerprint of its files.
+    """
+
+    __tablename__ = "batch_file"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
 
 
 class BatchCoverage(Base):

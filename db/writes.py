@@ -30,6 +30,7 @@ from db.models import (
     LOCAL,
     PUBLISHED,
     BatchCoverage,
+    BatchFile,
     ImportBatch,
     Observation,
     ObservationHistory,
@@ -38,13 +39,22 @@ from db.models import (
     Target,
 )
 
-__all__ = ["ImportBusy", "BatchInfo", "BatchOutcome", "LoadedBefore", "apply_batch", "origin_of", "unchanged_since"]
+__all__ = ["ImportBusy", "BatchInfo", "FileInBatch", "BatchOutcome", "LoadedBefore", "apply_batch", "origin_of", "unchanged_since"]
 PUBLISHED_SOURCE = "published"  # the batch source of DfE's tables (loaders.published.parsed uses the same word)
 
 KEY = ["measure_code", "area_code", "period_type", "period_end", "dimension", "category"]
 FIELDS = ["value", "numerator", "denominator", "status"]
 OBSERVATION_COLUMNS = KEY + FIELDS
 TARGET_COLUMNS = ["measure_code", "area_code", "period_start", "period_end", "value"]
+
+
+@dataclass(frozen=True)
+class FileInBatch:
+    """One file of a set loaded as one batch, as the history names it."""
+
+    file_name: str
+    size_bytes: int
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class BatchInfo:
     note: str = ""
     reader_version: str = ""  # the reading code's version (loaders.unchanged.reader_version); "" for no shortcut
     default_area: str = ""  # the area rows without one were filed under
+    files: tuple[FileInBatch, ...] = ()  # the files of a set loaded as one batch; () for one file
 
 
 @dataclass
@@ -537,6 +548,10 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
             )
         ).inserted_primary_key[0]
         outcome.batch_id = batch_id
+        if info.files:
+            connection.execute(insert(BatchFile), [
+                {"batch_id": batch_id, "position": position, "file_name": f.file_name, "size_bytes": f.size_bytes,
+                 "sha256": f.sha256} for position, f in enumerate(info.files)])
         coverage = _coverage(origin, incoming, targets, commentary)
         if coverage:
             connection.execute(insert(BatchCoverage), [{**c, "batch_id": batch_id} for c in coverage])

@@ -1,13 +1,15 @@
 """The command line for performance officers: load returns, export every stored value, get a template.
 
     python -m loaders import FILE... [--area CODE] [--db URL]
+    python -m loaders import --set FILE... | FOLDER | ZIP [--area CODE] [--db URL]
     python -m loaders export [--measure CODE] [--area CODE] [--public] [--db URL] > values.csv
     python -m loaders template [--output FILE]
     python -m loaders history [--db URL]
     python -m loaders undo BATCH [--yes] [--db URL]
 
 Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
-does not stop the files after it, whatever went wrong with it. The exit status is 1 when any file was
+does not stop the files after it, whatever went wrong with it. With --set the files (or every file of
+one folder or zip) are one set: read and checked together and loaded as one batch, or refused whole. The exit status is 1 when any file was
 rejected, 2 for a mistake on the command line (an unknown area or measure, a database that cannot be
 opened), and 3 when no file was rejected but one could not be loaded because another import held the
 database (run it again), so scripts can tell them apart.
@@ -22,7 +24,24 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 import settings
+from access import command_line_user
+from db.batch_files import files_by_batch
+from db.engine import connect, database_url
+from db.queries import batches
+from db.undo import UndoRefused, undo_batch, undone_batches
+from db.writes import ImportBusy
+from loaders.export import write_export
+from loaders.importer import import_file, import_set, unreadable
+from loaders.problems import Rule
+from loaders.published.release_date import ReleaseDateError, parse_released
+from loaders.returns import resolve_default_area
+from loaders.template import write_template
+from metrics.formatting import count_words
+from reference.stored import use_stored_reference
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 PROBLEMS_LISTED = 50  # per file on the command line; the report keeps every one
@@ -59,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default: ${settings.HOME_AREA.env}, else {settings.HOME_AREA.default})",
     )
     load.add_argument("--db", metavar="URL", help=db_help)
+    load.add_argument(
+        "--set", action="store_true", dest="as_set",
+        help="load the files, or every file of one folder or zip, as one set: one batch, one undo, refused "
+        "whole if any file has a problem",
+    )
     load.add_argument(
         "--released", metavar="YYYY-MM", type=_released,
         help="the month DfE released a statistical neighbour file, when its name does not say (e.g. 2025-05)",
@@ -108,8 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _released(text: str) -> str:
-    from loaders.published.release_date import ReleaseDateError, parse_released
-
     try:
         parse_released(text)
     except ReleaseDateError as error:
@@ -123,8 +145,6 @@ class DatabaseUnavailable(Exception):
 
 def _shown_url(url: str) -> str:
     """The URL as it may be printed: a password in it is masked."""
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - not a URL at all: nothing in it to hide
@@ -132,10 +152,6 @@ def _shown_url(url: str) -> str:
 
 
 def _engine(url: str | None):
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from db.engine import connect, database_url
-
     full = database_url(url)
     shown = _shown_url(full)
     try:
@@ -167,21 +183,42 @@ def print_report(report) -> None:
         print(f"  ... and {rest:,} more problem{'s' if rest != 1 else ''}")
 
 
-def run_import(files: list[Path], area: str | None, db: str | None, released: str | None = None) -> int:
-    from access import command_line_user
-    from loaders.importer import import_file, unreadable
-    from loaders.problems import Rule
-    from loaders.returns import resolve_default_area
-
+def _unknown_area(area: str | None) -> bool:
+    """True, having said so, when ``--area`` names no area."""
     if area is not None and resolve_default_area(area) is None:
         print(
             f"Unknown area {area!r}: give an ONS code (such as E06000049), a DfE local authority number "
             "(such as 895) or an area name (such as Cheshire East).",
             file=sys.stderr,
         )
+        return True
+    return False
+
+
+def run_import_set(files: list[Path], area: str | None, db: str | None) -> int:
+    """The files, or one folder or zip, loaded as one set: one batch, or refused whole."""
+    if _unknown_area(area):
         return EXIT_USAGE
     engine = _engine(db)
-    from reference.stored import use_stored_reference  # areas and neighbours as the database's lists give them
+    use_stored_reference(engine)
+    report = import_set(engine, files, default_area=area, user=command_line_user())
+    print(report.summary())
+    for line in report.file_lines():
+        print(f"  {line}")
+    for problem in report.problems[:PROBLEMS_LISTED]:
+        print(f"  - {problem.message()}")
+    rest = len(report.problems) - PROBLEMS_LISTED
+    if rest > 0:
+        print(f"  ... and {rest:,} more problem{'s' if rest != 1 else ''}")
+    if report.status == "rejected":
+        return EXIT_REJECTED
+    return EXIT_BUSY if report.status == "busy" else EXIT_OK
+
+
+def run_import(files: list[Path], area: str | None, db: str | None, released: str | None = None) -> int:
+    if _unknown_area(area):
+        return EXIT_USAGE
+    engine = _engine(db)
 
     use_stored_reference(engine)
     results: Counter[str] = Counter()
@@ -208,8 +245,6 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
 
 
 def run_export(measure: str | None, area: str | None, db: str | None, public: bool = False) -> int:
-    from loaders.export import write_export
-
     engine = _engine(db)
     try:
         written = write_export(engine, sys.stdout, measure, area, public=public)
@@ -226,8 +261,6 @@ def run_export(measure: str | None, area: str | None, db: str | None, public: bo
 
 
 def run_template(output: str) -> int:
-    from loaders.template import write_template
-
     if output == STDOUT:
         write_template(sys.stdout.buffer)
         sys.stdout.buffer.flush()
@@ -240,11 +273,7 @@ def run_template(output: str) -> int:
 
 def history_lines(engine) -> list[str]:
     """'12 return.xlsx · loaded 03 Dec 2026 08:40 by jsmith · 3 new, 1 replaced, 0 unchanged · sha256 ...'"""
-    from db.queries import batches
-    from db.undo import undone_batches
-    from metrics.formatting import count_words
-
-    frame, undone_by = batches(engine), undone_batches(engine)
+    frame, undone_by, files = batches(engine), undone_batches(engine), files_by_batch(engine)
     lines = []
     for row in frame.itertuples(index=False):
         when = f"{row.imported_at:%d %b %Y %H:%M}" if hasattr(row.imported_at, "strftime") else str(row.imported_at)
@@ -254,6 +283,9 @@ def history_lines(engine) -> list[str]:
             what += f", {count_words(row.commentary, 'commentary', 'commentaries')}"
         undone = f" · undone by batch {undone_by[int(row.id)]}" if int(row.id) in undone_by else ""
         sheets = f" · sheets: {row.sheets}" if row.sheets else ""
+        if int(row.id) in files:  # a set loaded as one batch: each of its files
+            sheets += " · files: " + ", ".join(f"{f.file_name} ({f.size_bytes:,} bytes, sha256 {f.sha256[:12]})"
+                                                for f in files[int(row.id)])
         lines.append(f"{int(row.id)} {row.file_name} · {row.source} · {when} by {row.imported_by} · {what}"
                      f"{sheets}{undone} · sha256 {row.sha256}")
     return lines
@@ -266,9 +298,6 @@ def run_history(db: str | None) -> int:
 
 
 def run_undo(batch: int, yes: bool, db: str | None) -> int:
-    from access import command_line_user
-    from db.undo import UndoRefused, undo_batch
-
     engine = _engine(db)
     if not yes:
         chosen = [line for line in history_lines(engine) if line.split(" ", 1)[0] == str(batch)]
@@ -293,10 +322,10 @@ def run_undo(batch: int, yes: bool, db: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from db.writes import ImportBusy
-
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "import" and args.as_set:
+            return run_import_set(args.files, args.area, args.db)
         if args.command == "import":
             return run_import(args.files, args.area, args.db, args.released)
         if args.command == "export":

@@ -9,16 +9,23 @@ the import then does differently. Nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pandas as pd
 from sqlalchemy import Engine
 
 import settings
 from db.writes import Comparison, ReplacedValue, compare_batch
-from loaders.importer import ImportReport, ParsedFile, parse_return, sha256_of
+from loaders.importer import parse_return
+from loaders.members import NotASet, set_members
 from loaders.problems import Problem
+from loaders.report import FileInSet, ImportReport, ParsedFile, sha256_of
+from loaders.sets import read_set, set_name
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv")
 RETURN_SOURCE = "return"
@@ -111,3 +118,53 @@ def _describe(preview: FilePreview, parsed: ParsedFile) -> None:
         preview.measures = sorted({m for m in frame["measure_code"] if isinstance(m, str) and m})
         preview.areas = sorted({a for a in frame["area_code"] if isinstance(a, str) and a})
         preview.periods = sorted({pd.Timestamp(d).date() for d in frame["period_end"] if not pd.isna(d)})
+
+
+@dataclass
+class SetPreview:
+    """Several uploads as one set, as ``import_set`` would see them: each file as read, every problem of the
+    set, and what writing it would do. ``can_confirm`` only with no problem at all."""
+
+    name: str
+    files: list[FileInSet]
+    problems: list[Problem] = field(default_factory=list)
+    refused: str = ""  # a sentence when the set was not read at all (a file too big)
+    comparison: Comparison | None = None
+
+    @property
+    def can_confirm(self) -> bool:
+        return not self.refused and not self.problems and self.comparison is not None
+
+
+@contextmanager
+def uploads_on_disk(uploads: list[tuple[str, bytes]]) -> Iterator[list[Path]]:
+    """The uploads written into a temporary folder under their own names, for ``import_set``; removed after."""
+    with TemporaryDirectory(prefix="dashboard-upload-") as folder:
+        paths = []
+        for index, (name, content) in enumerate(uploads):
+            path = Path(folder) / str(index) / Path(name).name  # a folder each: two uploads of one name stay two
+            path.parent.mkdir()
+            path.write_bytes(content)
+            paths.append(path)
+        yield paths
+
+
+def preview_set(engine: Engine, uploads: list[tuple[str, bytes]], default_area: str | None = None,
+                limit_mb: int | None = None) -> SetPreview:
+    """Read and check several uploads as one set and compare them with the database, writing nothing."""
+    for name, content in uploads:
+        refused = too_big(len(content), limit_mb)
+        if refused:
+            return SetPreview(name, [], refused=f"{name}: {refused}")
+    with uploads_on_disk(uploads) as paths:
+        try:
+            with set_members(paths) as members:
+                parsed = read_set(set_name([p.name for p in paths], members), members, default_area)
+        except NotASet as refused:
+            return SetPreview(refused.problem.file, [], [refused.problem])
+    preview = SetPreview(parsed.name, parsed.files, parsed.problems)
+    if not parsed.problems and parsed.combined is not None:
+        combined = parsed.combined
+        preview.comparison = compare_batch(engine, RETURN_SOURCE, combined.observations, combined.targets,
+                                           combined.commentary)
+    return preview

@@ -40,9 +40,9 @@ from db.models import NO_BREAKDOWN, ImportBatch, Observation
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS
 from loaders.commentary_column import empty_commentary, one_per_figure, read_commentary
 from loaders.fractions import PLAIN_NUMBER, likely_fractions
-from loaders.importer import ParsedFile, sha256_of
 from loaders.periods import ACCEPTED_PERIODS, Period, parse_periods
 from loaders.problems import Problem, Rule, cell_ref
+from loaders.report import ParsedFile, sha256_of
 from loaders.suggestions import area_hint, measure_hint
 from loaders.validate import check_observations, check_targets
 from loaders.values import (
@@ -920,3 +920,12 @@ def _latest_with_figure(kind: np.ndarray, ends: list) -> list:
         for i in np.flatnonzero((kind[:, j] == NUMBER) | (kind[:, j] == STATUS)):
             latest[i] = ends[j]
     return latest
+
+
+def read_return_from(workbook: Workbook | None, path: Path | None, data: bytes | None, name: str,
+                     default_area: str | None, sha: str) -> ParsedFile:
+    """A return read and checked in full, from the workbook already opened (loaders.workbook.workbook_or_none)
+    or as text."""
+    if workbook is not None:
+        return read_return_workbook(workbook, name, default_area, sha)
+    return read_return(path, default_area, data=data, file_name=name)

@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 import settings
 from access.users import os_login
 from db import queries
-from loaders.importer import ImportReport
+from loaders.importer import ImportReport, import_file
+from reference.areas import areas
 
 SAMPLE_DIR = settings.DATA_DIR / "sample"
 SAMPLE_AREA = "E06999901"  # Northmoor, the fictional sample council
@@ -41,8 +42,6 @@ def sample_wanted() -> bool:
     chosen = settings.LOAD_SAMPLE.value().strip().lower()
     if chosen:
         return chosen in SWITCHED_ON
-    from reference.areas import areas
-
     home = areas().resolve(settings.HOME_AREA.value())
     return home is not None and home.code == SAMPLE_AREA
 
@@ -66,7 +65,6 @@ def load_sample_if_empty(engine: Engine, directory: Path = SAMPLE_DIR) -> list[I
     """
     if not sample_wanted() or not needs_sample(engine):
         return []
-    from loaders.importer import import_file  # the reader is only needed when there is something to load
 
     with _loading:
         if not needs_sample(engine):

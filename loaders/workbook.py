@@ -140,3 +140,20 @@ def _read_ole2(data: bytes, cap: int) -> Workbook:
 
 def _read_csv(data: bytes) -> Sheet:
     return read_csv(data)
+
+
+def workbook_or_none(path: Path | None, data: bytes | None, name: str) -> Workbook | None:
+    """The file read once as a workbook, when it is one, so recognising DfE's tables and reading a
+    return share one (capped, hardened) read; None for text and parquet files, or a file that cannot
+    be read (the return reader then says why, naming the file)."""
+    if data is not None:
+        head = data[:8]
+    else:
+        with path.open("rb") as handle:  # type: ignore[union-attr]
+            head = handle.read(8)
+    if not (head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0")):
+        return None
+    try:
+        return read_workbook(data if data is not None else path, file_name=name)
+    except NotAWorkbook:
+        return None

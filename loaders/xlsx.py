@@ -26,12 +26,10 @@ import math
 import re
 from array import array
 from collections.abc import Iterable
-from datetime import datetime, time
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel
 
 from loaders.extent import EXCEL_COLUMNS, EXCEL_ROWS, CellStore, to_sheet
 from loaders.formulas import distrust_formulas
@@ -39,6 +37,16 @@ from loaders.numformats import Shown, shown_by_builtin, shown_by_code
 from loaders.package import Package, rels_of, resolve
 from loaders.problems import cell_ref
 from loaders.sheets import NotAWorkbook, Sheet, Workbook
+from loaders.xlsx_cells import (
+    COLUMNS,
+    HIDDEN_ROW,
+    NUMBER_MEMO_SIZE,
+    SharedStrings,
+    damaged,
+    excel_date,
+    iso_date,
+)
+from loaders.xlsx_fast import scan_sheet
 
 MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
                    "http://purl.oclc.org/ooxml/spreadsheetml/main")  # transitional and strict
@@ -48,31 +56,11 @@ WORKSHEET_TYPES = {f"{ns}/worksheet" for ns in RELATIONSHIP_NAMESPACES}
 DEFAULT_WORKBOOK_PART = "xl/workbook.xml"
 SMALL_PART_BYTES = 20_000_000  # workbook.xml, relationships, styles: Excel's own stay far below this
 HIDDEN_STATES = {"hidden", "veryHidden"}
-HIDDEN_ROW = frozenset({"1", "true"})  # <row hidden="1"> (Excel) or hidden="true" (LibreOffice): a hidden row
-LAST_EXCEL_DATE = 2_958_466  # the day after 31/12/9999
-NUMBER_MEMO_SIZE = 200_000
 ERASE_DIGITS = "0123456789"
 
 STYLES_DAMAGED = ("the workbook's styles (its number formats) are damaged, so it cannot be told which cells "
                   "show percentages or dates; open it in Excel and save it again")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
-
-# Column letters -> zero-based index, for every column Excel has (A..XFD).
-_LETTERS = [chr(65 + i) for i in range(26)]
-COLUMNS: dict[str, int] = {}
-for _index, _name in enumerate(
-        _LETTERS + [a + b for a in _LETTERS for b in _LETTERS] + [a + b + c for a in _LETTERS for b in _LETTERS
-                                                                  for c in _LETTERS]):
-    if _index >= EXCEL_COLUMNS:
-        break
-    COLUMNS[_name] = _index
-
-
-def damaged(name: str, what: str, cell: str = "") -> NotAWorkbook:
-    where = f"cell {cell} on sheet '{name}'" if cell else f"sheet '{name}'"
-    return NotAWorkbook(f"a damaged workbook: {where} {what}; open it in Excel and save it again",
-                        sheet=name, cell=cell)
-
 
 def _forbidden(*_args: object) -> None:
     raise NotAWorkbook("the workbook's XML declares a document type or entities, which no Excel file does; "
@@ -173,27 +161,6 @@ def read_styles(package: Package, part: str | None) -> list[Shown] | None:
     return shown
 
 
-# shared strings ----------------------------------------------------------------------------------
-class SharedStrings:
-    """The workbook's table of shared strings, held as one text with offsets rather than a million objects."""
-
-    def __init__(self, text: str, offsets: array):
-        self.text = text
-        self.offsets = offsets
-        self.cache: dict[int, str] = {}
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    def get(self, index: int) -> str:
-        found = self.cache.get(index)
-        if found is None:
-            if not 0 <= index < len(self.offsets) - 1:
-                raise IndexError(index)
-            found = self.cache[index] = self.text[self.offsets[index]:self.offsets[index + 1]]
-        return found
-
-
 _STRING_SI, _STRING_T, _STRING_RPH = 1, 2, 3
 _STRING_TAGS = main_names("si", "t", "rPh")
 
@@ -270,13 +237,6 @@ def sheet_tags(tag: str, attrs: dict, name: str) -> dict[str, int]:
     return {f"{lead}{local}": code for local, code in _SHEET_LOCALS.items()}
 
 
-def excel_date(serial: float, date1904: bool) -> datetime | time:
-    """A date serial as Excel shows it (1900 or 1904 date system); ValueError when Excel shows ####."""
-    if not 0 <= serial < LAST_EXCEL_DATE:
-        raise ValueError(serial)
-    return from_excel(serial, CALENDAR_MAC_1904 if date1904 else WINDOWS_EPOCH)
-
-
 def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, styles: list[Shown] | None,
                date1904: bool, recalculate_on_open: bool = False) -> Sheet:
     """One worksheet's cells, streamed: see the module docstring for what each kind of cell becomes.
@@ -286,8 +246,6 @@ def read_sheet(package: Package, part: str, name: str, shared: SharedStrings, st
     by expat, which says exactly what is wrong with a damaged sheet. Both give the same cells, whose
     formulas' saved results are then checked (loaders.formulas) the same way.
     """
-    from loaders.xlsx_fast import scan_sheet
-
     unpacked = package.unpacked
     store = scan_sheet(package.chunks(part), name, shared, styles, date1904,
                        lambda pieces: _outside_cells_ok(package, part, name, shared, styles, date1904, pieces))
@@ -485,7 +443,7 @@ def expat_cells(package: Package, part: str, name: str, shared: SharedStrings, s
         elif c_type == "d":
             if not v_text:
                 return empty_or_uncached()
-            found = _iso_date(v_text, name, cell_ref(c_row, c_col))
+            found = iso_date(v_text, name, cell_ref(c_row, c_col))
         else:
             raise damaged(name, f"has a cell of unknown type {c_type[:20]!r}", cell_ref(c_row, c_col))
         if f_text is not None and c_type != "e":
@@ -523,16 +481,6 @@ def expat_cells(package: Package, part: str, name: str, shared: SharedStrings, s
     if not tags:
         raise damaged(name, "is empty where its XML should be")
     return store, tags
-
-
-def _iso_date(text: str, name: str, cell: str) -> datetime | time:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            return time.fromisoformat(text)
-        except ValueError as error:
-            raise damaged(name, f"holds {text[:30]!r} where a date belongs", cell) from error
 
 
 # the workbook ------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from operator import itemgetter
 from loaders.extent import EXCEL_ROWS, CellStore
 from loaders.numformats import Shown
 from loaders.sheets import NotAWorkbook
-from loaders.xlsx import COLUMNS, HIDDEN_ROW, NUMBER_MEMO_SIZE, SharedStrings, _iso_date, excel_date
+from loaders.xlsx_cells import COLUMNS, HIDDEN_ROW, NUMBER_MEMO_SIZE, SharedStrings, excel_date, iso_date
 
 _VALUE = rb'"[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*"'  # printable ASCII without " & <
 _NAME = rb"[A-Za-z_][A-Za-z0-9_.:-]*"
@@ -264,7 +264,7 @@ class _Scanner:
             found = self.store.errors[(row, col)] = _text(value)
         else:  # _DATE
             try:
-                found = _iso_date(_text(value), self.name, "")
+                found = iso_date(_text(value), self.name, "")
             except NotAWorkbook:
                 raise _GiveUp from None
         if text is not None and c_type != _ERROR:

@@ -15,13 +15,16 @@ from sqlalchemy import Engine
 
 from access.users import os_login
 from db.queries import batches, observations
-from loaders.importer import ImportReport, load_parsed
+from db.reference_queries import has_neighbour_release
+from loaders.batch import load_parsed
 from loaders.problems import Problem, Rule
 from loaders.published.ees import parse_ees
 from loaders.published.lait import parse_lait
 from loaders.published.mapping import OBSERVATIONS, REFERENCE, PublishedMapping, published_mapping
 from loaders.published.parsed import PUBLISHED_SOURCE, PublishedFile, kind_of_note
 from loaders.published.recognise import FORMATS, Recognised, recognise
+from loaders.published.reference_import import import_reference
+from loaders.report import ImportReport
 from loaders.sheets import Workbook
 from settings import DATA_DIR
 
@@ -108,8 +111,6 @@ def import_recognised(engine: Engine, recognised: Recognised, imported_by: str, 
     mapping = mapping or published_mapping()
     if recognised.kind.role == OBSERVATIONS:
         return _load_observations(engine, recognised, mapping, imported_by)
-    from loaders.published.reference_import import import_reference
-
     return import_reference(engine, recognised, imported_by, released)
 
 
@@ -170,8 +171,6 @@ def load_published_if_empty(engine: Engine, directory: Path = SHIPPED_DIR,
 
     An empty list when both are already there, so it is cheap to call on every start.
     """
-    from db.reference_queries import has_neighbour_release
-
     reports = []
     if not has_published_data(engine):
         reports += load_published_files(engine, shipped_files(directory), imported_by)

@@ -10,9 +10,9 @@ import pandas as pd
 
 from db.models import NO_BREAKDOWN
 from db.writes import OBSERVATION_COLUMNS
-from loaders.importer import PROVENANCE_COLUMNS, ParsedFile, sha256_of
 from loaders.problems import Problem
 from loaders.published.checks import check_observations
+from loaders.report import PROVENANCE_COLUMNS, ParsedFile, sha256_of
 from reference.catalogue import Catalogue
 
 PUBLISHED_SOURCE = "published"

@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 from db.reference_queries import neighbour_releases
 from db.reference_writes import ReferenceBatch, write_area_list, write_neighbour_release
 from db.writes import BatchOutcome
-from loaders.importer import ImportReport, sha256_of
 from loaders.problems import Problem, Rule
 from loaders.published.area_list import read_area_list
 from loaders.published.neighbour_file import read_neighbour_file
@@ -24,6 +23,7 @@ from loaders.published.parsed import PUBLISHED_SOURCE
 from loaders.published.recognise import Recognised
 from loaders.published.reference_tables import TooBig
 from loaders.published.release_date import RELEASED_FORMAT, ReleaseDateError, release_date
+from loaders.report import ImportReport, sha256_of
 from reference.areas import AreaDirectory
 from reference.neighbours import NEIGHBOURS_PER_COUNCIL, release_label
 from reference.stored import stored_directory
