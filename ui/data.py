@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -84,9 +85,10 @@ def viewer() -> Viewer:
     return LOCAL_VIEWER
 
 
-def own(home: str) -> tuple[str, ...]:
-    """The councils whose own figures a read about ``home`` may return, as a cache key."""
-    return tuple(sorted(viewer().own(home)))
+def own(home: str, who: Viewer | None = None) -> tuple[str, ...]:
+    """The councils whose own figures a read about ``home`` may return (for ``who``, else this session's
+    viewer), as a cache key."""
+    return tuple(sorted((who or viewer()).own(home)))
 
 
 PUBLIC_MODE_KEY = "public_mode"  # session state: this session's public-mode switch
@@ -166,15 +168,15 @@ def _figures(url: str, version: int | str, area_codes: tuple[str, ...], home: st
     return (headlines, parts) if limit is None else suppress_together(headlines, parts, limit)
 
 
-def observations(home: str) -> pd.DataFrame:
+def observations(home: str, who: Viewer | None = None) -> pd.DataFrame:
     """Headline figures for the home council, its neighbours, region and England (public mode applied)."""
-    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit(), own(home))[0]
+    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit(), own(home, who))[0]
 
 
-def breakdowns(home: str) -> pd.DataFrame:
+def breakdowns(home: str, who: Viewer | None = None) -> pd.DataFrame:
     """The home council's figures split by a dimension (placement type, age band...), if any were loaded;
     in public mode with small cells, and the cells that would give them away, suppressed."""
-    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit(), own(home))[1]
+    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit(), own(home, who))[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -182,9 +184,9 @@ def _targets(url: str, version: int | str, area: str, own_codes: tuple[str, ...]
     return own_only(queries.targets(_engine(url), areas=[area]), frozenset(own_codes))
 
 
-def targets(home: str) -> pd.DataFrame:
+def targets(home: str, who: Viewer | None = None) -> pd.DataFrame:
     """The council's targets: its own, like its returns."""
-    return _targets(database_url(), data_version(), home, own(home))
+    return _targets(database_url(), data_version(), home, own(home, who))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -204,19 +206,19 @@ def _history(url: str, version: int | str, measure: str, area: str, limit: int |
     return replaced if limit is None else public_history(replaced, measure, area, limit)
 
 
-def history(measure: str, area: str) -> pd.DataFrame:
+def history(measure: str, area: str, who: Viewer | None = None) -> pd.DataFrame:
     """Values for the measure that later batches replaced (in public mode, small ones hidden)."""
-    return _history(database_url(), data_version(), measure, area, public_limit(), own(area))
+    return _history(database_url(), data_version(), measure, area, public_limit(), own(area, who))
 
 
-def commentary(measure: str, area: str) -> pd.DataFrame:
+def commentary(measure: str, area: str, who: Viewer | None = None) -> pd.DataFrame:
     """Not cached: commentary is written outside import batches, so data_version does not see it."""
-    return read_commentary(engine(), measure, area, frozenset(own(area)))
+    return read_commentary(engine(), measure, area, frozenset(own(area, who)))
 
 
-def notes(home: str) -> list:
+def notes(home: str, who: Viewer | None = None) -> list:
     """The current commentary on the council's figures (not cached, like ``commentary``)."""
-    return read_notes(engine(), home, frozenset(own(home)))
+    return read_notes(engine(), home, frozenset(own(home, who)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -224,10 +226,10 @@ def _measure(url: str, version: int | str, code: str, own_codes: tuple[str, ...]
     return for_public(read_measure(_engine(url), code, own_codes), limit)
 
 
-def measure(home: str, code: str) -> pd.DataFrame:
+def measure(home: str, code: str, who: Viewer | None = None) -> pd.DataFrame:
     """Every area's headline figures for one measure (a benchmark ranks every council): DfE's published ones,
     and the own figures of the councils the viewer may see (public mode applied)."""
-    return _measure(database_url(), data_version(), code, own(home), public_limit())
+    return _measure(database_url(), data_version(), code, own(home, who), public_limit())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -241,12 +243,14 @@ def published() -> pd.DataFrame:
     return _published(database_url(), data_version())
 
 
-def reads() -> Reads:
-    """The cached reads above, for the view builders in views/."""
+def reads(who: Viewer | None = None) -> Reads:
+    """The cached reads above for ``who`` (this session's viewer unless given), for the view builders in views/."""
     from reference.areas import areas
 
-    return Reads(observations, breakdowns, targets, batches, history, published, measure, commentary, notes,
-                 viewer(), areas())
+    who = who or viewer()
+    return Reads(partial(observations, who=who), partial(breakdowns, who=who), partial(targets, who=who), batches,
+                 partial(history, who=who), published, partial(measure, who=who), partial(commentary, who=who),
+                 partial(notes, who=who), who, areas())
 
 
 def public_footnotes(code: str, home: str, start: date, end: date, dimension: str = "") -> tuple[str, ...]:
