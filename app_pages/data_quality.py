@@ -23,7 +23,7 @@ OPEN_UP_TO = 5  # a kind with this many findings or fewer is shown open; more st
 
 @st.cache_data(show_spinner="Checking the figures...", max_entries=8)
 def _report(url: str, version: int | str, area: str, threshold: float, public_limit: int | None) -> QualityReport:
-    return quality_report(data.engine(), area, threshold, public_limit)
+    return quality_report(data.engine(), area, threshold, public_limit, frozenset(data.own(area)))  # version names the viewer
 
 
 def found_text(check: CheckResult) -> str:

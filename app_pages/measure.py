@@ -8,7 +8,7 @@ import streamlit as st
 
 from charts.commentary_marker import add_commentary_markers
 from charts.wording import spell_out
-from db.queries import current_commentary, latest_in_view
+from db.queries import latest_in_view
 from metrics.formatting import RATE_SUFFIX, format_value
 from metrics.verdict import Verdict
 from reference.catalogue import Measure, catalogue
@@ -148,7 +148,7 @@ else:
     trend = trend_view(measure.code, filters)
     if trend.has_data:
         # the cached figure is shared between sessions: the markers go on a copy
-        notes = as_shown(current_commentary(data.engine(), [measure.code], [filters.home]))  # with any withdrawn figure
+        notes = as_shown([n for n in data.notes(filters.home) if n.measure_code == measure.code])  # with any withdrawn figure
         trend = replace(trend, figure=add_commentary_markers(go.Figure(trend.figure), notes))
         latest = latest_in_view(notes, filters.start, filters.end).get(measure.code)
         if latest is not None and trend.caption is not None:  # the picture says the latest commentary in view

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import Engine, exists, func, or_, select
 
 from db.commentary_writes import is_current
-from db.models import NO_BREAKDOWN, ORIGINS, Commentary, ImportBatch, Observation, ObservationHistory, Target
+from db.models import NO_BREAKDOWN, ORIGINS, PUBLISHED, Commentary, ImportBatch, Observation, ObservationHistory, Target
 
 OBSERVATION_FRAME_COLUMNS = [
     "measure_code", "area_code", "period_type", "period_end", "dimension", "category",
@@ -54,13 +54,15 @@ def observations(
     start: date | None = None,
     end: date | None = None,
     origin: str | None = None,
+    own_areas: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Current observations, headline figures only unless ``breakdowns`` or a ``dimension`` is asked for.
 
     value is NaN where the status is a symbol (suppressed, not available...): never zero. ``origin``
     ("local" or "published") keeps only a council's own or only DfE's published figures; without it
     both come, and a key may then have two rows, told apart by the ``origin`` column (ordered local
-    before published for the same period).
+    before published for the same period). ``own_areas``, when given, are the councils whose own figures
+    the reader may see: every other area's figures come as DfE published them, or not at all.
     """
     if origin is not None and origin not in ORIGINS:
         raise ValueError(f"origin {origin!r} is not one of {', '.join(ORIGINS)}")
@@ -82,6 +84,8 @@ def observations(
         query = query.where(t.c.period_end <= end)
     if origin is not None:
         query = query.where(t.c.origin == origin)
+    if own_areas is not None:
+        query = query.where(or_(t.c.origin == PUBLISHED, t.c.area_code.in_(list(own_areas))))
     query = query.order_by(t.c.measure_code, t.c.area_code, t.c.period_end, t.c.origin)
     return _frame(engine, query, OBSERVATION_FRAME_COLUMNS)
 
@@ -113,12 +117,15 @@ def batches(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def history(engine: Engine, measure: str, area: str) -> pd.DataFrame:
-    """Values that later batches replaced, for one measure and area."""
+def history(engine: Engine, measure: str, area: str, own_areas: Iterable[str] | None = None) -> pd.DataFrame:
+    """Values that later batches replaced, for one measure and area (DfE's only, unless ``own_areas``
+    is None or includes the area)."""
     t = ObservationHistory.__table__
     columns = ["period_type", "period_end", "dimension", "category", "value", "numerator", "denominator",
                "status", "batch_id", "replaced_by_batch_id", "origin"]
     query = select(*[t.c[c] for c in columns]).where(t.c.measure_code == measure, t.c.area_code == area)
+    if own_areas is not None and area not in set(own_areas):
+        query = query.where(t.c.origin == PUBLISHED)
     return _frame(engine, query.order_by(t.c.period_end, t.c.id), columns)
 
 
@@ -214,12 +221,16 @@ def is_empty(engine: Engine) -> bool:
         return connection.execute(select(func.count()).select_from(Observation)).scalar_one() == 0
 
 
-def period_range(engine: Engine, areas: Iterable[str] | None = None) -> tuple[date | None, date | None]:
-    """First and last period end of any headline figure (for the areas given); (None, None) when there is none."""
+def period_range(engine: Engine, areas: Iterable[str] | None = None,
+                 own_areas: Iterable[str] | None = None) -> tuple[date | None, date | None]:
+    """First and last period end of any headline figure (for the areas given; another council's own figures
+    count only when ``own_areas`` is None or includes it); (None, None) when there is none."""
     t = Observation.__table__
     query = select(func.min(t.c.period_end), func.max(t.c.period_end)).where(t.c.dimension == NO_BREAKDOWN)
     if areas is not None:
         query = query.where(t.c.area_code.in_(list(areas)), _stored_measures())
+    if own_areas is not None:
+        query = query.where(or_(t.c.origin == PUBLISHED, t.c.area_code.in_(list(own_areas))))
     with engine.connect() as connection:
         first, last = connection.execute(query).one()
     return (pd.Timestamp(first).date() if first is not None else None,

@@ -518,12 +518,16 @@ def check_figures(frame: pd.DataFrame, area_code: str, latest_published: dict[st
 
 
 def quality_report(engine: Engine, area_code: str, threshold_percent: float,
-                   public_limit: int | None = None) -> QualityReport:
+                   public_limit: int | None = None, own: frozenset[str] | None = None) -> QualityReport:
     """Read one council's figures and DfE's latest years, and run every check.
 
     With ``public_limit`` (public mode) the checks run on the figures a public page may show
-    (metrics.suppression), so no sentence quotes a small figure or the difference that gives it away."""
-    figures = quality_queries.figures_with_batches(engine, area_code)
+    (metrics.suppression), so no sentence quotes a small figure or the difference that gives it away.
+    ``own``: the councils whose own figures the reader may see (None: the council checked, as on the command
+    line); another council's are checked as DfE published them (views.reads.own_only)."""
+    from views.reads import own_only
+
+    figures = own_only(quality_queries.figures_with_batches(engine, area_code), own or frozenset({area_code}), area_code)
     if public_limit is not None:
         figures = suppress_for_public(figures, public_limit)
     return check_figures(figures, area_code, quality_queries.latest_published_years(engine), threshold_percent)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -201,15 +202,22 @@ def shipped_areas() -> AreaDirectory:
     return read_areas()
 
 
-_in_use: AreaDirectory | None = None  # the shipped areas overlaid with the database's lists (reference.stored)
+# The directory in use in this thread of work (one page run, one command, one pack): set explicitly by
+# whoever opened the database (ui.data.start_run, views.reads.database_reads, the loaders' command line),
+# never by a read. A context variable, not a process-wide global, so two page runs on two databases (or,
+# later, two councils' directories) in one process never answer with each other's areas.
+_in_use: ContextVar[AreaDirectory | None] = ContextVar("areas_in_use", default=None)
 
 
 def use_directory(directory: AreaDirectory | None) -> None:
-    """Make ``areas()`` answer from this directory; None goes back to the shipped one."""
-    global _in_use
-    _in_use = directory
+    """Make ``areas()`` answer from this directory in the current context; None goes back to the shipped one."""
+    _in_use.set(directory)
 
 
 def areas() -> AreaDirectory:
-    """The areas in use: the shipped ones, or those the database's area list and neighbour releases give."""
-    return _in_use if _in_use is not None else shipped_areas()
+    """The areas in use: the shipped ones, or the directory the current context was given (``use_directory``).
+
+    A compatible accessor for the many modules that name areas; code that holds a database's directory
+    (``reference.stored.directory_for``) can pass it instead."""
+    directory = _in_use.get()
+    return directory if directory is not None else shipped_areas()

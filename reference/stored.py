@@ -99,8 +99,38 @@ def stored_directory(engine: Engine, base: AreaDirectory | None = None) -> AreaD
     return directory_with(directory, release)
 
 
+def _cache_key(engine: Engine, version: int | None = None) -> tuple[str, int] | None:
+    """(database URL, data version): the directory changes only with a batch (an area list, a release, an undo).
+    None for an in-memory database, whose URL names no one database."""
+    from db.queries import data_version
+
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return None
+    return engine.url.render_as_string(hide_password=False), data_version(engine) if version is None else version
+
+
+_directories: dict[tuple[str, int], AreaDirectory] = {}  # newest few, by database URL and data version
+DIRECTORIES_KEPT = 8
+
+
+def directory_for(engine: Engine, version: int | None = None) -> AreaDirectory:
+    """The database's directory, built explicitly from it and kept by database URL and data version: reading
+    it changes nothing anyone else reads (unlike ``use_stored_reference``, which also puts it in use)."""
+    key = _cache_key(engine)
+    if key is None:
+        return stored_directory(engine)
+    found = _directories.get(key)
+    if found is None:
+        found = stored_directory(engine)
+        _directories[key] = found
+        while len(_directories) > DIRECTORIES_KEPT:
+            _directories.pop(next(iter(_directories)))
+    return found
+
+
 def use_stored_reference(engine: Engine) -> AreaDirectory:
-    """Make ``reference.areas.areas()`` answer for this database from now on, in this process."""
-    directory = stored_directory(engine)
+    """Put the database's directory in use for ``reference.areas.areas()`` in the current context (this page
+    run, command or pack), and return it."""
+    directory = directory_for(engine)
     use_directory(None if directory is shipped_areas() else directory)
     return directory

@@ -38,7 +38,7 @@ from reports.pack_content import ChartPage, Definition, PackContent, ScorecardLi
 from views.charts import ChartView, missing_reason
 from views.measure import measure_view
 from views.overview import OverviewView, overview_view
-from views.reads import Reads, database_reads, public_reads
+from views.reads import Reads, database_reads, public_reads, reads_of
 from views.scope import Scope
 
 MONTHS_IN_VIEW = 24  # a monthly pack shows two years of months, as the pages do by default
@@ -247,12 +247,12 @@ def chart_page(reads: Reads, scope: Scope, code: str, overview: OverviewView, pi
                      width_px=width if image else 0, height_px=height if image else 0)
 
 
-def commentary_for(engine: Engine, scope: Scope) -> dict[str, tuple[str, str]]:
+def commentary_for(source: Engine | Reads, scope: Scope) -> dict[str, tuple[str, str]]:
     """measure code -> (the current commentary on the latest period in view that has one, 'who, when')."""
-    from db.queries import current_commentary, latest_in_view
+    from db.queries import latest_in_view
     from views.commentary import as_shown
 
-    latest = latest_in_view(as_shown(current_commentary(engine, areas=[scope.home])), scope.start, scope.end)
+    latest = latest_in_view(as_shown(reads_of(source).notes(scope.home)), scope.start, scope.end)
     return {code: (note.text, f"{note.author or 'Unknown author'}, {day_words(note.written_at)}")
             for code, note in latest.items()}
 
@@ -260,17 +260,17 @@ def commentary_for(engine: Engine, scope: Scope) -> dict[str, tuple[str, str]]:
 def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, today: date | None = None) -> PackContent:
     """Everything the pack says, for the request (pictures made with ``pictures``)."""
     scope = pack_scope(request)
-    reads = database_reads(engine)
+    full = reads = database_reads(engine)
     if request.public:
         from metrics.suppression import public_threshold
 
-        reads = public_reads(reads, public_threshold())
+        reads = public_reads(full, public_threshold())
     overview = overview_view(reads, scope)
     if not any(v.has_figure for v in overview.verdict.verdicts):
         raise PackError(f"There are no figures for {scope.home_name} up to {period_label(scope)}: load its returns "
                         f"or DfE's figures first, or choose a later period.")
     before = overview_view(reads, previous_scope(scope))
-    written = commentary_for(engine, scope)
+    written = commentary_for(full, scope)  # read in full: a public pack says which commentaries it withholds
     notes = {} if request.public else written  # a public pack withholds commentary: it may tell of a child
     withheld = frozenset(written) if request.public else frozenset()
     themes = []

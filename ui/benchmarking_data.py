@@ -23,7 +23,6 @@ from charts.config import image_filename
 from charts.layout import time_ticks
 from charts.palette import TEXT
 from charts.trend import trend_chart
-from db import queries
 from db.engine import connect
 from db.reference_queries import neighbour_releases
 from metrics.benchmark_report import benchmark_report
@@ -55,6 +54,7 @@ from reference.catalogue import catalogue
 from reference.neighbours import CURRENT, IN_FORCE, NeighbourRelease, current_release, directory_with, shipped_release
 from ui import data
 from views.charts import ChartView
+from views.reads import read_measure
 from views.sources import batch_facts, row_source
 from views.sources import source_text as rows_source_text
 
@@ -100,19 +100,16 @@ def home_targets(code: str, home: str) -> pd.DataFrame:
 # ---- reads -------------------------------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _measure_figures(url: str, version: int, code: str) -> pd.DataFrame:
-    return queries.observations(connect(url), measures=[code])
+def _measure_figures(url: str, version: int | str, code: str, own: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every area's headline figures for one measure: DfE's published ones and the own figures of ``own``
+    councils only (views.reads.read_measure), never another council's own return."""
+    return read_measure(connect(url), code, own)
 
 
-def measure_figures(code: str) -> pd.DataFrame:
-    """Every area's headline figures for one measure: DfE's yearly ones and any council's own returns
-    (public mode applied: the key ``data.data_version()`` names it)."""
-    return _public_measure_figures(data.database_url(), data.data_version(), code, data.public_limit())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _public_measure_figures(url: str, version: int | str, code: str, limit: int | None) -> pd.DataFrame:
-    return data.for_public(_measure_figures(url, version, code), limit)
+def measure_figures(code: str, home: str = "") -> pd.DataFrame:
+    """Every area's headline figures for one measure: DfE's yearly ones and the own figures the viewer may
+    see of the council the page is about (public mode applied: the key ``data.data_version()`` names it)."""
+    return data.measure(home, code)
 
 
 
@@ -126,7 +123,7 @@ def years_for(code: str) -> list[int]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _years_for(url: str, version: int, code: str) -> list[int]:
-    return published_years(_measure_figures(url, version, code), areas())
+    return published_years(_measure_figures(url, version, code), areas())  # published only: no own figures
 
 
 # ---- which statistical neighbour release gives the neighbours ----------------------------------------
@@ -215,7 +212,7 @@ def _year_view(url: str, version: int, code: str, home: str, year: int, grouping
     measure = catalogue().get(code)
     release = release_for(releases_in(url, version), grouping, year, areas().get(home).dfe_number)
     directory = release_directory(url, version, release)
-    figures = _measure_figures(url, version, code)
+    figures = _measure_figures(url, version, code, data.own(home))  # the version names the viewer's grants
     report = benchmark_report(figures, measure, directory.get(home), directory, year)
     rows = year_rows(figures, year)
     shown = year_figures(report, rows, source_of(), directory)
@@ -305,7 +302,7 @@ def grouped_comparators(url: str, version: int, figures: pd.DataFrame, code: str
 def _trend_view(url: str, version: int, code: str, home: str, grouping: str = CURRENT) -> TrendView:
     measure = catalogue().get(code)
     directory = areas()
-    figures = _measure_figures(url, version, code)
+    figures = _measure_figures(url, version, code, data.own(home))  # the version names the viewer's grants
     own = yearly_series(figures, code, home, prefer=PUBLISHED)
     compared, neighbours, used = grouped_comparators(url, version, figures, code, home, grouping)
     compared = compared[compared["kind"].isin(TREND_KINDS)].reset_index(drop=True)
@@ -360,7 +357,7 @@ def _in_year_view(url: str, version: int, code: str, home: str, start: date, end
                   grouping: str = CURRENT) -> InYearView:
     measure = catalogue().get(code)
     directory = areas()
-    figures = _measure_figures(url, version, code)
+    figures = _measure_figures(url, version, code, data.own(home))  # the version names the viewer's grants
     own = own_series(figures, code, home)
     if own.empty or own["period_type"].iloc[0] not in FREQUENCY_WORDS:
         return NO_IN_YEAR

@@ -14,7 +14,6 @@ import streamlit as st
 
 from db.commentary_writes import MAX_LENGTH, CommentaryRefused, save_commentary
 from db.locks import BUSY_MESSAGE, ImportBusy
-from db.queries import commentary as commentary_versions
 from metrics.formatting import format_period
 from metrics.safe_text import markdown_paragraphs, markdown_text
 from reference.catalogue import Measure
@@ -54,7 +53,7 @@ def commentary_section(measure: Measure, home: str) -> None:
     if message := st.session_state.pop(SAVED_KEY, None):
         st.success(message)
     periods = _periods(measure, home)
-    versions = commentary_versions(data.engine(), measure.code, home)
+    versions = data.commentary(measure.code, home)
     current = versions[versions["current"]]
     if current.empty:
         st.markdown("No commentary yet.")

@@ -10,18 +10,24 @@ Public mode (the sidebar switch, DASHBOARD_PUBLIC_MODE) is applied here, where t
 so every chart (its hover text and the data behind it) and every table built from them shows ``c``
 instead of a small number. The cache key ``data_version()`` names the mode, so a public session and a
 full one never share a cached frame or figure.
+
+Every read is for this session's viewer (``viewer()``): each cached read takes the councils whose own figures
+it may return as part of its key, and ``data_version()`` names the viewer's grants, so the finished views
+cached on it (ui.views, ui.benchmarking_data) are never shared between people who may see different figures.
 """
 
 from __future__ import annotations
 
 import threading
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
 import settings
+from access.viewer import LOCAL_VIEWER, Viewer
 from db import queries
 from db.engine import connect
 from metrics.suppression import (
@@ -31,7 +37,7 @@ from metrics.suppression import (
     suppress_for_public,
     suppress_together,
 )
-from views.reads import Reads, read_breakdowns, read_published
+from views.reads import Reads, own_only, read_breakdowns, read_commentary, read_measure, read_notes, read_published
 from views.scope import comparison_areas
 
 
@@ -63,17 +69,26 @@ def start_run() -> int:
     return _run.version
 
 
-_reference_for: list[tuple[str, int]] = []  # the database and version whose areas reference.areas now gives
-
-
 def _use_reference(version: int) -> None:
-    """Once per data version: the areas and neighbours the database's area list and releases give."""
-    key = (database_url(), version)
-    if _reference_for[-1:] != [key]:
-        from reference.stored import use_stored_reference
+    """The areas and neighbours this database's area list and releases give, in use for this page run
+    (built once per database and data version by reference.stored.directory_for)."""
+    from reference.areas import shipped_areas, use_directory
+    from reference.stored import directory_for
 
-        use_stored_reference(engine())
-        _reference_for[:] = [key]
+    directory = directory_for(engine(), version)
+    use_directory(None if directory is shipped_areas() else directory)
+
+
+def viewer() -> Viewer:
+    """Who reads figures in this session, and whose own figures they may see. No grants exist yet, so
+    everyone sees the own figures of the council the page is about (the one-council install)."""
+    return LOCAL_VIEWER
+
+
+def own(home: str, who: Viewer | None = None) -> tuple[str, ...]:
+    """The councils whose own figures a read about ``home`` may return (for ``who``, else this session's
+    viewer), as a cache key."""
+    return tuple(sorted((who or viewer()).own(home)))
 
 
 PUBLIC_MODE_KEY = "public_mode"  # session state: this session's public-mode switch
@@ -94,11 +109,14 @@ def public_limit() -> int | None:
 
 def data_version() -> int | str:
     """The cache key for every read below: the version read at the start of this run, and in public mode
-    the threshold too ('12:public<5'), so public and full figures are cached apart."""
+    the threshold too ('12:public<5'), so public and full figures are cached apart; with grants, the viewer's
+councils ('12:for=E08000030'), so people who may see different councils' own figures never share a view."""
     version = getattr(_run, "version", None)
     version = start_run() if version is None else version
     limit = public_limit()
-    return version if limit is None else f"{version}:public<{limit}"
+    key = version if limit is None else f"{version}:public<{limit}"
+    scope = viewer().key
+    return key if not scope else f"{key}:for={scope}"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -111,23 +129,26 @@ def is_empty() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _own_data_areas(url: str, version: int) -> list[str]:
-    return queries.own_data_areas(_engine(url))
+def _own_data_areas(url: str, version: int | str, councils: tuple[str, ...] | None) -> list[str]:
+    found = queries.own_data_areas(_engine(url))
+    return found if councils is None else [code for code in found if code in councils]
 
 
 def own_data_areas() -> list[str]:
-    """Councils with monthly or quarterly figures of their own in the database."""
-    return _own_data_areas(database_url(), data_version())
+    """Councils with monthly or quarterly figures of their own in the database (of those the viewer may see)."""
+    granted = viewer().councils
+    return _own_data_areas(database_url(), data_version(), None if granted is None else tuple(sorted(granted)))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _period_range(url: str, version: int, area_codes: tuple[str, ...]) -> tuple[date | None, date | None]:
-    return queries.period_range(_engine(url), area_codes)
+def _period_range(url: str, version: int | str, area_codes: tuple[str, ...],
+                  own_codes: tuple[str, ...]) -> tuple[date | None, date | None]:
+    return queries.period_range(_engine(url), area_codes, own_areas=own_codes)
 
 
 def period_range(home: str) -> tuple[date | None, date | None]:
-    """First and last period end of any headline figure for the areas a page shows."""
-    return _period_range(database_url(), data_version(), comparison_areas(home))
+    """First and last period end of any headline figure for the areas a page shows, as the viewer sees them."""
+    return _period_range(database_url(), data_version(), comparison_areas(home), own(home))
 
 
 def for_public(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
@@ -137,33 +158,35 @@ def for_public(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _figures(url: str, version: int | str, area_codes: tuple[str, ...], home: str,
-             limit: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Headlines for the comparison areas and the council's breakdowns; in public mode decided together
+             limit: int | None, own_codes: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Headlines for the comparison areas and the council's breakdowns (own figures of ``own_codes`` only,
+    every other area's as DfE published them); in public mode decided together
     (metrics.suppression.suppress_together), so a total shown on one chart cannot give away a part
     hidden on another."""
-    headlines = queries.observations(_engine(url), areas=list(area_codes))
-    parts = read_breakdowns(_engine(url), home)
+    headlines = queries.observations(_engine(url), areas=list(area_codes), own_areas=own_codes)
+    parts = read_breakdowns(_engine(url), home, frozenset(own_codes))
     return (headlines, parts) if limit is None else suppress_together(headlines, parts, limit)
 
 
-def observations(home: str) -> pd.DataFrame:
+def observations(home: str, who: Viewer | None = None) -> pd.DataFrame:
     """Headline figures for the home council, its neighbours, region and England (public mode applied)."""
-    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit())[0]
+    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit(), own(home, who))[0]
 
 
-def breakdowns(home: str) -> pd.DataFrame:
+def breakdowns(home: str, who: Viewer | None = None) -> pd.DataFrame:
     """The home council's figures split by a dimension (placement type, age band...), if any were loaded;
     in public mode with small cells, and the cells that would give them away, suppressed."""
-    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit())[1]
+    return _figures(database_url(), data_version(), comparison_areas(home), home, public_limit(), own(home, who))[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _targets(url: str, version: int, area: str) -> pd.DataFrame:
-    return queries.targets(_engine(url), areas=[area])
+def _targets(url: str, version: int | str, area: str, own_codes: tuple[str, ...] = ()) -> pd.DataFrame:
+    return own_only(queries.targets(_engine(url), areas=[area]), frozenset(own_codes))
 
 
-def targets(home: str) -> pd.DataFrame:
-    return _targets(database_url(), data_version(), home)
+def targets(home: str, who: Viewer | None = None) -> pd.DataFrame:
+    """The council's targets: its own, like its returns."""
+    return _targets(database_url(), data_version(), home, own(home, who))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -177,19 +200,36 @@ def batches() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _history(url: str, version: int | str, measure: str, area: str, limit: int | None) -> pd.DataFrame:
-    replaced = queries.history(_engine(url), measure, area)
+def _history(url: str, version: int | str, measure: str, area: str, limit: int | None,
+             own_codes: tuple[str, ...] = ()) -> pd.DataFrame:
+    replaced = queries.history(_engine(url), measure, area, own_areas=own_codes)
     return replaced if limit is None else public_history(replaced, measure, area, limit)
 
 
-def history(measure: str, area: str) -> pd.DataFrame:
+def history(measure: str, area: str, who: Viewer | None = None) -> pd.DataFrame:
     """Values for the measure that later batches replaced (in public mode, small ones hidden)."""
-    return _history(database_url(), data_version(), measure, area, public_limit())
+    return _history(database_url(), data_version(), measure, area, public_limit(), own(area, who))
 
 
-def commentary(measure: str, area: str) -> pd.DataFrame:
+def commentary(measure: str, area: str, who: Viewer | None = None) -> pd.DataFrame:
     """Not cached: commentary is written outside import batches, so data_version does not see it."""
-    return queries.commentary(engine(), measure, area)
+    return read_commentary(engine(), measure, area, frozenset(own(area, who)))
+
+
+def notes(home: str, who: Viewer | None = None) -> list:
+    """The current commentary on the council's figures (not cached, like ``commentary``)."""
+    return read_notes(engine(), home, frozenset(own(home, who)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _measure(url: str, version: int | str, code: str, own_codes: tuple[str, ...], limit: int | None) -> pd.DataFrame:
+    return for_public(read_measure(_engine(url), code, own_codes), limit)
+
+
+def measure(home: str, code: str, who: Viewer | None = None) -> pd.DataFrame:
+    """Every area's headline figures for one measure (a benchmark ranks every council): DfE's published ones,
+    and the own figures of the councils the viewer may see (public mode applied)."""
+    return _measure(database_url(), data_version(), code, own(home, who), public_limit())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -203,9 +243,14 @@ def published() -> pd.DataFrame:
     return _published(database_url(), data_version())
 
 
-def reads() -> Reads:
-    """The cached reads above, for the view builders in views/."""
-    return Reads(observations, breakdowns, targets, batches, history, published)
+def reads(who: Viewer | None = None) -> Reads:
+    """The cached reads above for ``who`` (this session's viewer unless given), for the view builders in views/."""
+    from reference.areas import areas
+
+    who = who or viewer()
+    return Reads(partial(observations, who=who), partial(breakdowns, who=who), partial(targets, who=who), batches,
+                 partial(history, who=who), published, partial(measure, who=who), partial(commentary, who=who),
+                 partial(notes, who=who), who, areas())
 
 
 def public_footnotes(code: str, home: str, start: date, end: date, dimension: str = "") -> tuple[str, ...]:

@@ -146,10 +146,10 @@ def _theme_frames(url: str, version: int, filters: Filters,
 def commented_measures(filters: Filters) -> tuple[tuple[str, str], ...]:
     """(measure code, latest period with commentary in view), read each run: writing commentary is not an
     import, so the data version does not see it."""
-    from db.queries import current_commentary, latest_in_view
+    from db.queries import latest_in_view
     from metrics.formatting import format_period
 
-    latest = latest_in_view(current_commentary(data.engine(), areas=[filters.home]), filters.start, filters.end)
+    latest = latest_in_view(data.notes(filters.home), filters.start, filters.end)
     kind = "year" if filters.by_year else "month"
     return tuple(sorted((code, format_period(kind, note.period_end)) for code, note in latest.items()))
 
