@@ -3,7 +3,7 @@
 Ratings against a target only say something where a council has set one, and a council starts with
 none: rated on targets alone, a council in the bottom quarter of England would read an all-clear. So
 every measure is also judged on DfE's published figures for every council, by the rules LAIT uses
-(``metrics.benchmark_report`` and ``metrics.comparators``): its quartile band A-D, its rank, and
+(``metrics.comparison``, the one builder of a comparison): its quartile band A-D, its rank, and
 whether it is better or worse than England and its statistical neighbours' average. A measure with
 a target is rated against the target; one without is rated on its band. Each verdict says which basis
 it uses, because 'off target' and 'bottom quartile nationally' are different facts.
@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.benchmark_report import report_and_standing
+from metrics.comparison import compare
 from metrics.formatting import format_period, format_value, is_missing, ordinal, round_half_up
 from metrics.ratings import (
     AMBER,
@@ -35,7 +35,7 @@ from metrics.ratings import (
     WORSE_THAN_BOTH_RATING,
     Rating,
 )
-from metrics.standing import Standing, standings
+from metrics.standing import Standing
 from metrics.travel import direction_of_travel
 from reference.areas import AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
@@ -150,15 +150,6 @@ def _latest_year(frame: pd.DataFrame, end: date | None) -> int | None:
     return int(ends[mask].max().year) if mask.any() else None
 
 
-def _standing_with_home(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory,
-                        year: int) -> Standing | None:
-    """Rank and band of a council DfE's directory does not rank (a fictional one) among every real council."""
-    ends = pd.to_datetime(frame["period_end"])
-    rows = frame[(frame["period_type"] == "year") & (ends.dt.year == year)].drop_duplicates("area_code", keep="last")
-    councils = {a.code for a in directory.local_authorities(include_fictional=False, current_only=False)} | {home}
-    return standings(rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]], measure).get(home)
-
-
 def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory | None = None,
               end: date | None = None) -> Benchmark | None:
     """The council's place among all councils in DfE's latest published year up to ``end``.
@@ -175,21 +166,20 @@ def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaD
         return None
     area = directory.get(home)
     frame = frame[pd.to_datetime(frame["period_end"]).dt.year.to_numpy() == year]  # the one year, read once
-    report, standing = report_and_standing(frame, measure, area, directory, year)
-    value = report["value"]
-    rank, band, ranked = report["rank"], report["quartile"], report["rank_of"]
+    found = compare(frame, frame, measure, area, directory, year)
+    value, standing = found.own.value, found.standing
+    rank, band, ranked = found.rank, found.band, found.ranked
     if area.fictional and value is not None and measure.polarity != "neither":
-        standing = _standing_with_home(frame, measure, home, directory, year)
-        rank, band, ranked = ((None, None, None) if standing is None
-                              else (standing.rank, standing.band, standing.of))
-    england = report["england"]["value"]
-    sn = report["sn_average"]
+        standing = found.placed  # not among DfE's councils: where its figure would sit among them
+        rank, band, ranked = (None, None, None) if standing is None else (standing.rank, standing.band, standing.of)
+    england = found.england.value
+    sn = found.neighbour_average.value
     return Benchmark(
         measure_code=measure.code, year=year, year_label=format_period("year", date(year, YEAR_END_MONTH, 31)),
-        value=value, status=report["status"], value_text=format_value(value, measure, report["status"]),
+        value=value, status=found.own.status, value_text=format_value(value, measure, found.own.status),
         band=band, rank=rank, ranked=ranked,
         england=england, england_text=format_value(england, measure),
-        neighbours=sn, neighbours_used=report["sn_count"], neighbours_of=report["sn_of"],
+        neighbours=sn, neighbours_used=found.neighbour_average.used, neighbours_of=found.neighbour_average.of,
         neighbours_text=format_value(sn, measure),
         versus_england="" if value is None else compared_with(value, england, measure),
         versus_neighbours="" if value is None else compared_with(value, sn, measure),
