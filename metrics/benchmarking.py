@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from charts.bars import sort_best_first
-from metrics.comparison import MISSING, YEAR_END_MONTH, AreaFigure, Comparison, year_end
+from metrics.comparison import MISSING, NO_FIGURE, YEAR_END_MONTH, AreaFigure, Comparison, year_end
 from metrics.formatting import format_period, format_value, is_missing, round_half_up
 from metrics.series import PUBLISHED, one_per_period
 from metrics.standing import Standing
@@ -32,7 +32,6 @@ SourceOf = Callable[[object, object, str], str]  # (batch id, period end, origin
 NOT_GIVEN = "–"
 
 
-NO_FIGURE = "x"  # the status a bar gets when nothing at all was loaded for the area that year
 
 
 # DfE's files publish each London borough's figures for London (E12000007) and for its half of it:

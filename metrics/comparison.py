@@ -34,6 +34,7 @@ from reference.statuses import VALUE
 
 YEAR_END_MONTH = 3  # DfE's years end on 31 March
 MISSING = "missing"  # the status of an area with nothing loaded for the year
+NO_FIGURE = "x"  # the status a bar gets when nothing at all was loaded for the area that year
 FIGURE_COLUMNS = ["area_code", "value", "status"]
 
 
