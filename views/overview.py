@@ -75,8 +75,10 @@ def scorecard(reads: Reads, scope: Scope) -> pd.DataFrame:
     """One row per catalogue measure: the latest figure up to the end of the period in view, rated."""
     obs = reads.observations(scope.home)
     obs = obs[obs["period_end"] <= pd.Timestamp(scope.end)]
+    published = reads.published()
+    published = published[published["period_end"] <= pd.Timestamp(scope.end)]
     return build_scorecard(obs, reads.targets(scope.home), scope.home, scope.neighbours, scope.region,
-                           measures=catalogue().measures)
+                           measures=catalogue().measures, published=published)
 
 
 def year_benchmarks(reads: Reads, home: str, year_end: date) -> dict[str, Benchmark]:
