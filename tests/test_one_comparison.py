@@ -12,6 +12,8 @@ import html
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from db.engine import connect
@@ -161,3 +163,43 @@ def test_every_screen_and_the_pack_show_the_same_neighbour_average_rank_and_band
         if slide is not None and bench.rank_text and bench.rank_text in verdict.basis_text:
             assert bench.rank_text in slide.explanation, code
     assert checked >= 10 and ranked >= 10  # enough measures compared for the test to mean something
+
+
+# ---- the one builder on its own: whose figures it may compare with ---------------------------------------
+
+def observation(area: str, year: int, value: float | None, origin: str, status: str = "value", batch: int = 1) -> dict:
+    return {"measure_code": "cla_foster_pct", "area_code": area, "period_type": "year",
+            "period_end": pd.Timestamp(date(year, 3, 31)), "dimension": "", "category": "",
+            "value": np.nan if value is None else value, "numerator": np.nan, "denominator": np.nan,
+            "status": status, "origin": origin, "batch_id": batch}
+
+
+def walsall_year(with_neighbours_own: bool) -> pd.DataFrame:
+    """Every neighbour of Walsall with DfE's figure but the first, which has only its own return's figure."""
+    directory = areas()
+    neighbours = [a.code for a in directory.neighbours(WALSALL)]
+    rows = [observation(WALSALL, YEAR, 70.0, "published"), observation(WALSALL, YEAR, 74.0, "local", batch=2),
+            observation(WALSALL, YEAR - 1, 71.0, "published")]
+    rows += [observation(code, YEAR, 60.0 + i, "published") for i, code in enumerate(neighbours[1:], start=1)]
+    if with_neighbours_own:
+        rows.append(observation(neighbours[0], YEAR, 99.0, "local", batch=3))
+    rows.append(observation("E92000001", YEAR, 68.0, "published"))
+    return pd.DataFrame(rows)
+
+
+def test_a_neighbours_own_figure_is_never_shown_or_averaged_and_the_councils_own_is_shown_beside_dfes():
+    measure, directory = catalogue().get("cla_foster_pct"), areas()
+    frame = walsall_year(with_neighbours_own=True)
+    found = compare(frame, frame, measure, directory.get(WALSALL), directory, YEAR)
+    first = found.neighbours[0]
+    assert (first.value, first.status) == (None, "missing")  # not the 99% of its own unpublished return
+    assert found.neighbour_average.value == pytest.approx(sum(60.0 + i for i in range(1, 10)) / 9)
+    assert (found.neighbour_average.used, found.neighbour_average.of) == (9, 10)
+    assert found == compare(walsall_year(with_neighbours_own=False), frame, measure, directory.get(WALSALL),
+                            directory, YEAR)  # the neighbour's own figure changes nothing
+    # The council's own figure is DfE's where DfE published one, with its origin; ranked on DfE's alone.
+    assert (found.own.value, found.own.origin, found.published.value) == (70.0, "published", 70.0)
+    assert found.travel.code == "worse"  # 70% after 71%, higher is better
+    assert found.standing is not None and found.standing.of == 10  # Walsall and the 9 published neighbours
+    assert found.as_report()["neighbours"][0] == {"area": first.code, "name": first.name, "value": None,
+                                                 "status": "missing"}
