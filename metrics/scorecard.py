@@ -10,6 +10,8 @@ a figure is shown with one more place where rounding would hide a miss: 69.9% ag
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from metrics.comparison import compare, year_end
@@ -21,14 +23,50 @@ from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import Measure, catalogue
 from reference.statuses import VALUE
 
-SCORECARD_COLUMNS = [
-    "theme", "theme_name", "measure_code", "name", "short_name", "unit", "polarity", "polarity_text",
-    "period_type", "period_end", "period_label", "value", "status", "value_text", "target", "target_text",
-    "rating_code", "rating_word", "rating_symbol", "previous_rating_code", "turned_red",
-    "travel_previous_word", "travel_previous_symbol", "travel_year_word", "travel_year_symbol", "spark",
-    "sn_average", "sn_used", "sn_of", "region_value", "england", "comparator_period_label",
-]
 TARGET_DIRECTION = {"higher": " or more", "lower": " or less", "neither": ""}
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One measure on the scorecard: its latest figure, rating, travel and comparators (see scorecard_row)."""
+
+    theme: str
+    theme_name: str
+    measure_code: str
+    name: str
+    short_name: str
+    unit: str
+    polarity: str
+    polarity_text: str
+    period_type: str  # '' without a figure
+    period_end: pd.Timestamp | None
+    period_label: str  # 'March 2025', '2024-25'; '' without a figure
+    value: float | None
+    status: str
+    value_text: str  # as shown beside its rating: 'no data' without a figure
+    target: float | None
+    target_text: str  # '70% or more'; '' without a target
+    rating_code: str
+    rating_word: str
+    rating_symbol: str
+    previous_rating_code: str
+    turned_red: bool  # red now and not red at the previous period (a first figure has not 'turned')
+    travel_previous_word: str
+    travel_previous_symbol: str
+    travel_year_word: str
+    travel_year_symbol: str
+    spark: tuple[float | None, ...]  # the latest figures, oldest first; None where suppressed
+    sn_average: float | None = None  # the comparators, from metrics.comparison, for comparator_period_label
+    sn_used: int | None = None
+    sn_of: int | None = None
+    region_value: float | None = None
+    england: float | None = None
+    comparator_period_label: str = ""  # '2024-25'; '' with no comparator figure
+
+
+def card_row(card: tuple[CardRow, ...], code: str) -> CardRow | None:
+    """The measure's row on the scorecard, or None when the card does not list it."""
+    return next((row for row in card if row.measure_code == code), None)
 
 
 def target_text(value: float, measure: Measure) -> str:
@@ -110,7 +148,7 @@ def _comparators(published: pd.DataFrame, rows: pd.DataFrame, measure: Measure, 
 
 def scorecard_row(rows: pd.DataFrame, targets: pd.DataFrame | None, measure: Measure, home: str,
                   neighbour_codes: list[str], region_code: str | None, spark_points: int,
-                  published: pd.DataFrame | None = None) -> dict:
+                  published: pd.DataFrame | None = None) -> CardRow:
     """The scorecard row for one measure; ``rows`` holds the measure's observations (any areas) and
     ``published`` DfE's published figures for it (every area; default: the published rows of ``rows``)."""
     published = published_only(rows) if published is None else published
@@ -124,14 +162,13 @@ def scorecard_row(rows: pd.DataFrame, targets: pd.DataFrame | None, measure: Mea
     series = own_series(rows, measure.code, home)
     last = latest(series)
     if last is None:
-        row.update(period_type="", period_end=pd.NaT, period_label="", value=None, status=VALUE,
+        row.update(period_type="", period_end=None, period_label="", value=None, status=VALUE,
                    value_text=format_value(None, measure), target=None, target_text="",
                    rating_code=NO_RATING.code, rating_word=NO_RATING.word, rating_symbol=NO_RATING.symbol,
                    previous_rating_code=NO_RATING.code, turned_red=False,
                    travel_previous_word=NO_COMPARISON.word, travel_previous_symbol=NO_COMPARISON.symbol,
-                   travel_year_word=NO_COMPARISON.word, travel_year_symbol=NO_COMPARISON.symbol, spark=[])
-        row.update(_comparators(published, rows, measure, home, neighbour_codes, region_code, None))
-        return row
+                   travel_year_word=NO_COMPARISON.word, travel_year_symbol=NO_COMPARISON.symbol, spark=())
+        return CardRow(**row, **_comparators(published, rows, measure, home, neighbour_codes, region_code, None))
     end = pd.Timestamp(last["period_end"])
     value = finite_or_none(last["value"])
     status = str(last["status"]) if not is_missing(last["status"]) else VALUE
@@ -152,19 +189,18 @@ def scorecard_row(rows: pd.DataFrame, targets: pd.DataFrame | None, measure: Mea
         target_text="" if target is None else target_text(target[0], measure),
         rating_code=rating.code, rating_word=rating.word, rating_symbol=rating.symbol,
         previous_rating_code=previous_rating.code,
-        turned_red=rating == RED and before is not None and previous_rating != RED,
+        turned_red=bool(rating == RED and before is not None and previous_rating != RED),
         travel_previous_word=since_previous.word, travel_previous_symbol=since_previous.symbol,
         travel_year_word=since_year.word, travel_year_symbol=since_year.symbol,
-        spark=[finite_or_none(v) for v in series["value"].tail(spark_points)] if spark_points > 0 else [],
+        spark=tuple(finite_or_none(v) for v in series["value"].tail(spark_points)) if spark_points > 0 else (),
     )
-    row.update(_comparators(published, rows, measure, home, neighbour_codes, region_code, end))
-    return row
+    return CardRow(**row, **_comparators(published, rows, measure, home, neighbour_codes, region_code, end))
 
 
 def build_scorecard(obs: pd.DataFrame, targets: pd.DataFrame, home_area: str, neighbour_codes: list[str],
                     region_code: str | None, measures: list[Measure] | None = None,
-                    spark_points: int = 24, published: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per measure (catalogue order unless ``measures`` is given), in the columns of SCORECARD_COLUMNS.
+                    spark_points: int = 24, published: pd.DataFrame | None = None) -> tuple[CardRow, ...]:
+    """One row per measure (catalogue order unless ``measures`` is given).
 
     ``obs`` holds headline observations for the home council and its comparators (as from
     db.queries.observations); ``targets`` the home council's targets; ``published`` DfE's published
@@ -181,13 +217,5 @@ def build_scorecard(obs: pd.DataFrame, targets: pd.DataFrame, home_area: str, ne
     home_targets = None
     if targets is not None and not targets.empty:
         home_targets = targets[targets["area_code"].to_numpy() == home_area]
-    rows = [scorecard_row(groups.get(m.code, nothing), home_targets, m, home_area, neighbour_codes, region_code,
-                          spark_points, by_measure.get(m.code, published.iloc[0:0])) for m in chosen]
-    frame = pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
-    frame["period_end"] = pd.to_datetime(frame["period_end"])
-    for column in ("value", "target", "sn_average", "region_value", "england"):
-        frame[column] = pd.to_numeric(frame[column]).astype("float64")
-    for column in ("sn_used", "sn_of"):
-        frame[column] = frame[column].astype("Int64")
-    frame["turned_red"] = frame["turned_red"].astype(bool)
-    return frame
+    return tuple(scorecard_row(groups.get(m.code, nothing), home_targets, m, home_area, neighbour_codes, region_code,
+                               spark_points, by_measure.get(m.code, published.iloc[0:0])) for m in chosen)

@@ -35,6 +35,7 @@ from metrics.ratings import (
     WORSE_THAN_BOTH_RATING,
     Rating,
 )
+from metrics.scorecard import CardRow
 from metrics.standing import Standing
 from metrics.travel import direction_of_travel
 from reference.areas import AreaDirectory, areas
@@ -263,15 +264,15 @@ def _benchmark_reasons(bench: Benchmark | None) -> tuple[list[str], list[str]]:
     return kinds, words
 
 
-def _attention_line(measure: Measure, row: pd.Series, target_rating: Rating, previous: Rating,
+def _attention_line(measure: Measure, row: CardRow, target_rating: Rating, previous: Rating,
                     bench: Benchmark | None, bench_words: list[str]) -> str:
     """'Settled for 2 years or more: 63% in 2024-25, bottom quartile nationally (112th of 150)'."""
     clauses = []
-    same_figure = (bench is not None and row["period_label"] == bench.year_label
-                   and row["value_text"] == bench.value_text)
+    same_figure = (bench is not None and row.period_label == bench.year_label
+                   and row.value_text == bench.value_text)
     if target_rating == RED:
         was = f"; was {previous.word.lower()}" if previous not in (RED, NO_RATING) else ""
-        clause = f"{row['value_text']} in {row['period_label']}, off target (target {row['target_text']}{was})"
+        clause = f"{row.value_text} in {row.period_label}, off target (target {row.target_text}{was})"
         if bench_words and same_figure:
             clause += ", " + ", ".join(bench_words)
             bench_words = []
@@ -280,17 +281,17 @@ def _attention_line(measure: Measure, row: pd.Series, target_rating: Rating, pre
         if clauses:
             clauses.append(f"DfE's figure for {bench.year_label} was {bench.value_text}: " + ", ".join(bench_words))
         else:
-            own = "" if same_figure or not row["period_label"] else " (DfE's published figure)"
+            own = "" if same_figure or not row.period_label else " (DfE's published figure)"
             clauses.append(f"{bench.value_text} in {bench.year_label}{own}, " + ", ".join(bench_words))
     return f"{measure.short_name}: " + "; ".join(clauses) if clauses else ""
 
 
-def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, home_name: str) -> Verdict:
+def measure_verdict(row: CardRow, measure: Measure, bench: Benchmark | None, home_name: str) -> Verdict:
     """The verdict on one measure from its scorecard row (metrics.scorecard) and its benchmark."""
-    has_figure = not is_missing(row["value"])
-    target_rating = RATINGS.get(str(row["rating_code"]), NO_RATING)
-    previous = RATINGS.get(str(row["previous_rating_code"]), NO_RATING)
-    target = str(row["target_text"] or "")
+    has_figure = not is_missing(row.value)
+    target_rating = RATINGS.get(str(row.rating_code), NO_RATING)
+    previous = RATINGS.get(str(row.previous_rating_code), NO_RATING)
+    target = str(row.target_text or "")
     kinds, words = _benchmark_reasons(bench)
     if target_rating == RED:
         kinds.insert(0, OFF_TARGET)
@@ -312,10 +313,10 @@ def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, h
     line = _attention_line(measure, row, target_rating, previous, bench, words) if kinds else ""
     return Verdict(
         measure_code=measure.code, short_name=measure.short_name, theme=measure.theme, polarity=measure.polarity,
-        value_text=str(row["value_text"]), period_label=str(row["period_label"] or ""), has_figure=has_figure,
+        value_text=str(row.value_text), period_label=str(row.period_label or ""), has_figure=has_figure,
         rating=rating, target_rating=target_rating, previous_target_rating=previous, target_text=target,
         benchmark=bench, basis_text=basis, kinds=tuple(kinds), line=line,
-        value=None if is_missing(row["value"]) else float(row["value"]),
+        value=None if is_missing(row.value) else float(row.value),
     )
 
 
@@ -491,7 +492,7 @@ def benchmarks(published: pd.DataFrame, home: str, end: date | None = None,
     return out
 
 
-def build_verdicts(card: pd.DataFrame, found: dict[str, Benchmark], home: str,
+def build_verdicts(card: tuple[CardRow, ...], found: dict[str, Benchmark], home: str,
                    directory: AreaDirectory | None = None) -> OverviewVerdict:
     """A verdict for every scorecard row (metrics.scorecard.build_scorecard), in the card's order.
 
@@ -502,8 +503,8 @@ def build_verdicts(card: pd.DataFrame, found: dict[str, Benchmark], home: str,
     cat = catalogue()
     home_name = directory.get(home).name if home in directory else home
     verdicts = []
-    for _, row in card.iterrows():
-        measure = cat.get(str(row["measure_code"]))
+    for row in card:
+        measure = cat.get(row.measure_code)
         verdicts.append(measure_verdict(row, measure, found.get(measure.code), home_name))
     years = sorted({v.benchmark.year_label for v in verdicts if v.benchmark is not None and v.benchmark.value is not None})
     return OverviewVerdict(tuple(verdicts), _counts(verdicts), _is_clear(verdicts), tuple(years))

@@ -18,6 +18,7 @@ import pytest
 
 from db.engine import connect
 from metrics.comparison import Comparison, compare
+from metrics.scorecard import card_row
 from reference.areas import areas
 from reference.catalogue import catalogue
 from reports.pack import ChartPictures, PackRequest, pack_content, pack_scope
@@ -127,8 +128,7 @@ def test_every_screen_and_the_pack_show_the_same_neighbour_average_rank_and_band
         # A theme page: the same row and verdict, in the line above the measure's chart.
         [theme_row] = [r for r in overview.theme_rows(measure.theme) if r.measure_code == code]
         assert theme_row.neighbours == row.neighbours
-        card_row = overview.scorecard[overview.scorecard["measure_code"] == code].iloc[0]
-        line = latest_line(measure, card_row, verdict)
+        line = latest_line(measure, card_row(overview.scorecard, code), verdict)
         if bench.rank_text and bench.rank_text in verdict.basis_text:
             assert html.escape(bench.rank_text) in line, code
 
