@@ -47,7 +47,7 @@ from metrics.benchmarking import (
 from metrics.comparators import comparator_series
 from metrics.comparison import Comparison, compare
 from metrics.formatting import format_period
-from metrics.series import PUBLISHED, own_series, target_at, yearly_series
+from metrics.series import PUBLISHED, own_series, yearly_series
 from reference.areas import ENGLAND_CODE, AreaDirectory, areas
 from reference.catalogue import catalogue
 from reference.neighbours import CURRENT, IN_FORCE, NeighbourRelease, current_release, directory_with, shipped_release
@@ -81,12 +81,6 @@ def source_of() -> SourceOf:
     """Where one figure came from, in words, for the tables: DfE's publication and year, or the return."""
     facts = batch_facts(data.batches())
     return lambda batch_id, period_end, origin: row_source(batch_id, facts, period_end, origin)
-
-
-def home_target(code: str, home: str, year: int) -> float | None:
-    """The council's own target for the measure in force on 31 March of the year, if it set one."""
-    found = target_at(data.targets(home), code, home, pd.Timestamp(year_end(year)))
-    return None if found is None else float(found[0])
 
 
 def home_targets(code: str, home: str) -> pd.DataFrame:
