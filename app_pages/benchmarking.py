@@ -119,12 +119,12 @@ def key_figure(label: str, value: str, note: str = "") -> None:
 
 def key_figures(view: YearView, measure: Measure) -> None:
     """The council, its neighbours' average, the region and England side by side, then the rank line."""
-    report = view.report
+    comparison = view.comparison
     home, sn, region, england = (view.figure(k) for k in ("la", "neighbours", "region", "england"))
-    cards = [(report["area_name"], _figure_text(home, measure), "Our council")]
+    cards = [(comparison.area.name, _figure_text(home, measure), "Our council")]
     average = _figure_text(sn, measure) if sn is not None else "no neighbours"
     cards.append(("Statistical neighbour average", average,
-                  f"{report['sn_count']} of {report['sn_of']} councils with a published figure"))
+                  f"{comparison.neighbour_average.used} of {comparison.neighbour_average.of} councils with a published figure"))
     if region is not None:
         cards.append((str(region["name"]), _figure_text(region, measure),
                       f"Region. {view.region_note}" if view.region_note else "Region"))

@@ -10,6 +10,7 @@ from charts.commentary_marker import add_commentary_markers
 from charts.wording import spell_out
 from db.queries import latest_in_view
 from metrics.formatting import RATE_SUFFIX, format_value
+from metrics.scorecard import CardRow, card_row
 from metrics.verdict import Verdict
 from reference.catalogue import Measure, catalogue
 from ui import data
@@ -33,26 +34,26 @@ def key_figure(label: str, value: str, note: str = "") -> None:
             st.markdown(note, unsafe_allow_html=True)
 
 
-def key_figures(row: pd.Series, verdict: Verdict, filters: Filters, card: pd.DataFrame) -> None:
+def key_figures(row: CardRow, verdict: Verdict, filters: Filters, card: tuple[CardRow, ...]) -> None:
     """Our figure, its rating with what it was judged against, and travel; then (with comparators on) how
     others are doing. A count is compared on its rate, never beside the region's or England's totals."""
     ours = st.columns(3)
     with ours[0]:
-        beside = published_beside(row["measure_code"], filters.home, row["period_end"])
-        key_figure("Latest", row["value_text"], " · ".join(p for p in (row["period_label"] or "", beside) if p))
+        beside = published_beside(row.measure_code, filters.home, row.period_end)
+        key_figure("Latest", row.value_text, " · ".join(p for p in (row.period_label or "", beside) if p))
     with ours[1]:
         key_figure("Rating", verdict.rating.word, verdict_html(verdict))
     with ours[2]:
-        travel = f"{row['travel_previous_symbol']} {row['travel_previous_word']}".strip()
-        year = f"{row['travel_year_symbol']} {row['travel_year_word']}".strip()
+        travel = f"{row.travel_previous_symbol} {row.travel_previous_word}".strip()
+        year = f"{row.travel_year_symbol} {row.travel_year_word}".strip()
         key_figure("Since last period", travel, f"Since last year: {year}")
     if not filters.comparators:
         return
-    measure = catalogue().get(row["measure_code"])
+    measure = catalogue().get(row.measure_code)
     if measure.is_count:
         count_comparison(measure, filters, card)
         return
-    if all(row[c] is None or pd.isna(row[c]) for c in ("sn_average", "region_value", "england")):
+    if all(v is None for v in (row.sn_average, row.region_value, row.england)):
         if dfe_publishes(measure.code):
             st.info("No comparison figures for this measure in the period in view: DfE's figures for the "
                     "statistical neighbours, the region and England are not loaded for it.")
@@ -62,24 +63,24 @@ def key_figures(row: pd.Series, verdict: Verdict, filters: Filters, card: pd.Dat
     comparator_cards(row, filters)
 
 
-def comparator_cards(row: pd.Series, filters: Filters, ours: str = "") -> None:
+def comparator_cards(row: CardRow, filters: Filters, ours: str = "") -> None:
     """Neighbour average, region and England for the row's comparator year (with our own figure first when given)."""
-    period = row["comparator_period_label"] or ""
-    used = f"{int(row['sn_used'])} of {int(row['sn_of'])} councils" if not pd.isna(row["sn_used"]) else ""
+    period = row.comparator_period_label or ""
+    used = f"{int(row.sn_used)} of {int(row.sn_of)} councils" if row.sn_used is not None else ""
     region = region_code(filters.home)
-    cards = [("Statistical neighbour average", row["sn_average"], " · ".join(p for p in (period, used) if p)),
-             (area_name(region) if region else "Region", row["region_value"], period),
-             ("England", row["england"], period)]
+    cards = [("Statistical neighbour average", row.sn_average, " · ".join(p for p in (period, used) if p)),
+             (area_name(region) if region else "Region", row.region_value, period),
+             ("England", row.england, period)]
     columns = st.columns(len(cards) + (1 if ours else 0))
     if ours:
         with columns[0]:
-            key_figure(filters.home_name, ours, row["period_label"] or "")
+            key_figure(filters.home_name, ours, row.period_label or "")
     for column, (label, value, note) in zip(columns[-len(cards):], cards, strict=True):
         with column:
-            key_figure(label, _comparator(value, row["measure_code"]), note)
+            key_figure(label, _comparator(value, row.measure_code), note)
 
 
-def count_comparison(measure: Measure, filters: Filters, card: pd.DataFrame) -> None:
+def count_comparison(measure: Measure, filters: Filters, card: tuple[CardRow, ...]) -> None:
     """For a number of children: the rate's comparators, or where to find a comparison."""
     rate_code = RATE_OF_COUNT.get(measure.code)
     if rate_code is None:
@@ -89,9 +90,9 @@ def count_comparison(measure: Measure, filters: Filters, card: pd.DataFrame) -> 
         measure_link(rate, filters, label=f"Compare: {rate.short_name}")
         return
     rate = catalogue().get(rate_code)
-    rate_row = card[card["measure_code"] == rate_code].iloc[0]
+    rate_row = card_row(card, rate_code)
     st.markdown(f"**Compared per 10,000 children.** {COUNT_COMPARISON}")
-    comparator_cards(rate_row, filters, ours=str(rate_row["value_text"]).removesuffix(RATE_SUFFIX))
+    comparator_cards(rate_row, filters, ours=str(rate_row.value_text).removesuffix(RATE_SUFFIX))
     measure_link(rate, filters, label=f"More about: {rate.short_name}")
 
 
@@ -101,8 +102,8 @@ def _comparator(value: object, code: str) -> str:
     return format_value(float(value), catalogue().get(code), unit=False)
 
 
-def about(measure: Measure, row: pd.Series, source: str) -> None:
-    target = f"{row['target_text']} for {row['period_label']}" if row["target_text"] else "none set"
+def about(measure: Measure, row: CardRow, source: str) -> None:
+    target = f"{row.target_text} for {row.period_label}" if row.target_text else "none set"
     where = (f"**Where the figures shown come from.** {source}." if source
              else f"**Where the figures come from.** {measure.source}.")
     st.markdown(f"**What it measures.** {measure.description}  \n"
@@ -142,7 +143,7 @@ else:
     filters = sidebar_filters()
     page_header(measure.short_name, filters, spell_out(measure.name))
     card = scorecard(filters)
-    row = card[card["measure_code"] == measure.code].iloc[0]
+    row = card_row(card, measure.code)
     key_figures(row, verdicts(filters).verdict(measure.code), filters, card)
 
     trend = trend_view(measure.code, filters)

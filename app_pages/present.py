@@ -11,6 +11,7 @@ import streamlit as st
 
 from charts.end_labels import NAME as END_LABEL
 from charts.wording import spell_out
+from metrics.scorecard import card_row
 from metrics.verdict import OverviewVerdict
 from reference.catalogue import catalogue
 from ui import data
@@ -62,8 +63,7 @@ def measure_slide(slide: Slide, filters: Filters, overview: OverviewVerdict) -> 
     st.markdown(f"# {spell_out(measure.short_name)}" + (f" <small>({polarity})</small>" if polarity else ""),
                 unsafe_allow_html=True)
     card = scorecard(filters)
-    rows = card[card["measure_code"] == measure.code]
-    row = rows.iloc[0] if len(rows) else None
+    row = card_row(card, measure.code)
     verdict = overview.verdict(measure.code) if row is not None else None
     st.markdown(latest_line(measure, row, verdict, named=False), unsafe_allow_html=True)
     view = trend_view(measure.code, filters)

@@ -9,16 +9,15 @@ so a table never shows a file name such as bds_long_0.parquet to a councillor.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from charts.bars import sort_best_first
-from metrics.comparators import quartile_bands, rank_areas
+from metrics.comparison import MISSING, NO_FIGURE, YEAR_END_MONTH, AreaFigure, Comparison, year_end
 from metrics.formatting import format_period, format_value, is_missing, round_half_up
-from metrics.series import PUBLISHED, one_per_period, published_only
-from metrics.standing import Standing, standings
+from metrics.series import PUBLISHED, one_per_period
+from metrics.standing import Standing
 from metrics.travel import direction_of_travel
 from reference.areas import ENGLAND_CODE, AreaDirectory
 from reference.catalogue import Measure
@@ -28,13 +27,11 @@ from reference.statuses import VALUE
 SOURCE = "Source"  # the column saying where each figure came from, in words
 SourceOf = Callable[[object, object, str], str]  # (batch id, period end, origin) -> where it came from, in words
 
-YEAR_END_MONTH = 3  # DfE's years end on 31 March
 
 
 NOT_GIVEN = "–"
 
 
-NO_FIGURE = "x"  # the status a bar gets when nothing at all was loaded for the area that year
 
 
 # DfE's files publish each London borough's figures for London (E12000007) and for its half of it:
@@ -44,10 +41,6 @@ LONDON_PARTS = {"ILB": "E13000001", "OLB": "E13000002"}
 
 COUNT_RANK_NOTE = ("A count is not ranked: councils differ in size, so more or fewer children says nothing "
                    "about how well one council does. Compare the rate per 10,000 children instead.")
-
-
-def year_end(year: int) -> date:
-    return date(year, YEAR_END_MONTH, 31)
 
 
 def year_label(year: int) -> str:
@@ -131,103 +124,59 @@ def year_rows(figures: pd.DataFrame, year: int) -> pd.DataFrame:
     return one_per_period(rows, PUBLISHED).drop_duplicates("area_code", keep="last")
 
 
-def council_codes(directory: AreaDirectory) -> set[str]:
-    """Every real council, including those since reorganised (Cumbria, Northamptonshire...): in the
-    years they published, they were ranked like any other."""
-    return {a.code for a in directory.local_authorities(include_fictional=False, current_only=False)}
-
-
-def council_ranks(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> tuple[pd.Series, pd.Series, int]:
-    """Rank and quartile band of every council with a published value that year, and how many were ranked.
-
-    As LAIT does: only councils count (no regions, England or sample councils), and every council that
-    published that year, whether or not it still exists. Polarity 'neither' gives empty Series and 0, and
-    so does a count: a bigger council has more children, which is no measure of how well it does.
-    """
-    if measure.is_count:
-        empty = pd.Series(dtype="object")
-        return empty, empty, 0
-    values = published_only(rows)
-    values = values[values["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]]
-    ranks = rank_areas(values, measure.polarity)
-    bands = quartile_bands(values, measure.polarity)
-    return ranks, bands, int(len(ranks))
-
-
-def council_standings(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory) -> dict[str, Standing]:
-    """Every ranked council's rank and band with the words that read them together (metrics.standing):
-    the same councils as council_ranks; empty for a count or polarity 'neither'."""
-    if measure.is_count:
-        return {}
-    values = published_only(rows)
-    return standings(values[values["area_code"].isin(council_codes(directory))][["area_code", "value", "status"]],
-                     measure)
-
-
-def sample_council_rank(rows: pd.DataFrame, measure: Measure, directory: AreaDirectory,
-                        home: str) -> Standing | None:
-    """Where a sample council's own figure would sit among the real councils, or None."""
-    values = rows[rows["area_code"].isin(council_codes(directory)) & (rows["origin"] == PUBLISHED)
-                  | (rows["area_code"] == home)][["area_code", "value", "status"]]
-    return standings(values, measure).get(home)
-
-
-def rank_sentence(report: dict, measure: Measure, rows: pd.DataFrame, directory: AreaDirectory,
-                  places: dict[str, Standing]) -> str:
+def rank_sentence(comparison: Comparison) -> str:
     """The one-line reading of the council's rank and quartile, or why there is none."""
-    name, label, home = report["area_name"], format_period("year", year_end(report["year"])), report["area"]
+    measure, home = comparison.measure, comparison.area
+    name, label = home.name, format_period("year", year_end(comparison.year))
     if measure.is_count:
         return COUNT_RANK_NOTE
     if measure.polarity == "neither":
         return (f"Neither higher nor lower is better for {measure.short_name.lower()}, so no rank or quartile "
                 f"is given: the figure is context for the other measures.")
-    if home in places:
-        reading = places[home].reading
+    if comparison.standing is not None:
+        reading = comparison.standing.reading
         return f"{reading[:1].upper()}{reading[1:]}."
-    if report["status"] != VALUE or report["value"] is None:
-        return (f"{name} has no published figure for {label} ({format_value(None, measure, report['status'])}), "
+    own = comparison.own
+    if own.status != VALUE or own.value is None:
+        return (f"{name} has no published figure for {label} ({format_value(None, measure, own.status)}), "
                 f"so it has no rank.")
-    if directory.get(home).fictional:
-        found = sample_council_rank(rows, measure, directory, home)
-        if found is not None:
-            return (f"{name}'s own figure is not in DfE's tables. Placed among the {found.of - 1} councils DfE "
-                    f"published a figure for, it would be: {found.reading}.")
+    if home.fictional and comparison.placed is not None:
+        found = comparison.placed
+        return (f"{name}'s own figure is not in DfE's tables. Placed among the {found.of - 1} councils DfE "
+                f"published a figure for, it would be: {found.reading}.")
     return f"{name} is not among the councils DfE ranks for {label}."
 
 
-def _figure_row(code: str, name: str, role: str, kind: str, rows: pd.DataFrame, source_of: SourceOf) -> dict:
-    found = rows[rows["area_code"] == code]
-    if found.empty:
-        return {"area_code": code, "name": name, "role": role, "kind": kind, "value": np.nan, "status": NO_FIGURE,
-                "source": ""}
-    row = found.iloc[-1]
-    value = np.nan if is_missing(row["value"]) else float(row["value"])
-    status = VALUE if is_missing(row["status"]) else str(row["status"])
-    return {"area_code": code, "name": name, "role": role, "kind": kind, "value": value, "status": status,
-            "source": source_of(row["batch_id"], row["period_end"], str(row.get("origin", "") or ""))}
+def _figure_row(figure: AreaFigure, year: int, role: str, kind: str, source_of: SourceOf) -> dict:
+    if figure.status == MISSING:
+        return {"area_code": figure.code, "name": figure.name, "role": role, "kind": kind, "value": np.nan,
+                "status": NO_FIGURE, "source": ""}
+    return {"area_code": figure.code, "name": figure.name, "role": role, "kind": kind,
+            "value": np.nan if figure.value is None else figure.value, "status": figure.status,
+            "source": source_of(figure.batch_id, pd.Timestamp(year_end(year)), figure.origin)}
 
 
-def year_figures(report: dict, rows: pd.DataFrame, source_of: SourceOf, directory: AreaDirectory) -> pd.DataFrame:
+def year_figures(comparison: Comparison, source_of: SourceOf) -> pd.DataFrame:
     """The council, each neighbour (closest first), the neighbour average, the region and England for one
     year: area_code, name, role, kind, value (NaN when suppressed), status and where it came from in words.
 
-    The one builder of that set of figures: the bar chart, its table and the pack read it."""
-    home = report["area"]
-    out = [_figure_row(home, report["area_name"], "Our council", "la", rows, source_of)]
-    out += [_figure_row(n["area"], n["name"], f"Statistical neighbour {i}", "la", rows, source_of)
-            for i, n in enumerate(report["neighbours"], start=1)]
-    if report["sn_of"]:
+    Read from the comparison (metrics.comparison), so the bar chart and its table show its figures."""
+    year = comparison.year
+    out = [_figure_row(comparison.own, year, "Our council", "la", source_of)]
+    out += [_figure_row(n, year, f"Statistical neighbour {i}", "la", source_of)
+            for i, n in enumerate(comparison.neighbours, start=1)]
+    average = comparison.neighbour_average
+    if average.of:
         neighbour_files = sorted({r["source"] for r in out[1:] if r["source"]})
         out.append({"area_code": "neighbours",
-                    "name": f"Statistical neighbour average ({report['sn_count']} of {report['sn_of']} councils)",
+                    "name": f"Statistical neighbour average ({average.used} of {average.of} councils)",
                     "role": "Average of the neighbours with a figure", "kind": "neighbours",
-                    "value": np.nan if report["sn_average"] is None else report["sn_average"],
-                    "status": VALUE if report["sn_average"] is not None else NO_FIGURE,
+                    "value": np.nan if average.value is None else average.value,
+                    "status": VALUE if average.value is not None else NO_FIGURE,
                     "source": " and ".join(neighbour_files)})
-    if report["region"] is not None:
-        out.append(_figure_row(report["region"]["code"], report["region"]["name"], "Region", "region", rows, source_of))
-    england = directory.get(ENGLAND_CODE)
-    out.append(_figure_row(england.code, england.name, "England", "england", rows, source_of))
+    if comparison.region is not None:
+        out.append(_figure_row(comparison.region, year, "Region", "region", source_of))
+    out.append(_figure_row(comparison.england, year, "England", "england", source_of))
     frame = pd.DataFrame(out, columns=["area_code", "name", "role", "kind", "value", "status", "source"])
     frame["value"] = frame["value"].astype("float64")
     return frame

@@ -10,26 +10,63 @@ a figure is shown with one more place where rounding would hide a miss: 69.9% ag
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
+
 import pandas as pd
 
-from metrics.comparators import comparator_series
+from metrics.comparison import compare, year_end
 from metrics.formatting import finite_or_none, format_period, format_value, is_missing, round_half_up
 from metrics.ratings import NO_RATING, RED, Rating, decimals_keeping_rating, exact_decimals, rate_against_target
-from metrics.series import latest, own_series, previous, target_at, year_earlier
+from metrics.series import latest, own_series, previous, published_only, target_at, year_earlier
 from metrics.travel import NO_COMPARISON, direction_of_travel
-from reference.areas import ENGLAND_CODE
+from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import Measure, catalogue
 from reference.statuses import VALUE
 
-SCORECARD_COLUMNS = [
-    "theme", "theme_name", "measure_code", "name", "short_name", "unit", "polarity", "polarity_text",
-    "period_type", "period_end", "period_label", "value", "status", "value_text", "target", "target_text",
-    "rating_code", "rating_word", "rating_symbol", "previous_rating_code", "turned_red",
-    "travel_previous_word", "travel_previous_symbol", "travel_year_word", "travel_year_symbol", "spark",
-    "sn_average", "sn_used", "sn_of", "region_value", "england", "comparator_period_label",
-]
 TARGET_DIRECTION = {"higher": " or more", "lower": " or less", "neither": ""}
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One measure on the scorecard: its latest figure, rating, travel and comparators (see scorecard_row)."""
+
+    theme: str
+    theme_name: str
+    measure_code: str
+    name: str
+    short_name: str
+    unit: str
+    polarity: str
+    polarity_text: str
+    period_type: str  # '' without a figure
+    period_end: pd.Timestamp | None
+    period_label: str  # 'March 2025', '2024-25'; '' without a figure
+    value: float | None
+    status: str
+    value_text: str  # as shown beside its rating: 'no data' without a figure
+    target: float | None
+    target_text: str  # '70% or more'; '' without a target
+    rating_code: str
+    rating_word: str
+    rating_symbol: str
+    previous_rating_code: str
+    turned_red: bool  # red now and not red at the previous period (a first figure has not 'turned')
+    travel_previous_word: str
+    travel_previous_symbol: str
+    travel_year_word: str
+    travel_year_symbol: str
+    spark: tuple[float | None, ...]  # the latest figures, oldest first; None where suppressed
+    sn_average: float | None = None  # the comparators, from metrics.comparison, for comparator_period_label
+    sn_used: int | None = None
+    sn_of: int | None = None
+    region_value: float | None = None
+    england: float | None = None
+    comparator_period_label: str = ""  # '2024-25'; '' with no comparator figure
+
+
+def card_row(card: tuple[CardRow, ...], code: str) -> CardRow | None:
+    """The measure's row on the scorecard, or None when the card does not list it."""
+    return next((row for row in card if row.measure_code == code), None)
 
 
 def target_text(value: float, measure: Measure) -> str:
@@ -69,41 +106,52 @@ def _rating_at(row: pd.Series | None, targets: pd.DataFrame | None, measure: Mea
                                measure.tolerance if tolerance is None else tolerance)
 
 
-def _comparators(rows: pd.DataFrame, measure: Measure, home: str, neighbour_codes: list[str],
-                 region_code: str | None, own_end: pd.Timestamp | None) -> dict:
-    """Neighbour average, region and England for one year: the latest with any comparator figure that is
-    not after the council's own latest figure (the latest of all when every one is later)."""
+def comparator_year(published: pd.DataFrame, home: str, codes: set[str], own_end: pd.Timestamp | None) -> int | None:
+    """The year the scorecard compares with: the latest in which any neighbour, the region or England has a
+    published figure, not after the council's own latest figure (the latest of all when every one is later)."""
+    if published.empty:
+        return None
+    mask = (published["period_type"].to_numpy() == "year") & published["value"].notna().to_numpy()
+    mask &= published["area_code"].isin(codes - {home}).to_numpy()
+    if "status" in published:
+        mask &= published["status"].fillna(VALUE).to_numpy() == VALUE
+    if "dimension" in published:
+        mask &= published["dimension"].fillna("").to_numpy() == ""
+    ends = pd.to_datetime(published.loc[mask, "period_end"])
+    if ends.empty:
+        return None
+    before = ends[ends <= own_end] if own_end is not None else ends
+    return int((before if not before.empty else ends).max().year)
+
+
+def _comparators(published: pd.DataFrame, rows: pd.DataFrame, measure: Measure, home: str,
+                 neighbour_codes: list[str], region_code: str | None, own_end: pd.Timestamp | None) -> dict:
+    """Neighbour average, region and England for one year (comparator_year), from the one comparison
+    (metrics.comparison), so the scorecard shows what the verdict, the charts and the pack show."""
     empty = {"sn_average": None, "sn_used": None, "sn_of": None, "region_value": None, "england": None,
              "comparator_period_label": ""}
-    frame = comparator_series(rows, measure.code, home, neighbour_codes, region_code, ENGLAND_CODE)
-    ends = frame["period_end"].to_numpy()
-    numbers = frame["value"].to_numpy(dtype="float64", na_value=np.nan)
-    with_value = ends[~np.isnan(numbers)]
-    if with_value.size == 0:
+    codes = {*neighbour_codes, region_code, ENGLAND_CODE} - {None}
+    year = comparator_year(published, home, codes, own_end)
+    directory = areas()
+    if year is None or home not in directory:
         return empty
-    candidates = with_value[with_value <= np.datetime64(own_end)] if own_end is not None else with_value
-    year_end = (candidates if candidates.size else with_value).max()
-    kinds = frame["kind"].to_numpy()
-    used = frame["used"].to_numpy(dtype="float64", na_value=np.nan)
-
-    def pick(kind: str) -> int | None:
-        found = np.flatnonzero((ends == year_end) & (kinds == kind))
-        return None if found.size == 0 else int(found[0])
-
-    sn, region, england = pick("neighbours"), pick("region"), pick("england")
-    out = dict(empty, comparator_period_label=format_period("year", year_end))
+    found = compare(published, rows, measure, directory.get(home), directory, year)
+    out = dict(empty, comparator_period_label=format_period("year", year_end(year)))
     if neighbour_codes:
-        out["sn_average"] = None if sn is None else finite_or_none(numbers[sn])
-        out["sn_used"] = 0 if sn is None else int(used[sn])
-        out["sn_of"] = len(neighbour_codes)
-    out["region_value"] = None if region is None else finite_or_none(numbers[region])
-    out["england"] = None if england is None else finite_or_none(numbers[england])
+        out["sn_average"] = found.neighbour_average.value
+        out["sn_used"] = found.neighbour_average.used
+        out["sn_of"] = found.neighbour_average.of
+    out["region_value"] = None if found.region is None or region_code is None else found.region.number
+    out["england"] = found.england.number
     return out
 
 
 def scorecard_row(rows: pd.DataFrame, targets: pd.DataFrame | None, measure: Measure, home: str,
-                  neighbour_codes: list[str], region_code: str | None, spark_points: int) -> dict:
-    """The scorecard row for one measure; ``rows`` holds the measure's observations (any areas)."""
+                  neighbour_codes: list[str], region_code: str | None, spark_points: int,
+                  published: pd.DataFrame | None = None) -> CardRow:
+    """The scorecard row for one measure; ``rows`` holds the measure's observations (any areas) and
+    ``published`` DfE's published figures for it (every area; default: the published rows of ``rows``)."""
+    published = published_only(rows) if published is None else published
     cat = catalogue()
     theme_name = cat.theme(measure.theme).name if any(t.code == measure.theme for t in cat.themes) else measure.theme
     row: dict = {
@@ -114,14 +162,13 @@ def scorecard_row(rows: pd.DataFrame, targets: pd.DataFrame | None, measure: Mea
     series = own_series(rows, measure.code, home)
     last = latest(series)
     if last is None:
-        row.update(period_type="", period_end=pd.NaT, period_label="", value=None, status=VALUE,
+        row.update(period_type="", period_end=None, period_label="", value=None, status=VALUE,
                    value_text=format_value(None, measure), target=None, target_text="",
                    rating_code=NO_RATING.code, rating_word=NO_RATING.word, rating_symbol=NO_RATING.symbol,
                    previous_rating_code=NO_RATING.code, turned_red=False,
                    travel_previous_word=NO_COMPARISON.word, travel_previous_symbol=NO_COMPARISON.symbol,
-                   travel_year_word=NO_COMPARISON.word, travel_year_symbol=NO_COMPARISON.symbol, spark=[])
-        row.update(_comparators(rows, measure, home, neighbour_codes, region_code, None))
-        return row
+                   travel_year_word=NO_COMPARISON.word, travel_year_symbol=NO_COMPARISON.symbol, spark=())
+        return CardRow(**row, **_comparators(published, rows, measure, home, neighbour_codes, region_code, None))
     end = pd.Timestamp(last["period_end"])
     value = finite_or_none(last["value"])
     status = str(last["status"]) if not is_missing(last["status"]) else VALUE
@@ -142,22 +189,22 @@ def scorecard_row(rows: pd.DataFrame, targets: pd.DataFrame | None, measure: Mea
         target_text="" if target is None else target_text(target[0], measure),
         rating_code=rating.code, rating_word=rating.word, rating_symbol=rating.symbol,
         previous_rating_code=previous_rating.code,
-        turned_red=rating == RED and before is not None and previous_rating != RED,
+        turned_red=bool(rating == RED and before is not None and previous_rating != RED),
         travel_previous_word=since_previous.word, travel_previous_symbol=since_previous.symbol,
         travel_year_word=since_year.word, travel_year_symbol=since_year.symbol,
-        spark=[finite_or_none(v) for v in series["value"].tail(spark_points)] if spark_points > 0 else [],
+        spark=tuple(finite_or_none(v) for v in series["value"].tail(spark_points)) if spark_points > 0 else (),
     )
-    row.update(_comparators(rows, measure, home, neighbour_codes, region_code, end))
-    return row
+    return CardRow(**row, **_comparators(published, rows, measure, home, neighbour_codes, region_code, end))
 
 
 def build_scorecard(obs: pd.DataFrame, targets: pd.DataFrame, home_area: str, neighbour_codes: list[str],
                     region_code: str | None, measures: list[Measure] | None = None,
-                    spark_points: int = 24) -> pd.DataFrame:
-    """One row per measure (catalogue order unless ``measures`` is given), in the columns of SCORECARD_COLUMNS.
+                    spark_points: int = 24, published: pd.DataFrame | None = None) -> tuple[CardRow, ...]:
+    """One row per measure (catalogue order unless ``measures`` is given).
 
     ``obs`` holds headline observations for the home council and its comparators (as from
-    db.queries.observations); ``targets`` the home council's targets. A measure with no figures gets a
+    db.queries.observations); ``targets`` the home council's targets; ``published`` DfE's published
+    figures for every area (default: those in ``obs``), which the comparators are taken from. A measure with no figures gets a
     row whose value is missing and whose value_text is 'no data'. ``turned_red`` is true only when the
     measure is red now and was not red at the previous period (a first-ever figure has not 'turned').
     Inputs are not changed.
@@ -165,16 +212,10 @@ def build_scorecard(obs: pd.DataFrame, targets: pd.DataFrame, home_area: str, ne
     chosen = list(measures) if measures is not None else list(catalogue().measures)
     groups = dict(tuple(obs.groupby("measure_code", sort=False))) if not obs.empty else {}
     nothing = obs.iloc[0:0]
+    published = published_only(obs) if published is None else published
+    by_measure = dict(tuple(published.groupby("measure_code", sort=False))) if not published.empty else {}
     home_targets = None
     if targets is not None and not targets.empty:
         home_targets = targets[targets["area_code"].to_numpy() == home_area]
-    rows = [scorecard_row(groups.get(m.code, nothing), home_targets, m, home_area, neighbour_codes, region_code,
-                          spark_points) for m in chosen]
-    frame = pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
-    frame["period_end"] = pd.to_datetime(frame["period_end"])
-    for column in ("value", "target", "sn_average", "region_value", "england"):
-        frame[column] = pd.to_numeric(frame[column]).astype("float64")
-    for column in ("sn_used", "sn_of"):
-        frame[column] = frame[column].astype("Int64")
-    frame["turned_red"] = frame["turned_red"].astype(bool)
-    return frame
+    return tuple(scorecard_row(groups.get(m.code, nothing), home_targets, m, home_area, neighbour_codes, region_code,
+                               spark_points, by_measure.get(m.code, published.iloc[0:0])) for m in chosen)

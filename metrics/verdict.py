@@ -3,7 +3,7 @@
 Ratings against a target only say something where a council has set one, and a council starts with
 none: rated on targets alone, a council in the bottom quarter of England would read an all-clear. So
 every measure is also judged on DfE's published figures for every council, by the rules LAIT uses
-(``metrics.benchmark_report`` and ``metrics.comparators``): its quartile band A-D, its rank, and
+(``metrics.comparison``, the one builder of a comparison): its quartile band A-D, its rank, and
 whether it is better or worse than England and its statistical neighbours' average. A measure with
 a target is rated against the target; one without is rated on its band. Each verdict says which basis
 it uses, because 'off target' and 'bottom quartile nationally' are different facts.
@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.benchmark_report import report_and_standing
+from metrics.comparison import compare
 from metrics.formatting import format_period, format_value, is_missing, ordinal, round_half_up
 from metrics.ratings import (
     AMBER,
@@ -35,7 +35,8 @@ from metrics.ratings import (
     WORSE_THAN_BOTH_RATING,
     Rating,
 )
-from metrics.standing import Standing, standings
+from metrics.scorecard import CardRow
+from metrics.standing import Standing
 from metrics.travel import direction_of_travel
 from reference.areas import AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
@@ -150,15 +151,6 @@ def _latest_year(frame: pd.DataFrame, end: date | None) -> int | None:
     return int(ends[mask].max().year) if mask.any() else None
 
 
-def _standing_with_home(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory,
-                        year: int) -> Standing | None:
-    """Rank and band of a council DfE's directory does not rank (a fictional one) among every real council."""
-    ends = pd.to_datetime(frame["period_end"])
-    rows = frame[(frame["period_type"] == "year") & (ends.dt.year == year)].drop_duplicates("area_code", keep="last")
-    councils = {a.code for a in directory.local_authorities(include_fictional=False, current_only=False)} | {home}
-    return standings(rows[rows["area_code"].isin(councils)][["area_code", "value", "status"]], measure).get(home)
-
-
 def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaDirectory | None = None,
               end: date | None = None) -> Benchmark | None:
     """The council's place among all councils in DfE's latest published year up to ``end``.
@@ -175,21 +167,20 @@ def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaD
         return None
     area = directory.get(home)
     frame = frame[pd.to_datetime(frame["period_end"]).dt.year.to_numpy() == year]  # the one year, read once
-    report, standing = report_and_standing(frame, measure, area, directory, year)
-    value = report["value"]
-    rank, band, ranked = report["rank"], report["quartile"], report["rank_of"]
+    found = compare(frame, frame, measure, area, directory, year)
+    value, standing = found.own.value, found.standing
+    rank, band, ranked = found.rank, found.band, found.ranked
     if area.fictional and value is not None and measure.polarity != "neither":
-        standing = _standing_with_home(frame, measure, home, directory, year)
-        rank, band, ranked = ((None, None, None) if standing is None
-                              else (standing.rank, standing.band, standing.of))
-    england = report["england"]["value"]
-    sn = report["sn_average"]
+        standing = found.placed  # not among DfE's councils: where its figure would sit among them
+        rank, band, ranked = (None, None, None) if standing is None else (standing.rank, standing.band, standing.of)
+    england = found.england.value
+    sn = found.neighbour_average.value
     return Benchmark(
         measure_code=measure.code, year=year, year_label=format_period("year", date(year, YEAR_END_MONTH, 31)),
-        value=value, status=report["status"], value_text=format_value(value, measure, report["status"]),
+        value=value, status=found.own.status, value_text=format_value(value, measure, found.own.status),
         band=band, rank=rank, ranked=ranked,
         england=england, england_text=format_value(england, measure),
-        neighbours=sn, neighbours_used=report["sn_count"], neighbours_of=report["sn_of"],
+        neighbours=sn, neighbours_used=found.neighbour_average.used, neighbours_of=found.neighbour_average.of,
         neighbours_text=format_value(sn, measure),
         versus_england="" if value is None else compared_with(value, england, measure),
         versus_neighbours="" if value is None else compared_with(value, sn, measure),
@@ -273,15 +264,15 @@ def _benchmark_reasons(bench: Benchmark | None) -> tuple[list[str], list[str]]:
     return kinds, words
 
 
-def _attention_line(measure: Measure, row: pd.Series, target_rating: Rating, previous: Rating,
+def _attention_line(measure: Measure, row: CardRow, target_rating: Rating, previous: Rating,
                     bench: Benchmark | None, bench_words: list[str]) -> str:
     """'Settled for 2 years or more: 63% in 2024-25, bottom quartile nationally (112th of 150)'."""
     clauses = []
-    same_figure = (bench is not None and row["period_label"] == bench.year_label
-                   and row["value_text"] == bench.value_text)
+    same_figure = (bench is not None and row.period_label == bench.year_label
+                   and row.value_text == bench.value_text)
     if target_rating == RED:
         was = f"; was {previous.word.lower()}" if previous not in (RED, NO_RATING) else ""
-        clause = f"{row['value_text']} in {row['period_label']}, off target (target {row['target_text']}{was})"
+        clause = f"{row.value_text} in {row.period_label}, off target (target {row.target_text}{was})"
         if bench_words and same_figure:
             clause += ", " + ", ".join(bench_words)
             bench_words = []
@@ -290,17 +281,17 @@ def _attention_line(measure: Measure, row: pd.Series, target_rating: Rating, pre
         if clauses:
             clauses.append(f"DfE's figure for {bench.year_label} was {bench.value_text}: " + ", ".join(bench_words))
         else:
-            own = "" if same_figure or not row["period_label"] else " (DfE's published figure)"
+            own = "" if same_figure or not row.period_label else " (DfE's published figure)"
             clauses.append(f"{bench.value_text} in {bench.year_label}{own}, " + ", ".join(bench_words))
     return f"{measure.short_name}: " + "; ".join(clauses) if clauses else ""
 
 
-def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, home_name: str) -> Verdict:
+def measure_verdict(row: CardRow, measure: Measure, bench: Benchmark | None, home_name: str) -> Verdict:
     """The verdict on one measure from its scorecard row (metrics.scorecard) and its benchmark."""
-    has_figure = not is_missing(row["value"])
-    target_rating = RATINGS.get(str(row["rating_code"]), NO_RATING)
-    previous = RATINGS.get(str(row["previous_rating_code"]), NO_RATING)
-    target = str(row["target_text"] or "")
+    has_figure = not is_missing(row.value)
+    target_rating = RATINGS.get(str(row.rating_code), NO_RATING)
+    previous = RATINGS.get(str(row.previous_rating_code), NO_RATING)
+    target = str(row.target_text or "")
     kinds, words = _benchmark_reasons(bench)
     if target_rating == RED:
         kinds.insert(0, OFF_TARGET)
@@ -322,10 +313,10 @@ def measure_verdict(row: pd.Series, measure: Measure, bench: Benchmark | None, h
     line = _attention_line(measure, row, target_rating, previous, bench, words) if kinds else ""
     return Verdict(
         measure_code=measure.code, short_name=measure.short_name, theme=measure.theme, polarity=measure.polarity,
-        value_text=str(row["value_text"]), period_label=str(row["period_label"] or ""), has_figure=has_figure,
+        value_text=str(row.value_text), period_label=str(row.period_label or ""), has_figure=has_figure,
         rating=rating, target_rating=target_rating, previous_target_rating=previous, target_text=target,
         benchmark=bench, basis_text=basis, kinds=tuple(kinds), line=line,
-        value=None if is_missing(row["value"]) else float(row["value"]),
+        value=None if is_missing(row.value) else float(row.value),
     )
 
 
@@ -501,7 +492,7 @@ def benchmarks(published: pd.DataFrame, home: str, end: date | None = None,
     return out
 
 
-def build_verdicts(card: pd.DataFrame, found: dict[str, Benchmark], home: str,
+def build_verdicts(card: tuple[CardRow, ...], found: dict[str, Benchmark], home: str,
                    directory: AreaDirectory | None = None) -> OverviewVerdict:
     """A verdict for every scorecard row (metrics.scorecard.build_scorecard), in the card's order.
 
@@ -512,8 +503,8 @@ def build_verdicts(card: pd.DataFrame, found: dict[str, Benchmark], home: str,
     cat = catalogue()
     home_name = directory.get(home).name if home in directory else home
     verdicts = []
-    for _, row in card.iterrows():
-        measure = cat.get(str(row["measure_code"]))
+    for row in card:
+        measure = cat.get(row.measure_code)
         verdicts.append(measure_verdict(row, measure, found.get(measure.code), home_name))
     years = sorted({v.benchmark.year_label for v in verdicts if v.benchmark is not None and v.benchmark.value is not None})
     return OverviewVerdict(tuple(verdicts), _counts(verdicts), _is_clear(verdicts), tuple(years))

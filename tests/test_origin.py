@@ -129,12 +129,13 @@ def test_benchmarking_ranks_on_the_published_figure_only(engine, tmp_path, local
                               directory.get(CHESHIRE_EAST), directory, YEAR)
     assert (report["value"], report["rank"], report["rank_of"]) == (ours, expected_rank, len(published))
 
-    from metrics.benchmarking import council_ranks
     from metrics.benchmarking import year_rows as _year_rows
+    from metrics.comparison import compare
 
-    rows = _year_rows(queries.observations(engine, measures=[MEASURE]), YEAR)
-    ranks, _bands, ranked = council_ranks(rows, measure, directory)
-    assert (int(ranks[CHESHIRE_EAST]), ranked) == (expected_rank, len(published))
+    figures = queries.observations(engine, measures=[MEASURE])
+    rows = _year_rows(figures, YEAR)
+    found = compare(figures, figures, measure, directory.get(CHESHIRE_EAST), directory, YEAR)
+    assert (found.rank, found.ranked, found.own.origin) == (expected_rank, len(published), "published")
     assert rows.loc[rows["area_code"] == CHESHIRE_EAST, "value"].tolist() == [ours]
 
 

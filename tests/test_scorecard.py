@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from db import queries
-from metrics.scorecard import SCORECARD_COLUMNS, build_scorecard
+from metrics.scorecard import CardRow, build_scorecard
+from metrics.scorecard import card_row as find_row
 from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import catalogue
 from tests import app_database
@@ -82,18 +83,18 @@ OBS, TARGETS = build_obs(), targets_frame()
 CARD = build_scorecard(OBS, TARGETS, HOME, NEIGHBOURS, REGION)
 
 
-def card_row(code: str) -> pd.Series:
-    return CARD[CARD["measure_code"] == code].iloc[0]
+def card_row(code: str) -> CardRow:
+    return find_row(CARD, code)
 
 
 def test_one_row_per_catalogue_measure_in_catalogue_order():
-    assert list(CARD.columns) == SCORECARD_COLUMNS
-    assert CARD["measure_code"].tolist() == [m.code for m in catalogue().measures]
-    for code in CARD["measure_code"]:
+    assert all(isinstance(r, CardRow) for r in CARD)
+    assert [r.measure_code for r in CARD] == [m.code for m in catalogue().measures]
+    for code in [r.measure_code for r in CARD]:
         measure = catalogue().get(code)
         found = card_row(code)
-        assert (found["name"], found["unit"], found["polarity"]) == (measure.name, measure.unit, measure.polarity)
-        assert found["theme_name"] == catalogue().theme(measure.theme).name
+        assert (found.name, found.unit, found.polarity) == (measure.name, measure.unit, measure.polarity)
+        assert found.theme_name == catalogue().theme(measure.theme).name
 
 
 @pytest.mark.parametrize(
@@ -111,13 +112,13 @@ def test_one_row_per_catalogue_measure_in_catalogue_order():
 def test_latest_figure_rating_and_turned_red(code, value_text, period_label, target_text, rating, previous_rating,
                                              turned_red):
     found = card_row(code)
-    assert found["value_text"] == value_text
-    assert found["period_label"] == period_label
-    assert found["target_text"] == target_text
-    assert (found["rating_code"], found["previous_rating_code"], bool(found["turned_red"])) == (
+    assert found.value_text == value_text
+    assert found.period_label == period_label
+    assert found.target_text == target_text
+    assert (found.rating_code, found.previous_rating_code, bool(found.turned_red)) == (
         rating, previous_rating, turned_red)
     words = {"green": "On target", "amber": "Close to target", "red": "Off target", "none": "No target"}
-    assert found["rating_word"] == words[rating] and found["rating_symbol"]
+    assert found.rating_word == words[rating] and found.rating_symbol
 
 
 @pytest.mark.parametrize(("code", "since_previous", "since_year"), [
@@ -133,62 +134,62 @@ def test_latest_figure_rating_and_turned_red(code, value_text, period_label, tar
 ])
 def test_direction_of_travel(code, since_previous, since_year):
     found = card_row(code)
-    assert (found["travel_previous_word"], found["travel_year_word"]) == (since_previous, since_year)
+    assert (found.travel_previous_word, found.travel_year_word) == (since_previous, since_year)
 
 
 def test_a_measure_without_figures_is_a_row_that_says_so():
     found = card_row("health_rha_pct")
-    assert pd.isna(found["value"]) and found["value_text"] == "no data" and found["spark"] == []
-    assert pd.isna(found["period_end"])
-    assert found["england"] == 88.0 and found["comparator_period_label"] == "2024-25"
+    assert pd.isna(found.value) and found.value_text == "no data" and found.spark == ()
+    assert pd.isna(found.period_end)
+    assert found.england == 88.0 and found.comparator_period_label == "2024-25"
 
 
 def test_spark_keeps_gaps_and_the_last_points():
-    assert card_row("health_dental_pct")["spark"] == [80.0, 82.0, None]
-    assert len(card_row("stab_3plus_pct")["spark"]) == 24
+    assert card_row("health_dental_pct").spark == (80.0, 82.0, None)
+    assert len(card_row("stab_3plus_pct").spark) == 24
     short = build_scorecard(OBS, TARGETS, HOME, NEIGHBOURS, REGION, spark_points=3)
-    assert short[short["measure_code"] == "cla_foster_pct"]["spark"].iloc[0] == [70.0, 50.0, 52.0]
+    assert find_row(short, "cla_foster_pct").spark == (70.0, 50.0, 52.0)
 
 
 def test_comparators_for_the_latest_year():
     foster = card_row("cla_foster_pct")
-    assert foster["comparator_period_label"] == "2024-25"
-    assert foster["sn_average"] == pytest.approx(72.0 + sum(range(1, 10)) / 9)  # 9 of 10: one suppressed
-    assert (int(foster["sn_used"]), int(foster["sn_of"])) == (9, 10)
-    assert (foster["region_value"], foster["england"]) == (70.0, 71.0)
+    assert foster.comparator_period_label == "2024-25"
+    assert foster.sn_average == pytest.approx(72.0 + sum(range(1, 10)) / 9)  # 9 of 10: one suppressed
+    assert (int(foster.sn_used), int(foster.sn_of)) == (9, 10)
+    assert (foster.region_value, foster.england) == (70.0, 71.0)
     settled = card_row("stab_long_pct")  # every neighbour suppressed: no average, not 0
-    assert pd.isna(settled["sn_average"]) and (int(settled["sn_used"]), int(settled["sn_of"])) == (0, 10)
-    assert settled["england"] == 72.0
+    assert pd.isna(settled.sn_average) and (int(settled.sn_used), int(settled.sn_of)) == (0, 10)
+    assert settled.england == 72.0
     none = card_row("cl_eet_17_18")
-    assert pd.isna(none["sn_average"]) and pd.isna(none["sn_used"]) and none["comparator_period_label"] == ""
+    assert pd.isna(none.sn_average) and pd.isna(none.sn_used) and none.comparator_period_label == ""
 
 
 def test_comparators_are_not_from_a_year_after_the_latest_figure():
     obs = OBS[OBS["period_end"] <= pd.Timestamp("2025-02-28")]
     card = build_scorecard(obs, TARGETS, HOME, NEIGHBOURS, REGION)
-    foster = card[card["measure_code"] == "cla_foster_pct"].iloc[0]
-    assert foster["period_label"] == "February 2025" and foster["comparator_period_label"] == "2023-24"
-    assert foster["england"] == 69.0
+    foster = find_row(card, "cla_foster_pct")
+    assert foster.period_label == "February 2025" and foster.comparator_period_label == "2023-24"
+    assert foster.england == 69.0
 
 
 def test_the_catalogue_tolerance_applies_when_the_target_has_none():
     targets = TARGETS.assign(tolerance=np.nan)
     card = build_scorecard(OBS, targets, HOME, NEIGHBOURS, REGION)
-    moves = card[card["measure_code"] == "stab_3plus_pct"].iloc[0]
+    moves = find_row(card, "stab_3plus_pct")
     assert catalogue().get("stab_3plus_pct").tolerance == 2.0
-    assert (moves["rating_code"], moves["previous_rating_code"]) == ("red", "amber")
+    assert (moves.rating_code, moves.previous_rating_code) == ("red", "amber")
 
 
 @pytest.mark.parametrize("codes", [["health_sdq_avg", "cla_count"], ["stab_3plus_pct"], []])
 def test_a_chosen_list_of_measures_keeps_its_order(codes):
     card = build_scorecard(OBS, TARGETS, HOME, NEIGHBOURS, REGION, measures=[catalogue().get(c) for c in codes])
-    assert card["measure_code"].tolist() == codes and list(card.columns) == SCORECARD_COLUMNS
+    assert [r.measure_code for r in card] == codes
 
 
 def test_nothing_loaded_at_all():
     card = build_scorecard(OBS.iloc[0:0], TARGETS.iloc[0:0], HOME, NEIGHBOURS, REGION)
     assert len(card) == len(catalogue().measures)
-    assert set(card["value_text"]) == {"no data"} and not card["turned_red"].any()
+    assert {r.value_text for r in card} == {"no data"} and not any(r.turned_red for r in card)
 
 
 def test_inputs_are_not_changed():
@@ -202,14 +203,14 @@ def test_scorecard_on_a_real_database(engine, db_url):
     built = app_database.build(engine, db_url)
     card = build_scorecard(queries.observations(engine), queries.targets(engine), built.home, built.neighbours,
                            built.region)
-    assert card["measure_code"].tolist() == [m.code for m in catalogue().measures]
-    red = card[card["measure_code"] == app_database.RED_MEASURE].iloc[0]
-    assert (red["value_text"], red["rating_code"], bool(red["turned_red"])) == ("14%", "red", True)
-    assert card[card["turned_red"]]["measure_code"].tolist() == [app_database.RED_MEASURE]
-    empty = card[card["measure_code"] == app_database.NO_DATA_MEASURE].iloc[0]
-    assert empty["value_text"] == "no data"
+    assert [r.measure_code for r in card] == [m.code for m in catalogue().measures]
+    red = find_row(card, app_database.RED_MEASURE)
+    assert (red.value_text, red.rating_code, red.turned_red) == ("14%", "red", True)
+    assert [r.measure_code for r in card if r.turned_red] == [app_database.RED_MEASURE]
+    empty = find_row(card, app_database.NO_DATA_MEASURE)
+    assert empty.value_text == "no data"
     dental, month = app_database.SUPPRESSED
-    series = card[card["measure_code"] == dental].iloc[0]["spark"]
+    series = find_row(card, dental).spark
     assert None in series and 0.0 not in series
-    with_neighbours = card[card["sn_used"].notna()]
-    assert len(with_neighbours) and (with_neighbours["sn_used"] == 9).all()  # one neighbour suppressed in 2025
+    with_neighbours = [r for r in card if r.sn_used is not None]
+    assert len(with_neighbours) and all(r.sn_used == 9 for r in with_neighbours)  # one neighbour suppressed in 2025

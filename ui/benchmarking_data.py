@@ -3,7 +3,7 @@
 Benchmarking needs every council's published figure for a measure (for the rank and the quartile
 bands), not only the home council's comparison areas that ``ui.data.observations`` reads, so this
 module reads one measure for all areas, once per data version. The calculations are LAIT's rules in
-``metrics.comparators`` and ``metrics.benchmark_report``; the figures come from ``charts``. Here we
+``metrics.comparators``, and each year's comparison is built by ``metrics.comparison``; the figures come from ``charts``. Here we
 only pick rows, name the file each figure came from and put the answers into plain sentences.
 
 Like ``ui.views``, finished figures are kept with st.cache_resource (shared, never changed after
@@ -25,13 +25,10 @@ from charts.palette import TEXT
 from charts.trend import trend_chart
 from db.engine import connect
 from db.reference_queries import neighbour_releases
-from metrics.benchmark_report import benchmark_report
 from metrics.benchmarking import (
     YEAR_END_MONTH,
     SourceOf,
     comparators_in_view,
-    council_ranks,
-    council_standings,
     figures_table,
     in_year_sentence,
     london_note,
@@ -47,8 +44,9 @@ from metrics.benchmarking import (
     year_rows,
 )
 from metrics.comparators import comparator_series
+from metrics.comparison import Comparison, compare
 from metrics.formatting import format_period
-from metrics.series import PUBLISHED, own_series, target_at, yearly_series
+from metrics.series import PUBLISHED, own_series, yearly_series
 from reference.areas import ENGLAND_CODE, AreaDirectory, areas
 from reference.catalogue import catalogue
 from reference.neighbours import CURRENT, IN_FORCE, NeighbourRelease, current_release, directory_with, shipped_release
@@ -83,12 +81,6 @@ def source_of() -> SourceOf:
     """Where one figure came from, in words, for the tables: DfE's publication and year, or the return."""
     facts = batch_facts(data.batches())
     return lambda batch_id, period_end, origin: row_source(batch_id, facts, period_end, origin)
-
-
-def home_target(code: str, home: str, year: int) -> float | None:
-    """The council's own target for the measure in force on 31 March of the year, if it set one."""
-    found = target_at(data.targets(home), code, home, pd.Timestamp(year_end(year)))
-    return None if found is None else float(found[0])
 
 
 def home_targets(code: str, home: str) -> pd.DataFrame:
@@ -183,7 +175,7 @@ def release_directory(url: str, version: int, release: NeighbourRelease) -> Area
 class YearView:
     """What the page shows for one measure, council and year."""
 
-    report: dict
+    comparison: Comparison  # the council beside its neighbours, region and England (metrics.comparison)
     figures: pd.DataFrame  # year_figures(): one row per area, with the file each figure came from
     table: pd.DataFrame  # figures_table(): what the page lists under the bar chart
     bars: ChartView
@@ -194,7 +186,7 @@ class YearView:
     def figure(self, kind: str) -> pd.Series | None:
         """The row for 'la' (the home council), 'neighbours', 'region' or 'england'."""
         if kind == "la":
-            found = self.figures[self.figures["area_code"] == self.report["area"]]
+            found = self.figures[self.figures["area_code"] == self.comparison.area.code]
         else:
             found = self.figures[self.figures["kind"] == kind]
         return None if found.empty else found.iloc[0]
@@ -213,24 +205,23 @@ def _year_view(url: str, version: int, code: str, home: str, year: int, grouping
     release = release_for(releases_in(url, version), grouping, year, areas().get(home).dfe_number)
     directory = release_directory(url, version, release)
     figures = _measure_figures(url, version, code, data.own(home))  # the version names the viewer's grants
-    report = benchmark_report(figures, measure, directory.get(home), directory, year)
+    comparison = compare(figures, figures, measure, directory.get(home), directory, year,
+                         targets=data.targets(home), release=release.label)
     rows = year_rows(figures, year)
-    shown = year_figures(report, rows, source_of(), directory)
-    _ranks, _bands, ranked = council_ranks(rows, measure, directory)
-    places = council_standings(rows, measure, directory)
+    shown = year_figures(comparison, source_of())
     label = format_period("year", year_end(year))
     drawn = shown[["area_code", "name", "value", "status", "kind"]]
     source = chart_source(rows[rows["area_code"].isin(set(shown["area_code"]))])
-    bars = neighbour_bar_chart(drawn, measure, label, home, target=home_target(code, home, year), source=source)
+    bars = neighbour_bar_chart(drawn, measure, label, home, target=comparison.target, source=source)
     bars.update_yaxes(tickfont_color=TEXT)  # the area names: dark, not the page theme's grey, on a projector
     region = region_words(home, directory)
-    explanation = (f"{report['area_name']} and its 10 statistical neighbours, the councils most like it "
+    explanation = (f"{comparison.area.name} and its 10 statistical neighbours, the councils most like it "
                    f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool, {release.label}), with "
                    f"{region + ' ' if region else ''}and England, for {year_label(year)}. "
                    f"{measure.polarity_text}.")
-    view = ChartView(bars, image_filename(measure, f"{report['area_name']} and neighbours", label), explanation, True)
-    return YearView(report, shown, figures_table(shown, measure, places, ranked), view,
-                    rank_sentence(report, measure, rows, directory, places),
+    view = ChartView(bars, image_filename(measure, f"{comparison.area.name} and neighbours", label), explanation, True)
+    table = figures_table(shown, measure, dict(comparison.standings), comparison.ranked or 0)
+    return YearView(comparison, shown, table, view, rank_sentence(comparison),
                     releases_text({year: release}), london_note(home, rows, measure, directory))
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
 from charts.config import plotly_config
 from charts.wording import spell_out
+from metrics.scorecard import CardRow, card_row
 from metrics.verdict import OverviewVerdict, Verdict
 from reference.catalogue import Measure, catalogue
 from ui import data
@@ -31,17 +31,17 @@ def show_chart(view: ChartView, key: str, rating: str = "") -> None:
     download_control(view, key, rating)
 
 
-def travel_text(row: pd.Series) -> str:
+def travel_text(row: CardRow) -> str:
     """'↓ Better than the previous period', or '' with nothing to compare."""
-    travel = row["travel_previous_word"]
+    travel = row.travel_previous_word
     if not travel or travel == "No comparison":
         return ""
     if travel in ("Better", "Worse"):
-        return f"{row['travel_previous_symbol']} {travel} than the previous period"
-    return f"{row['travel_previous_symbol']} {travel} on the previous period"
+        return f"{row.travel_previous_symbol} {travel} than the previous period"
+    return f"{row.travel_previous_symbol} {travel} on the previous period"
 
 
-def latest_line(measure: Measure, row: pd.Series | None, verdict: Verdict | None, named: bool = True) -> str:
+def latest_line(measure: Measure, row: CardRow | None, verdict: Verdict | None, named: bool = True) -> str:
     """'Latest **14%** (March 2025) · [✖ Off target] Target 10% or less · ↑ Worse than the previous period'.
 
     The rating is the measure's verdict, with what it was judged against beside it: the target where
@@ -49,9 +49,9 @@ def latest_line(measure: Measure, row: pd.Series | None, verdict: Verdict | None
     (left out above a chart, whose own title names it).
     """
     name = f"**{spell_out(measure.short_name)}** · " if named else ""
-    if row is None or row["value_text"] == "no data":
+    if row is None or row.value_text == "no data":
         return f"{name}no data yet"
-    parts = [f"{name}{'latest' if named else 'Latest'} **{row['value_text']}** ({row['period_label']})"]
+    parts = [f"{name}{'latest' if named else 'Latest'} **{row.value_text}** ({row.period_label})"]
     if verdict is not None:
         parts.append(verdict_html(verdict))
     travel = travel_text(row)
@@ -65,11 +65,10 @@ def no_figures_text(measure: Measure, filters: Filters) -> str:
     return view_no_figures_text(data.reads(), filters.scope, measure)
 
 
-def measure_panel(measure: Measure, filters: Filters, card: pd.DataFrame, overview: OverviewVerdict) -> None:
+def measure_panel(measure: Measure, filters: Filters, card: tuple[CardRow, ...], overview: OverviewVerdict) -> None:
     """One measure: its latest figure and rating with its basis, the trend chart (whose title names the
     measure), the line that explains it, and a link."""
-    rows = card[card["measure_code"] == measure.code]
-    row = rows.iloc[0] if len(rows) else None
+    row = card_row(card, measure.code)
     verdict = overview.verdict(measure.code) if row is not None else None
     with st.container(border=True):
         view = trend_view(measure.code, filters)

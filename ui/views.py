@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
+from metrics.scorecard import CardRow
 from metrics.verdict import Benchmark, OverviewVerdict, latest_year_end
 from ui import data
 from ui.filters import Filters
@@ -41,11 +41,11 @@ def trend_view(code: str, filters: Filters) -> ChartView:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _scorecard(url: str, version: int, home: str, end: date) -> pd.DataFrame:
+def _scorecard(url: str, version: int, home: str, end: date) -> tuple[CardRow, ...]:
     return overview.scorecard(data.reads(), _scope(home, end, end))
 
 
-def scorecard(filters: Filters) -> pd.DataFrame:
+def scorecard(filters: Filters) -> tuple[CardRow, ...]:
     """One row per catalogue measure: the latest figure up to the end of the period in view, rated."""
     return _scorecard(data.database_url(), data.data_version(), filters.home, filters.end)
 

@@ -20,7 +20,8 @@ from charts.caption import ChartCaption
 from charts.config import image_filename
 from charts.flow import flow_chart
 from charts.trend import trend_chart
-from metrics.comparators import comparator_series, neighbour_average
+from metrics.comparators import comparator_series
+from metrics.comparison import MISSING, NO_FIGURE, AreaFigure, compare
 from metrics.formatting import format_period, format_value
 from metrics.series import (
     LOCAL,
@@ -33,7 +34,7 @@ from metrics.series import (
     published_series,
     target_at,
 )
-from reference.areas import ENGLAND_CODE
+from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import Measure, catalogue
 from views.measure_tables import comparator_table, history_table, replaced_by_another_figure, values_table
 from views.reads import Reads
@@ -286,36 +287,37 @@ def breakdown_view(reads: Reads, scope: Scope, code: str, dimension: str) -> Bre
     )
 
 
-def _neighbour_row(year: pd.DataFrame, area_code: str, kind: str) -> dict | None:
-    found = year[year["area_code"] == area_code]
-    if found.empty:  # a council DfE published nothing for is shown as not published, never left out
-        return None if kind != "la" else {"area_code": area_code, "name": area_name(area_code), "value": None,
-                                           "status": "x", "kind": kind}
-    row = found.iloc[0]
-    return {"area_code": area_code, "name": area_name(area_code), "value": row["value"], "status": row["status"],
-            "kind": kind}
+def _bar(figure: AreaFigure, kind: str) -> dict:
+    """One bar: a council DfE published nothing for is shown as not published ('x'), never left out."""
+    status = NO_FIGURE if figure.status == MISSING else figure.status
+    return {"area_code": figure.code, "name": figure.name, "value": figure.value, "status": status, "kind": kind}
 
 
 def neighbour_view(reads: Reads, scope: Scope, code: str) -> ChartView:
-    """The home council against each statistical neighbour, region and England in the latest year in view."""
+    """The home council against each statistical neighbour, region and England in the latest year in view
+    (metrics.comparison: the neighbours, their average, region and England are DfE's published figures)."""
     measure = catalogue().get(code)
     home = scope.home
     obs = reads.observations(home)
     yearly = obs[(obs["measure_code"] == code) & (obs["period_type"] == "year")
                  & (obs["period_end"] <= pd.Timestamp(scope.end))]
+    published = reads.published()
+    published = published[(published["measure_code"] == code) & (published["period_end"] <= pd.Timestamp(scope.end))]
     codes = scope.neighbours
-    with_values = yearly[yearly["area_code"].isin(codes) & yearly["value"].notna()]
+    with_values = published[published["area_code"].isin(codes) & published["value"].notna()]
     if with_values.empty:
         return ChartView(None, "", "", False)
     year_end = with_values["period_end"].max()
     year = one_per_period(yearly[yearly["period_end"] == year_end], PUBLISHED)  # DfE's figure where there is one
     year_label = format_period("year", year_end)
     region = scope.region
-    wanted = [(home, "la"), *[(c, "la") for c in codes], (region, "region"), (ENGLAND_CODE, "england")]
-    rows = [row for area_code, kind in wanted if area_code is not None
-            and (row := _neighbour_row(year, area_code, kind)) is not None]
-    average = neighbour_average(published_only(year[year["area_code"].isin(codes)])[["area_code", "value", "status"]],
-                                codes)
+    directory = areas()
+    found = compare(published, yearly, measure, directory.get(home), directory, int(year_end.year),
+                    targets=reads.targets(home))
+    rows = [_bar(found.own, "la"), *(_bar(n, "la") for n in found.neighbours)]
+    rows += [_bar(f, kind) for f, kind in ((found.region, "region"), (found.england, "england"))
+             if f is not None and f.status != MISSING]
+    average = found.neighbour_average
     if average.value is not None:
         rows.append({"area_code": "neighbours", "name": f"Statistical neighbour average ({average.used} of {average.of})",
                      "value": average.value, "status": "value", "kind": "neighbours"})
@@ -324,7 +326,7 @@ def neighbour_view(reads: Reads, scope: Scope, code: str) -> ChartView:
     shown = year[year["area_code"].isin([home, *codes] + ([] if measure.is_count else [region, ENGLAND_CODE]))]
     target = target_at(reads.targets(home), code, home, year_end)
     source = source_text([shown], reads.batches())
-    figure = neighbour_bar_chart(values, measure, year_label, home, target=None if target is None else target[0],
+    figure = neighbour_bar_chart(values, measure, year_label, home, target=found.target,
                                  source=source or None)
     name = area_name(home)
     explanation = (f"{name} and its 10 statistical neighbours in {year_label}, the councils most like it "

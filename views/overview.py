@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from metrics.formatting import RATE_SUFFIX, format_value
 from metrics.ratings import Rating
-from metrics.scorecard import build_scorecard
+from metrics.scorecard import CardRow, build_scorecard
 from metrics.verdict import Benchmark, OverviewVerdict, Verdict, benchmarks, build_verdicts, latest_year_end
 from reference.areas import areas
 from reference.catalogue import catalogue
@@ -50,7 +50,7 @@ class ScorecardRow:
 @dataclass(frozen=True)
 class OverviewView:
     scope: Scope
-    scorecard: pd.DataFrame  # metrics.scorecard.build_scorecard's frame
+    scorecard: tuple[CardRow, ...]  # metrics.scorecard.build_scorecard's rows
     verdict: OverviewVerdict
     rows: tuple[ScorecardRow, ...]
 
@@ -71,12 +71,14 @@ class OverviewView:
         return tuple(r for r in self.rows if r.theme == theme)
 
 
-def scorecard(reads: Reads, scope: Scope) -> pd.DataFrame:
+def scorecard(reads: Reads, scope: Scope) -> tuple[CardRow, ...]:
     """One row per catalogue measure: the latest figure up to the end of the period in view, rated."""
     obs = reads.observations(scope.home)
     obs = obs[obs["period_end"] <= pd.Timestamp(scope.end)]
+    published = reads.published()
+    published = published[published["period_end"] <= pd.Timestamp(scope.end)]
     return build_scorecard(obs, reads.targets(scope.home), scope.home, scope.neighbours, scope.region,
-                           measures=catalogue().measures)
+                           measures=catalogue().measures, published=published)
 
 
 def year_benchmarks(reads: Reads, home: str, year_end: date) -> dict[str, Benchmark]:
@@ -84,7 +86,7 @@ def year_benchmarks(reads: Reads, home: str, year_end: date) -> dict[str, Benchm
     return benchmarks(reads.published(), home, year_end, areas(), catalogue().measures)
 
 
-def overview_verdict(card: pd.DataFrame, found: dict[str, Benchmark], home: str) -> OverviewVerdict:
+def overview_verdict(card: tuple[CardRow, ...], found: dict[str, Benchmark], home: str) -> OverviewVerdict:
     return build_verdicts(card, found, home, areas())
 
 
@@ -130,22 +132,22 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def scorecard_rows(card: pd.DataFrame, overview: OverviewVerdict) -> tuple[ScorecardRow, ...]:
+def scorecard_rows(card: tuple[CardRow, ...], overview: OverviewVerdict) -> tuple[ScorecardRow, ...]:
     """The scorecard's rows as finished text, in the card's order."""
     cat = catalogue()
     rows = []
-    for row in card.to_dict("records"):
-        code = str(row["measure_code"])
+    for row in card:
+        code = str(row.measure_code)
         verdict = overview.verdict(code)
-        spark = row.get("spark")
+        spark = row.spark
         rows.append(ScorecardRow(
-            measure_code=code, theme=str(row["theme"]), short_name=str(row["short_name"]),
+            measure_code=code, theme=str(row.theme), short_name=str(row.short_name),
             polarity_text=cat.get(code).polarity_text,
-            latest=_text(row["value_text"]).removesuffix(RATE_SUFFIX), rating=verdict.rating,
-            travel=_with_symbol(row.get("travel_previous_symbol"), row.get("travel_previous_word")),
-            neighbours=comparator_text(row["sn_average"], code, row.get("sn_used"), row.get("sn_of")),
-            england=comparator_text(row["england"], code), basis=basis_text(verdict),
-            period=_text(row.get("period_label")), comparator_year=_text(row.get("comparator_period_label")),
+            latest=_text(row.value_text).removesuffix(RATE_SUFFIX), rating=verdict.rating,
+            travel=_with_symbol(row.travel_previous_symbol, row.travel_previous_word),
+            neighbours=comparator_text(row.sn_average, code, row.sn_used, row.sn_of),
+            england=comparator_text(row.england, code), basis=basis_text(verdict),
+            period=row.period_label, comparator_year=row.comparator_period_label,
             spark=tuple(spark) if spark is not None else (),
         ))
     return tuple(rows)
