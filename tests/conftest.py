@@ -25,3 +25,12 @@ def engine(db_url: str):
     yield engine
     engine.dispose()
     connect.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _originals_folder(tmp_path_factory) -> None:
+    """Where the databases every test process builds once (DfE's published figures, the sample council)
+    are kept for copying: this run's temporary folder, cleaned up as pytest cleans up the others."""
+    from tests import app_database
+
+    app_database.originals_folder = tmp_path_factory.mktemp("originals")

@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 from db.engine import connect
-from loaders.published import load_published_if_empty
 from metrics.__main__ import main
 from reference.areas import areas
 from settings import DATA_DIR, PROJECT_ROOT
+from tests.app_database import published_database
 from tests.cli import run_main
 
 DFE = DATA_DIR / "dfe"
@@ -89,11 +89,9 @@ def expected_rank(value: float, values: list[float], polarity: str) -> int:
 
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'dashboard.db'}"
-    engine = connect(url)
-    load_published_if_empty(engine)
+    url = published_database(tmp_path_factory.mktemp('cli') / 'dashboard.db')
     yield url
-    engine.dispose()
+    connect(url).dispose()
     connect.cache_clear()
 
 
