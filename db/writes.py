@@ -29,6 +29,7 @@ from db.locks import ImportBusy, write_transaction
 from db.models import (
     LOCAL,
     PUBLISHED,
+    PUBLISHED_SOURCE,
     BatchCoverage,
     ImportBatch,
     Observation,
@@ -39,7 +40,6 @@ from db.models import (
 )
 
 __all__ = ["ImportBusy", "BatchInfo", "BatchOutcome", "LoadedBefore", "apply_batch", "origin_of", "unchanged_since"]
-PUBLISHED_SOURCE = "published"  # the batch source of DfE's tables (loaders.published.parsed uses the same word)
 
 KEY = ["measure_code", "area_code", "period_type", "period_end", "dimension", "category"]
 FIELDS = ["value", "numerator", "denominator", "status"]

@@ -9,14 +9,21 @@ so a table never shows a file name such as bds_long_0.parquet to a councillor.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from charts.bars import sort_best_first
 from metrics.comparators import quartile_bands, rank_areas
-from metrics.formatting import format_period, format_value, is_missing, round_half_up
+from metrics.formatting import (
+    YEAR_END_MONTH,
+    format_period,
+    format_value,
+    is_missing,
+    round_half_up,
+    year_end,
+)
+from metrics.formatting import year_label as dfe_year_label
 from metrics.series import PUBLISHED, one_per_period, published_only
 from metrics.standing import Standing, standings
 from metrics.travel import direction_of_travel
@@ -27,9 +34,6 @@ from reference.statuses import VALUE
 
 SOURCE = "Source"  # the column saying where each figure came from, in words
 SourceOf = Callable[[object, object, str], str]  # (batch id, period end, origin) -> where it came from, in words
-
-YEAR_END_MONTH = 3  # DfE's years end on 31 March
-
 
 NOT_GIVEN = "–"
 
@@ -46,13 +50,11 @@ COUNT_RANK_NOTE = ("A count is not ranked: councils differ in size, so more or f
                    "about how well one council does. Compare the rate per 10,000 children instead.")
 
 
-def year_end(year: int) -> date:
-    return date(year, YEAR_END_MONTH, 31)
-
-
 def year_label(year: int) -> str:
-    """'2024-25 (year to 31 March 2025)': the financial year DfE's figures cover, and its end."""
-    return f"{format_period('year', year_end(year))} (year to 31 March {year})"
+    """'2024-25 (year to 31 March 2025)': DfE's name for the year (``metrics.formatting.year_label``, as
+    every other page writes it) with its end spelt out. The Benchmarking page alone picks a year by itself,
+    from a list, rather than a period on the slider: the end says which twelve months a '2024-25' covers."""
+    return f"{dfe_year_label(year)} (year to 31 March {year})"
 
 
 def london_part(home: str, directory: AreaDirectory) -> str | None:

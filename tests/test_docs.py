@@ -9,6 +9,7 @@ row of its own in that table, and every row must name a setting the code reads.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -23,14 +24,24 @@ NAME = re.compile(r"\bDASHBOARD_[A-Z0-9_]+\b")
 ROW = re.compile(r"^\| `(DASHBOARD_[A-Z0-9_]+)` \|", re.MULTILINE)
 
 
-def code_files() -> list[Path]:
-    return [path for path in sorted(ROOT.rglob("*.py"))
-            if not SKIPPED_FOLDERS.intersection(path.relative_to(ROOT).parts)]
+@cache
+def code_files() -> tuple[Path, ...]:
+    """Every Python file of the project's own code (not the tests, not installed packages)."""
+    found = []
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [d for d in subfolders if d not in SKIPPED_FOLDERS and not d.startswith(".")]
+        found += [Path(folder) / name for name in files if name.endswith(".py")]
+    return tuple(sorted(found))
+
+
+@cache
+def syntax_tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
 def names_in(path: Path) -> set[str]:
     """Every DASHBOARD_* name in a string of the module (plain strings and f-strings alike)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = syntax_tree(path)
     return {name for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
             for name in NAME.findall(node.value)}
 
