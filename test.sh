@@ -21,4 +21,6 @@ if [ -n "$missing" ]; then
   fi
 fi
 .venv/bin/ruff check .
-exec .venv/bin/python -m pytest "$@"
+# Every core, each test file kept on one worker (--dist loadfile): a file's module fixtures (a database, a
+# browser, a running app) are then built once, and tests needing a port take a free one.
+exec .venv/bin/python -m pytest -n auto --dist loadfile "$@"

@@ -40,7 +40,7 @@ from ui.components import LOAD_COMMAND, first_run_message, page_header
 from ui.signin import current_user
 
 TITLE = "Imports"
-SOURCES = {"return": "Council return", "sample": "Sample council", "published": "DfE published", UNDO_SOURCE: "Undo"}
+SOURCES = {"return": "Council return", "sample": "Sample council", PUBLISHED_SOURCE: "DfE published", UNDO_SOURCE: "Undo"}
 MESSAGE_KEY = "imports_message"  # what the last confirm or undo did, shown after the rerun
 PENDING_UNDO_KEY = "imports_undo_pending"  # the batch whose undo waits for "Yes, undo"
 UNDO_CHOICE_KEY = "undo_choice"  # the "Batch to undo" box: forgotten after a load or an undo, so it offers the newest

@@ -37,8 +37,8 @@ def main() -> None:
     parser.add_argument("--pictures", type=int, default=6, help="pictures timed each way")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        published = app_database.published_database(Path(folder) / "published.db")
-        url = app_database.sample_database(published, Path(folder) / "sample.db")
+        app_database.originals_folder = Path(folder)
+        url = app_database.sample_database(Path(folder) / "sample.db")
         engine = connect(url)
         home = "E06999901"  # the fictional sample council
         started = time.perf_counter()

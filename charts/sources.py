@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
-PUBLISHED = "published"
-LOCAL = "local"
+from db.models import PUBLISHED  # the origin names, defined once
+
 SAMPLE = "sample"
 
 CLA_PUBLICATION = "Children looked after in England including adoptions"

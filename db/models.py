@@ -16,6 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 NO_BREAKDOWN = ""  # dimension and category of a headline figure (empty, not NULL, so uniqueness holds)
 LOCAL = "local"  # origin of a council's own figure (its returns, the sample council's files)
 PUBLISHED = "published"  # origin of DfE's published figure
+PUBLISHED_SOURCE = PUBLISHED  # import_batch.source of DfE's tables: their figures' origin, by the same word
 ORIGINS = (LOCAL, PUBLISHED)
 OBSERVATION_KEY = (  # the unique key of a figure, in the order of the unique index (rows are inserted in it)
     "measure_code", "area_code", "period_type", "period_end", "dimension", "category", "origin",

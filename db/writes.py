@@ -29,6 +29,7 @@ from db.locks import ImportBusy, write_transaction
 from db.models import (
     LOCAL,
     PUBLISHED,
+    PUBLISHED_SOURCE,
     BatchCoverage,
     BatchFile,
     ImportBatch,
@@ -40,7 +41,6 @@ from db.models import (
 )
 
 __all__ = ["ImportBusy", "BatchInfo", "FileInBatch", "BatchOutcome", "LoadedBefore", "apply_batch", "origin_of", "unchanged_since"]
-PUBLISHED_SOURCE = "published"  # the batch source of DfE's tables (loaders.published.parsed uses the same word)
 
 KEY = ["measure_code", "area_code", "period_type", "period_end", "dimension", "category"]
 FIELDS = ["value", "numerator", "denominator", "status"]

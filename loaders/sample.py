@@ -14,13 +14,13 @@ from sqlalchemy import Engine
 import settings
 from access.users import os_login
 from db import queries
+from db.models import PUBLISHED_SOURCE  # DfE's tables for every council: loaded alongside the sample, not instead of it
 from loaders.importer import ImportReport, import_file
 from reference.areas import areas
 
 SAMPLE_DIR = settings.DATA_DIR / "sample"
 SAMPLE_AREA = "E06999901"  # Northmoor, the fictional sample council
 SAMPLE_SOURCE = "sample"
-PUBLISHED_SOURCE = "published"  # DfE's tables for every council: loaded alongside the sample, not instead of it
 RETURN_SUFFIXES = (".xlsx", ".csv")
 SWITCHED_ON = {"1", "true", "yes", "on"}
 _loading = threading.Lock()  # two sessions starting at once must not both load the sample

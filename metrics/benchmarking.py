@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from charts.bars import sort_best_first
-from metrics.comparison import MISSING, NO_FIGURE, YEAR_END_MONTH, AreaFigure, Comparison, year_end
-from metrics.formatting import format_period, format_value, is_missing, round_half_up
+from metrics.comparison import MISSING, NO_FIGURE, AreaFigure, Comparison
+from metrics.formatting import YEAR_END_MONTH, format_period, format_value, is_missing, round_half_up, year_end
+from metrics.formatting import year_label as dfe_year_label
 from metrics.series import PUBLISHED, one_per_period
 from metrics.standing import Standing
 from metrics.travel import direction_of_travel
@@ -44,8 +45,10 @@ COUNT_RANK_NOTE = ("A count is not ranked: councils differ in size, so more or f
 
 
 def year_label(year: int) -> str:
-    """'2024-25 (year to 31 March 2025)': the financial year DfE's figures cover, and its end."""
-    return f"{format_period('year', year_end(year))} (year to 31 March {year})"
+    """'2024-25 (year to 31 March 2025)': DfE's name for the year (``metrics.formatting.year_label``, as
+    every other page writes it) with its end spelt out. The Benchmarking page alone picks a year by itself,
+    from a list, rather than a period on the slider: the end says which twelve months a '2024-25' covers."""
+    return f"{dfe_year_label(year)} (year to 31 March {year})"
 
 
 def london_part(home: str, directory: AreaDirectory) -> str | None:

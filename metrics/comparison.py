@@ -23,7 +23,7 @@ from datetime import date
 import pandas as pd
 
 from metrics.comparators import NeighbourAverage, neighbour_average
-from metrics.formatting import is_missing, round_half_up
+from metrics.formatting import YEAR_END_MONTH, is_missing, round_half_up, year_end
 from metrics.ratings import NO_RATING, Rating, rate_against_target
 from metrics.series import PUBLISHED, one_per_period, published_only, target_at
 from metrics.standing import Standing, standings
@@ -32,7 +32,6 @@ from reference.areas import ENGLAND_CODE, Area, AreaDirectory
 from reference.catalogue import Measure
 from reference.statuses import VALUE
 
-YEAR_END_MONTH = 3  # DfE's years end on 31 March
 MISSING = "missing"  # the status of an area with nothing loaded for the year
 NO_FIGURE = "x"  # the status a bar gets when nothing at all was loaded for the area that year
 FIGURE_COLUMNS = ["area_code", "value", "status"]
@@ -128,9 +127,6 @@ class Comparison:
             "tied": None if self.standing is None else self.standing.tied,  # councils sharing the figure
         }
 
-
-def year_end(year: int) -> date:
-    return date(year, YEAR_END_MONTH, 31)
 
 
 def is_ranked(measure: Measure) -> bool:

@@ -25,6 +25,7 @@ MINUS = "-"
 # First month of each financial-year quarter (Q1 = April to June).
 QUARTER_OF_MONTH = {4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 2, 10: 3, 11: 3, 12: 3, 1: 4, 2: 4, 3: 4}
 PERIOD_TYPES = ("month", "quarter", "year")
+YEAR_END_MONTH, YEAR_END_DAY = 3, 31  # DfE's years end on 31 March: the one home of that rule
 
 
 def count_words(number: int, noun: str, plural: str = "") -> str:
@@ -145,3 +146,13 @@ def finite_or_none(value: object) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+def year_end(year: int) -> date:
+    """The last day of DfE's year ``year``: 31 March ``year``."""
+    return date(year, YEAR_END_MONTH, YEAR_END_DAY)
+
+
+def year_label(year: int) -> str:
+    """DfE's name for the year ending 31 March ``year``: '2024-25', as every page and the pack write it."""
+    return format_period("year", year_end(year))

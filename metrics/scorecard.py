@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.comparison import compare, year_end
-from metrics.formatting import finite_or_none, format_period, format_value, is_missing, round_half_up
+from metrics.comparison import compare
+from metrics.formatting import finite_or_none, format_period, format_value, is_missing, round_half_up, year_end
 from metrics.ratings import NO_RATING, RED, Rating, decimals_keeping_rating, exact_decimals, rate_against_target
 from metrics.series import latest, own_series, previous, published_only, target_at, year_earlier
 from metrics.travel import NO_COMPARISON, direction_of_travel

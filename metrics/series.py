@@ -15,12 +15,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from db.models import LOCAL, PUBLISHED  # the origins, defined once
 from metrics.formatting import is_missing
 
 FREQUENCIES = ("month", "quarter", "year")  # finest first
 SERIES_COLUMNS = ["period_type", "period_end", "value", "numerator", "denominator", "status"]
 NO_BREAKDOWN = ""
-LOCAL, PUBLISHED = "local", "published"  # the origins db.models defines
 
 
 def published_only(obs: pd.DataFrame) -> pd.DataFrame:

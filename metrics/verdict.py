@@ -20,8 +20,19 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from db.models import PUBLISHED as PUBLISHED_ORIGIN
+from db.models import PUBLISHED_SOURCE
 from metrics.comparison import compare
-from metrics.formatting import format_period, format_value, is_missing, ordinal, round_half_up
+from metrics.formatting import (
+    YEAR_END_DAY,
+    YEAR_END_MONTH,
+    format_value,
+    is_missing,
+    ordinal,
+    round_half_up,
+    year_end,
+    year_label,
+)
 from metrics.ratings import (
     AMBER,
     BAND_RATINGS,
@@ -40,10 +51,6 @@ from metrics.standing import Standing
 from metrics.travel import direction_of_travel
 from reference.areas import AreaDirectory, areas
 from reference.catalogue import Measure, catalogue
-
-PUBLISHED_ORIGIN = "published"  # observation.origin of DfE's figures
-PUBLISHED_SOURCE = "published"  # import_batch.source of DfE's tables (before observations carried an origin)
-YEAR_END_MONTH = 3
 
 OFF_TARGET, BOTTOM_QUARTILE, WORSE_THAN_BOTH = "off_target", "bottom_quartile", "worse_than_both"
 ATTENTION_KINDS = (OFF_TARGET, BOTTOM_QUARTILE, WORSE_THAN_BOTH)
@@ -176,7 +183,7 @@ def benchmark(frame: pd.DataFrame, measure: Measure, home: str, directory: AreaD
     england = found.england.value
     sn = found.neighbour_average.value
     return Benchmark(
-        measure_code=measure.code, year=year, year_label=format_period("year", date(year, YEAR_END_MONTH, 31)),
+        measure_code=measure.code, year=year, year_label=year_label(year),
         value=value, status=found.own.status, value_text=format_value(value, measure, found.own.status),
         band=band, rank=rank, ranked=ranked,
         england=england, england_text=format_value(england, measure),
@@ -470,8 +477,8 @@ def _is_clear(verdicts: list[Verdict]) -> bool:
 
 def latest_year_end(end: date) -> date:
     """The last 31 March on or before ``end``: benchmarks for any day in a year share one cache entry."""
-    year = end.year if (end.month, end.day) >= (YEAR_END_MONTH, 31) else end.year - 1
-    return date(year, YEAR_END_MONTH, 31)
+    year = end.year if (end.month, end.day) >= (YEAR_END_MONTH, YEAR_END_DAY) else end.year - 1
+    return year_end(year)
 
 
 def benchmarks(published: pd.DataFrame, home: str, end: date | None = None,

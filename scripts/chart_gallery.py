@@ -28,6 +28,7 @@ def figures(start: date, end: date) -> dict:
     from charts.bars import neighbour_bar_chart
     from charts.sources import FigureOrigin, source_words
     from db import queries
+    from db.models import PUBLISHED
     from loaders.sample import SAMPLE_AREA
     from metrics.series import target_at
     from ui import benchmarking_data, data, views
@@ -63,7 +64,7 @@ def figures(start: date, end: date) -> dict:
 
     out["bars_target"] = neighbour_bar_chart(
         frame, catalogue().get("stab_3plus_pct"), "2024-25", home, target=target[0] if target else 10.0,
-        source=source_words([FigureOrigin("published", year=2025, file_name="la_cla_placement_stability.csv")]))
+        source=source_words([FigureOrigin(PUBLISHED, year=2025, file_name="la_cla_placement_stability.csv")]))
     return out
 
 

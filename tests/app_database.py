@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import random
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -167,12 +169,30 @@ def build(engine: Engine, url: str, national: bool = False, seed: int = 42) -> B
     return BuiltDatabase(url, HOME, neighbours, region, batches)
 
 
+# Loading DfE's published figures takes seconds and every module that uses them needs the same file: each test
+# process (each xdist worker too) loads them once into this folder and hands out copies. tests/conftest.py
+# points it at the session's temporary folder; scripts outside pytest get a folder of their own.
+originals_folder: Path | None = None
+
+
+@cache
+def _original(name: str) -> str:
+    """The URL of the database ``name`` ("published" or "sample"), built the first time it is asked for."""
+    folder = originals_folder or Path(tempfile.mkdtemp(prefix="dashboard-originals-"))
+    if name == "published":
+        url = f"sqlite:///{folder / 'published.db'}"
+        assert all(report.ok for report in load_published_if_empty(connect(url)))
+    else:
+        url = copy_database(_original("published"), folder / f"{name}.db")
+        assert all(report.status == "loaded" for report in load_sample_if_empty(connect(url)))
+    connect(url).dispose()
+    return url
+
+
 def published_database(path: Path) -> str:
     """A new SQLite file at ``path`` holding DfE's published figures, loaded as the app loads them on
-    first start; returns its URL (the engine stays cached for the tests that use it)."""
-    url = f"sqlite:///{path}"
-    assert all(report.ok for report in load_published_if_empty(connect(url)))
-    return url
+    first start (a copy of the one loaded once per test process); returns its URL."""
+    return copy_database(_original("published"), path)
 
 
 def copy_database(url: str, path: Path) -> str:
@@ -184,8 +204,7 @@ def copy_database(url: str, path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def sample_database(published_url: str, path: Path) -> str:
-    """DfE's figures and the fictional sample council's own returns, as the app loads them on first start."""
-    url = copy_database(published_url, path)
-    assert all(report.status == "loaded" for report in load_sample_if_empty(connect(url)))
-    return url
+def sample_database(path: Path) -> str:
+    """DfE's figures and the fictional sample council's own returns, as the app loads them on first start
+    (a copy of the one loaded once per test process)."""
+    return copy_database(_original("sample"), path)

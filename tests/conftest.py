@@ -25,3 +25,23 @@ def engine(db_url: str):
     yield engine
     engine.dispose()
     connect.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _originals_folder(tmp_path_factory) -> None:
+    """Where the databases every test process builds once (DfE's published figures, the sample council)
+    are kept for copying: this run's temporary folder, cleaned up as pytest cleans up the others."""
+    from tests import app_database
+
+    app_database.originals_folder = tmp_path_factory.mktemp("originals")
+
+
+# The files that take longest (the committee pack and its PDFs, the browser, the public pack), measured with
+# --durations. With xdist each file runs whole on one worker (test.sh: --dist loadfile), so one of these
+# started last would run on alone at the end: started first, the other worker takes the rest meanwhile.
+SLOWEST_FILES_FIRST = ("test_pack.py", "test_e2e_browser.py", "test_public_rule.py", "test_import_messages.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(SLOWEST_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: every file keeps its own order

@@ -131,16 +131,16 @@ def lait_rank_and_band(values: dict[str, float], area: str, polarity: str) -> tu
 
 @pytest.fixture(scope="module")
 def published_url(tmp_path_factory) -> Iterator[str]:
-    """DfE's published figures for every council, loaded once as the app loads them on first start."""
+    """DfE's published figures for every council, as the app loads them on first start."""
     url = app_database.published_database(tmp_path_factory.mktemp('benchmarking') / 'published.db')
     yield url
     connect(url).dispose()
 
 
 @pytest.fixture(scope="module")
-def sample_url(published_url, tmp_path_factory) -> Iterator[str]:
+def sample_url(tmp_path_factory) -> Iterator[str]:
     """The published figures and the fictional sample council's own monthly and quarterly returns."""
-    url = app_database.sample_database(published_url, tmp_path_factory.mktemp("benchmarking_sample") / "sample.db")
+    url = app_database.sample_database(tmp_path_factory.mktemp("benchmarking_sample") / "sample.db")
     yield url
     connect(url).dispose()
 

@@ -37,9 +37,9 @@ def published_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def sample_url(published_url, tmp_path_factory) -> Iterator[str]:
+def sample_url(tmp_path_factory) -> Iterator[str]:
     """DfE's figures and the fictional sample council's own returns, as the app loads them on first start."""
-    url = app_database.sample_database(published_url, tmp_path_factory.mktemp("overview_sample") / "sample.db")
+    url = app_database.sample_database(tmp_path_factory.mktemp("overview_sample") / "sample.db")
     yield url
     connect(url).dispose()
 

@@ -19,7 +19,6 @@ import pytest
 
 from db.engine import connect
 from db.writes import OBSERVATION_COLUMNS, apply_batch
-from loaders.published import load_published_if_empty
 from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import catalogue
 from settings import DATA_DIR
@@ -37,11 +36,9 @@ FILE_SUFFIXES = (".parquet", ".csv", ".xlsx", ".xls")
 
 @pytest.fixture(scope="module")
 def published_url(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('real_council') / 'published.db'}"
-    engine = connect(url)
-    assert all(report.ok for report in load_published_if_empty(engine))
+    url = app_database.published_database(tmp_path_factory.mktemp('real_council') / 'published.db')
     yield url
-    engine.dispose()
+    connect(url).dispose()
 
 
 def copy_of(url: str, path) -> str:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from db.engine import connect
-from loaders.published import load_published_if_empty
 from settings import DATA_DIR
+from tests.app_database import published_database
 from tests.test_app_pages import PAGES, environment, open_page, table_text, texts
 
 CHESHIRE_EAST = "E06000049"
@@ -23,11 +23,10 @@ def published_row(population_type: str, area: str = CHESHIRE_EAST, year: str = "
 
 @pytest.fixture(scope="module")
 def published_url(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('published') / 'dashboard.db'}"
-    engine = connect(url)
-    assert all(report.ok for report in load_published_if_empty(engine))
+    url = published_database(tmp_path_factory.mktemp('published') / 'dashboard.db')
     yield url
-    engine.dispose()
+    connect(url).dispose()
+    connect.cache_clear()
     connect.cache_clear()
 
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
-import os
-import subprocess
-import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +24,7 @@ from db import queries
 from db.engine import connect
 from db.locks import write_transaction
 from loaders.importer import import_file
-from tests.conftest import ROOT
+from tests.cli import run_main
 from tests.postgres_server import throwaway_postgres, unavailable_reason
 from tests.returns_files import write_csv
 
@@ -220,18 +217,16 @@ def test_an_import_waiting_too_long_says_try_again_while_pages_still_read(engine
     """While one import holds the database, another gives up after the timeout with a sentence, and
     reading (what every page does) is not held up at all."""
     file = values_file(tmp_path / "return.csv", 1)
-    env = {**os.environ, "DASHBOARD_LOCK_TIMEOUT_SECONDS": "0.5"}
+    env = {"DASHBOARD_LOCK_TIMEOUT_SECONDS": "0.5"}
     with write_transaction(engine) as holding:
         holding.execute(text("UPDATE import_batch SET note = 'held' WHERE 1 = 0"))
-        result = subprocess.run([sys.executable, "-m", "loaders", "import", str(file), "--db", db_url],
-                                cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+        result = run_main("loaders", "import", str(file), "--db", db_url, env=env)
         assert queries.observations(engine).empty  # a read on another connection does not wait
     output = result.stdout + result.stderr
     assert result.returncode == 3
     assert BUSY in output.lower()
     assert "Traceback" not in output and "locked" not in output
-    again = subprocess.run([sys.executable, "-m", "loaders", "import", str(file), "--db", db_url],
-                           cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+    again = run_main("loaders", "import", str(file), "--db", db_url, env=env)
     assert again.returncode == 0 and "loaded as batch" in again.stdout
 
 
@@ -244,11 +239,10 @@ def test_postgres_takes_imports_and_its_schema_upgrade_in_turn(workers, tmp_path
         runs = workers(files, url)
         assert_clean(runs)
         assert_accounted_for(url, {f.name: i + 1 for i, f in enumerate(files)}, None)
-        env = {**os.environ, "DASHBOARD_LOCK_TIMEOUT_SECONDS": "0.5"}
+        env = {"DASHBOARD_LOCK_TIMEOUT_SECONDS": "0.5"}
         late = values_file(tmp_path / "late.csv", 7)  # new values, so it must wait for the lock to write them
         with write_transaction(connect(url)):
-            result = subprocess.run([sys.executable, "-m", "loaders", "import", str(late), "--db", url],
-                                    cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+            result = run_main("loaders", "import", str(late), "--db", url, env=env)
             assert not queries.observations(connect(url)).empty  # reading does not wait
         output = result.stdout + result.stderr
         assert result.returncode == 3 and BUSY in output.lower() and "Traceback" not in output, output

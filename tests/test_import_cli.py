@@ -14,17 +14,15 @@ from openpyxl import load_workbook
 
 from db import queries
 from db.engine import connect
+from tests.cli import Ran, run_main
 from tests.returns_files import dump_tables, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = "E06999901"
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
-    environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=120)
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Ran:
+    return run_main("loaders", *args, env=env, cwd=cwd)
 
 
 @pytest.fixture
@@ -124,7 +122,7 @@ def test_export_writes_the_loaded_values_as_csv(db_url, files):
 
 def test_a_filled_in_template_loads(db_url, tmp_path):
     pytest.importorskip("loaders.template")
-    result = run("template", cwd=tmp_path, env={"PYTHONPATH": str(ROOT)})  # default output: the current folder
+    result = run("template", cwd=tmp_path)  # default output: the current folder
     assert result.returncode == 0, result.stderr
     template = tmp_path / "return_template.xlsx"
     assert str(template) in result.stdout
@@ -142,6 +140,7 @@ def test_a_filled_in_template_loads(db_url, tmp_path):
 
 
 def test_export_piped_into_a_reader_that_stops_early_ends_quietly(db_url, tmp_path):
+    """The real ``python -m loaders`` process: a pipe closed early is something only a process meets."""
     months = [f"{m}-{y}" for y in range(15, 25) for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]
     big = write_xlsx(tmp_path / "ten_years.xlsx", {"Return": [

@@ -15,12 +15,18 @@ from db.engine import connect
 from loaders.problems import Rule
 from loaders.returns import read_return
 from reference.areas import areas
+from tests.cli import Ran, run_main
 from tests.returns_files import dump_tables, write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, env: dict[str, str] | None = None) -> Ran:
+    return run_main("loaders", *args, env=env)
+
+
+def run_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The real ``python -m loaders`` process, for what only a process meets (its own PYTHONPATH)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=environment,
@@ -168,8 +174,8 @@ def test_a_database_driver_that_cannot_be_imported_is_one_sentence(tmp_path):
     shim.mkdir(parents=True)  # a psycopg that fails to import, as on a machine without it
     (shim / "__init__.py").write_text('raise ModuleNotFoundError("No module named \'psycopg\'", name="psycopg")\n')
     path = write_xlsx(tmp_path / "january.xlsx", {"R": [["measure", "2024-01"], ["cla_count", 398]]})
-    result = run("import", str(path), "--db", "postgresql+psycopg://officer:s3cret@db.example/dashboard",
-                 env={"PYTHONPATH": f"{shim.parent}{os.pathsep}{ROOT}"})
+    result = run_process("import", str(path), "--db", "postgresql+psycopg://officer:s3cret@db.example/dashboard",
+                         env={"PYTHONPATH": f"{shim.parent}{os.pathsep}{ROOT}"})
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
@@ -191,7 +197,7 @@ def test_a_database_held_by_another_import_is_reported_for_that_file(db_url, tmp
     try:
         assert holder.stdout.readline().strip() == "locked"
         path = write_xlsx(tmp_path / "january.xlsx", {"R": [["measure", "2024-01"], ["cla_count", 398]]})
-        result = run("import", str(path), "--db", db_url)
+        result = run("import", str(path), "--db", db_url, env={"DASHBOARD_LOCK_TIMEOUT_SECONDS": "0.5"})
     finally:
         holder.kill()
         holder.wait()

@@ -17,10 +17,11 @@ import openpyxl
 import pytest
 
 from db.engine import connect
-from loaders.published import load_published_if_empty
 from metrics.__main__ import main
 from reference.areas import areas
 from settings import DATA_DIR, PROJECT_ROOT
+from tests.app_database import published_database
+from tests.cli import run_main
 
 DFE = DATA_DIR / "dfe"
 CHESHIRE_EAST = "E06000049"
@@ -88,15 +89,14 @@ def expected_rank(value: float, values: list[float], polarity: str) -> int:
 
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'dashboard.db'}"
-    engine = connect(url)
-    load_published_if_empty(engine)
+    url = published_database(tmp_path_factory.mktemp('cli') / 'dashboard.db')
     yield url
-    engine.dispose()
+    connect(url).dispose()
     connect.cache_clear()
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """The real ``python -m metrics benchmark`` process."""
     return subprocess.run([sys.executable, "-m", "metrics", "benchmark", *args], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=120)
 
@@ -108,7 +108,7 @@ def ask(capsys, *args: str) -> tuple[int, dict | None, str]:
 
 
 def test_cheshire_east_rate_with_its_neighbours_region_and_england(db_url):
-    result = run_cli("--measure", "cla_rate", "--area", CHESHIRE_EAST, "--db", db_url)
+    result = run_main("metrics", "benchmark", "--measure", "cla_rate", "--area", CHESHIRE_EAST, "--db", db_url)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     source = published("cla_rate", 2025)
@@ -125,7 +125,8 @@ def test_cheshire_east_rate_with_its_neighbours_region_and_england(db_url):
 
 
 def test_a_dfe_number_gives_the_same_council_ranked_by_polarity(db_url):
-    result = run_cli("--measure", "stab_3plus_pct", "--area", "895", "--year", "2025", "--db", db_url)
+    result = run_main("metrics", "benchmark", "--measure", "stab_3plus_pct", "--area", "895", "--year", "2025",
+                      "--db", db_url)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     values = council_values("stab_3plus_pct", 2025)

@@ -43,7 +43,7 @@ def published_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def sample_url(published_url, tmp_path_factory) -> Iterator[str]:
-    url = app_database.sample_database(published_url, tmp_path_factory.mktemp("one_comparison_sample") / "s.db")
+    url = app_database.sample_database(tmp_path_factory.mktemp("one_comparison_sample") / "s.db")
     yield url
     connect(url).dispose()
 

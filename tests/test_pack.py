@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -289,6 +290,18 @@ def test_the_command_refuses_in_a_sentence_and_writes_nothing(sample_url, tmp_pa
     said = capsys.readouterr().err
     assert words in said and "Traceback" not in said
     assert not out.exists() and not out.with_suffix(".pdf").exists()
+
+
+def test_python_m_reports_refuses_in_a_sentence_and_exits_2(tmp_path):
+    """The real ``python -m reports`` process (the tests above call its main): its exit code is main's."""
+    out = tmp_path / "pack.pptx"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
+    done = subprocess.run([sys.executable, "-m", "reports", "pack", "--period", "March 2025", "--out", str(out),
+                           "--db", f"sqlite:///{tmp_path / 'dashboard.db'}"], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 2
+    assert "is not one the pack understands" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(("name", "words"), [

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from metrics.suppression import (
     footnotes_for,
     suppress_for_public,
 )
+from tests.cli import Ran, run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = "E06999901"
@@ -146,10 +144,8 @@ def test_the_threshold_setting_is_read(monkeypatch):
     assert _find(out, "cla_count", "under 1")["status"] == "c<4"
 
 
-def _run_export(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
-    return subprocess.run([sys.executable, "-m", "loaders", "export", "--db", db_url, *args], cwd=ROOT,
-                          env=environment, capture_output=True, text=True, timeout=120)
+def _run_export(db_url: str, *args: str) -> Ran:
+    return run_main("loaders", "export", "--db", db_url, *args)
 
 
 @pytest.fixture

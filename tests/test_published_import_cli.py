@@ -1,16 +1,13 @@
 """``python -m loaders import`` with DfE's published files, as a performance officer runs it.
 
-Each test runs the real command line in a subprocess on a real SQLite file. Expected figures are read
+Each test runs the real command line (its ``main``, in this process) on a real SQLite file. Expected figures are read
 from the source files themselves (csv module, pyarrow, openpyxl), never from the code under test.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from db.reference_queries import latest_area_list, neighbour_releases
 from reference.areas import shipped_areas
 from reference.stored import stand_in_code, stored_directory
 from settings import DATA_DIR
+from tests.cli import Ran, run_main
 from tests.returns_files import dump_tables, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,10 +30,8 @@ DFE = DATA_DIR / "dfe"
 CHESHIRE_EAST, CHESHIRE_EAST_NUMBER = "E06000049", "895"
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
-    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=600)
+def run(*args: str) -> Ran:
+    return run_main("loaders", *args)
 
 
 def one_value(engine, measure: str, area: str, year: int) -> tuple[float | None, str]:

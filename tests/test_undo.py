@@ -4,9 +4,6 @@ a viewer is refused. On a real SQLite file, through import_file, the app and the
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,7 @@ from loaders.importer import import_file
 from loaders.published import load_published_files
 from settings import DATA_DIR
 from tests.app_database import HOME
+from tests.cli import Ran, run_main
 from tests.returns_files import dump_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,9 +110,8 @@ def test_a_viewer_can_neither_undo_nor_load(engine):
     assert dump_tables(engine) == before
 
 
-def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, input=stdin, text=True,
-                          capture_output=True, timeout=120, env={**os.environ, **(env or {})})
+def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Ran:
+    return run_main("loaders", *args, stdin=stdin, env={"DASHBOARD_HOME_AREA": HOME, **(env or {})})
 
 
 def test_the_command_line_lists_batches_and_undoes_one_after_asking(engine, tmp_path):

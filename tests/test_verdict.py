@@ -18,8 +18,6 @@ import pytest
 from db import queries
 from db.engine import connect
 from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, apply_batch
-from loaders.published import load_published_if_empty
-from loaders.sample import load_sample_if_empty
 from metrics.ratings import (
     AMBER,
     BAND_RATINGS,
@@ -131,10 +129,9 @@ def stability_basis() -> str:
 def published_path(tmp_path_factory) -> Iterator[str]:
     """DfE's published figures for every council, loaded as the app loads them on first start."""
     path = tmp_path_factory.mktemp("verdict") / "published.db"
-    engine = connect(f"sqlite:///{path}")
-    assert all(report.ok for report in load_published_if_empty(engine))
-    engine.dispose()
+    app_database.published_database(path)
     yield str(path)
+    connect(f"sqlite:///{path}").dispose()
 
 
 @pytest.fixture(scope="module")
@@ -293,9 +290,8 @@ def test_a_council_with_its_own_monthly_figures_is_benchmarked_on_dfes_figure_fo
         "63% in 2024-25,", "63% in 2024-25 (DfE's published figure),")
 
 
-def test_benchmarks_use_published_figures_only(published_path, tmp_path):
-    url = copy_of(published_path, tmp_path)
-    assert all(report.status == "loaded" for report in load_sample_if_empty(connect(url)))
+def test_benchmarks_use_published_figures_only(tmp_path):
+    url = app_database.sample_database(tmp_path / "sample.db")
     engine = connect(url)
     published = published_figures(queries.observations(engine), queries.batches(engine))
     assert SAMPLE_COUNCIL not in set(published["area_code"])  # the sample's own year-end return is not DfE's
@@ -311,9 +307,8 @@ def shown_number(text: str) -> float:
     return float(text.split()[0].rstrip("%").replace(",", ""))
 
 
-def test_the_sample_councils_figures_show_the_places_their_rating_needs(published_path, tmp_path):
-    url = copy_of(published_path, tmp_path)
-    assert all(report.status == "loaded" for report in load_sample_if_empty(connect(url)))
+def test_the_sample_councils_figures_show_the_places_their_rating_needs(tmp_path):
+    url = app_database.sample_database(tmp_path / "sample.db")
     engine = connect(url)
     overview = overview_for(url, SAMPLE_COUNCIL, date(2026, 10, 31))
     obs = queries.observations(engine, areas=[SAMPLE_COUNCIL])

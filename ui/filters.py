@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import settings
-from metrics.formatting import format_period
+from metrics.formatting import YEAR_END_MONTH, format_period, year_end, year_label
 from metrics.safe_text import markdown_text
 from reference.areas import areas
 from reference.catalogue import Measure, catalogue
@@ -38,7 +38,6 @@ PARAM_MEASURE = "measure"
 ON, OFF = "on", "off"
 DEFAULT_MONTHS_IN_VIEW = 36  # three years of a council's own monthly or quarterly returns
 DEFAULT_YEARS_IN_VIEW = TREND_YEARS  # a council with DfE's yearly figures only
-YEAR_END_MONTH = 3  # DfE's years end on 31 March
 MEASURE_PAGE_URL = "measure"  # the url_path given to the measure page in app.py
 
 _WRITTEN = "_params_written"  # session key: what the app last wrote to each URL parameter
@@ -85,11 +84,6 @@ def month_label(key: str) -> str:
     return format_period("month", month_end(start)) if start else key
 
 
-def year_label(year: int) -> str:
-    """DfE's name for the year ending 31 March ``year``: '2024-25'."""
-    return format_period("year", date(year, YEAR_END_MONTH, 31))
-
-
 def financial_year_of(day: date) -> int:
     """The year ending 31 March that a day falls in: April 2024 to March 2025 is 2025."""
     return day.year + (1 if day.month > YEAR_END_MONTH else 0)
@@ -97,10 +91,6 @@ def financial_year_of(day: date) -> int:
 
 def year_start(year: int) -> date:
     return date(year - 1, YEAR_END_MONTH + 1, 1)
-
-
-def year_end(year: int) -> date:
-    return date(year, YEAR_END_MONTH, 31)
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from db.models import NO_BREAKDOWN
+from db.models import (
+    NO_BREAKDOWN,
+    PUBLISHED_SOURCE,  # noqa: F401 - the batch source, defined once; loaders.published uses it from here
+)
 from db.writes import OBSERVATION_COLUMNS
 from loaders.problems import Problem
 from loaders.published.checks import check_observations
 from loaders.report import PROVENANCE_COLUMNS, ParsedFile, sha256_of
 from reference.catalogue import Catalogue
 
-PUBLISHED_SOURCE = "published"
 YEAR = "year"
 NOTE_NAMES_SHOWN = 8
 

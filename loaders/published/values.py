@@ -13,10 +13,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import YEAR_END_DAY, YEAR_END_MONTH
 from reference.statuses import VALUE, status_labels
 
 LAIT_NO_FIGURE = {"-": "x"}  # LAIT's mark for a missing figure -> the published symbol with that meaning
-YEAR_END_MONTH, YEAR_END_DAY = 3, 31
 ACCEPTED_YEARS = "a year ending 31 March: 2025, 202425, 2024-25 or 2024/25 (a note in brackets is ignored)"
 YEAR_IDENTIFIERS = ("Reporting year", "Financial year")  # EES time identifiers that end on 31 March
 
