@@ -103,6 +103,9 @@ def built(tmp_path_factory) -> Iterator[str]:
     _apply(engine, "dfe_small.csv", "published", [_row("cla_starts", YEAR_END, 2.0, "year")])
     _apply(engine, "february_first.xlsx", "return", [_row("cla_starts", date(2025, 2, 28), 3.0)])
     _apply(engine, "february_again.xlsx", "return", [_row("cla_starts", date(2025, 2, 28), 4.0)])
+    # January's small 3 was corrected to 15: listed among earlier values, its 3 must not show
+    _apply(engine, "january_first.xlsx", "return", [_row("cla_starts", date(2025, 1, 31), 3.0)])
+    _apply(engine, "january_again.xlsx", "return", [_row("cla_starts", date(2025, 1, 31), 15.0)])
     yield url
 
 
@@ -134,7 +137,9 @@ def test_the_measure_page_says_suppressed_fewer_than_5_beside_dfe_and_hides_repl
     assert "DfE published 2" in said  # DfE's figure is public: shown as DfE published it
     replaced = next(df.value for df in at.dataframe if "Value then" in df.value.columns)
     assert not set(replaced["Value then"]) & {"3", "4"}, replaced
-    assert "suppressed: fewer than 5" in set(replaced["Value then"])
+    assert "suppressed: fewer than 5" in set(replaced["Value then"])  # January's 3, corrected to 15
+    # February's 3 became 4: both suppressed, so "suppressed" replaced by "suppressed" is not listed
+    assert list(replaced["Period"]).count("January 2025") == 1
     trend = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     months = {str(m) for m in MONTHS[:-1]}  # April 2024 to February 2025: DfE's year ends in March
     shown = {str(x)[:10] for t in trend for x, y in zip(t.get("x") or [], t.get("y") or [], strict=False)
