@@ -2,7 +2,8 @@
 ``observation_history`` with the batch that replaced it, so any figure can be traced and undone.
 
 Every figure has an ``origin``: "local" for a council's own returns (often provisional), "published" for
-DfE's tables (final, what every council is compared on). The origin is part of the key, so a council's
+DfE's tables (final, what every council is compared on), "ssda903" for figures computed from the council's
+child-level SSDA903 return (its own, as DfE would compute them). The origin is part of the key, so a council's
 own year-end figure and DfE's published one for the same year are two rows that never replace each other.
 """
 
@@ -17,7 +18,8 @@ NO_BREAKDOWN = ""  # dimension and category of a headline figure (empty, not NUL
 LOCAL = "local"  # origin of a council's own figure (its returns, the sample council's files)
 PUBLISHED = "published"  # origin of DfE's published figure
 PUBLISHED_SOURCE = PUBLISHED  # import_batch.source of DfE's tables: their figures' origin, by the same word
-ORIGINS = (LOCAL, PUBLISHED)
+SSDA903 = "ssda903"  # a council's figures computed from its SSDA903 return: the batch source and the origin
+ORIGINS = (LOCAL, PUBLISHED, SSDA903)
 OBSERVATION_KEY = (  # the unique key of a figure, in the order of the unique index (rows are inserted in it)
     "measure_code", "area_code", "period_type", "period_end", "dimension", "category", "origin",
 )

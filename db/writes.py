@@ -30,6 +30,7 @@ from db.models import (
     LOCAL,
     PUBLISHED,
     PUBLISHED_SOURCE,
+    SSDA903,
     BatchCoverage,
     BatchFile,
     ImportBatch,
@@ -185,7 +186,10 @@ def _keys(columns: dict[str, list]) -> list[tuple]:
 
 
 def origin_of(source: str) -> str:
-    """DfE's tables are published figures; a council's return or the sample council's files are its own."""
+    """DfE's tables are published figures; figures computed from a 903 are the council's own, kept apart from
+    those of its returns; a council's return or the sample council's files are its own."""
+    if source == SSDA903:
+        return SSDA903
     return PUBLISHED if source == PUBLISHED_SOURCE else LOCAL
 
 
