@@ -137,3 +137,6 @@ class Figure903:
     status: str = "value"  # reference.statuses: "value", or why there is none
     children: frozenset[str] = field(default=frozenset(), repr=False)
     note: str = ""  # a choice made where DfE's wording leaves one, for this figure (e.g. latest population)
+    # The tables the measure reads (TableSpec.name): a problem in another table does not touch the figure.
+    # Empty: every table.
+    tables: tuple[str, ...] = ()

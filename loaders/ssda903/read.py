@@ -123,10 +123,11 @@ def is_903_member(member: SetMember) -> bool:
 
 # ---- reading each file ------------------------------------------------------------------------------------
 
-def _clean_text(values: pd.Series) -> pd.Series:
-    """Stripped, in capitals, blank as None (DfE's validator reads text the same way)."""
+def _clean_text(values: pd.Series, upper: bool = True) -> pd.Series:
+    """Stripped, in capitals, blank as None (DfE's validator reads text the same way); a date column keeps
+    its case, so a message quotes it as written."""
     text = values.astype(object).where(values.notna(), None)
-    text = text.map(lambda v: v.strip().upper() if isinstance(v, str) else v)
+    text = text.map(lambda v: (v.strip().upper() if upper else v.strip()) if isinstance(v, str) else v)
     return text.where(text.map(lambda v: v is not None and v != ""), None)
 
 
@@ -169,7 +170,8 @@ def _read_csv_member(member: SetMember, reading: _Reading) -> None:
                              f"{'are' if len(extra) > 1 else 'is'} not one of DfE's {spec.title} columns: not read")
     body = cells[top + 1:]
     rows = np.arange(top + 2, top + 2 + body.shape[0])
-    frame = pd.DataFrame({c: _clean_text(pd.Series(body[:, positions[c]], dtype=object)) for c in spec.columns})
+    frame = pd.DataFrame({c: _clean_text(pd.Series(body[:, positions[c]], dtype=object), c not in spec.dates)
+                          for c in spec.columns})
     frame[ROW] = rows
     frame = frame[frame[list(spec.columns)].notna().any(axis=1)].reset_index(drop=True)
     reading.tables.append(_Read(member.name, spec, frame, {c: positions[c] for c in spec.columns}))
@@ -211,7 +213,7 @@ def _read_xml_member(member: SetMember, reading: _Reading) -> None:
             continue  # not in the XML form DfE's validator reads
         frame = pd.DataFrame(rows[spec.name], columns=[*spec.columns, ROW])
         for column in spec.columns:
-            frame[column] = _clean_text(frame[column])
+            frame[column] = _clean_text(frame[column], column not in spec.dates)
         reading.tables.append(_Read(member.name, spec, frame, None))
 
 
@@ -294,12 +296,11 @@ def _children_once(header: pd.DataFrame, cells: dict[str, _Read], reading: _Read
     if not twice.any():
         return
     first_row = named.drop_duplicates([YEAR, "CHILD"]).set_index([YEAR, "CHILD"])[ROW]
-    for row in named[twice].itertuples():
-        year, child = getattr(row, YEAR), row.CHILD
+    for year, child, file, row in zip(named.loc[twice, YEAR], named.loc[twice, "CHILD"], named.loc[twice, FILE],
+                                      named.loc[twice, ROW], strict=True):
         earlier = int(first_row[(year, child)])
         reading.problems.append(Problem(
-            getattr(row, FILE), "", cells[getattr(row, FILE)].cell(int(getattr(row, ROW)), "CHILD"),
-            Rule.CHILD_TWICE, str(child),
+            file, "", cells[file].cell(int(row), "CHILD"), Rule.CHILD_TWICE, str(child),
             f"each child once in the header of a collection year; row {earlier} already has this CHILD"))
 
 
