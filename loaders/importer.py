@@ -148,8 +148,22 @@ def _import_903_set(engine: Engine, given: list[Path], members: list, name: str,
         outcome, earlier = before
         listed = [FileInSet(m.name, m.size_bytes, m.sha256) for m in members]
         return SetReport(name, "unchanged", listed, [], outcome, same_as_batch=earlier)
-    container = given[0].name if len(given) == 1 else ""
-    return import_903(engine, members, name, sha, collection_year, area_code, who, reader_version(), container)
+    return import_903(engine, members, name, sha, collection_year, area_code, who, reader_version(),
+                      given_in(given, members))
+
+
+def given_in(given: list[Path], members: list) -> dict[str, str]:
+    """The name of the folder or zip each member was given in (a file given on its own: its folder), where a
+    903 file's collection year may be written when its own name gives none."""
+    out = {}
+    for member in members:
+        for path in given:
+            if member.path == path:
+                out[member.name] = path.resolve().parent.name
+            elif path.is_dir() and path in member.path.parents or (
+                    path.suffix.lower() == ".zip" and any(p.name.endswith(f"-{path.stem}") for p in member.path.parents)):
+                out[member.name] = path.name
+    return out
 
 
 def _area_and_who(default_area: str | None, imported_by: str | None, user: User | None,

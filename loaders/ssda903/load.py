@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -118,7 +119,7 @@ def _described(ret: Return903, name: str) -> str:
 
 
 def prepare(engine: Engine, name: str, sha256: str, members: list[SetMember], collection_year: int | None,
-            area_code: str, container: str = "") -> Prepared903 | list[Problem]:
+            area_code: str, container: str | Mapping[str, str] = "") -> Prepared903 | list[Problem]:
     """The set read, checked and computed, writing nothing; its refusing problems when it cannot be read."""
     ret = read_903(members, collection_year, area_code, container)
     if isinstance(ret, list):
@@ -138,7 +139,7 @@ def assemble(name: str, sha256: str, members: list[SetMember], ret: Return903, p
 
 
 def import_903(engine: Engine, members: list[SetMember], name: str, fingerprint: str, collection_year: int | None,
-               area_code: str, who: str, reader_version: str, container: str = "") -> SetReport:
+               area_code: str, who: str, reader_version: str, container: str | Mapping[str, str] = "") -> SetReport:
     """A 903 set loaded as one batch of figures, or refused whole with every problem; the database is left as
     it was when refused. DfE's rule problems never refuse it: they come back in ``findings``."""
     prepared = prepare(engine, name, fingerprint, members, collection_year, area_code, container)

@@ -23,7 +23,7 @@ Text is stripped and read in capitals, as DfE's validator reads it. Nothing read
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -226,12 +226,13 @@ def _is_xml(member: SetMember) -> bool:
 
 # ---- the set as a whole --------------------------------------------------------------------------------
 
-def _years(reading: _Reading, members: list[SetMember], collection_year: int | None, container: str) -> None:
+def _years(reading: _Reading, members: list[SetMember], collection_year: int | None,
+           container: str | Mapping[str, str]) -> None:
     """Each table's collection year; a problem for a file with none or with two."""
     shas = {m.name: m.sha256 for m in members}
     for table in reading.tables:
         table.sha256 = shas.get(table.file, "")
-        found = year_of(table.file, container)
+        found = year_of(table.file, container if isinstance(container, str) else container.get(table.file, ""))
         if len(found) > 1:
             reading.problems.append(Problem(table.file, "", "", Rule.NO_YEAR, ", ".join(
                 collection_year_label(y) for y in sorted(found)), "one collection year in the name, " + NAMES_ACCEPTED))
@@ -313,12 +314,12 @@ def _empty(spec: TableSpec) -> pd.DataFrame:
 
 
 def read_903(members: list[SetMember], collection_year: int | None = None, area_code: str = "",
-             container: str = "") -> Return903 | list[Problem]:
+             container: str | Mapping[str, str] = "") -> Return903 | list[Problem]:
     """Every file of the set read into one Return903, or every problem that refuses it whole.
 
     ``collection_year`` (the year ending 31 March) is the year of each file whose name, and its folders'
-    names, give none; ``container`` is the name of the zip or folder the set was given as, read for a year
-    last. ``area_code`` is the council the set is for.
+    names, give none; ``container`` is the name of the zip or folder the set was given as (or, by member
+    name, the folder or zip each member was given in), read for a year last. ``area_code`` is the council the set is for.
     """
     reading = _Reading()
     for member in members:
