@@ -140,3 +140,13 @@ def test_a_903_file_among_returns_is_not_taken_for_a_return(db_url, tmp_path, ca
     write_table(tmp_path / "episodes 2024-25.csv", "episodes", EPISODES)
     assert main(["import", str(tmp_path / "episodes 2024-25.csv"), "--db", db_url]) == 0
     assert capsys.readouterr().out.startswith("set of 1 file: episodes 2024-25.csv: ")
+
+
+def test_public_mode_hides_a_small_903_figure_as_it_hides_the_councils_own(engine, tmp_path):
+    from db.queries import observations
+    from metrics.suppression import apply_public_rules
+
+    assert load_with_figures(engine, write_set(tmp_path / "903")).status == "loaded"
+    public = apply_public_rules(observations(engine), threshold=5).frame
+    assert set(public["origin"]) == {"ssda903"}
+    assert public["value"].isna().all()  # 1 and 2 children, 2 of 2 in foster care: each below 5
