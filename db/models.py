@@ -2,7 +2,8 @@
 ``observation_history`` with the batch that replaced it, so any figure can be traced and undone.
 
 Every figure has an ``origin``: "local" for a council's own returns (often provisional), "published" for
-DfE's tables (final, what every council is compared on). The origin is part of the key, so a council's
+DfE's tables (final, what every council is compared on), "ssda903" for figures computed from the council's
+child-level SSDA903 return (its own, as DfE would compute them). The origin is part of the key, so a council's
 own year-end figure and DfE's published one for the same year are two rows that never replace each other.
 """
 
@@ -17,7 +18,8 @@ NO_BREAKDOWN = ""  # dimension and category of a headline figure (empty, not NUL
 LOCAL = "local"  # origin of a council's own figure (its returns, the sample council's files)
 PUBLISHED = "published"  # origin of DfE's published figure
 PUBLISHED_SOURCE = PUBLISHED  # import_batch.source of DfE's tables: their figures' origin, by the same word
-ORIGINS = (LOCAL, PUBLISHED)
+SSDA903 = "ssda903"  # a council's figures computed from its SSDA903 return: the batch source and the origin
+ORIGINS = (LOCAL, PUBLISHED, SSDA903)
 OBSERVATION_KEY = (  # the unique key of a figure, in the order of the unique index (rows are inserted in it)
     "measure_code", "area_code", "period_type", "period_end", "dimension", "category", "origin",
 )
@@ -270,3 +272,34 @@ class ListedArea(Base):
     name: Mapped[str] = mapped_column(String(128))
     region_name: Mapped[str] = mapped_column(String(128))
     la_type: Mapped[str] = mapped_column(String(8))
+
+
+class BatchRuleProblems(Base):
+    """How many problems one of DfE's validation rules found in a 903 set a batch loaded, by collection year.
+
+    Only the count is kept: each problem names a child, so the list is shown to editors and never stored.
+    """
+
+    __tablename__ = "batch_rule_problems"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(16), primary_key=True)  # DfE's rule code, "103"
+    collection_year: Mapped[int] = mapped_column(Integer, primary_key=True)  # the year ending 31 March; 0 for the set
+    problems: Mapped[int] = mapped_column(Integer)
+
+
+class FigureProblemChildren(Base):
+    """For a figure a 903 batch computed, how many of the children it counts have a problem that touches it.
+
+    Kept per batch, so after an undo the figure put back finds its own count by its own batch; never a child.
+    """
+
+    __tablename__ = "figure_problem_children"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    measure_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    period_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_end: Mapped[date] = mapped_column(Date, primary_key=True)
+    children: Mapped[int] = mapped_column(Integer)  # the children the figure counts (its cohort)
+    with_problems: Mapped[int] = mapped_column(Integer)  # of them, those with a problem that touches it

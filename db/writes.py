@@ -30,8 +30,11 @@ from db.models import (
     LOCAL,
     PUBLISHED,
     PUBLISHED_SOURCE,
+    SSDA903,
     BatchCoverage,
     BatchFile,
+    BatchRuleProblems,
+    FigureProblemChildren,
     ImportBatch,
     Observation,
     ObservationHistory,
@@ -58,6 +61,27 @@ class FileInBatch:
 
 
 @dataclass(frozen=True)
+class RuleProblems:
+    """How many problems one of DfE's 903 rules found in a collection year (0 for the whole set)."""
+
+    rule: str
+    collection_year: int
+    problems: int
+
+
+@dataclass(frozen=True)
+class FigureChildren:
+    """Of the children a computed figure counts, how many have a problem that touches it."""
+
+    measure_code: str
+    area_code: str
+    period_type: str
+    period_end: date
+    children: int
+    with_problems: int
+
+
+@dataclass(frozen=True)
 class BatchInfo:
     """What is known about a file before it is written."""
 
@@ -70,6 +94,8 @@ class BatchInfo:
     reader_version: str = ""  # the reading code's version (loaders.unchanged.reader_version); "" for no shortcut
     default_area: str = ""  # the area rows without one were filed under
     files: tuple[FileInBatch, ...] = ()  # the files of a set loaded as one batch; () for one file
+    rule_problems: tuple[RuleProblems, ...] = ()  # a 903 set's problems counted by DfE rule
+    figure_children: tuple[FigureChildren, ...] = ()  # a 903 set's figures' children with a problem
 
 
 @dataclass
@@ -185,7 +211,10 @@ def _keys(columns: dict[str, list]) -> list[tuple]:
 
 
 def origin_of(source: str) -> str:
-    """DfE's tables are published figures; a council's return or the sample council's files are its own."""
+    """DfE's tables are published figures; figures computed from a 903 are the council's own, kept apart from
+    those of its returns; a council's return or the sample council's files are its own."""
+    if source == SSDA903:
+        return SSDA903
     return PUBLISHED if source == PUBLISHED_SOURCE else LOCAL
 
 
@@ -552,6 +581,7 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
             connection.execute(insert(BatchFile), [
                 {"batch_id": batch_id, "position": position, "file_name": f.file_name, "size_bytes": f.size_bytes,
                  "sha256": f.sha256} for position, f in enumerate(info.files)])
+        _write_problem_counts(connection, info, batch_id)
         coverage = _coverage(origin, incoming, targets, commentary)
         if coverage:
             connection.execute(insert(BatchCoverage), [{**c, "batch_id": batch_id} for c in coverage])
@@ -610,6 +640,19 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
         if notes:
             write_loaded_commentary(connection, notes, batch_id, info.imported_by, now)
     return outcome
+
+
+def _write_problem_counts(connection, info: BatchInfo, batch_id: int) -> None:
+    """A 903 set's problem counts, by rule and by figure, kept with the batch that loaded its figures."""
+    if info.rule_problems:
+        connection.execute(insert(BatchRuleProblems), [
+            {"batch_id": batch_id, "rule": r.rule, "collection_year": r.collection_year, "problems": r.problems}
+            for r in info.rule_problems])
+    if info.figure_children:
+        connection.execute(insert(FigureProblemChildren), [
+            {"batch_id": batch_id, "measure_code": f.measure_code, "area_code": f.area_code,
+             "period_type": f.period_type, "period_end": f.period_end, "children": f.children,
+             "with_problems": f.with_problems} for f in info.figure_children])
 
 
 def _as_date(value) -> date:

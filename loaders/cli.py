@@ -38,7 +38,10 @@ from loaders.export import write_export
 from loaders.importer import import_file, import_set, unreadable
 from loaders.problems import Rule
 from loaders.published.release_date import ReleaseDateError, parse_released
+from loaders.report import plural
 from loaders.returns import resolve_default_area
+from loaders.ssda903.detect import holds_903
+from loaders.ssda903.years import years_in
 from loaders.template import write_template
 from metrics.formatting import count_words
 from reference.stored import use_stored_reference
@@ -82,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="store_true", dest="as_set",
         help="load the files, or every file of one folder or zip, as one set: one batch, one undo, refused "
         "whole if any file has a problem",
+    )
+    load.add_argument(
+        "--collection-year", metavar="YEAR", type=_collection_year, dest="collection_year",
+        help="for the SSDA903 return's files whose names (and folders' names) give no collection year: the year "
+        "ending 31 March it is for (e.g. 2025 for 2024-25)",
     )
     load.add_argument(
         "--released", metavar="YYYY-MM", type=_released,
@@ -129,6 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     undo.add_argument("--db", metavar="URL", help=db_help)
     return parser
+
+
+def _collection_year(text: str) -> int:
+    """2025, or 2024-25, as the year ending 31 March."""
+    found = years_in(text.strip())
+    if text.strip().isdigit() and len(text.strip()) == 4:
+        return int(text.strip())
+    if len(found) == 1:
+        return found.pop()
+    raise argparse.ArgumentTypeError(f"{text!r} is not a collection year: give the year it ends, such as 2025 for 2024-25")
 
 
 def _released(text: str) -> str:
@@ -183,6 +201,20 @@ def print_report(report) -> None:
         print(f"  ... and {rest:,} more problem{'s' if rest != 1 else ''}")
 
 
+def findings_lines(findings: list) -> list[str]:
+    """DfE's rule problems in a 903 set, counted by rule, then the first few (rule, table, row, child, message)."""
+    if not findings:
+        return []
+    counts = Counter(p.rule for p in findings)
+    lines = [f"{plural(len(findings), 'problem')} by DfE's 903 rules (loaded all the same, as DfE computes its "
+             "figures from what councils send): " + ", ".join(f"rule {r} {n:,}" for r, n in sorted(counts.items()))]
+    lines += [f"- rule {p.rule}, {p.table} row {p.row}, child {p.child}: {p.message}" for p in findings[:PROBLEMS_LISTED]]
+    rest = len(findings) - PROBLEMS_LISTED
+    if rest > 0:
+        lines.append(f"... and {rest:,} more")
+    return lines
+
+
 def _unknown_area(area: str | None) -> bool:
     """True, having said so, when ``--area`` names no area."""
     if area is not None and resolve_default_area(area) is None:
@@ -195,15 +227,17 @@ def _unknown_area(area: str | None) -> bool:
     return False
 
 
-def run_import_set(files: list[Path], area: str | None, db: str | None) -> int:
+def run_import_set(files: list[Path], area: str | None, db: str | None, collection_year: int | None = None) -> int:
     """The files, or one folder or zip, loaded as one set: one batch, or refused whole."""
     if _unknown_area(area):
         return EXIT_USAGE
     engine = _engine(db)
     use_stored_reference(engine)
-    report = import_set(engine, files, default_area=area, user=command_line_user())
+    report = import_set(engine, files, default_area=area, user=command_line_user(), collection_year=collection_year)
     print(report.summary())
     for line in report.file_lines():
+        print(f"  {line}")
+    for line in [*report.notes, *findings_lines(report.findings)]:
         print(f"  {line}")
     for problem in report.problems[:PROBLEMS_LISTED]:
         print(f"  - {problem.message()}")
@@ -324,8 +358,8 @@ def run_undo(batch: int, yes: bool, db: str | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "import" and args.as_set:
-            return run_import_set(args.files, args.area, args.db)
+        if args.command == "import" and (args.as_set or holds_903(args.files)):
+            return run_import_set(args.files, args.area, args.db, args.collection_year)
         if args.command == "import":
             return run_import(args.files, args.area, args.db, args.released)
         if args.command == "export":

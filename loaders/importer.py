@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 import settings
 from access import User, require_editor
+from db.models import SSDA903
 from db.writes import BatchInfo, ImportBusy
 from loaders.batch import load_parsed, write_batch
 from loaders.members import NotASet, set_members
@@ -38,6 +39,8 @@ from loaders.report import (
 )
 from loaders.returns import read_return_from, resolve_default_area
 from loaders.sets import fingerprint, read_set, set_name
+from loaders.ssda903.load import import_903, set_fingerprint
+from loaders.ssda903.read import is_903_member
 from loaders.unchanged import already_loaded, reader_version
 from loaders.workbook import workbook_or_none
 
@@ -136,6 +139,33 @@ def import_files(
     return [import_file(engine, path, default_area, source, imported_by) for path in paths]
 
 
+def _import_903_set(engine: Engine, given: list[Path], members: list, name: str, sha: str,
+                    collection_year: int | None, area_code: str, who: str) -> SetReport:
+    """A 903 set, recognised without reading it when the same files for the same year loaded before."""
+    sha = set_fingerprint(members, collection_year, sha)
+    before = already_loaded(engine, sha, SSDA903, area_code)
+    if before is not None:
+        outcome, earlier = before
+        listed = [FileInSet(m.name, m.size_bytes, m.sha256) for m in members]
+        return SetReport(name, "unchanged", listed, [], outcome, same_as_batch=earlier)
+    return import_903(engine, members, name, sha, collection_year, area_code, who, reader_version(),
+                      given_in(given, members))
+
+
+def given_in(given: list[Path], members: list) -> dict[str, str]:
+    """The name of the folder or zip each member was given in (a file given on its own: its folder), where a
+    903 file's collection year may be written when its own name gives none."""
+    out = {}
+    for member in members:
+        for path in given:
+            if member.path == path:
+                out[member.name] = path.resolve().parent.name
+            elif path.is_dir() and path in member.path.parents or (
+                    path.suffix.lower() == ".zip" and any(p.name.endswith(f"-{path.stem}") for p in member.path.parents)):
+                out[member.name] = path.name
+    return out
+
+
 def _area_and_who(default_area: str | None, imported_by: str | None, user: User | None,
                   doing: str) -> tuple[str, str]:
     """The area rows without one go to (ValueError when unknown) and who the batch records."""
@@ -156,8 +186,13 @@ def import_set(
     imported_by: str | None = None,
     *,
     user: User | None = None,
+    collection_year: int | None = None,
 ) -> SetReport:
     """Read, check and load a set of files that belong together as ONE batch in one transaction.
+
+    A set holding the SSDA903 return's tables (or its XML form) is read as a 903 set
+    (loaders.ssda903.load): its measures computed and stored as figures of origin ``ssda903``, with
+    ``collection_year`` (the year ending 31 March) for files whose names give none.
 
     ``paths`` are the set's files, or one folder, or one zip (loaders.members). Every file is read as
     it would be on its own, then the set as a whole (loaders.sets: one figure, one target for any period
@@ -174,6 +209,8 @@ def import_set(
             name = set_name([p.name for p in given], members)
             listed = [FileInSet(m.name, m.size_bytes, m.sha256) for m in members]
             sha = fingerprint(members)
+            if any(is_903_member(m) for m in members):
+                return _import_903_set(engine, given, members, name, sha, collection_year, area_code, who)
             before = already_loaded(engine, sha, source, area_code)
             if before is not None:
                 outcome, earlier = before

@@ -55,6 +55,12 @@ class Rule(StrEnum):
     DUPLICATE_COLUMN = "the same column twice"
     UNREADABLE_FILE = "could not be read"
     NOT_LOADED = "could not be loaded"
+    # The SSDA903 return's files (loaders.ssda903.read)
+    BAD_DATE = "not a date"
+    UNKNOWN_CODE = "unknown code"
+    CHILD_TWICE = "one child twice in the header"
+    NO_YEAR = "no collection year"
+    TWO_FILES = "two files for one table and year"
 
 
 # Rules whose ``expected`` is an instruction ("fix the formula, ...") rather than what a cell may hold.

@@ -192,12 +192,15 @@ class FileInSet:
     hidden_sheets: list[str] = field(default_factory=list)
     notes_skipped: int = 0
     hidden_rows: int = 0
+    described: str = ""  # what was read of a file that gives no figures itself (a 903 table: its rows)
 
     def line(self, stage: str = "read") -> str:
         """``a.xlsx: 12 values; read sheet 'Return' (wide)`` or ``b.csv: rejected, 2 problems``, with ``stage``
         (a key of HIDDEN_ROWS_WORDS) saying what became of the set."""
         if self.problems:
             return f"{self.name}: rejected, {plural(len(self.problems), 'problem')}"
+        if self.described:
+            return self.described
         detail = describe_reading(self.layout_by_sheet, self.hidden_sheets, self.notes_skipped, self.hidden_rows,
                                   stage)
         return f"{self.name}: {plural(self.values, 'value')}" + (f"; {detail}" if detail else "")
@@ -214,6 +217,10 @@ class SetReport:
     problems: list[Problem] = field(default_factory=list)
     outcome: BatchOutcome | None = None
     same_as_batch: int | None = None  # an unchanged set recognised without reading it: the batch that loaded it
+    # A 903 set: DfE's rule problems (loaders.ssda903.model.Problem903, naming children: shown, never stored),
+    # which do not refuse it, and what its reading left out.
+    findings: list = field(default_factory=list, repr=False)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

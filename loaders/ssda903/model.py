@@ -17,8 +17,10 @@ from datetime import date
 
 import pandas as pd
 
+from db.models import SSDA903
+
 FILE, ROW, YEAR = "_file", "_row", "_year"  # where a row came from: file name, spreadsheet row, collection year
-SOURCE = "ssda903"  # the import batch source, and the origin of every figure computed from a 903
+SOURCE = SSDA903  # the import batch source, and the origin of every figure computed from a 903
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class Return903:
     years: tuple[int, ...]  # collection years present, oldest first
     files: tuple[FileOf903, ...]
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
+    notes: tuple[str, ...] = ()  # what the reading left out and why (a column DfE does not name), for the preview
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -134,3 +137,6 @@ class Figure903:
     status: str = "value"  # reference.statuses: "value", or why there is none
     children: frozenset[str] = field(default=frozenset(), repr=False)
     note: str = ""  # a choice made where DfE's wording leaves one, for this figure (e.g. latest population)
+    # The tables the measure reads (TableSpec.name): a problem in another table does not touch the figure.
+    # Empty: every table.
+    tables: tuple[str, ...] = ()
