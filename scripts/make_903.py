@@ -72,6 +72,7 @@ SHARE_TEMPORARY = 0.10  # of changes: a temporary placement of a few days, then 
 REVIEW_EVERY_DAYS = 160  # at most 6 months apart after the second review; councils hold them sooner
 SHARE_MISSING = 0.12  # of children looked after aged 11 and over
 
+SEX_LETTERS_FROM = 2025  # the collection year whose return first codes SEX as M/F/U (DfE rule 101 for 2024-25)
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # a UPN starts with a letter other than I, O and S
 SDQ_REASONS = ("SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5")
 ETHNIC = (("WBRI", 70), ("WOTH", 4), ("WIRT", 1), ("MWBC", 4), ("MWBA", 2), ("MWAS", 2), ("MOTH", 3),
@@ -108,7 +109,7 @@ class Episode:
 @dataclass
 class Child:
     child: str
-    sex: str
+    sex: str  # M or F; written 1 or 2 before 2024-25 (see _sex)
     dob: date
     ethnic: str
     upn_digits: str
@@ -199,7 +200,7 @@ class _Maker:
 
     def new_child(self, index: int, dob: date) -> Child:
         rng = self.rng
-        return Child(child=f"C{index + 1:06d}", sex=rng.choice("12"), dob=dob, ethnic=_weighted(rng, ETHNIC),
+        return Child(child=f"C{index + 1:06d}", sex=rng.choice("MF"), dob=dob, ethnic=_weighted(rng, ETHNIC),
                      upn_digits=f"{rng.randint(0, 10**12 - 1):012d}", home_post=rng.choice(POSTCODES_HOME))
 
     def make(self) -> list[Child]:
@@ -254,7 +255,7 @@ class _Maker:
         child = self.new_child(index, dob)
         child.uasc = not in_care_at_start and _age(dob, begin) >= 14 and rng.random() < SHARE_UASC * 4
         if child.uasc:
-            child.sex = "1" if rng.random() < 0.9 else "2"
+            child.sex = "M" if rng.random() < 0.9 else "F"
         self.period_of_care(child, begin)
         return child
 
@@ -330,10 +331,14 @@ class _Maker:
 
     def change(self, episodes: list[Episode], day: date, rne: str, ls: str, place: str, provider: str,
                post: str | None, urn: str | None, reason: str | None) -> None:
-        """End the last episode on ``day`` (X1) and start the next that same day."""
+        """End the last episode on ``day`` (X1) and start the next that same day.
+
+        ``reason`` (REASON_PLACE_CHANGE) is why the placement ended, so it goes on the episode that ends
+        (DfE rule 225), not on the one that starts.
+        """
         last = episodes[-1]
-        last.dec, last.rec = day, "X1"
-        episodes.append(Episode(day, rne, ls, last.cin, place, provider, post, urn, reason))
+        last.dec, last.rec, last.reason = day, "X1", reason
+        episodes.append(Episode(day, rne, ls, last.cin, place, provider, post, urn))
 
     def temporary(self, episodes: list[Episode], day: date) -> None:
         """A temporary placement of 2-7 days (T0-T4), then back to the placement before it."""
@@ -384,15 +389,16 @@ def _tables(people: list[Child], years: tuple[int, ...], rng: random.Random) -> 
     for child in people:
         for year in years:
             start, end = date(year - 1, 4, 1), date(year, 3, 31)
-            present = False
+            present = looked_after = False
             open_in_year = [e for e in child.episodes if e.decom <= end and (e.dec is None or e.dec >= start)]
             for e in open_in_year:
                 closed = e.dec is not None and e.dec <= end
-                out.add(year, "episodes", [child.child, e.decom, e.rne, e.ls, e.cin, e.place,
-                                           e.provider if e.ls not in ("V3", "V4") else None,
+                short_break = e.ls in ("V3", "V4")  # no postcodes for a short break (DfE rule 398)
+                out.add(year, "episodes", [child.child, e.decom, e.rne, e.ls, e.cin, e.place, e.provider,
                                            e.dec if closed else None, e.rec if closed else None, e.reason,
-                                           child.home_post, e.pl_post, e.urn])
+                                           None if short_break else child.home_post, e.pl_post, e.urn])
                 present = True
+                looked_after |= not short_break
             dob = child.dob
             for review in child.reviews:
                 if start <= review <= end:
@@ -410,11 +416,16 @@ def _tables(people: list[Child], years: tuple[int, ...], rng: random.Random) -> 
                 present = True
             if present:
                 upn = "UN1" if _age(dob, end) < 4 else UPN_LETTERS[int(child.upn_digits) % 23] + child.upn_digits
-                mother = None if child.sex == "1" or _age(dob, end) < 12 else "0"
-                out.add(year, "header", [child.child, child.sex, dob, child.ethnic, upn, mother, None])
+                mother = "0" if child.sex == "F" and looked_after else None  # asked of girls looked after in the year
+                out.add(year, "header", [child.child, _sex(child, year), dob, child.ethnic, upn, mother, None])
                 if child.uasc:
-                    out.add(year, "uasc", [child.child, child.sex, dob, _birthday(dob, 18)])
+                    out.add(year, "uasc", [child.child, _sex(child, year), dob, _birthday(dob, 18)])
     return out
+
+
+def _sex(child: Child, year: int) -> str:
+    """SEX as each year's return codes it: 1 (male) and 2 (female) until 2023-24, M and F from 2024-25."""
+    return child.sex if year >= SEX_LETTERS_FROM else {"M": "1", "F": "2"}[child.sex]
 
 
 def _continuously_looked_after(child: Child, start: date, end: date) -> bool:
@@ -428,7 +439,7 @@ def _continuously_looked_after(child: Child, start: date, end: date) -> bool:
 def _oc2_row(child: Child, end: date, rng: random.Random) -> list[object]:
     age = _age(child.dob, end)
     score, reason = None, None
-    if 4 <= age <= 16:
+    if 4 <= age <= 17:  # aged 4 at the start of the year to 17 at its end (DfE rules 186, 197B)
         if rng.random() < 0.8:
             score = min(40, max(0, int(rng.gauss(14, 6))))
         else:

@@ -135,8 +135,12 @@ def test_codes_and_cohorts(made):
             own = [e for e in episodes if e["CHILD"] == row["CHILD"]]
             assert min(_day(e["DECOM"]) for e in own) <= date(end.year - 1, 4, 1)
             assert any(not e["DEC"] for e in own)
-        posts = {e["HOME_POST"] for e in episodes} | {e["PL_POST"] for e in episodes if e["PL_POST"]}
+        posts = {e[column] for e in episodes for column in ("HOME_POST", "PL_POST") if e[column]}
         assert posts <= set(make_903.POSTCODES_HOME + make_903.POSTCODES_NEAR + make_903.POSTCODES_FAR)
+        short_breaks = [e for e in episodes if e["LS"] in ("V3", "V4")]
+        assert short_breaks and all(not e["HOME_POST"] and not e["PL_POST"] for e in short_breaks)
+        sexes = {row["SEX"] for row in _rows(made, year, "header")}
+        assert sexes == ({"M", "F"} if year == "2024-25" else {"1", "2"}), (year, sexes)
 
 
 def test_the_same_seed_gives_the_same_files_and_the_folder_written_is_the_files(made, tmp_path):
