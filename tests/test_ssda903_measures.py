@@ -326,3 +326,17 @@ def test_new_measures_are_in_the_catalogue(code):
     from reference.catalogue import catalogue
 
     assert code in catalogue()
+
+
+def test_every_measure_computed_says_how_with_dfes_words_and_our_choices():
+    from metrics.ssda903.methods import how_computed
+
+    ret = build((2025,), [ep("A", "01/06/2024")], [child("A", "01/01/2015")])
+    codes = {f.measure_code for f in compute(ret, latest=MARCH_25)}
+    for code in codes:
+        method = how_computed(code)
+        assert method.dfe and method.rules and method.choices, code
+        assert "DfE's definition:" in method.text
+    assert "rule 383" in how_computed("stab_3plus_pct").text
+    assert "gone abroad" in how_computed("cl_accom_19_21").text
+    assert how_computed("health_iha_pct").text == ""  # not from the 903

@@ -2,7 +2,7 @@
 
 A year's Episodes file holds every episode open at any time in that year, so one episode appears in
 several years' files. The stitching rules (each a choice where DfE's guide is silent, stated in
-``STITCHING_CHOICES`` and shown under "How this is computed"):
+``data/ssda903/methods.csv`` and shown under "How this is computed"):
 
 1. One record per episode: the key is CHILD + DECOM, and a later year's record replaces an earlier year's.
 2. Episodes under legal status V3/V4 (short breaks) are set aside: no measure counts them.
@@ -29,18 +29,6 @@ import pandas as pd
 
 from loaders.ssda903.model import YEAR, Return903
 from metrics.ssda903.codes import ADOPTION_SAME_CARERS, NEW_PLACEMENT, SHORT_BREAKS, STILL_LOOKED_AFTER, TEMPORARY
-
-STITCHING_CHOICES = (
-    "Episodes of every year loaded are joined into one history per child: an episode is known by the child and "
-    "its start date (CHILD and DECOM), and a later year's record of it replaces an earlier year's.",
-    "An episode left open that is followed by another episode of the same child is taken to have ended when "
-    "the next one began; so is one whose end date is after the next one's start.",
-    "An episode open at the end of a year that the next year's file does not hold is taken to have ended after "
-    "31 March of its year, on a date the files do not give: the child counts as looked after on that 31 March, "
-    "not after it, and not as a child who ceased.",
-    "A period of care begins at a child's first episode, at an episode whose reason is S (started to be looked "
-    "after), and after an episode that ended with a reason other than X1 or was followed by a gap.",
-)
 
 _COLUMNS = ["CHILD", "DECOM", "DEC", "RNE", "LS", "PLACE", "REC", "HOME_POST", "PL_POST", YEAR]
 
