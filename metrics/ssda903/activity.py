@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from loaders.ssda903.model import Figure903
@@ -13,25 +15,41 @@ from metrics.ssda903.episodes import overlapping
 REVIEW_AGE = 4  # participation is counted for reviews of children aged 4 and over on the day of the review
 
 
-def figures(ctx: Context, window: Window) -> list[Figure903]:
-    return [*_reviews(ctx, window), *_missing(ctx, window)]
+@dataclass(frozen=True)
+class Events:
+    """The reviews and missing incidents that count, prepared once for every date."""
+
+    reviews: pd.DataFrame  # CHILD, REVIEW, took_part: reviews of children aged 4 or over, short breaks left out
+    missing: pd.DataFrame  # CHILD, MIS_START: incidents of MISSING M, one per child and start date
 
 
-def _reviews(ctx: Context, window: Window) -> list[Figure903]:
+def prepare(ctx: Context) -> Events:
+    reviews = ctx.ret.table("reviews")
+    reviews = reviews[~reviews["CHILD"].isin(ctx.short_break_children) & reviews["REVIEW"].notna()]
+    reviews = reviews.drop_duplicates(["CHILD", "REVIEW"], keep="last")
+    dob = reviews["DOB"].where(reviews["DOB"].notna(), reviews["CHILD"].map(ctx.dob))
+    reviews = reviews[_age_at(dob, reviews["REVIEW"]) >= REVIEW_AGE]
+    reviews = pd.DataFrame({"CHILD": reviews["CHILD"], "REVIEW": pd.to_datetime(reviews["REVIEW"]),
+                            "took_part": reviews["REVIEW_CODE"].isin(PARTICIPATED.codes)})
+    missing = ctx.ret.table("missing")
+    missing = missing[missing["MISSING"].isin(MISSING.codes) & missing["MIS_START"].notna()]
+    missing = missing.drop_duplicates(["CHILD", "MIS_START"], keep="last")
+    missing = pd.DataFrame({"CHILD": missing["CHILD"], "MIS_START": pd.to_datetime(missing["MIS_START"])})
+    return Events(reviews, missing)
+
+
+def figures(ctx: Context, events: Events, window: Window) -> list[Figure903]:
+    return [_reviews(ctx, events, window), *_missing(ctx, events, window)]
+
+
+def _reviews(ctx: Context, events: Events, window: Window) -> Figure903:
     code = "review_participation_pct"
     missing = ctx.missing_years("reviews", window)
     if missing:
-        return [needs_years(code, window, "reviews", missing)]
-    reviews = ctx.ret.table("reviews")
-    reviews = reviews[~reviews["CHILD"].isin(ctx.short_break_children)
-                      & pd.to_datetime(reviews["REVIEW"]).between(window.first, window.when)]
-    reviews = reviews.drop_duplicates(["CHILD", "REVIEW"], keep="last")
-    dob = reviews["DOB"].where(reviews["DOB"].notna(), reviews["CHILD"].map(ctx.dob))
-    age = _age_at(dob, pd.to_datetime(reviews["REVIEW"]))
-    counted = reviews[age >= REVIEW_AGE]
-    took_part = counted["REVIEW_CODE"].isin(PARTICIPATED.codes)
-    return [ratio(code, window, float(took_part.sum()), float(len(counted)), frozenset(counted["CHILD"]),
-                  scale=100.0)]
+        return needs_years(code, window, "reviews", missing)
+    counted = events.reviews[events.reviews["REVIEW"].between(window.first, window.when)]
+    return ratio(code, window, float(counted["took_part"].sum()), float(len(counted)), frozenset(counted["CHILD"]),
+                 scale=100.0)
 
 
 def _age_at(dob: pd.Series, when: pd.Series) -> pd.Series:
@@ -41,24 +59,19 @@ def _age_at(dob: pd.Series, when: pd.Series) -> pd.Series:
     return when.dt.year - dob.dt.year - before.astype(int)
 
 
-def _missing(ctx: Context, window: Window) -> list[Figure903]:
+def _missing(ctx: Context, events: Events, window: Window) -> list[Figure903]:
     codes = ("missing_pct", "missing_incidents")
     gaps = sorted(set(ctx.missing_years("missing", window)) | set(ctx.missing_years("episodes", window)))
     if gaps:
         return [needs_years(code, window, "missing and episodes", gaps) for code in codes]
     eps = ctx.history.episodes
-    table = ctx.ret.table("missing")
-    started = pd.to_datetime(table["MIS_START"])
-    missing = table[table["MISSING"].isin(MISSING.codes)]
     out = []
     # Children who went missing: over the 12 months; incidents add up over time: a month end counts its month.
     for code, first in ((codes[0], window.first), (codes[1], window.counted_from)):
         cohort = frozenset(eps.loc[overlapping(eps, first, window.when), "CHILD"])
-        incidents = missing[started[missing.index].between(first, window.when) & missing["CHILD"].isin(cohort)]
-        incidents = incidents.drop_duplicates(["CHILD", "MIS_START"], keep="last")
+        incidents = events.missing[events.missing["MIS_START"].between(first, window.when)]
+        incidents = incidents[incidents["CHILD"].isin(cohort)]
         went = frozenset(incidents["CHILD"])
         out.append(percent(code, window, went, cohort) if code == codes[0]
                    else count(code, window, went, counted=len(incidents)))
     return out
-
-

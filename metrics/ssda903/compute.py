@@ -26,14 +26,15 @@ def compute(ret: Return903, population: Mapping[int, float] | None = None, lates
     if not ret.years:
         return []
     ctx = Context(ret, dict(population or {}))
+    events, placements = activity.prepare(ctx), stability.countable(ctx)
     out: list[Figure903] = []
     for window in windows(ret, latest):
         current = cla.looked_after(ctx, window.when)
         children = frozenset(current["CHILD"])
         out += cla.figures(ctx, window, current)
-        out += stability.figures(ctx, window, children)
+        out += stability.figures(ctx, window, children, placements)
         out.append(distance.figure(ctx, window, current, postcodes))
-        out += activity.figures(ctx, window)
+        out += activity.figures(ctx, events, window)
         if window.period_type == "year":
             out += outcomes.health(ctx, window)
             out += outcomes.care_leavers(ctx, window)

@@ -16,18 +16,25 @@ LOOKED_AFTER_MONTHS = 30  # looked after continuously for at least 2.5 years
 SAME_PLACEMENT_MONTHS = 24  # in the same placement (or adoptive placement and the one before) for 2 years
 
 
-def figures(ctx: Context, window: Window, children: frozenset[str]) -> list[Figure903]:
-    """``children``: those looked after at the window's end (the cohort of cla_count)."""
-    return [three_or_more(ctx, window, children), long_term(ctx, window, children)]
+def countable(ctx: Context) -> pd.DataFrame:
+    """The placements that count towards 3 or more: not temporary, and of 24 hours or more (a placement that
+    ended on the day it began is under 24 hours). Prepared once for every date."""
+    pl = ctx.history.placements
+    return pl[pl["counted"] & (pl["end"].isna() | (pl["end"] > pl["start"]))]
 
 
-def three_or_more(ctx: Context, window: Window, children: frozenset[str]) -> Figure903:
+def figures(ctx: Context, window: Window, children: frozenset[str], placements: pd.DataFrame) -> list[Figure903]:
+    """``children``: those looked after at the window's end (the cohort of cla_count); ``placements``:
+    ``countable(ctx)``."""
+    return [three_or_more(ctx, window, children, placements), long_term(ctx, window, children)]
+
+
+def three_or_more(ctx: Context, window: Window, children: frozenset[str], pl: pd.DataFrame) -> Figure903:
     missing = ctx.missing_years("episodes", window)
     if missing:
         return needs_years("stab_3plus_pct", window, "episodes", missing)
-    pl = ctx.history.placements
-    counted = pl["counted"] & pl["CHILD"].isin(children) & (pl["end"].isna() | (pl["end"] > pl["start"]))
-    counted &= (pl["start"] <= window.when) & (pl["end"].isna() | (pl["end"] >= window.first))
+    counted = (pl["start"] <= window.when) & (pl["end"].isna() | (pl["end"] >= window.first))
+    counted &= pl["CHILD"].isin(children)
     per_child = pl.loc[counted, "CHILD"].value_counts()
     return percent("stab_3plus_pct", window, per_child.index[per_child >= THREE_OR_MORE], children)
 
