@@ -340,3 +340,29 @@ def test_every_measure_computed_says_how_with_dfes_words_and_our_choices():
     assert "rule 383" in how_computed("stab_3plus_pct").text
     assert "gone abroad" in how_computed("cl_accom_19_21").text
     assert how_computed("health_iha_pct").text == ""  # not from the 903
+
+
+def test_dfes_population_comes_from_the_denominator_of_its_published_rate(tmp_path):
+    from db.engine import connect
+    from db.writes import OBSERVATION_COLUMNS, BatchInfo, apply_batch
+    from metrics.ssda903.population import published_population
+
+    engine = connect(f"sqlite:///{tmp_path / 'dashboard.db'}")
+
+    def rate(year: int, numerator: float, denominator: float | None) -> dict:
+        return dict(measure_code="cla_rate", area_code=AREA, period_type="year", period_end=pd.Timestamp(year, 3, 31),
+                    dimension="", category="", value=70.0, numerator=numerator, denominator=denominator,
+                    status="value")
+
+    def load(name: str, source: str, rows: list[dict]) -> None:
+        apply_batch(engine, BatchInfo(name, name.encode().hex().ljust(64, "0")[:64], source, ["Sheet1"], "tester"),
+                    pd.DataFrame(rows, columns=OBSERVATION_COLUMNS))
+
+    # EES gives the population beside the rate; LAIT's rounded rate (2019) gives none; a council's own is not DfE's.
+    load("ees.csv", "published", [rate(2024, 540.0, 77_123.0), rate(2019, 500.0, None)])
+    load("own.xlsx", "return", [rate(2025, 560.0, 80_000.0)])
+    assert published_population(engine, AREA) == {2024: 77_123.0}
+    figure = one(compute(build((2025,), [ep("A", "01/06/2024")], [child("A", "01/01/2015")]),
+                         population=published_population(engine, AREA), latest=MARCH_25),
+                 "cla_rate", date(2024, 12, 31), "month")
+    assert figure.denominator == 77_123.0 and "2023-24" in figure.note
