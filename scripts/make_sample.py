@@ -151,6 +151,10 @@ PARAMETERS: dict[str, Shape] = {
                                        cohort=Cohort("health_sdq_received_pct", 1, 1, 0, use="numerator")),
     "health_sdq_normal_pct": Shape("complement", parts=("health_sdq_concern_pct", "health_sdq_borderline_pct"),
                                    targets=(46, 48, 50)),
+    "cla_uasc": Shape("level", 22, 28, 1.5),
+    "review_participation_pct": Shape("share", 88, 92, 1.0, cohort=Cohort(None, 95, 100, 0.05), targets=(90, 92)),
+    "missing_pct": Shape("share", 9, 8, 0.6, cohort=Cohort("cla_count", 1.2, 1.2, 0), targets=(9, 8)),
+    "missing_incidents": Shape("flow", 30, 26, 0, seasonal=4, peak_month=7, targets=(28, 26)),
 }
 FALLBACK_BY_UNIT: dict[str, Shape] = {
     "count": Shape("level", 40, 44, 2, seasonal=1),
