@@ -2,13 +2,65 @@
 
 ``check(ret)`` runs every rule over a set as read and returns every problem, in rule order. A problem never
 stops an import (DfE computes its figures from what councils send); it is shown to editors and counted.
+
+Each collection year is checked on its own rows against its own year (1 April to 31 March), with the rule
+as DfE states it for that year; ``RULES`` lists every rule and version, with the tables it reads and the
+measures it touches.
 """
 
 from __future__ import annotations
 
-from loaders.ssda903.model import Problem903, Return903
+import re
+
+import pandas as pd
+
+from loaders.ssda903.model import FILE, ROW, YEAR, Problem903, Return903
+from loaders.ssda903.rules import chronology, episodes, header, oc2, oc3
+from loaders.ssda903.rules.context import YearOf903
+from loaders.ssda903.rules.registry import Rule903
+
+RULES: tuple[Rule903, ...] = header.RULES + episodes.RULES + chronology.RULES + oc2.RULES + oc3.RULES
+CODES: tuple[str, ...] = tuple(dict.fromkeys(rule.code for rule in RULES))
+
+
+def rules_for(year: int) -> tuple[Rule903, ...]:
+    """The rules, each in the version DfE set for collection year ``year`` (ending 31 March)."""
+    return tuple(rule for rule in RULES if rule.applies_to(year))
+
+
+def _years(ret: Return903) -> list[YearOf903]:
+    """Each collection year's rows as its own YearOf903, each linked to the year before it in the set."""
+    by_year: dict[int, dict[str, pd.DataFrame]] = {year: {} for year in ret.years}
+    for name, frame in ret.tables.items():
+        frame = frame.reset_index(drop=True)  # one label per row, whatever index the reader gave
+        for year, rows in frame.groupby(YEAR, sort=False):
+            by_year.setdefault(int(year), {})[name] = rows
+    years, previous = [], None
+    for year in sorted(by_year):
+        previous = YearOf903(year, by_year[year], previous if previous and previous.year == year - 1 else None)
+        years.append(previous)
+    return years
+
+
+def _rule_order(code: str) -> tuple[int, str]:
+    number = re.match(r"\d+", code)
+    return (int(number.group()) if number else 0, code)
 
 
 def check(ret: Return903) -> list[Problem903]:
     """Every problem DfE's rules find in ``ret`` (each collection year checked against its own year)."""
-    return []
+    problems: list[Problem903] = []
+    for year in _years(ret):
+        for rule in rules_for(year.year):
+            for table, labels in rule.flags(year).items():
+                if len(labels) == 0:
+                    continue
+                rows = year.table(table).loc[labels, ["CHILD", ROW, FILE]]
+                problems += [
+                    Problem903(rule.code, table, int(row) if pd.notna(row) else 0,
+                               "" if child is None or pd.isna(child) else str(child), rule.message,
+                               "" if file is None or pd.isna(file) else str(file), year.year)
+                    for child, row, file in rows.itertuples(index=False, name=None)
+                ]
+    problems.sort(key=lambda p: (_rule_order(p.rule), p.collection_year, p.table, p.row))
+    return problems
