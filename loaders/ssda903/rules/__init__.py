@@ -47,20 +47,25 @@ def _rule_order(code: str) -> tuple[int, str]:
     return (int(number.group()) if number else 0, code)
 
 
+ORDER = {code: place for place, code in enumerate(sorted(CODES, key=_rule_order))}  # 101 before 1001 before 217t
+
+
+def _problems(rule: Rule903, table: str, rows: pd.DataFrame, year: int) -> list[Problem903]:
+    """One problem per flagged row, built column by column (a set can have tens of thousands)."""
+    children = rows["CHILD"].astype(object).where(rows["CHILD"].notna(), "").astype(str).tolist()
+    numbers = pd.to_numeric(rows[ROW], errors="coerce").fillna(0).astype(int).tolist()
+    files = rows[FILE].astype(object).where(rows[FILE].notna(), "").astype(str).tolist()
+    return [Problem903(rule.code, table, row, child, rule.message, file, year)
+            for child, row, file in zip(children, numbers, files, strict=True)]
+
+
 def check(ret: Return903) -> list[Problem903]:
     """Every problem DfE's rules find in ``ret`` (each collection year checked against its own year)."""
     problems: list[Problem903] = []
     for year in _years(ret):
         for rule in rules_for(year.year):
             for table, labels in rule.flags(year).items():
-                if len(labels) == 0:
-                    continue
-                rows = year.table(table).loc[labels, ["CHILD", ROW, FILE]]
-                problems += [
-                    Problem903(rule.code, table, int(row) if pd.notna(row) else 0,
-                               "" if child is None or pd.isna(child) else str(child), rule.message,
-                               "" if file is None or pd.isna(file) else str(file), year.year)
-                    for child, row, file in rows.itertuples(index=False, name=None)
-                ]
-    problems.sort(key=lambda p: (_rule_order(p.rule), p.collection_year, p.table, p.row))
+                if len(labels):
+                    problems += _problems(rule, table, year.table(table).loc[labels, ["CHILD", ROW, FILE]], year.year)
+    problems.sort(key=lambda p: (ORDER[p.rule], p.collection_year, p.table, p.row))
     return problems
