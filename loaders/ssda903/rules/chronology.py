@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.ssda903.rules import codes
+import loaders.ssda903.rules.codes as codes
 from loaders.ssda903.rules.context import CONTINUES, STARTED, YearOf903
 from loaders.ssda903.rules.registry import CEASED, EPISODES, STABILITY, STARTS, Flags, Rule903, flagged
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.ssda903.rules import codes
+import loaders.ssda903.rules.codes as codes
 from loaders.ssda903.rules.context import YearOf903
 from loaders.ssda903.rules.registry import BY_AGE, Flags, Rule903, flagged
 

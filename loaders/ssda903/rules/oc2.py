@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.ssda903.rules import codes
+import loaders.ssda903.rules.codes as codes
 from loaders.ssda903.rules.context import YearOf903
 from loaders.ssda903.rules.registry import HEALTH, HEALTH_DEVELOPMENT, SDQ, Flags, Rule903, flagged
 

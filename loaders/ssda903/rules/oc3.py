@@ -3,7 +3,7 @@ accommodation."""
 
 from __future__ import annotations
 
-from loaders.ssda903.rules import codes
+import loaders.ssda903.rules.codes as codes
 from loaders.ssda903.rules.context import YearOf903
 from loaders.ssda903.rules.registry import ACCOMMODATION, ACTIVITY, CARE_LEAVERS, Flags, Rule903, flagged
 
