@@ -388,3 +388,21 @@ def test_dates_the_reader_parsed_are_checked_as_dates():
     found = {(p.rule, p.child) for p in check(return_903({2025: {"header": header, "episodes": episodes}}))}
     assert ("102", "B2") in found and ("102", "A1") not in found
     assert not {rule for rule, _ in found} & {"141", "147"}
+
+
+def test_two_episodes_starting_the_same_day_stay_in_the_files_order():
+    """As DfE's validator orders them (checked against it on generated sets): the second in the file is the
+    one that starts before the first ended (501), whichever ends first."""
+    episodes = frame("episodes", {"CHILD": ["A1", "A1"], "DECOM": ["01/05/2020", "01/05/2020"],
+                                  "DEC": ["10/05/2020", "03/05/2020"], "RNE": ["S", "P"], "REC": ["X1", "E11"]}, 2021)
+    found = {(p.rule, p.row) for p in check(return_903({2021: {"episodes": episodes}}))}
+    assert ("501", 3) in found and ("501", 2) not in found
+
+
+def test_a_placement_change_with_no_legal_status_either_side_breaks_435():
+    """DfE's validator reads a blank legal status as never the same as the one before (rule 435)."""
+    episodes = frame("episodes", {"CHILD": ["A1", "A1"], "DECOM": ["01/05/2020", "10/05/2020"],
+                                  "DEC": ["10/05/2020", NA], "RNE": ["S", "P"], "REC": ["X1", NA],
+                                  "PLACE": ["U1", "U4"], "LS": [NA, NA]}, 2021)
+    found = {(p.rule, p.row) for p in check(return_903({2021: {"episodes": episodes}}))}
+    assert ("435", 3) in found

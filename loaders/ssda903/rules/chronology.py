@@ -12,15 +12,18 @@ from loaders.ssda903.rules.registry import CEASED, EPISODES, STABILITY, STARTS, 
 PLACEMENT_DETAILS = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")  # what says where and with whom a child lives
 
 
-def _same(ordered: pd.DataFrame, column: str, prefix: str = "PREV_") -> pd.Series:
-    """True where the episode and its neighbour hold the same value (two blanks are the same)."""
-    return ordered[column].fillna("") == ordered[f"{prefix}{column}"].fillna("")
+def _same(ordered: pd.DataFrame, column: str, prefix: str = "PREV_", blanks_same: bool = True) -> pd.Series:
+    """True where the episode and its neighbour hold the same value; two blanks are the same unless
+    ``blanks_same`` is off (then a blank is never the same as anything, as DfE's validator reads rule 435)."""
+    if blanks_same:
+        return ordered[column].fillna("") == ordered[f"{prefix}{column}"].fillna("")
+    return (ordered[column] == ordered[f"{prefix}{column}"]).fillna(False).astype(bool)
 
 
-def _same_placement(ordered: pd.DataFrame) -> pd.Series:
+def _same_placement(ordered: pd.DataFrame, blanks_same: bool = True) -> pd.Series:
     same = pd.Series(True, index=ordered.index)
     for column in PLACEMENT_DETAILS:
-        same &= _same(ordered, column)
+        same &= _same(ordered, column, blanks_same=blanks_same)
     return same
 
 
@@ -57,7 +60,7 @@ def _started_as_previous_ended(year: YearOf903) -> Flags:
 
 
 def _continuation_not_same_day(year: YearOf903) -> Flags:
-    ordered = year.episodes_in_order
+    ordered = year.episodes_in_order_of_start_and_end
     mask = ordered["PREV_SAME"] & ordered["RNE"].isin(codes.RNE_CONTINUES) & ~(ordered["PREV_DEC"] == ordered["DECOM"])
     return _episodes(mask, ordered)
 
@@ -71,7 +74,9 @@ def _legal_status_only_not_so(year: YearOf903) -> Flags:
 
 def _placement_only_not_so(year: YearOf903) -> Flags:
     ordered = year.episodes_in_order
-    mask = ordered["PREV_SAME"] & ordered["RNE"].isin(("P", "T")) & (~_same(ordered, "LS") | _same_placement(ordered))
+    changed_status = ~_same(ordered, "LS", blanks_same=False)
+    mask = ordered["PREV_SAME"] & ordered["RNE"].isin(("P", "T")) & (
+        changed_status | _same_placement(ordered, blanks_same=False))
     return _episodes(mask, ordered)
 
 

@@ -84,14 +84,23 @@ class YearOf903:
 
     @cached_property
     def episodes_in_order(self) -> pd.DataFrame:
-        """This year's episodes of each child in order of start (then end), with the episode before
-        (``PREV_``), the one before that (``PREV2_``) and the one after (``NEXT_``) of the same child.
+        """This year's episodes of each child in order of start, with the episode before (``PREV_``), the one
+        before that (``PREV2_``) and the one after (``NEXT_``) of the same child. Two episodes starting the same
+        day stay in the file's order, as DfE's validator keeps them.
 
         Episodes with no child or no start date have no place in a child's sequence and are left out.
         """
+        return self._in_order(("CHILD", "DECOM"))
+
+    @cached_property
+    def episodes_in_order_of_start_and_end(self) -> pd.DataFrame:
+        """As ``episodes_in_order``, two episodes starting the same day in order of their end (rule 433)."""
+        return self._in_order(("CHILD", "DECOM", "DEC"))
+
+    def _in_order(self, by: tuple[str, ...]) -> pd.DataFrame:
         episodes = self.table("episodes")
         episodes = episodes[episodes["CHILD"].notna() & episodes["DECOM"].notna()]
-        ordered = episodes.sort_values(["CHILD", "DECOM", "DEC"], kind="mergesort", na_position="last")
+        ordered = episodes.sort_values(list(by), kind="mergesort", na_position="last")
         child = ordered["CHILD"]
         shifts = {"PREV_": 1, "PREV2_": 2, "NEXT_": -1}
         columns = {}
