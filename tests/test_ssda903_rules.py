@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from loaders.ssda903.model import FILE, ROW, TABLE, YEAR, FileOf903, Problem903, Return903
-from loaders.ssda903.rules import CODES, RULES, check, rules_for
+from loaders.ssda903.rules import CODES, RULES, check, children_touched, rules_for
 from reference.catalogue import catalogue
 
 NA = None
@@ -406,3 +406,17 @@ def test_a_placement_change_with_no_legal_status_either_side_breaks_435():
                                   "PLACE": ["U1", "U4"], "LS": [NA, NA]}, 2021)
     found = {(p.rule, p.row) for p in check(return_903({2021: {"episodes": episodes}}))}
     assert ("435", 3) in found
+
+
+def test_a_figure_can_say_which_of_its_children_have_a_problem_touching_it():
+    """A placement code DfE does not list (146) touches the placement measures, not the care leavers'; an
+    invalid ethnicity (103) touches no measure."""
+    header = frame("header", {"CHILD": ["A1", "B2"], "SEX": ["M", "F"], "DOB": ["01/01/2010", "01/01/2011"],
+                              "ETHNIC": ["WBRI", "??"]}, 2025)
+    episodes = frame("episodes", {"CHILD": ["A1"], "DECOM": ["01/05/2024"], "RNE": ["S"], "LS": ["C2"],
+                                  "PLACE": ["Q7"]}, 2025)
+    problems = check(return_903({2025: {"header": header, "episodes": episodes}}))
+    assert children_touched(problems, "stab_3plus_pct") == {"A1"}
+    assert children_touched(problems, "stab_3plus_pct", years=(2024,)) == frozenset()
+    assert children_touched(problems, "cl_eet_17_18") == frozenset()
+    assert all("B2" not in children_touched(problems, m.code) for m in catalogue().measures)

@@ -11,6 +11,7 @@ measures it touches.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 
 import pandas as pd
 
@@ -57,6 +58,19 @@ def _problems(rule: Rule903, table: str, rows: pd.DataFrame, year: int) -> list[
     files = rows[FILE].astype(object).where(rows[FILE].notna(), "").astype(str).tolist()
     return [Problem903(rule.code, table, row, child, rule.message, file, year)
             for child, row, file in zip(children, numbers, files, strict=True)]
+
+
+# The measures a breach of each rule can change (any version of the rule).
+MEASURES_OF: dict[str, frozenset[str]] = {
+    code: frozenset(m for rule in RULES if rule.code == code for m in rule.measures) for code in CODES}
+
+
+def children_touched(problems: Iterable[Problem903], measure_code: str,
+                     years: Collection[int] | None = None) -> frozenset[str]:
+    """The children with a problem, in ``years`` (every year where None), by a rule that touches the measure:
+    a figure says how many of its cohort (``Figure903.children``) are among them."""
+    return frozenset(p.child for p in problems if p.child and (years is None or p.collection_year in years)
+                     and measure_code in MEASURES_OF.get(p.rule, ()))
 
 
 def check(ret: Return903) -> list[Problem903]:
