@@ -6,6 +6,7 @@
     python -m loaders template [--output FILE]
     python -m loaders history [--db URL]
     python -m loaders undo BATCH [--yes] [--db URL]
+    python -m loaders check FILE... | FOLDER | ZIP [--collection-year YEAR] [--problems-csv OUT]
 
 Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
 does not stop the files after it, whatever went wrong with it. With --set the files (or every file of
@@ -40,6 +41,7 @@ from loaders.problems import Rule
 from loaders.published.release_date import ReleaseDateError, parse_released
 from loaders.report import plural
 from loaders.returns import resolve_default_area
+from loaders.ssda903.check_command import run_check
 from loaders.ssda903.detect import holds_903
 from loaders.ssda903.years import years_in
 from loaders.template import write_template
@@ -136,6 +138,20 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("batch", type=int, metavar="BATCH", help="the batch id, as 'history' lists it")
     undo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     undo.add_argument("--db", metavar="URL", help=db_help)
+
+    check903 = commands.add_parser(
+        "check", help="check a council's SSDA903 files with DfE's validation rules",
+        description="Check a council's SSDA903 files (several files, one folder or one zip, one or more collection "
+        "years) with DfE's validation rules, storing nothing. Each problem is listed with DfE's rule code and "
+        "message, the table, the row as a spreadsheet shows it and the child (columns rule, table, row, child, "
+        "message, then file and collection_year). Exit status 0 with no problem, 1 with any, 2 when the set "
+        "cannot be read with certainty.",
+    )
+    check903.add_argument("files", nargs="+", metavar="FILE", type=Path, help="the 903 files, one folder or one zip")
+    check903.add_argument("--collection-year", type=int, metavar="YEAR",
+                          help="the year ending 31 March (2025 for 2024-25) of files whose names give none")
+    check903.add_argument("--problems-csv", type=Path, metavar="OUT",
+                          help="write the problems to this CSV file instead of standard output")
     return parser
 
 
@@ -368,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_history(args.db)
         if args.command == "undo":
             return run_undo(args.batch, args.yes, args.db)
+        if args.command == "check":
+            return run_check(args.files, args.collection_year, args.problems_csv)
         return run_template(args.output)
     except DatabaseUnavailable as error:
         print(error, file=sys.stderr)
