@@ -27,7 +27,8 @@ def prepare(ctx: Context) -> Events:
     reviews = ctx.ret.table("reviews")
     reviews = reviews[~reviews["CHILD"].isin(ctx.short_break_children) & reviews["REVIEW"].notna()]
     reviews = reviews.drop_duplicates(["CHILD", "REVIEW"], keep="last")
-    dob = reviews["DOB"].where(reviews["DOB"].notna(), reviews["CHILD"].map(ctx.dob))
+    given = pd.to_datetime(reviews["DOB"], errors="coerce")  # a review's own DOB, else the header's
+    dob = given.where(given.notna(), ctx.dob_of(reviews["CHILD"]))
     reviews = reviews[_age_at(dob, reviews["REVIEW"]) >= REVIEW_AGE]
     reviews = pd.DataFrame({"CHILD": reviews["CHILD"], "REVIEW": pd.to_datetime(reviews["REVIEW"]),
                             "took_part": reviews["REVIEW_CODE"].isin(PARTICIPATED.codes)})

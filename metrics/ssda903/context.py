@@ -47,6 +47,15 @@ class Context:
         both = both[both["DOB"].notna()].sort_values(YEAR, kind="mergesort")
         return pd.to_datetime(both.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"])
 
+    def dob_of(self, children: pd.Series) -> pd.Series:
+        """Each row's date of birth from ``dob``, NaT where unknown, on ``children``'s index.
+
+        A lookup, not ``Series.map``: pandas cannot map through an empty series of dates (a set with no
+        header, or no rows in it).
+        """
+        found = self.dob.reindex(children.to_numpy()) if len(self.dob) else pd.Series(pd.NaT, index=children.to_numpy())
+        return pd.Series(pd.to_datetime(found.to_numpy()), index=children.index, dtype="datetime64[ns]")
+
     def missing_years(self, table: str, window: Window, first: pd.Timestamp | None = None) -> list[int]:
         """The collection years from ``first`` (the 12 months' start) to the window's end that no file of
         ``table`` covers."""

@@ -60,7 +60,7 @@ def health(ctx: Context, window: Window) -> list[Figure903]:
     cohort = continuously_looked_after(ctx, window)
     oc2 = ctx.ret.table("oc2")
     oc2 = oc2[(oc2[YEAR] == year) & oc2["CHILD"].isin(cohort)].drop_duplicates("CHILD", keep="last")
-    ages = age_on(pd.Series(sorted(cohort), index=sorted(cohort)).map(ctx.dob), window.when)
+    ages = age_on(ctx.dob_of(pd.Series(sorted(cohort), index=sorted(cohort))), window.when)
     out = [percent(code, window, oc2.loc[oc2[column] == YES, "CHILD"], cohort) for code, column in OC2_FLAGS.items()]
     under_5 = frozenset(ages.index[ages < UNDER_5])
     out.append(percent("health_dev_pct", window, oc2.loc[oc2["HEALTH_CHECK"] == YES, "CHILD"], under_5))
@@ -82,7 +82,8 @@ def care_leavers(ctx: Context, window: Window) -> list[Figure903]:
     oc3 = ctx.ret.table("oc3")
     oc3 = oc3[(oc3[YEAR] == year) & ~oc3["CHILD"].isin(ctx.short_break_children)].drop_duplicates(
         "CHILD", keep="last")
-    dob = oc3["DOB"].where(oc3["DOB"].notna(), oc3["CHILD"].map(ctx.dob))
+    given = pd.to_datetime(oc3["DOB"], errors="coerce")
+    dob = given.where(given.notna(), ctx.dob_of(oc3["CHILD"]))
     # The birthday in the year (1 April to 31 March) is the last one on or before 31 March: its age is the age then.
     oc3 = oc3.assign(age=age_on(dob, window.when).to_numpy())
     oc3 = oc3[~oc3["IN_TOUCH"].isin(LEAVER_EXCLUDED.codes)]

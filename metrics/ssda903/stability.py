@@ -44,7 +44,7 @@ def long_term(ctx: Context, window: Window, children: frozenset[str]) -> Figure9
     history = ctx.history
     periods = history.periods
     current_period = periods[open_at(periods, when, "start", "end") & periods["CHILD"].isin(children)]
-    ages = age_on(current_period["CHILD"].map(ctx.dob), when)
+    ages = age_on(ctx.dob_of(current_period["CHILD"]), when)
     current_period = current_period[ages < UNDER_AGE]
     looked_after_since = when - pd.DateOffset(months=LOOKED_AFTER_MONTHS)
     long_enough = current_period["start"] <= looked_after_since
