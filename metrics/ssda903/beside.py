@@ -1,0 +1,58 @@
+"""A figure computed from the council's 903 beside the one DfE published for the same year, and whether they
+differ by more than DfE's rounding: one rule, used by the import preview and the measure page alike.
+
+DfE publishes a council's counts exactly, its percentages and rates as whole numbers and averages to one
+decimal place. Which rounding applies is read from DfE's figure itself (the decimals it was published with,
+at most two), so a figure DfE rounds differently in a later release is still compared fairly: ours is
+rounded the same way, half up as DfE rounds, and any difference left is a real one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from metrics.formatting import format_value, round_half_up, year_label
+from reference.catalogue import Measure
+
+MOST_DECIMALS = 2  # DfE never publishes a council's figure to more places than this
+
+
+def published_decimals(value: float) -> int:
+    """The decimal places DfE's figure was published with: 63.0 -> 0, 14.2 -> 1 (never more than two)."""
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        return MOST_DECIMALS
+    places = len(text.partition(".")[2].rstrip("0"))
+    return min(places, MOST_DECIMALS)
+
+
+@dataclass(frozen=True)
+class BesideDfE:
+    """Our 903 figure for a year ending 31 March and DfE's for the same year."""
+
+    year: int  # the year ending 31 March
+    ours: float | None
+    numerator: float | None
+    denominator: float | None
+    dfe: float | None
+    dfe_status: str = "value"
+
+    @property
+    def differs(self) -> bool:
+        """True when ours, rounded as DfE rounded its figure, is not DfE's figure."""
+        if self.ours is None or self.dfe is None:
+            return False
+        places = published_decimals(self.dfe)
+        return round_half_up(self.ours, places) != Decimal(repr(float(self.dfe))).quantize(Decimal(1).scaleb(-places))
+
+    def sentence(self, measure: Measure) -> str:
+        """'From your 903: 63.2% (43 of 68); DfE 2024-25: 63%', with the difference said when there is one."""
+        ours = format_value(self.ours, measure, decimals=max(measure.decimals, 1) if measure.is_percent else None)
+        if self.numerator is not None and self.denominator is not None and not measure.is_count:
+            ours += f" ({self.numerator:,.0f} of {self.denominator:,.0f})"
+        dfe = format_value(self.dfe, measure, self.dfe_status)
+        text = f"From your 903: {ours}; DfE {year_label(self.year)}: {dfe}"
+        if self.differs:
+            text += ". These differ by more than DfE's rounding: check the 903 against what was sent to DfE"
+        return text
