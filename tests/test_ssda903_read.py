@@ -11,6 +11,7 @@ import pytest
 from loaders.members import set_members
 from loaders.ssda903.model import Return903
 from loaders.ssda903.read import read_903
+from loaders.ssda903.rules import check
 from loaders.ssda903.years import year_of
 from tests.ssda903_files import CHILDREN, EPISODES, HEADER, REVIEWS, write_set, write_table, write_xml
 
@@ -148,21 +149,23 @@ def test_an_unknown_code_is_refused_with_the_codes_accepted(tmp_path, column, in
     write_set(tmp_path, episodes=episodes)
     [message] = messages(read([tmp_path]))
     assert message.startswith("2024-25/episodes.csv, cell ") and f"({column}): unknown code {value!r}; expected one of " in message
-    assert message.endswith("(or blank) in 2024-25")
+    assert message.endswith("(or blank)")
 
 
-def test_a_placement_code_is_checked_for_its_year(tmp_path):
-    """K3 (registered supported accommodation) is new in 2024-25: refused in 2023-24; Z11 is new in 2025-26."""
+def test_a_placement_code_of_another_year_is_read_and_reported_by_rule_146_for_its_year(tmp_path):
+    """K3 (registered supported accommodation) is new in 2024-25 and H5 last valid then: a code DfE has had is
+    not unknown, so the set is read, and DfE's rule 146 reports it for the year it is not valid in."""
     episodes = [list(e) for e in EPISODES]
     episodes[0][5] = "K3"
     write_set(tmp_path / "new", "2024-25", episodes=episodes)
-    assert isinstance(read([tmp_path / "new"]), Return903)
+    assert not [p for p in check(read([tmp_path / "new"])) if p.rule == "146"]
     write_set(tmp_path / "old", "2023-24", episodes=episodes)
-    [message] = messages(read([tmp_path / "old"]))
-    assert "cell F2 (PLACE): unknown code 'K3'" in message and message.endswith("in 2023-24")
-    episodes[0][5] = "Z11"
+    [flagged] = [p for p in check(read([tmp_path / "old"])) if p.rule == "146"]
+    assert (flagged.table, flagged.row, flagged.collection_year) == ("episodes", 2, 2024)
+    episodes[0][5] = "H5"
     write_set(tmp_path / "later", "2025-26", episodes=episodes)
-    assert isinstance(read([tmp_path / "later"]), Return903)
+    [flagged] = [p for p in check(read([tmp_path / "later"])) if p.rule == "146"]
+    assert flagged.collection_year == 2026
 
 
 def test_lower_case_codes_are_read_in_capitals_as_dfes_validator_reads_them(tmp_path):

@@ -1,9 +1,9 @@
 """The 903's code lists, read from ``data/ssda903/codes.csv``: one home for every code the reader checks.
 
 Each code has the collection years it is valid for (``first_year``/``last_year``, years ending 31 March,
-blank for open). Where two public readings of DfE's lists disagree on a year (PLACE H5, P2, Z1), the
-file keeps the code for the later year and says why in its ``note``: a set is refused only for a code no
-reading allows, and DfE's rule 146 still reports the code for the year DfE's validator drops it.
+blank for open), as DfE's validator has them. The reader refuses a set only for a code DfE has never had
+(``known``): it cannot say what such an episode was. A code DfE had in another year (H5 in 2025-26, K3 in
+2023-24) is read, and DfE's rules 143, 144, 146 and 149 report it for its year (``allowed``), as DfE would.
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ def allowed(field: str, year: int) -> frozenset[str]:
     return frozenset(c.code for c in codes() if c.field == field and c.valid_in(year))
 
 
-def accepted_words(field: str, year: int) -> str:
-    """``one of A3, A4, ...`` for a message."""
-    return "one of " + ", ".join(sorted(allowed(field, year))) + " (or blank)"
+@cache
+def known(field: str) -> frozenset[str]:
+    """Every code of ``field`` DfE has had in any year."""
+    return frozenset(c.code for c in codes() if c.field == field)
+
+
+def accepted_words(field: str) -> str:
+    """``one of A3, A4, ...`` for a message: every code DfE has had for the field."""
+    return "one of " + ", ".join(sorted(known(field))) + " (or blank)"

@@ -36,7 +36,7 @@ from loaders.csvfile import read_csv
 from loaders.members import SetMember
 from loaders.problems import Problem, Rule, cell_ref
 from loaders.sheets import NotAWorkbook
-from loaders.ssda903.codes import CHECKED_FIELDS, accepted_words, allowed
+from loaders.ssda903.codes import CHECKED_FIELDS, accepted_words, known
 from loaders.ssda903.model import FILE, ROW, TABLE, TABLES, YEAR, FileOf903, Return903, TableSpec, collection_year_label
 from loaders.ssda903.years import NAMES_ACCEPTED, year_of
 
@@ -284,11 +284,11 @@ def _codes(table: _Read, reading: _Reading) -> None:
         return
     for column in CHECKED_FIELDS:
         values = table.frame[column]
-        bad = values.notna() & ~values.isin(allowed(column, table.year))
+        bad = values.notna() & ~values.isin(known(column))
         for row, value in zip(table.frame.loc[bad, ROW], values[bad], strict=True):
             reading.problems.append(Problem(
                 table.file, "", table.cell(int(row), column), Rule.UNKNOWN_CODE, str(value),
-                f"{accepted_words(column, table.year)} in {collection_year_label(table.year)}"))
+                accepted_words(column)))
 
 
 def _children_once(header: pd.DataFrame, cells: dict[str, _Read], reading: _Reading) -> None:

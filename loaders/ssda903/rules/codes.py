@@ -6,26 +6,17 @@ Years are collection years ending 31 March (2025 is 2024-25). Sources: DfE's val
 
 from __future__ import annotations
 
+# RNE, LS, PLACE and REC, year by year, are read from the one list the reader checks too:
+# loaders.ssda903.codes.allowed(field, year), from data/ssda903/codes.csv.
+
 SEX_TO_2024 = ("1", "2")  # 1 male, 2 female: up to 2023-24
 SEX_FROM_2025 = ("M", "F", "U")  # the child's reported sex from 2024-25 (U: not known; DfE's rule 232 checks its use)
 ETHNIC = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH",
           "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT")
 
-RNE = ("S", "P", "L", "T", "U", "B")
 RNE_CONTINUES = ("P", "L", "T", "U", "B")  # every reason but S: the child was already looked after the day before
-LS = ("C1", "C2", "D1", "E1", "V2", "V3", "V4", "J1", "J2", "J3", "L1", "L2", "L3")
 CIN = ("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8")
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # temporary placements: hospital, holidays, 7 days or less
-PLACE_TO_2024 = ("A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1",
-                 *TEMPORARY, "U1", "U2", "U3", "U4", "U5", "U6", "Z1")
-# 2024-25 adds K3 (registered supported accommodation). DfE's validator lists it as "k3", which can never match
-# a code in capitals: taken here as the K3 it means.
-PLACE_2025 = (*PLACE_TO_2024, "K3")
-# 2025-26 drops H5, P2 and Z1 and adds Z11-Z14 (validator lac2025_26/rule_146.py).
-PLACE_FROM_2026 = ("A3", "A4", "A5", "A6", "K1", "K2", "K3", "P1", "P3", "R1", "R2", "R3", "R5", "S1", *TEMPORARY,
-                   "U1", "U2", "U3", "U4", "U5", "U6", "Z11", "Z12", "Z13", "Z14")
-REC = ("E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E5", "E6", "E7", "E8",
-       "E9", "E14", "E15", "E16", "E17", "X1")
 REC_NO_FURTHER_EPISODE = ("E2", "E15")  # died; age assessment found the child 18 or over
 
 OC2_FLAGS = ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",

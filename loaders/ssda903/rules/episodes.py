@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import loaders.ssda903.rules.codes as codes
+from loaders.ssda903.codes import allowed
 from loaders.ssda903.rules.context import CONTINUES, YearOf903
 from loaders.ssda903.rules.registry import (
     CEASED,
@@ -17,12 +18,14 @@ from loaders.ssda903.rules.registry import (
 )
 
 
-def _code_not_in(column: str, allowed: tuple[str, ...]):
-    """A rule flagging each episode whose ``column`` is filled in with a code not in ``allowed``."""
+def _code_not_in(column: str, listed: tuple[str, ...] | None = None):
+    """A rule flagging each episode whose ``column`` is filled in with a code not valid in its collection year:
+    ``listed``, or DfE's list for the year (``loaders.ssda903.codes.allowed``, the list the reader reads)."""
     def flags(year: YearOf903) -> Flags:
         episodes = year.table("episodes")
         values = episodes[column]
-        return {"episodes": flagged(episodes, values.notna() & ~values.isin(allowed))}
+        valid = listed if listed is not None else allowed(column, year.year)
+        return {"episodes": flagged(episodes, values.notna() & ~values.isin(valid))}
     return flags
 
 
@@ -69,21 +72,16 @@ def _temporary_ends_care(year: YearOf903) -> Flags:
 RULES = (
     Rule903("141", "Date episode began is not a valid date.", ("episodes",), EPISODES, _not_a_date("DECOM")),
     Rule903("143", "The reason for new episode code is not a valid code.", ("episodes",), STARTS + STABILITY,
-            _code_not_in("RNE", codes.RNE)),
+            _code_not_in("RNE")),
     Rule903("144", "The legal status code is not a valid code.", ("episodes",), EPISODES,
-            _code_not_in("LS", codes.LS)),
+            _code_not_in("LS")),
     Rule903("145", "Category of need code is not a valid code.", ("episodes",), (), _code_not_in("CIN", codes.CIN)),
-    Rule903("146", "Placement type code is not a valid code.", ("episodes",), PLACEMENT,
-            _code_not_in("PLACE", codes.PLACE_TO_2024), last_year=2024),
-    Rule903("146", "Placement type code is not a valid code.", ("episodes",), PLACEMENT,
-            _code_not_in("PLACE", codes.PLACE_2025), first_year=2025, last_year=2025),
-    Rule903("146", "Placement type code is not a valid code.", ("episodes",), PLACEMENT,
-            _code_not_in("PLACE", codes.PLACE_FROM_2026), first_year=2026),
+    Rule903("146", "Placement type code is not a valid code.", ("episodes",), PLACEMENT, _code_not_in("PLACE")),
     Rule903("147", "Date episode ceased is not a valid date.", ("episodes",), EPISODES, _not_a_date("DEC")),
     Rule903("148", "Date episode ceased and reason episode ceased must both be coded, or both left blank.",
             ("episodes",), EPISODES, _end_and_reason_not_together),
     Rule903("149", "Reason episode ceased code is not valid.", ("episodes",), IN_CARE + CEASED + STABILITY,
-            _code_not_in("REC", codes.REC)),
+            _code_not_in("REC")),
     Rule903("354", "Date episode ceased must be on or before the end of the current collection year.",
             ("episodes",), EPISODES, _starts_after_year_end),
     Rule903("355", "Episode appears to have lasted for less than 24 hours", ("episodes",), EPISODES,
