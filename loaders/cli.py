@@ -223,8 +223,8 @@ def findings_lines(findings: list) -> list[str]:
         return []
     counts = Counter(p.rule for p in findings)
     lines = [f"{plural(len(findings), 'problem')} by DfE's 903 rules (loaded all the same, as DfE computes its "
-             "figures from what councils send): " + ", ".join(f"rule {r} {n:,}" for r, n in sorted(counts.items()))]
-    lines += [f"- rule {p.rule}, {p.table} row {p.row}, child {p.child}: {p.message}" for p in findings[:PROBLEMS_LISTED]]
+             "figures from what councils send): " + ", ".join(f"rule {r}: {n:,}" for r, n in sorted(counts.items()))]
+    lines += [f"- rule {p.rule}, {p.where}, child {p.child}: {p.message}" for p in findings[:PROBLEMS_LISTED]]
     rest = len(findings) - PROBLEMS_LISTED
     if rest > 0:
         lines.append(f"... and {rest:,} more")

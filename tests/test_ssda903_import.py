@@ -150,3 +150,14 @@ def test_public_mode_hides_a_small_903_figure_as_it_hides_the_councils_own(engin
     public = apply_public_rules(observations(engine), threshold=5).frame
     assert set(public["origin"]) == {"ssda903"}
     assert public["value"].isna().all()  # 1 and 2 children, 2 of 2 in foster care: each below 5
+
+
+def test_the_command_line_lists_each_rule_problem_with_its_file_row_and_child(db_url, tmp_path, capsys):
+    """A placement code outside its year (K3 before 2024-25) loads, and DfE's rule 146 names where it is."""
+    episodes = [list(e) for e in EPISODES]
+    episodes[0][5] = "K3"
+    write_set(tmp_path / "903", "2023-24", episodes=episodes)
+    assert main(["import", str(tmp_path / "903"), "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "rule 146: 1" in out
+    assert f"- rule 146, 2023-24/episodes.csv row 2, child {EPISODES[0][0]}: Placement type code is not a valid code." in out

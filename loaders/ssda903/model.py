@@ -119,6 +119,12 @@ class Problem903:
     file: str = ""  # the file the row is in
     collection_year: int = 0
 
+    @property
+    def where(self) -> str:
+        """'2024-25/oc3.csv row 36': the file (else the table) and the row, as a spreadsheet shows it."""
+        place = self.file or (TABLE[self.table].title if self.table in TABLE else self.table)
+        return f"{place} row {self.row}" if self.row else place
+
 
 @dataclass(frozen=True)
 class Figure903:
