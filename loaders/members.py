@@ -96,6 +96,13 @@ def _unzip(archive: Path, into: Path) -> list[SetMember]:
     return sorted(found, key=lambda m: m.name)
 
 
+def _given_name(path: Path, paths: list[Path]) -> str:
+    """A file given on its own is named by its name, or by its folder and name when another file given has
+    the same name (``2023-24/episodes.csv`` and ``2024-25/episodes.csv``: a year's tables each in its folder)."""
+    same = [p for p in paths if p.name == path.name and p.is_file() and p.resolve() != path.resolve()]
+    return f"{path.parent.name}/{path.name}" if same and path.parent.name else path.name
+
+
 @contextmanager
 def set_members(paths: list[Path]) -> Iterator[list[SetMember]]:
     """The files of the set ``paths`` give: each path a file, or one folder, or one zip.
@@ -113,7 +120,7 @@ def set_members(paths: list[Path]) -> Iterator[list[SetMember]]:
             elif zipfile.is_zipfile(path) and path.suffix.lower() == ".zip":
                 members += _unzip(path, Path(unpacked) / f"{len(members)}-{path.stem}")
             else:
-                members.append(_member(path.name, path))
+                members.append(_member(_given_name(path, paths), path))
         if not members:
             raise _refused(", ".join(p.name for p in paths) or "the set", "it holds no files")
         names = [m.name for m in members]

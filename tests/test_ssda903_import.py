@@ -161,3 +161,15 @@ def test_the_command_line_lists_each_rule_problem_with_its_file_row_and_child(db
     out = capsys.readouterr().out
     assert "rule 146: 1" in out
     assert f"- rule 146, 2023-24/episodes.csv row 2, child {EPISODES[0][0]}: Placement type code is not a valid code." in out
+
+
+def test_two_years_of_tables_given_file_by_file_are_named_by_their_folders(db_url, tmp_path, capsys):
+    """`import 2023-24/*.csv 2024-25/*.csv`: two episodes.csv, each named by its year's folder, not refused."""
+    write_set(tmp_path / "903", "2023-24")
+    write_set(tmp_path / "903", "2024-25")
+    files = sorted((tmp_path / "903").glob("*/*.csv"))
+    assert main(["import", *map(str, files), "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "  2023-24/episodes.csv: Episodes 2023-24: 4 rows" in out and "  2024-25/episodes.csv: Episodes 2024-25: 4 rows" in out
+    assert main(["import", str(files[0]), str(files[0]), "--db", db_url]) == 1  # one file given twice is still refused
+    assert "two files of the set have this name" in capsys.readouterr().out
