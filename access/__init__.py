@@ -5,6 +5,6 @@ editors. Every function that changes the database takes the ``User`` doing it an
 (``require_editor``), so a hidden button is never the only guard.
 """
 
-from access.users import NotAnEditor, User, command_line_user, require_editor
+from access.users import NotAnEditor, NotYourCouncil, User, command_line_user, require_council, require_editor
 
-__all__ = ["NotAnEditor", "User", "command_line_user", "require_editor"]
+__all__ = ["NotAnEditor", "NotYourCouncil", "User", "command_line_user", "require_council", "require_editor"]

@@ -28,10 +28,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 import settings
-from access import command_line_user
+from access.grants import access_for, command_line_user
+from access.users import os_login
 from db.batch_files import files_by_batch
 from db.engine import connect, database_url
 from db.queries import batches
+from db.scope import set_scope
 from db.undo import UndoRefused, undo_batch, undone_batches
 from db.writes import ImportBusy
 from loaders.export import write_export
@@ -100,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--public", action="store_true",
         help="for a Part 1 public paper: counts below DASHBOARD_PUBLIC_THRESHOLD (5), and percentages whose "
         "numerator or denominator is below it, are written as status c with empty numbers",
+    )
+    export.add_argument(
+        "--as", dest="as_login", metavar="LOGIN",
+        help="what this person (login or e-mail address) may see: with grants, their councils' own figures and "
+        "DfE's published ones (published ones only for someone with no grant); default DASHBOARD_USER, else "
+        "the operating-system login",
     )
     export.add_argument("--db", metavar="URL", help=db_help)
 
@@ -201,7 +209,7 @@ def run_import_set(files: list[Path], area: str | None, db: str | None) -> int:
         return EXIT_USAGE
     engine = _engine(db)
     use_stored_reference(engine)
-    report = import_set(engine, files, default_area=area, user=command_line_user())
+    report = import_set(engine, files, default_area=area, user=command_line_user(engine))
     print(report.summary())
     for line in report.file_lines():
         print(f"  {line}")
@@ -228,7 +236,7 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
             results["rejected"] += 1
             continue
         try:
-            report = import_file(engine, path, default_area=area, released=released, user=command_line_user())
+            report = import_file(engine, path, default_area=area, released=released, user=command_line_user(engine))
         except Exception as error:  # noqa: BLE001 - one bad file never stops the files after it
             report = unreadable(path.name, error, Rule.NOT_LOADED)
         results[report.status] += 1
@@ -244,10 +252,15 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
     return EXIT_BUSY if results["busy"] else EXIT_OK
 
 
-def run_export(measure: str | None, area: str | None, db: str | None, public: bool = False) -> int:
+def run_export(measure: str | None, area: str | None, db: str | None, public: bool = False,
+               as_login: str | None = None) -> int:
+    """The export as ``as_login`` (the operator's check of what someone can see), else as DASHBOARD_USER or
+    the operating-system login: with grants, another council's own figures are left out."""
     engine = _engine(db)
+    access = access_for(engine, as_login or os_login())
+    set_scope(access.database_scope)
     try:
-        written = write_export(engine, sys.stdout, measure, area, public=public)
+        written = write_export(engine, sys.stdout, measure, area, public=public, own_areas=access.sees)
         sys.stdout.flush()
     except ValueError as error:
         print(error, file=sys.stderr)
@@ -313,7 +326,7 @@ def run_undo(batch: int, yes: bool, db: str | None) -> int:
             print("Nothing was undone.")
             return EXIT_OK
     try:
-        outcome = undo_batch(engine, batch, command_line_user())
+        outcome = undo_batch(engine, batch, command_line_user(engine))
     except UndoRefused as error:
         print(error, file=sys.stderr)
         return EXIT_REJECTED
@@ -329,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             return run_import(args.files, args.area, args.db, args.released)
         if args.command == "export":
-            return run_export(args.measure, args.area, args.db, args.public)
+            return run_export(args.measure, args.area, args.db, args.public, args.as_login)
         if args.command == "history":
             return run_history(args.db)
         if args.command == "undo":

@@ -19,6 +19,7 @@ import settings
 from access import User, require_editor
 from db.writes import BatchInfo, ImportBusy
 from loaders.batch import load_parsed, write_batch
+from loaders.councils import council_problems, with_council_check
 from loaders.members import NotASet, set_members
 from loaders.problems import Rule
 from loaders.published.load import import_published
@@ -107,7 +108,7 @@ def import_file(
             published = import_published(engine, path, who, released, workbook=workbook)
             if published is not None:
                 return published
-        parsed = read_return_from(workbook, path, data, name, default_area, sha)
+        parsed = with_council_check(read_return_from(workbook, path, data, name, default_area, sha), user)
     except ImportBusy:
         return ImportReport(name, "busy")
     except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
@@ -179,6 +180,8 @@ def import_set(
                 outcome, earlier = before
                 return SetReport(name, "unchanged", listed, [], outcome, same_as_batch=earlier)
             parsed = read_set(name, members, default_area)
+            if parsed.combined is not None:
+                parsed.problems = [*parsed.problems, *council_problems(parsed.combined, user)]
     except NotASet as refused:
         return SetReport(refused.problem.file, "rejected", [], [refused.problem])
     except ImportBusy:
