@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from access import NotAnEditor
+from access import NotAnEditor, NotYourCouncil
 from db.batch_files import files_by_batch
 from db.locks import BUSY_MESSAGE, ImportBusy
 from db.queries import commentary_version
@@ -377,7 +377,7 @@ def _confirm_undo(batch: pd.Series, user) -> None:
     st.session_state.pop(PENDING_UNDO_KEY, None)
     try:
         outcome = undo_batch(data.engine(), chosen, user)
-    except (UndoRefused, NotAnEditor) as error:
+    except (UndoRefused, NotAnEditor, NotYourCouncil) as error:
         st.error(markdown_text(error))
         return
     except ImportBusy:

@@ -108,6 +108,9 @@ def editor(table: pd.DataFrame, home: str) -> None:
     except TargetProblems as refused:
         st.error("Nothing was saved.\n\n" + "\n".join(f"- {markdown_text(p)}" for p in refused.problems))
         return
+    except PermissionError as refused:  # a viewer, or another council's targets
+        st.error(f"Nothing was saved. {markdown_text(refused)}")
+        return
     except ImportBusy:  # the edits stay in the table, ready to save again
         st.error(f"Nothing was saved: {BUSY_MESSAGE}.")
         return

@@ -327,7 +327,7 @@ def run_undo(batch: int, yes: bool, db: str | None) -> int:
             return EXIT_OK
     try:
         outcome = undo_batch(engine, batch, command_line_user(engine))
-    except UndoRefused as error:
+    except (UndoRefused, PermissionError) as error:  # PermissionError: a viewer, or another council's batch
         print(error, file=sys.stderr)
         return EXIT_REJECTED
     print(outcome.summary())

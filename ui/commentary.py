@@ -89,7 +89,7 @@ def _editor(measure: Measure, home: str, periods: dict[date, str], current: pd.D
             return
     try:
         saved = save_commentary(data.engine(), measure.code, home, period, text, current_user())
-    except CommentaryRefused as refused:
+    except (CommentaryRefused, PermissionError) as refused:  # PermissionError: another council's figures
         st.error(f"Nothing was saved. {markdown_text(refused)}")
         return
     except ImportBusy:  # the text stays in the box, ready to save again
