@@ -25,7 +25,7 @@ from db.commentary_writes import save_commentary
 from db.engine import connect
 from db.rls import definer_views, unprotected_tables
 from db.scope import DatabaseScope, install_scope_hook, use_scope
-from db.writes import OBSERVATION_COLUMNS, TARGET_COLUMNS, BatchInfo, apply_batch
+from db.writes import TARGET_COLUMNS, BatchInfo, apply_batch
 from tests.postgres_server import throwaway_postgres, unavailable_reason
 from views.reads import database_reads
 
