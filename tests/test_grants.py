@@ -141,3 +141,16 @@ def test_export_as_someone_shows_only_what_their_grants_allow(engine, db_url, tm
     assert exported("nobody@x.gov.uk") == set()  # no grant: published figures only (none here)
     out = io.StringIO()
     assert write_export(engine, out) == 2  # the operator's own export, unscoped in code
+
+
+def test_the_committee_pack_of_another_council_leaves_its_own_figures_out(engine, tmp_path):
+    from access.viewer import LOCAL_VIEWER, Viewer
+    from reports.pack import ChartPictures, PackError, PackRequest, pack_content
+
+    import_file(engine, a_return(tmp_path, "b.csv", B), user=User("setup", "setup", True))
+    words_only = ChartPictures()
+    words_only.missing = "no pictures in this test"
+    content = pack_content(engine, PackRequest("2025-01", B, viewer=LOCAL_VIEWER), words_only)
+    assert content.council == "Salford"
+    with pytest.raises(PackError, match="There are no figures for Salford"):
+        pack_content(engine, PackRequest("2025-01", B, viewer=Viewer.of("jo@a.gov.uk", [A])), words_only)
