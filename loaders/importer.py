@@ -99,7 +99,7 @@ def import_file(
         return ImportReport(name, "busy")
     except OSError as error:
         return unreadable(name, error)
-    if before is not None:
+    if before is not None and _may_reuse(engine, before[1], user):
         outcome, earlier = before
         return ImportReport(name, "unchanged", [], outcome, same_as_batch=earlier)
     try:
@@ -135,6 +135,21 @@ def import_files(
 ) -> list[ImportReport]:
     """Each file on its own: a rejected file does not stop the others, and each is its own batch."""
     return [import_file(engine, path, default_area, source, imported_by) for path in paths]
+
+
+def _may_reuse(engine: Engine, earlier: int, user: User | None) -> bool:
+    """Whether the same file's earlier load may answer for this one: always without grants; with grants only
+    when the earlier batch is a council the person may change (else the file is read, and refused for
+    naming a council they may not change, never told apart as 'loaded before' by someone else)."""
+    if user is None or user.edits is None:
+        return True
+    from sqlalchemy import select
+
+    from db.models import ImportBatch
+
+    with engine.connect() as connection:
+        council = connection.execute(select(ImportBatch.council_code).where(ImportBatch.id == earlier)).scalar()
+    return council is not None and (council == "" or council in user.edits)
 
 
 def _area_and_who(default_area: str | None, imported_by: str | None, user: User | None,
@@ -176,7 +191,7 @@ def import_set(
             listed = [FileInSet(m.name, m.size_bytes, m.sha256) for m in members]
             sha = fingerprint(members)
             before = already_loaded(engine, sha, source, area_code)
-            if before is not None:
+            if before is not None and _may_reuse(engine, before[1], user):
                 outcome, earlier = before
                 return SetReport(name, "unchanged", listed, [], outcome, same_as_batch=earlier)
             parsed = read_set(name, members, default_area)

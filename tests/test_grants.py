@@ -154,3 +154,14 @@ def test_the_committee_pack_of_another_council_leaves_its_own_figures_out(engine
     assert content.council == "Salford"
     with pytest.raises(PackError, match="There are no figures for Salford"):
         pack_content(engine, PackRequest("2025-01", B, viewer=Viewer.of("jo@a.gov.uk", [A])), words_only)
+
+
+def test_a_file_another_council_loaded_is_refused_not_reported_as_loaded_before(engine, db_url, tmp_path):
+    grant(db_url, "grant", "jo@a.gov.uk", "--council", A, "--role", "editor")
+    grant(db_url, "grant", "bo@b.gov.uk", "--council", B, "--role", "editor")
+    path = a_return(tmp_path, "b.csv", B)
+    assert import_file(engine, path, user=command_line_user(engine, "bo@b.gov.uk")).status == "loaded"
+    again = import_file(engine, path, user=command_line_user(engine, "jo@a.gov.uk"))
+    assert again.status == "rejected" and again.same_as_batch is None
+    assert "a council you may not change 'Salford (E08000006)'" in again.problems[0].message()
+    assert import_file(engine, path, user=command_line_user(engine, "bo@b.gov.uk")).status == "unchanged"
