@@ -285,8 +285,12 @@ def run_template(output: str) -> int:
 
 
 def history_lines(engine) -> list[str]:
-    """'12 return.xlsx · loaded 03 Dec 2026 08:40 by jsmith · 3 new, 1 replaced, 0 unchanged · sha256 ...'"""
-    frame, undone_by, files = batches(engine), undone_batches(engine), files_by_batch(engine)
+    """'12 return.xlsx · loaded 03 Dec 2026 08:40 by jsmith · 3 new, 1 replaced, 0 unchanged · sha256 ...'
+
+    With grants, the batches of the councils DASHBOARD_USER (else the operating-system login) may see, and DfE's."""
+    access = access_for(engine, os_login())
+    set_scope(access.database_scope)
+    frame, undone_by, files = batches(engine, access.sees), undone_batches(engine), files_by_batch(engine)
     lines = []
     for row in frame.itertuples(index=False):
         when = f"{row.imported_at:%d %b %Y %H:%M}" if hasattr(row.imported_at, "strftime") else str(row.imported_at)

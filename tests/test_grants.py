@@ -165,3 +165,12 @@ def test_a_file_another_council_loaded_is_refused_not_reported_as_loaded_before(
     assert again.status == "rejected" and again.same_as_batch is None
     assert "a council you may not change 'Salford (E08000006)'" in again.problems[0].message()
     assert import_file(engine, path, user=command_line_user(engine, "bo@b.gov.uk")).status == "unchanged"
+
+
+def test_the_history_command_lists_only_the_batches_of_councils_the_person_may_see(engine, db_url, tmp_path):
+    for council in (A, B):
+        import_file(engine, a_return(tmp_path, f"{council}.csv", council), user=User("setup", "setup", True))
+    grant(db_url, "grant", "jo@a.gov.uk", "--council", A, "--role", "viewer")
+    ran = run_main("loaders", "history", "--db", db_url, env={"DASHBOARD_USER": "jo@a.gov.uk"})
+    assert f"{A}.csv" in ran.stdout and f"{B}.csv" not in ran.stdout
+    assert "No batches" in run_main("loaders", "history", "--db", db_url, env={"DASHBOARD_USER": "x"}).stdout
