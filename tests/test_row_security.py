@@ -201,3 +201,23 @@ def test_the_owner_reads_every_row_for_backups(server):
     with owner.connect() as c:
         assert (own_rows(c, "observation", A), own_rows(c, "observation", B)) == (1, 1)
     owner.dispose()
+
+
+def test_the_app_on_postgres_shows_a_person_their_council_and_only_published_figures_of_another(server, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app_pages import APP, TIMEOUT, texts
+    from ui.filters import NO_ACCESS_TEXT
+
+    grant(connect(server["owner"]), "jsmith", "viewer", A, "admin")
+    for key, value in {"DASHBOARD_HOME_AREA": A, "DASHBOARD_USER": "jsmith", "DASHBOARD_LOAD_SAMPLE": "0",
+                       "DASHBOARD_LOAD_PUBLISHED": "0"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DASHBOARD_EDITORS", raising=False)
+    mine = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not mine.exception and NO_ACCESS_TEXT not in texts(mine)
+    assert "Manchester" in texts(mine) and "(viewer)" in texts(mine)
+    other = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    other.query_params["area"] = B
+    other.run()
+    assert not other.exception and NO_ACCESS_TEXT in texts(other)
