@@ -174,3 +174,27 @@ def test_the_history_command_lists_only_the_batches_of_councils_the_person_may_s
     ran = run_main("loaders", "history", "--db", db_url, env={"DASHBOARD_USER": "jo@a.gov.uk"})
     assert f"{A}.csv" in ran.stdout and f"{B}.csv" not in ran.stdout
     assert "No batches" in run_main("loaders", "history", "--db", db_url, env={"DASHBOARD_USER": "x"}).stdout
+
+
+def test_migration_0010_keeps_every_batch_and_gives_each_the_council_it_was_loaded_for(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.engine import alembic_config, create, migrate
+
+    engine = create(f"sqlite:///{tmp_path / 'old.db'}")
+    command.upgrade(alembic_config(engine), "0008")
+    batch = ("INSERT INTO import_batch (id, file_name, sha256, source, sheets, rows, inserted, replaced, unchanged, "
+             "imported_by, imported_at, result, note, default_area) VALUES (:id, :name, '', :source, '[]', 1, 1, 0, 0, "
+             "'jsmith', '2025-04-02 10:00:00', 'loaded', '', :area)")
+    with engine.begin() as connection:
+        for values in ({"id": 1, "name": "a.xlsx", "source": "return", "area": A},
+                       {"id": 2, "name": "dfe.csv", "source": "published", "area": ""},
+                       {"id": 3, "name": "b.csv", "source": "return", "area": ""}):
+            connection.execute(text(batch), values)
+        connection.execute(text("INSERT INTO batch_coverage VALUES (3, 'cla_count', :b, 'local')"), {"b": B})
+    migrate(engine)
+    with engine.connect() as connection:
+        found = connection.execute(text("SELECT id, file_name, council_code FROM import_batch ORDER BY id")).all()
+    assert [tuple(row) for row in found] == [(1, "a.xlsx", A), (2, "dfe.csv", ""), (3, "b.csv", B)]
+    engine.dispose()
