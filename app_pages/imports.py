@@ -209,7 +209,7 @@ def _preview_of(upload, version: tuple) -> FilePreview:
     previews = st.session_state.setdefault("imports_previews", {})
     key = (upload.file_id, version)
     if key not in previews:
-        previews[key] = preview_upload(data.engine(), upload.getvalue(), upload.name)
+        previews[key] = preview_upload(data.engine(), upload.getvalue(), upload.name, user=current_user())
     return previews[key]
 
 
@@ -295,7 +295,7 @@ def show_set_preview(uploads, user) -> None:
     previews = st.session_state.setdefault("imports_set_previews", {})  # a rerun does not read the files again
     key = (tuple(upload.file_id for upload in uploads), data.data_version(), commentary_version(data.engine()))
     if key not in previews:
-        previews[key] = preview_set(data.engine(), files)
+        previews[key] = preview_set(data.engine(), files, user=user)
     preview = previews[key]
     st.subheader(markdown_text(preview.name), anchor=False)
     if preview.refused:

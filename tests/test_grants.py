@@ -198,3 +198,12 @@ def test_migration_0010_keeps_every_batch_and_gives_each_the_council_it_was_load
         found = connection.execute(text("SELECT id, file_name, council_code FROM import_batch ORDER BY id")).all()
     assert [tuple(row) for row in found] == [(1, "a.xlsx", A), (2, "dfe.csv", ""), (3, "b.csv", B)]
     engine.dispose()
+
+
+def test_the_preview_of_an_upload_names_the_council_the_editor_may_not_change(engine, db_url, tmp_path):
+    from loaders.preview import preview_upload
+
+    grant(db_url, "grant", "jo@a.gov.uk", "--council", A, "--role", "editor")
+    data = a_return(tmp_path, "both.csv", A, B).read_bytes()
+    preview = preview_upload(engine, data, "both.csv", user=command_line_user(engine, "jo@a.gov.uk"))
+    assert [p.cell for p in preview.problems] == ["D3"] and not preview.can_confirm

@@ -69,7 +69,7 @@ def commentary_section(measure: Measure, home: str) -> None:
             for note in earlier.itertuples(index=False):
                 st.caption(f"{_period_words(periods, note.period_end)} · {_written(note)}")
                 st.text(note.text)
-    if current_user().is_editor:
+    if current_user().may_edit(home):  # an editor of this council (with grants, only of their own councils)
         _editor(measure, home, periods, current)
 
 
