@@ -221,3 +221,16 @@ def test_the_app_on_postgres_shows_a_person_their_council_and_only_published_fig
     other.query_params["area"] = B
     other.run()
     assert not other.exception and NO_ACCESS_TEXT in texts(other)
+
+
+def test_a_role_the_database_cannot_keep_to_one_council_is_named_for_the_administrator(server, app):
+    from db.rls import unsafe_role
+
+    with app.connect() as c:
+        assert unsafe_role(c) == ""
+    for url, why in ((server["owner"], "owns the dashboard's tables"), (server["admin"], "is a superuser")):
+        other = create_engine(url)
+        with other.connect() as c:
+            said = unsafe_role(c)
+        other.dispose()
+        assert why in said and "does not keep councils' own figures apart" in said
