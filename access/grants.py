@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from access.policy import normalise_login
-from access.users import User, os_login
+from access.users import User, council_words, os_login
 from access.viewer import LOCAL_VIEWER, Viewer
 from db.models import AccessGrant
 from db.scope import DatabaseScope, set_scope
+from reference.areas import areas
 
 VIEWER, EDITOR, REGIONAL = "viewer", "editor", "regional"
 COUNCIL_ROLES = (VIEWER, EDITOR)
@@ -42,8 +43,6 @@ class Grant:
 
     def line(self) -> str:
         """One line of ``python -m access list``: 'jo@a.gov.uk  editor  E08000003 Manchester'."""
-        from access.users import council_words
-
         where = "every member council" if self.role == REGIONAL else council_words(self.council_code)
         return f"{self.login}\t{self.role}\t{where}\t(granted by {self.granted_by} on {self.granted_at:%Y-%m-%d})"
 
@@ -72,8 +71,6 @@ UNSCOPED = Access("", None, None)
 
 def resolve_council(text: str) -> str:
     """The ONS code of a council given by ONS code, DfE number or name; GrantRefused for anything else."""
-    from reference.areas import areas
-
     area = areas().resolve(text)
     if area is None or not area.is_la:
         suggestions = ", ".join(a.name for a in areas().suggest(text))

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 import settings
+from reference.areas import areas
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,6 @@ class NotYourCouncil(PermissionError):
 
 def council_words(code: str) -> str:
     """'Manchester (E08000003)', or the code alone when the area list does not know it."""
-    from reference.areas import areas
-
     directory = areas()
     return f"{directory.get(code).name} ({code})" if code in directory else code
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine
 
 import settings
 from db.locks import install_sqlite_hooks, write_transaction
+from db.roles import grant_app_role
 from db.scope import install_scope_hook
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -70,8 +71,6 @@ def migrate(engine: Engine, app_role: str | None = None) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         if app_role:  # every table the migrations made, the new ones too
-            from db.roles import grant_app_role
-
             grant_app_role(connection, app_role)
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 import settings
 from access import User, require_editor
+from db.models import ImportBatch
 from db.writes import BatchInfo, ImportBusy
 from loaders.batch import load_parsed, write_batch
 from loaders.councils import council_problems, with_council_check
@@ -143,10 +144,6 @@ def _may_reuse(engine: Engine, earlier: int, user: User | None) -> bool:
     naming a council they may not change, never told apart as 'loaded before' by someone else)."""
     if user is None or user.edits is None:
         return True
-    from sqlalchemy import select
-
-    from db.models import ImportBatch
-
     with engine.connect() as connection:
         council = connection.execute(select(ImportBatch.council_code).where(ImportBatch.id == earlier)).scalar()
     return council is not None and (council == "" or council in user.edits)

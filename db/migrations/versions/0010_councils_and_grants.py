@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("login", "council_code", name="uq_access_grant"),
     )
+    # added in place (ALTER TABLE ... ADD COLUMN): every other table refers to import_batch, so it is never rebuilt
     with op.batch_alter_table("import_batch") as batch:
         batch.add_column(sa.Column("council_code", sa.String(length=16), nullable=False, server_default=""))
     op.execute("UPDATE import_batch SET council_code = default_area "
@@ -43,6 +44,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("import_batch") as batch:
-        batch.drop_column("council_code")
+    # in place, as it was added: SQLite could only rebuild import_batch by dropping it first
+    op.execute("ALTER TABLE import_batch DROP COLUMN council_code")
     op.drop_table("access_grant")
