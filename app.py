@@ -26,6 +26,18 @@ FIRST_START_LOADS = (
 )
 
 
+def _role_warning(engine) -> tuple[str, ...]:
+    """Once grants keep councils apart, a sentence for an administrator when the database cannot (db.rls)."""
+    from access.grants import scoping_on
+    from db.rls import unsafe_role
+
+    if engine.dialect.name != "postgresql" or not scoping_on(engine):
+        return ()
+    with engine.connect() as connection:
+        found = unsafe_role(connection)
+    return (found,) if found else ()
+
+
 @st.cache_resource(show_spinner="Getting the dashboard ready: loading the first figures (once only)...")
 def start_up(url: str) -> tuple[str, ...]:
     """Connect (and migrate), then load the sample and DfE's figures into an empty database, once per process.
@@ -33,7 +45,7 @@ def start_up(url: str) -> tuple[str, ...]:
     Returns warnings for people to read: a first-start load that failed must not stop the dashboard.
     """
     engine = data.engine()
-    warnings = []
+    warnings = list(_role_warning(engine))
     for module_name, function_name, setting, what in FIRST_START_LOADS:
         if setting is not None and setting.value().strip().lower() not in SWITCHED_ON:
             continue

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 import settings
+from reference.areas import areas
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,13 @@ class User:
     login: str  # an e-mail address when signed in, the operating-system login on the command line
     display_name: str
     is_editor: bool
+    # The councils (ONS codes) whose figures they may change: None without grants (any council, as in a
+    # one-council install), else their editor grants (access.grants), empty for a viewer or regional person.
+    edits: frozenset[str] | None = None
+
+    def may_edit(self, council: str) -> bool:
+        """Whether they may change this council's own figures, targets and commentary."""
+        return self.is_editor and (self.edits is None or council in self.edits)
 
     @property
     def role(self) -> str:
@@ -38,6 +46,29 @@ class NotAnEditor(PermissionError):
         self.action = action
         super().__init__(f"{user.label} may view the dashboard but not {action}: only an editor can. "
                          "Ask the dashboard's administrator to add you to its editors.")
+
+
+class NotYourCouncil(PermissionError):
+    """An editor tried to change a council's figures they hold no editor grant for."""
+
+    def __init__(self, user: User, council: str, action: str) -> None:
+        self.user = user
+        self.council = council
+        super().__init__(f"{user.label} may not {action} for {council_words(council)}: only that council's "
+                         "editors can. Ask the dashboard's administrator for an editor grant for it.")
+
+
+def council_words(code: str) -> str:
+    """'Manchester (E08000003)', or the code alone when the area list does not know it."""
+    directory = areas()
+    return f"{directory.get(code).name} ({code})" if code in directory else code
+
+
+def require_council(user: User, council: str, action: str) -> None:
+    """Raise NotAnEditor for a viewer, NotYourCouncil for an editor of other councils only."""
+    require_editor(user, action)
+    if not user.may_edit(council):
+        raise NotYourCouncil(user, council, action)
 
 
 def require_editor(user: User, action: str) -> None:

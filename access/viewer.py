@@ -5,9 +5,11 @@ that council; DfE's published figures are seen by everyone. Every read of figure
 is built for a Viewer, and every cached read is keyed on ``Viewer.key``, so two people who may see
 different councils' own figures never share a cached frame.
 
-With no grants (a one-council install, no sign-in: today's only configuration) ``councils`` is None and a
+With no grants (a one-council install; access.grants) ``councils`` is None and a
 viewer sees the own figures of the council the page is about, and of no other: a neighbour, the region and
 England are read as DfE published them, even when another council's own return sits in the same database.
+With grants, ``councils`` are the person's granted councils (every member council for a regional person,
+none for someone without a grant).
 """
 
 from __future__ import annotations

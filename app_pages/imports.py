@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from access import NotAnEditor
+from access import NotAnEditor, NotYourCouncil
 from db.batch_files import files_by_batch
 from db.locks import BUSY_MESSAGE, ImportBusy
 from db.queries import commentary_version
@@ -209,7 +209,7 @@ def _preview_of(upload, version: tuple) -> FilePreview:
     previews = st.session_state.setdefault("imports_previews", {})
     key = (upload.file_id, version)
     if key not in previews:
-        previews[key] = preview_upload(data.engine(), upload.getvalue(), upload.name)
+        previews[key] = preview_upload(data.engine(), upload.getvalue(), upload.name, user=current_user())
     return previews[key]
 
 
@@ -295,7 +295,7 @@ def show_set_preview(uploads, user) -> None:
     previews = st.session_state.setdefault("imports_set_previews", {})  # a rerun does not read the files again
     key = (tuple(upload.file_id for upload in uploads), data.data_version(), commentary_version(data.engine()))
     if key not in previews:
-        previews[key] = preview_set(data.engine(), files)
+        previews[key] = preview_set(data.engine(), files, user=user)
     preview = previews[key]
     st.subheader(markdown_text(preview.name), anchor=False)
     if preview.refused:
@@ -377,7 +377,7 @@ def _confirm_undo(batch: pd.Series, user) -> None:
     st.session_state.pop(PENDING_UNDO_KEY, None)
     try:
         outcome = undo_batch(data.engine(), chosen, user)
-    except (UndoRefused, NotAnEditor) as error:
+    except (UndoRefused, NotAnEditor, NotYourCouncil) as error:
         st.error(markdown_text(error))
         return
     except ImportBusy:

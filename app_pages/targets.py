@@ -18,7 +18,7 @@ from metrics.safe_text import markdown_text
 from reference.catalogue import catalogue
 from ui import data
 from ui.components import page_header
-from ui.filters import configured_home
+from ui.filters import own_home
 from ui.signin import current_user
 
 TITLE = "Targets"
@@ -108,6 +108,9 @@ def editor(table: pd.DataFrame, home: str) -> None:
     except TargetProblems as refused:
         st.error("Nothing was saved.\n\n" + "\n".join(f"- {markdown_text(p)}" for p in refused.problems))
         return
+    except PermissionError as refused:  # a viewer, or another council's targets
+        st.error(f"Nothing was saved. {markdown_text(refused)}")
+        return
     except ImportBusy:  # the edits stay in the table, ready to save again
         st.error(f"Nothing was saved: {BUSY_MESSAGE}.")
         return
@@ -137,8 +140,12 @@ def earlier_targets(home: str) -> None:
         }), hide_index=True, width="stretch", key="earlier_targets")
 
 
-home = configured_home()
 page_header(TITLE, None, "What each measure is judged against, and how close counts as amber.")
+home = own_home()
+if home is None:
+    st.info("You hold no grant for any council, so there are no targets of yours to show. Ask the dashboard's "
+            "administrator for access to your council.")
+    st.stop()
 if message := st.session_state.pop("targets_saved", None):
     st.success(message)
 history = target_history(data.engine(), area=home)

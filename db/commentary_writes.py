@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, insert, not_, select, update
 
-from access import User, require_editor
+from access import User, require_council
 from db.locks import write_transaction
 from db.models import Commentary
 from reference.catalogue import catalogue
@@ -35,8 +35,9 @@ class CommentarySaved:
 def save_commentary(engine: Engine, measure: str, area: str, period: date, text: str, user: User,
                     batch_id: int | None = None) -> CommentarySaved:
     """Save ``text`` as the current commentary for the measure, area and period end; raises NotAnEditor
-    for a viewer and CommentaryRefused for an unknown measure, empty or over-long text."""
-    require_editor(user, "write commentary")
+    for a viewer, NotYourCouncil for another council's figures and CommentaryRefused for an unknown measure,
+    empty or over-long text."""
+    require_council(user, area, "write commentary")
     if measure not in catalogue():
         raise CommentaryRefused(f"'{measure}' is not a measure in the catalogue: commentary was not saved.")
     text = (text or "").strip()

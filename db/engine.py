@@ -19,6 +19,8 @@ from sqlalchemy import Engine, create_engine
 
 import settings
 from db.locks import install_sqlite_hooks, write_transaction
+from db.roles import grant_app_role
+from db.scope import install_scope_hook
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -36,6 +38,7 @@ def create(url: str | None = None) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         install_sqlite_hooks(engine)
+    install_scope_hook(engine)
     return engine
 
 
@@ -52,24 +55,57 @@ def is_current(engine: Engine) -> bool:
         return MigrationContext.configure(connection).get_current_revision() == head
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, app_role: str | None = None) -> None:
     """Bring the schema to the newest migration; a no-op when it is already there.
 
     The upgrade holds the write lock (raising db.locks.ImportBusy if it cannot be had in time), so
     two processes never run the same migration; both databases change their schema transactionally,
     so a failed upgrade leaves the schema as it was.
     """
-    if is_current(engine):
+    current = is_current(engine)
+    if current and not app_role:
         return
     with write_transaction(engine) as connection:
-        config = alembic_config(engine)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        if not current:
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        if app_role:  # every table the migrations made, the new ones too
+            grant_app_role(connection, app_role)
+
+
+def owner_url() -> str:
+    """DASHBOARD_OWNER_DB_URL: the role that owns the schema and runs the migrations ('' when not set)."""
+    return settings.OWNER_DB_URL.value()
 
 
 @lru_cache(maxsize=8)
 def connect(url: str | None = None) -> Engine:
-    """The engine for a URL, migrated, shared within the process."""
+    """The engine for a URL, migrated, shared within the process.
+
+    With DASHBOARD_OWNER_DB_URL set to another URL of the same PostgreSQL database, the schema is brought
+    up to date as the owner, which then grants the app's role (this URL's user) what it needs; the engine
+    returned connects as the app's role, which owns nothing.
+    """
     engine = create(url)
-    migrate(engine)
+    owner = owner_url()
+    if owner and engine.dialect.name == "postgresql" and owner != database_url(url):
+        upgrade_as_owner(owner, engine.url.username or "")
+    else:
+        migrate(engine)
     return engine
+
+
+def upgrade_as_owner(owner: str, app_role: str) -> None:
+    """Bring the schema up to date through the owner's URL, granting ``app_role`` what it needs."""
+    engine = create(owner)
+    try:
+        migrate(engine, app_role)
+    finally:
+        engine.dispose()
+
+
+def owner_engine(url: str | None = None) -> Engine:
+    """The engine that may change who sees what (``python -m access``): the URL given, else the owner's,
+    else the app's; migrated."""
+    return connect(url or owner_url() or None)

@@ -55,6 +55,9 @@ class ImportBatch(Base):
     # are never deleted, so ids are never reused. (No foreign key: SQLite could only add one by
     # rebuilding this table, which every other table refers to.)
     undone_by_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The council whose own figures the batch holds (an import, a target edit, an undo); '' for DfE's
+    # published tables and reference lists, which belong to everyone. Who may see or undo it follows it.
+    council_code: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 class BatchFile(Base):
@@ -213,6 +216,21 @@ class Commentary(Base):
     batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the return it was loaded from, if any
     # the undo that withdrew it (a version loaded from a return whose batch was undone); it stays readable
     withdrawn_by_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AccessGrant(Base):
+    """One person's right to one council's own figures (viewer or editor), or to every member council's
+    (regional: read all, change none, ``council_code`` ''). Managed by ``python -m access``."""
+
+    __tablename__ = "access_grant"
+    __table_args__ = (UniqueConstraint("login", "council_code", name="uq_access_grant"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(255))  # an e-mail address or login, lower case
+    council_code: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    role: Mapped[str] = mapped_column(String(16))  # viewer, editor or regional
+    granted_by: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class NeighbourRelease(Base):

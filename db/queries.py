@@ -102,12 +102,16 @@ def targets(engine: Engine, measures: Iterable[str] | None = None, areas: Iterab
     return _frame(engine, query.order_by(t.c.measure_code, t.c.period_start), columns)
 
 
-def batches(engine: Engine) -> pd.DataFrame:
-    """Import history, newest first."""
+def batches(engine: Engine, councils: Iterable[str] | None = None) -> pd.DataFrame:
+    """Import history, newest first: every batch, or with ``councils`` those councils' batches and DfE's
+    (a batch of no council: published tables and reference lists, everyone's)."""
     t = ImportBatch.__table__
     columns = ["id", "file_name", "sha256", "source", "sheets", "rows", "inserted", "replaced", "unchanged",
-               "imported_by", "imported_at", "result", "note"]
-    frame = _frame(engine, select(*[t.c[c] for c in columns]).order_by(t.c.id.desc()), columns)
+               "imported_by", "imported_at", "result", "note", "council_code"]
+    query = select(*[t.c[c] for c in columns]).order_by(t.c.id.desc())
+    if councils is not None:
+        query = query.where(or_(t.c.council_code == "", t.c.council_code.in_(list(councils))))
+    frame = _frame(engine, query, columns)
     frame["sheets"] = frame["sheets"].map(lambda s: ", ".join(json.loads(s)) if s else "")
     c = Commentary.__table__
     with engine.connect() as connection:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 from sqlalchemy import Engine, insert, select, update
 
-from access import User, require_editor
+from access import User, require_council, require_editor
 from db.locks import write_transaction
 from db.models import ImportBatch, Target
 from reference.catalogue import catalogue, number_words
@@ -137,10 +137,16 @@ def _unchanged(edit: TargetEdit, stored: dict[int, TargetEdit]) -> bool:
 
 def save_targets(engine: Engine, changes: list[TargetEdit], user: User) -> TargetsSaved:
     """Check and write the edits in one transaction, recording who and when; raises TargetProblems
-    (nothing saved) when any edit is impossible, NotAnEditor for a viewer."""
+    (nothing saved) when any edit is impossible, NotAnEditor for a viewer, NotYourCouncil when an edit (or
+    the target it replaces) is another council's."""
     require_editor(user, "edit targets")
     with write_transaction(engine) as connection:
         current = _current(connection)
+        by_id = {c.replaces: c for c in current}
+        councils = {c.area_code for c in changes} | {by_id[c.replaces].area_code for c in changes
+                                                    if c.replaces in by_id}
+        for council in sorted(councils):
+            require_council(user, council, "edit targets")
         problems = check_targets(current, changes)
         if problems:
             raise TargetProblems(problems)
@@ -154,6 +160,7 @@ def save_targets(engine: Engine, changes: list[TargetEdit], user: User) -> Targe
         batch_id = connection.execute(insert(ImportBatch).values(
             file_name=TARGETS_FILE_NAME, sha256="", source=TARGETS_SOURCE, sheets=json.dumps([]), rows=len(changes),
             inserted=0, replaced=0, unchanged=0, imported_by=user.login, imported_at=now, result="loaded",
+            council_code=next(iter(councils)) if len(councils) == 1 else "",
             note=f"{len(new)} targets set, {len(replaced)} earlier targets kept in the history",
         )).inserted_primary_key[0]
         table = Target.__table__

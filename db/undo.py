@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, insert, select, update
 
-from access import User, require_editor
+from access import User, require_council, require_editor
 from db.commentary_writes import later_batch_replacing, withdraw_loaded_commentary
 from db.locks import write_transaction
 from db.models import (
@@ -69,13 +69,19 @@ def undo_batch(engine: Engine, batch_id: int, user: User) -> UndoOutcome:
     require_editor(user, "undo an import")
     with write_transaction(engine) as connection:
         batch = connection.execute(select(ImportBatch).where(ImportBatch.id == batch_id)).first()
+        if batch is not None and batch.council_code:
+            require_council(user, batch.council_code, "undo an import")
+        elif batch is not None and user.edits is not None:  # DfE's figures, shared by every member council
+            raise UndoRefused(f"Batch {batch_id} ({batch.file_name}) belongs to no one council (DfE's published "
+                              "figures and lists are every member council's), so no council's editor can undo it; "
+                              "load the earlier file again instead.")
         _check(connection, batch, batch_id)
         obs, hist, targets = Observation.__table__, ObservationHistory.__table__, Target.__table__
         now = datetime.now(UTC)
         undo_id = connection.execute(insert(ImportBatch).values(
             file_name=batch.file_name, sha256=batch.sha256, source=UNDO_SOURCE, sheets=json.dumps([]), rows=0,
             inserted=0, replaced=0, unchanged=0, imported_by=user.login, imported_at=now, result="undo",
-            note=f"undid batch {batch_id} ({batch.file_name})",
+            note=f"undid batch {batch_id} ({batch.file_name})", council_code=batch.council_code,
         )).inserted_primary_key[0]
         current = connection.execute(select(obs).where(obs.c.batch_id == batch_id)).mappings().all()
         earlier = {row["observation_id"]: row for row in connection.execute(

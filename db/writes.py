@@ -96,6 +96,7 @@ class BatchInfo:
     files: tuple[FileInBatch, ...] = ()  # the files of a set loaded as one batch; () for one file
     rule_problems: tuple[RuleProblems, ...] = ()  # a 903 set's problems counted by DfE rule
     figure_children: tuple[FigureChildren, ...] = ()  # a 903 set's figures' children with a problem
+    council_code: str = ""  # the council the batch belongs to; "" to take it from its rows (batch_council)
 
 
 @dataclass
@@ -221,6 +222,19 @@ def origin_of(source: str) -> str:
 _FLOATS = {float, type(None)}
 _INLINED_TYPES = (str, int, date, type(None))  # never floats: a figure is always a bound parameter
 _INLINED_TEXT_LIMIT = 200
+
+
+def batch_council(origin: str, areas: list, targets: pd.DataFrame | None, commentary: pd.DataFrame | None,
+                  default_area: str = "") -> str:
+    """The council a batch belongs to: '' for DfE's published figures (everyone's); else the one council its
+    figures, targets and commentary are for, or the area rows without one were filed under."""
+    if origin == PUBLISHED:
+        return ""
+    found = set(areas)
+    for frame in (targets, commentary):
+        if frame is not None and not frame.empty:
+            found.update(frame["area_code"])
+    return next(iter(found)) if len(found) == 1 else default_area
 
 
 def _inlinable(value) -> bool:
@@ -574,6 +588,8 @@ def _apply_batch(engine: Engine, info: BatchInfo, observations: pd.DataFrame,
                 replaced=outcome.replaced, unchanged=outcome.unchanged, imported_by=info.imported_by,
                 imported_at=now, result="loaded", note=info.note, reader_version=info.reader_version,
                 default_area=info.default_area,
+                council_code=info.council_code or batch_council(origin, incoming["area_code"], targets, commentary,
+                                                                info.default_area),
             )
         ).inserted_primary_key[0]
         outcome.batch_id = batch_id

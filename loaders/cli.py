@@ -29,10 +29,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 import settings
-from access import command_line_user
+from access.grants import access_for, command_line_user
+from access.users import os_login
 from db.batch_files import files_by_batch
 from db.engine import connect, database_url
 from db.queries import batches
+from db.scope import set_scope
 from db.undo import UndoRefused, undo_batch, undone_batches
 from db.writes import ImportBusy
 from loaders.export import write_export
@@ -110,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--public", action="store_true",
         help="for a Part 1 public paper: counts below DASHBOARD_PUBLIC_THRESHOLD (5), and percentages whose "
         "numerator or denominator is below it, are written as status c with empty numbers",
+    )
+    export.add_argument(
+        "--as", dest="as_login", metavar="LOGIN",
+        help="what this person (login or e-mail address) may see: with grants, their councils' own figures and "
+        "DfE's published ones (published ones only for someone with no grant); default DASHBOARD_USER, else "
+        "the operating-system login",
     )
     export.add_argument("--db", metavar="URL", help=db_help)
 
@@ -249,7 +257,7 @@ def run_import_set(files: list[Path], area: str | None, db: str | None, collecti
         return EXIT_USAGE
     engine = _engine(db)
     use_stored_reference(engine)
-    report = import_set(engine, files, default_area=area, user=command_line_user(), collection_year=collection_year)
+    report = import_set(engine, files, default_area=area, user=command_line_user(engine), collection_year=collection_year)
     print(report.summary())
     for line in report.file_lines():
         print(f"  {line}")
@@ -278,7 +286,7 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
             results["rejected"] += 1
             continue
         try:
-            report = import_file(engine, path, default_area=area, released=released, user=command_line_user())
+            report = import_file(engine, path, default_area=area, released=released, user=command_line_user(engine))
         except Exception as error:  # noqa: BLE001 - one bad file never stops the files after it
             report = unreadable(path.name, error, Rule.NOT_LOADED)
         results[report.status] += 1
@@ -294,10 +302,15 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
     return EXIT_BUSY if results["busy"] else EXIT_OK
 
 
-def run_export(measure: str | None, area: str | None, db: str | None, public: bool = False) -> int:
+def run_export(measure: str | None, area: str | None, db: str | None, public: bool = False,
+               as_login: str | None = None) -> int:
+    """The export as ``as_login`` (the operator's check of what someone can see), else as DASHBOARD_USER or
+    the operating-system login: with grants, another council's own figures are left out."""
     engine = _engine(db)
+    access = access_for(engine, as_login or os_login())
+    set_scope(access.database_scope)
     try:
-        written = write_export(engine, sys.stdout, measure, area, public=public)
+        written = write_export(engine, sys.stdout, measure, area, public=public, own_areas=access.sees)
         sys.stdout.flush()
     except ValueError as error:
         print(error, file=sys.stderr)
@@ -322,8 +335,12 @@ def run_template(output: str) -> int:
 
 
 def history_lines(engine) -> list[str]:
-    """'12 return.xlsx · loaded 03 Dec 2026 08:40 by jsmith · 3 new, 1 replaced, 0 unchanged · sha256 ...'"""
-    frame, undone_by, files = batches(engine), undone_batches(engine), files_by_batch(engine)
+    """'12 return.xlsx · loaded 03 Dec 2026 08:40 by jsmith · 3 new, 1 replaced, 0 unchanged · sha256 ...'
+
+    With grants, the batches of the councils DASHBOARD_USER (else the operating-system login) may see, and DfE's."""
+    access = access_for(engine, os_login())
+    set_scope(access.database_scope)
+    frame, undone_by, files = batches(engine, access.sees), undone_batches(engine), files_by_batch(engine)
     lines = []
     for row in frame.itertuples(index=False):
         when = f"{row.imported_at:%d %b %Y %H:%M}" if hasattr(row.imported_at, "strftime") else str(row.imported_at)
@@ -363,8 +380,8 @@ def run_undo(batch: int, yes: bool, db: str | None) -> int:
             print("Nothing was undone.")
             return EXIT_OK
     try:
-        outcome = undo_batch(engine, batch, command_line_user())
-    except UndoRefused as error:
+        outcome = undo_batch(engine, batch, command_line_user(engine))
+    except (UndoRefused, PermissionError) as error:  # PermissionError: a viewer, or another council's batch
         print(error, file=sys.stderr)
         return EXIT_REJECTED
     print(outcome.summary())
@@ -379,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             return run_import(args.files, args.area, args.db, args.released)
         if args.command == "export":
-            return run_export(args.measure, args.area, args.db, args.public)
+            return run_export(args.measure, args.area, args.db, args.public, args.as_login)
         if args.command == "history":
             return run_history(args.db)
         if args.command == "undo":

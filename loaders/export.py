@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterable
 from typing import TextIO
 
 import pandas as pd
@@ -66,11 +67,12 @@ def format_number(value: float | None) -> str:
 
 
 def export_frame(engine: Engine, measure: str | None = None, area: str | None = None, public: bool = False,
-                 threshold: int | None = None) -> pd.DataFrame:
-    """The rows ``write_export`` writes, as text columns in EXPORT_COLUMNS order."""
+                 threshold: int | None = None, own_areas: Iterable[str] | None = None) -> pd.DataFrame:
+    """The rows ``write_export`` writes, as text columns in EXPORT_COLUMNS order. ``own_areas``: the councils
+    whose own figures the reader may see (None: every council's, as without grants)."""
     measures = [resolve_measure(measure)] if measure is not None else None
     area_codes = [resolve_area(area)] if area is not None else None
-    stored = queries.observations(engine, measures=measures, areas=area_codes, breakdowns=True)
+    stored = queries.observations(engine, measures=measures, areas=area_codes, breakdowns=True, own_areas=own_areas)
     if public:
         # Read every breakdown cell of the groups asked for, so secondary suppression sees whole breakdowns.
         stored = suppress_for_public(stored, threshold)
@@ -94,7 +96,7 @@ def export_frame(engine: Engine, measure: str | None = None, area: str | None = 
 
 
 def write_export(engine: Engine, out: TextIO, measure: str | None = None, area: str | None = None,
-                 public: bool = False, threshold: int | None = None) -> int:
+                 public: bool = False, threshold: int | None = None, own_areas: Iterable[str] | None = None) -> int:
     """Write the header and one CSV row per stored value; returns the number of rows (header excluded).
 
     ``measure`` (code, name or alias) and ``area`` (ONS code, DfE number or name) narrow the export;
@@ -102,7 +104,7 @@ def write_export(engine: Engine, out: TextIO, measure: str | None = None, area: 
     both written, ordered by measure, area, period end, dimension and category. ``public`` hides small
     numbers (``metrics.suppression``; ``threshold`` defaults to DASHBOARD_PUBLIC_THRESHOLD).
     """
-    frame = export_frame(engine, measure, area, public, threshold)
+    frame = export_frame(engine, measure, area, public, threshold, own_areas)
     for column in TEXT_COLUMNS:  # a breakdown label '=HYPERLINK(...)' must not become a formula in Excel
         frame[column] = frame[column].map(spreadsheet_cell)
     writer = csv.writer(out, lineterminator="\n")

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 import settings
 from access import User, require_editor
-from db.models import SSDA903
+from access.users import council_words
+from db.models import SSDA903, ImportBatch
 from db.writes import BatchInfo, ImportBusy
 from loaders.batch import load_parsed, write_batch
+from loaders.councils import EXPECTED_OWN, council_problems, with_council_check
 from loaders.members import NotASet, set_members
-from loaders.problems import Rule
+from loaders.problems import Problem, Rule
 from loaders.published.load import import_published
 from loaders.report import (
     BUSY_TEXT,
@@ -101,7 +103,7 @@ def import_file(
         return ImportReport(name, "busy")
     except OSError as error:
         return unreadable(name, error)
-    if before is not None:
+    if before is not None and _may_reuse(engine, before[1], user):
         outcome, earlier = before
         return ImportReport(name, "unchanged", [], outcome, same_as_batch=earlier)
     try:
@@ -110,7 +112,7 @@ def import_file(
             published = import_published(engine, path, who, released, workbook=workbook)
             if published is not None:
                 return published
-        parsed = read_return_from(workbook, path, data, name, default_area, sha)
+        parsed = with_council_check(read_return_from(workbook, path, data, name, default_area, sha), user)
     except ImportBusy:
         return ImportReport(name, "busy")
     except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
@@ -140,11 +142,18 @@ def import_files(
 
 
 def _import_903_set(engine: Engine, given: list[Path], members: list, name: str, sha: str,
-                    collection_year: int | None, area_code: str, who: str) -> SetReport:
-    """A 903 set, recognised without reading it when the same files for the same year loaded before."""
+                    collection_year: int | None, area_code: str, who: str, user: User | None) -> SetReport:
+    """A 903 set, recognised without reading it when the same files for the same year loaded before.
+
+    A 903 is one council's (the home council's, or the one named): once grants exist, only an editor of that
+    council may load it."""
+    if user is not None and user.edits is not None and area_code not in user.edits:
+        mine = ", ".join(council_words(c) for c in sorted(user.edits)) or "none"
+        problem = Problem(name, "", "", Rule.NOT_YOUR_COUNCIL, council_words(area_code), EXPECTED_OWN.format(councils=mine))
+        return SetReport(name, "rejected", [FileInSet(m.name, m.size_bytes, m.sha256) for m in members], [problem])
     sha = set_fingerprint(members, collection_year, sha)
     before = already_loaded(engine, sha, SSDA903, area_code)
-    if before is not None:
+    if before is not None and _may_reuse(engine, before[1], user):
         outcome, earlier = before
         listed = [FileInSet(m.name, m.size_bytes, m.sha256) for m in members]
         return SetReport(name, "unchanged", listed, [], outcome, same_as_batch=earlier)
@@ -164,6 +173,15 @@ def given_in(given: list[Path], members: list) -> dict[str, str]:
                     path.suffix.lower() == ".zip" and any(p.name.endswith(f"-{path.stem}") for p in member.path.parents)):
                 out[member.name] = path.name
     return out
+def _may_reuse(engine: Engine, earlier: int, user: User | None) -> bool:
+    """Whether the same file's earlier load may answer for this one: always without grants; with grants only
+    when the earlier batch is a council the person may change (else the file is read, and refused for
+    naming a council they may not change, never told apart as 'loaded before' by someone else)."""
+    if user is None or user.edits is None:
+        return True
+    with engine.connect() as connection:
+        council = connection.execute(select(ImportBatch.council_code).where(ImportBatch.id == earlier)).scalar()
+    return council is not None and (council == "" or council in user.edits)
 
 
 def _area_and_who(default_area: str | None, imported_by: str | None, user: User | None,
@@ -210,12 +228,14 @@ def import_set(
             listed = [FileInSet(m.name, m.size_bytes, m.sha256) for m in members]
             sha = fingerprint(members)
             if any(is_903_member(m) for m in members):
-                return _import_903_set(engine, given, members, name, sha, collection_year, area_code, who)
+                return _import_903_set(engine, given, members, name, sha, collection_year, area_code, who, user)
             before = already_loaded(engine, sha, source, area_code)
-            if before is not None:
+            if before is not None and _may_reuse(engine, before[1], user):
                 outcome, earlier = before
                 return SetReport(name, "unchanged", listed, [], outcome, same_as_batch=earlier)
             parsed = read_set(name, members, default_area)
+            if parsed.combined is not None:
+                parsed.problems = [*parsed.problems, *council_problems(parsed.combined, user)]
     except NotASet as refused:
         return SetReport(refused.problem.file, "rejected", [], [refused.problem])
     except ImportBusy:

@@ -20,7 +20,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 import settings
+from access.users import User
 from db.writes import Comparison, ReplacedValue, compare_batch
+from loaders.councils import council_problems, with_council_check
 from loaders.importer import parse_return
 from loaders.members import NotASet, set_members
 from loaders.problems import Problem
@@ -86,8 +88,9 @@ class FilePreview:
 
 
 def preview_upload(engine: Engine, data: bytes, file_name: str, default_area: str | None = None,
-                   limit_mb: int | None = None) -> FilePreview:
-    """Read and check one upload and compare it with the database, writing nothing."""
+                   limit_mb: int | None = None, user: User | None = None) -> FilePreview:
+    """Read and check one upload and compare it with the database, writing nothing. With ``user``, a row for
+    a council they may not change is a problem, as the import itself would find it."""
     preview = FilePreview(file_name, sha256_of(data), len(data))
     preview.refused = too_big(len(data), limit_mb)
     if preview.refused:
@@ -96,7 +99,7 @@ def preview_upload(engine: Engine, data: bytes, file_name: str, default_area: st
     if isinstance(parsed, ImportReport):  # the reader could not open it: the report says why
         preview.problems = list(parsed.problems)
         return preview
-    _describe(preview, parsed)
+    _describe(preview, with_council_check(parsed, user))
     if not parsed.problems:
         preview.comparison = compare_batch(engine, RETURN_SOURCE, parsed.observations, parsed.targets,
                                            parsed.commentary)
@@ -150,7 +153,7 @@ def uploads_on_disk(uploads: list[tuple[str, bytes]]) -> Iterator[list[Path]]:
 
 
 def preview_set(engine: Engine, uploads: list[tuple[str, bytes]], default_area: str | None = None,
-                limit_mb: int | None = None) -> SetPreview:
+                limit_mb: int | None = None, user: User | None = None) -> SetPreview:
     """Read and check several uploads as one set and compare them with the database, writing nothing."""
     for name, content in uploads:
         refused = too_big(len(content), limit_mb)
@@ -160,6 +163,8 @@ def preview_set(engine: Engine, uploads: list[tuple[str, bytes]], default_area: 
         try:
             with set_members(paths) as members:
                 parsed = read_set(set_name([p.name for p in paths], members), members, default_area)
+                if parsed.combined is not None:
+                    parsed.problems = [*parsed.problems, *council_problems(parsed.combined, user)]
         except NotASet as refused:
             return SetPreview(refused.problem.file, [], [refused.problem])
     preview = SetPreview(parsed.name, parsed.files, parsed.problems)

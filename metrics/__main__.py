@@ -12,8 +12,10 @@ import argparse
 import json
 import sys
 
-from access.viewer import LOCAL_VIEWER
+from access.grants import access_for
+from access.users import os_login
 from db.engine import connect, database_url
+from db.scope import set_scope
 from loaders.published import load_published_if_empty
 from metrics.benchmark_report import NoFigures, benchmark_report
 from reference.areas import areas
@@ -54,7 +56,9 @@ def benchmark(args: argparse.Namespace) -> int:
     reports = load_published_if_empty(engine)
     if reports:
         print(f"loaded DfE's published tables first: {len(reports)} files", file=sys.stderr)
-    frame = read_measure(engine, measure.code, LOCAL_VIEWER.own(area.code))  # others as DfE published them
+    access = access_for(engine, os_login())  # the command line acts as DASHBOARD_USER: their grants apply
+    set_scope(access.database_scope)
+    frame = read_measure(engine, measure.code, access.viewer.own(area.code))  # others as DfE published them
     try:
         report = benchmark_report(frame, measure, area, areas(), args.year)
     except NoFigures as error:

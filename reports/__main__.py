@@ -71,6 +71,9 @@ def _write(path: Path, data: bytes, said: list[str]) -> None:
 
 
 def run_pack(args: argparse.Namespace) -> int:
+    from access.grants import access_for
+    from access.users import os_login
+    from db.scope import set_scope
     from loaders.cli import DatabaseUnavailable, _engine
     from reports.pack import PackError, PackRequest, build_pack
     from reports.pdf import PdfUnavailable, deck_to_pdf, pdf_available
@@ -88,7 +91,9 @@ def run_pack(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     try:
         engine = _engine(args.db)
-        deck = build_pack(engine, PackRequest(args.period, args.area, args.public))
+        access = access_for(engine, os_login())  # the command line acts as DASHBOARD_USER: their grants apply
+        set_scope(access.database_scope)
+        deck = build_pack(engine, PackRequest(args.period, args.area, args.public, access.viewer))
     except (PackError, DatabaseUnavailable) as error:
         print(str(error), file=sys.stderr)
         return EXIT_REFUSED

@@ -17,6 +17,7 @@ from datetime import date
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
+from access.viewer import LOCAL_VIEWER, Viewer
 from charts.palette import RATING_COLOURS
 from charts.sources import day_words
 from charts.wording import spell_out
@@ -60,6 +61,7 @@ class PackRequest:
     period: str  # '2026-10' (a month) or '2024-25' (a year ending 31 March)
     area: str | None = None  # an ONS code or a council's name; None means the configured home council
     public: bool = False
+    viewer: Viewer = LOCAL_VIEWER  # who asks: with grants, another council's own figures are left out
 
 
 # ---- which council and period ------------------------------------------------------------------------
@@ -260,7 +262,7 @@ def commentary_for(source: Engine | Reads, scope: Scope) -> dict[str, tuple[str,
 def pack_content(engine: Engine, request: PackRequest, pictures: ChartPictures, today: date | None = None) -> PackContent:
     """Everything the pack says, for the request (pictures made with ``pictures``)."""
     scope = pack_scope(request)
-    full = reads = database_reads(engine)
+    full = reads = database_reads(engine, request.viewer)
     if request.public:
         from metrics.suppression import public_threshold
 

@@ -39,6 +39,8 @@ def _main(module: str) -> Callable[[Sequence[str] | None], int]:
         from metrics.__main__ import main
     elif module == "reports":
         from reports.__main__ import main
+    elif module == "access":
+        from access.__main__ import main
     else:
         raise ValueError(f"no command line {module!r}")
     return main

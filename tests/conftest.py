@@ -12,6 +12,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from db.engine import connect  # noqa: E402
+from db.scope import UNSCOPED, use_scope  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_unscoped():
+    """A command run in-process sets the database scope of the person it acts as (as its own process would,
+    for its whole life): each test starts, and leaves the next, with no one's scope in force."""
+    with use_scope(UNSCOPED):
+        yield
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def commentary_section(measure: Measure, home: str) -> None:
             for note in earlier.itertuples(index=False):
                 st.caption(f"{_period_words(periods, note.period_end)} · {_written(note)}")
                 st.text(note.text)
-    if current_user().is_editor:
+    if current_user().may_edit(home):  # an editor of this council (with grants, only of their own councils)
         _editor(measure, home, periods, current)
 
 
@@ -89,7 +89,7 @@ def _editor(measure: Measure, home: str, periods: dict[date, str], current: pd.D
             return
     try:
         saved = save_commentary(data.engine(), measure.code, home, period, text, current_user())
-    except CommentaryRefused as refused:
+    except (CommentaryRefused, PermissionError) as refused:  # PermissionError: another council's figures
         st.error(f"Nothing was saved. {markdown_text(refused)}")
         return
     except ImportBusy:  # the text stays in the box, ready to save again

@@ -27,9 +27,11 @@ import streamlit as st
 from sqlalchemy import Engine
 
 import settings
-from access.viewer import LOCAL_VIEWER, Viewer
+from access.grants import Access, access_for
+from access.viewer import Viewer
 from db import queries
 from db.engine import connect
+from db.scope import set_scope
 from metrics.suppression import (
     public_history,
     public_mode_default,
@@ -59,11 +61,16 @@ _run = threading.local()  # the data version read at the start of this thread's 
 
 
 def start_run() -> int:
-    """Read the data version once at the start of a page run (app.py calls this before the page draws).
+    """Read who is asking and the data version once at the start of a page run (app.py calls this before
+    the page draws).
 
-    Every cached read in the run is keyed on it, so a batch written mid-run cannot mix two versions on
-    one page, and a page with a dozen charts makes one version query instead of a dozen.
+    Who is asking comes first: their grants decide the scope every transaction of this run sets in the
+    database (db.scope), so even the version is read as they may see it. Every cached read in the run is
+    keyed on the version, so a batch written mid-run cannot mix two versions on one page, and a page with
+    a dozen charts makes one version query instead of a dozen.
     """
+    _run.access = _access_now()
+    set_scope(_run.access.database_scope)
     _run.version = queries.data_version(engine())
     _use_reference(_run.version)
     return _run.version
@@ -79,10 +86,27 @@ def _use_reference(version: int) -> None:
     use_directory(None if directory is shipped_areas() else directory)
 
 
+def _access_now() -> Access:
+    """What the person using this session may see and change, from the grants (access.grants): without
+    grants, as in a one-council install; with grants, their own councils' figures (none when signed out)."""
+    from ui.signin import identified_login
+
+    return access_for(engine(), identified_login())
+
+
+def access() -> Access:
+    """This page run's person's access (read at the start of the run)."""
+    found = getattr(_run, "access", None)
+    if found is None:
+        start_run()
+        found = _run.access
+    return found
+
+
 def viewer() -> Viewer:
-    """Who reads figures in this session, and whose own figures they may see. No grants exist yet, so
-    everyone sees the own figures of the council the page is about (the one-council install)."""
-    return LOCAL_VIEWER
+    """Who reads figures in this session, and whose own figures they may see: without grants, the own figures
+    of the council the page is about (the one-council install); with grants, their granted councils'."""
+    return access().viewer
 
 
 def own(home: str, who: Viewer | None = None) -> tuple[str, ...]:
@@ -190,13 +214,14 @@ def targets(home: str, who: Viewer | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _batches(url: str, version: int) -> pd.DataFrame:
-    return queries.batches(_engine(url))
+def _batches(url: str, version: int | str, councils: tuple[str, ...] | None = None) -> pd.DataFrame:
+    return queries.batches(_engine(url), councils)
 
 
 def batches() -> pd.DataFrame:
-    """Import history, newest first."""
-    return _batches(database_url(), data_version())
+    """Import history, newest first: with grants, the viewer's councils' batches and DfE's only."""
+    granted = viewer().councils
+    return _batches(database_url(), data_version(), None if granted is None else tuple(sorted(granted)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -185,9 +185,26 @@ def council_choices(home: str, own: list[str]) -> list[str]:
     return list(dict.fromkeys([home, *own, *(a.code for a in others)]))
 
 
+def own_home() -> str | None:
+    """The council whose own targets and history a page shows: the configured one without grants (or when
+    granted), else the person's first granted council; None when they hold none."""
+    home = configured_home()
+    granted = data.viewer().councils
+    if granted is None or home in granted:
+        return home
+    return sorted(granted)[0] if granted else None
+
+
+NO_ACCESS_TEXT = ("You do not have access to that council's own figures: these are the figures DfE published "
+                  "for it, beside its neighbours, region and England.")
+
+
 def _choose_home() -> str:
     home = configured_home()
-    choices = council_choices(home, data.own_data_areas())
+    granted = data.viewer().councils
+    if granted and home not in granted:  # with grants, the person's own council first
+        home = sorted(granted)[0]
+    choices = council_choices(home, [*sorted(granted or ()), *data.own_data_areas()])
     if _view().get("filter_area") not in (None, *choices):
         _view()["filter_area"] = choices[0]
     _prepare("filter_area", choices[0], [(PARAM_AREA, lambda text: _area_code(text, choices))])
@@ -198,6 +215,8 @@ def _choose_home() -> str:
              "the council shown first.",
     )
     _write_to_url(PARAM_AREA, chosen)
+    if granted is not None and chosen not in granted:  # asked for by a link or chosen: its published figures
+        st.info(NO_ACCESS_TEXT, icon=":material/lock:")
     return chosen
 
 

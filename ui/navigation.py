@@ -48,6 +48,7 @@ BENCHMARKING = "app_pages/benchmarking.py"
 IMPORTS = "app_pages/imports.py"
 PRESENT = "app_pages/present.py"
 TARGETS = "app_pages/targets.py"
+PEOPLE = "app_pages/people.py"
 
 SECTION_PERFORMANCE = "How we are doing"
 SECTION_COMPARE = "In depth"
@@ -76,6 +77,8 @@ def page_specs() -> list[PageSpec]:
                  "What is missing or looks wrong in the figures loaded, with the file each came from."),
         PageSpec(TARGETS, "Targets", "targets", ":material/flag:", SECTION_DATA,
                  "What each measure is judged against, per council and period, and how close counts as amber."),
+        PageSpec(PEOPLE, "People and councils", "people", ":material/group:", SECTION_DATA,
+                 "Who may see and change which council's own figures (for editors)."),
     ]
     return [spec for spec in specs if spec.exists]
 

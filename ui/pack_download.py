@@ -37,7 +37,7 @@ def pack_section(filters: Filters, public: bool = False) -> None:
     if st.button("Make the committee pack", icon=":material/slideshow:", key="make_pack"):
         with st.spinner("Making the pack: drawing every chart..."):
             try:
-                deck = build_pack(data.engine(), PackRequest(period, filters.home, public))
+                deck = build_pack(data.engine(), PackRequest(period, filters.home, public, data.viewer()))
                 try:
                     pdf, pdf_problem = deck_to_pdf(deck), ""
                 except PdfUnavailable as error:

@@ -64,7 +64,21 @@ def current_user() -> User:
         config = access_config()
     except SignInNotReadable:
         return policy.SIGNED_OUT
-    return policy.user_for(config, os_login(), _claims())
+    from access.grants import scoped_user
+    from ui import data
+
+    return scoped_user(policy.user_for(config, os_login(), _claims()), data.access())
+
+
+def identified_login() -> str:
+    """The login whose grants apply: the signed-in person's address, the operating-system login in local
+    mode, '' for nobody (signed out, or a configuration that cannot be read: no council's own figures)."""
+    try:
+        config = access_config()
+    except SignInNotReadable:
+        return ""
+    user = policy.user_for(config, os_login(), _claims())
+    return "" if user is policy.SIGNED_OUT else user.login
 
 
 def _provider_label(provider: str | None) -> str:
@@ -128,7 +142,7 @@ def sidebar_identity() -> None:
         config = access_config()
     except SignInNotReadable:
         return  # require_sign_in has already said what is wrong
-    user = policy.user_for(config, os_login(), _claims())
+    user = current_user()
     with st.sidebar:
         st.caption(role_line(user))
         if config.sign_in and user.is_editor is False and config.editors is None:

@@ -117,7 +117,7 @@ def database_reads(engine: Engine, viewer: Viewer = LOCAL_VIEWER) -> Reads:
 
     @functools.cache
     def batches() -> pd.DataFrame:
-        return queries.batches(engine)
+        return queries.batches(engine, viewer.councils)
 
     @functools.cache
     def history(measure: str, area: str) -> pd.DataFrame:
