@@ -32,6 +32,7 @@ from ui.navigation import IMPORTS, page_specs
 
 PREVIEW_KEY = "imports_903_preview"  # (what it was read from, Preview903): only while the preview is on screen
 YEAR_KEY = "imports_903_year"
+LOADED_KEY = "imports_903_loaded"  # the uploads just loaded: not read (nor their children shown) again
 FIRST_YEAR = 2014  # the first collection year (2013-14) a council is likely to still hold a 903 extract for
 PROBLEMS_CSV = "903_problems.csv"
 SEVERAL_YEARS = ("A browser upload has no folders: to load several collection years at once, put the year in each "
@@ -186,6 +187,13 @@ def show_903(uploads, files: list[tuple[str, bytes]], user: User) -> SetReport |
     """The 903 set's preview and confirm; the report once confirmed (the page says what happened)."""
     st.subheader("SSDA903 return", anchor=False)
     st.caption(SEVERAL_YEARS)
+    uploaded = tuple(u.file_id for u in uploads)
+    if st.session_state.get(LOADED_KEY) == uploaded:
+        forget()
+        st.info("These files have just been loaded (the message at the top of the page says how). Remove them from "
+                "the box above to load others.")
+        return None
+    st.session_state.pop(LOADED_KEY, None)
     if data.public_mode():
         forget()
         st.info(PUBLIC_MODE_TEXT)
@@ -228,4 +236,6 @@ def show_903(uploads, files: list[tuple[str, bytes]], user: User) -> SetReport |
         return None
     report = write_prepared(data.engine(), preview.prepared, user.login, reader_version())
     forget()
+    if report.ok:
+        st.session_state[LOADED_KEY] = uploaded
     return report
