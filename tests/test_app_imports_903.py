@@ -24,6 +24,7 @@ from tests.app_database import HOME
 from tests.returns_files import dump_tables
 from tests.ssda903_files import CHILDREN, DOBS, EPISODES, HEADER, POSTCODES, REVIEWS, csv_text
 from tests.test_upload import frame_with, imports_page, said, upload
+from ui.ssda903_upload import problems_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -98,6 +99,10 @@ def test_a_903_set_is_previewed_with_its_problems_and_dfe_figures_then_loaded_as
     assert ("103", "Header", 3, CHILDREN[1], "header_2024-25.csv") in set(zip(
         problems["Rule"], problems["Table"], problems["Row"], problems["Child"], problems["File"], strict=True))
     [download] = [b for b in at.get("download_button") if "problem" in str(b.proto.label).lower()]
+    csv = problems_csv(at.session_state[PREVIEW_KEY][1]).decode("utf-8-sig").splitlines()
+    assert csv[0] == "rule,table,row,child,message,file,collection_year"
+    assert f"103,header,3,{CHILDREN[1]},The ethnicity code is either not valid or has not been entered.," \
+           "header_2024-25.csv,2025" in csv
     flagged = frame_with(at, "With a problem")
     cla = flagged[(flagged["Measure"].str.startswith("Children looked after")) & (flagged["Period"] == "2024-25")]
     assert list(cla["Children counted"]) == [2] and list(cla["With a problem"]) == [1]
@@ -123,7 +128,7 @@ def test_a_903_set_is_previewed_with_its_problems_and_dfe_figures_then_loaded_as
     for secret in (*CHILDREN, *DOBS, *POSTCODES):
         assert secret.upper() not in stored, f"{secret} is stored"
     assert left_behind(tmp_path) == []
-    assert download.proto.url  # served from memory by Streamlit, not a file of ours
+    assert download.proto.url.endswith(".csv") and download.proto.ignore_rerun  # a click reads nothing again
 
     at.selectbox(key="undo_choice").select(2).run()
     at.button(key="undo_button").click().run()
