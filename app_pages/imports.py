@@ -295,7 +295,8 @@ def upload_section(user) -> None:
             st.rerun()
         return
     forget_903()  # the 903 files were removed: so is their preview, which names children
-    if len(uploads or []) > 1 and st.checkbox(SET_CHOICE, key="imports_as_set"):
+    several = len(files) > 1 or any(name.lower().endswith(".zip") for name, _ in files)  # a zip is a set of files
+    if several and st.checkbox(SET_CHOICE, key="imports_as_set"):
         show_set_preview(uploads, user)
         return
     for index, upload in enumerate(uploads or []):

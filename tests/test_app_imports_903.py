@@ -22,7 +22,7 @@ from db.writes import OBSERVATION_COLUMNS, BatchInfo, apply_batch
 from loaders.ssda903.model import TABLE
 from tests.app_database import HOME
 from tests.returns_files import dump_tables
-from tests.ssda903_files import CHILDREN, DOBS, EPISODES, HEADER, POSTCODES, REVIEWS, csv_text
+from tests.ssda903_files import CHILDREN, DOBS, EPISODES, HEADER, POSTCODES, REVIEWS, csv_text, write_xml
 from tests.test_upload import frame_with, imports_page, said, upload
 from ui.ssda903_upload import problems_csv
 
@@ -194,3 +194,23 @@ def test_a_viewer_cannot_import_and_public_mode_shows_no_child(db, monkeypatch):
     assert not [frame for frame in at.dataframe if "Child" in frame.value.columns]
     assert not [b for b in at.button if b.key == "confirm_903"]
     assert PREVIEW_KEY not in at.session_state
+
+
+def test_the_903_in_its_xml_form_is_recognised_alone(db, tmp_path):
+    xml = write_xml(tmp_path / "ssda903_2024-25.xml").read_bytes()
+    at = upload(imports_page(), ("ssda903_2024-25.xml", xml))
+    assert "Recognised as the 903 return: 3 tables read" in said(at)
+    files = frame_with(at, "Table")
+    assert set(zip(files["Table"], files["Collection year"], files["Rows"], strict=True)) == {
+        ("Header", "2024-25", 3), ("Episodes", "2024-25", 4), ("Reviews", "2024-25", 2)}
+    assert [b.key for b in at.button if b.key == "confirm_903"] == ["confirm_903"]
+
+
+def test_a_zip_that_holds_no_903_is_offered_as_a_set_of_returns(db):
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("january.csv", f"measure,area,period,value\ncla_count,{HOME},2024-01,300\n")
+    at = upload(imports_page(), ("returns.zip", packed.getvalue()))
+    assert "Recognised as the 903 return" not in said(at) and not at.selectbox
+    at.checkbox(key="imports_as_set").check().run()
+    assert "Loading the set as one batch would add **1 new value**" in said(at)
