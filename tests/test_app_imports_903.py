@@ -35,7 +35,7 @@ PREVIEW_KEY = "imports_903_preview"
 
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> str:
-    """An empty dashboard database; the session is jsmith's, an editor (no editors list); uploads' temporary
+    """An empty dashboard database; the person using it is jsmith, an editor (no editors list); uploads' temporary
     folders go under tmp_path/tmp, so a test can see that none is left behind."""
     url = f"sqlite:///{tmp_path / 'dashboard.db'}"
     for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",

@@ -3,7 +3,7 @@ collection year asked for only where a file's name gives none, the preview (file
 figures whose children have problems, each figure beside DfE's), then one confirm writing one batch.
 
 The problems name children, so they are shown to editors only, never while public mode is on (the screen
-may be a projector), and kept in this session only while the preview is on screen: confirming, clearing
+may be a projector), and kept in memory only while the preview is on screen: confirming, clearing
 the uploads or leaving the page forgets them (``forget``). Their CSV is made in memory for the download
 button; nothing of the set is cached to disk.
 """
