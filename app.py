@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 
 import settings
-from ui import data, signin
+from ui import data, signin, ssda903_upload
 from ui.components import page_style
 from ui.filters import public_mode_banner, public_mode_switch
 from ui.navigation import app_pages
@@ -79,6 +79,7 @@ for warning in start_up(data.database_url()):
 data.start_run()
 
 page = st.navigation(app_pages())
+ssda903_upload.forget_off_page(page.url_path)  # a 903 preview names children: kept only while its page is open
 signin.sidebar_identity()
 public_mode_banner()  # when public mode is on, the banner above every page
 page.run()

@@ -30,6 +30,7 @@ from loaders.preview import (
     preview_upload,
     uploads_on_disk,
 )
+from loaders.ssda903.upload import holds_903
 from loaders.template import write_template
 from metrics.formatting import count_words
 from metrics.safe_text import markdown_table, markdown_text
@@ -38,6 +39,8 @@ from reference.catalogue import catalogue
 from ui import data
 from ui.components import LOAD_COMMAND, first_run_message, page_header
 from ui.signin import current_user
+from ui.ssda903_upload import forget as forget_903
+from ui.ssda903_upload import show_903
 
 TITLE = "Imports"
 SOURCES = {"return": "Council return", "sample": "Sample council", PUBLISHED_SOURCE: "DfE published", UNDO_SOURCE: "Undo"}
@@ -274,7 +277,8 @@ def upload_section(user) -> None:
     st.markdown(f"To load a return, upload it here: one or more files (.xlsx, .xlsm, .xls or .csv, up to **{limit} MB** each). Each is read "
                 "and checked first and nothing is written until you confirm it; a file with any problem cannot be "
                 "loaded, and every problem is listed by sheet and cell. On the server, "
-                f"`{LOAD_COMMAND}` loads a file the same way.")
+                f"`{LOAD_COMMAND}` loads a file the same way. The SSDA903 return's files (its CSV tables, its XML "
+                "form, or a zip of them) are recognised and loaded together as one set.")
     template = io.BytesIO()
     write_template(template)
     st.download_button("Download the blank return template", template.getvalue(), file_name=TEMPLATE_NAME,
@@ -282,7 +286,17 @@ def upload_section(user) -> None:
                        key="template_download")
     uploads = st.file_uploader("Returns to load", type=list(UPLOAD_TYPES), accept_multiple_files=True,
                                max_upload_size=limit, key="returns_upload")
-    if len(uploads or []) > 1 and st.checkbox(SET_CHOICE, key="imports_as_set"):
+    files = [(upload.name, upload.getvalue()) for upload in uploads or []]
+    if files and holds_903(files):  # the 903 return's tables, its XML form or a zip of them: one set, as the command line takes it
+        report = show_903(uploads, files, user)
+        if report is not None:
+            st.session_state[MESSAGE_KEY] = ("success" if report.status == "loaded" else "warning", report.summary())
+            st.session_state.pop(UNDO_CHOICE_KEY, None)
+            st.rerun()
+        return
+    forget_903()  # the 903 files were removed: so is their preview, which names children
+    several = len(files) > 1 or any(name.lower().endswith(".zip") for name, _ in files)  # a zip is a set of files
+    if several and st.checkbox(SET_CHOICE, key="imports_as_set"):
         show_set_preview(uploads, user)
         return
     for index, upload in enumerate(uploads or []):

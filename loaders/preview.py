@@ -29,7 +29,7 @@ from loaders.problems import Problem
 from loaders.report import FileInSet, ImportReport, ParsedFile, sha256_of
 from loaders.sets import read_set, set_name
 
-UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv")
+UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv", "xml", "zip")  # xml and zip: the SSDA903 return (ui.ssda903_upload)
 RETURN_SOURCE = "return"
 
 

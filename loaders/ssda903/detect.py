@@ -7,6 +7,7 @@ read, so telling costs nothing for a council's ordinary returns.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -50,3 +51,24 @@ def holds_903(paths: list[Path]) -> bool:
         elif path.is_file() and _file_is_903(path):
             return True
     return False
+
+
+def uploaded_903_files(uploads: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
+    """The 903 files among browser uploads, read in memory (nothing written): each as (its name in the set,
+    the zip it came in or ""), so the page can tell a 903 set and which files' names give no year."""
+    found = []
+    for name, content in uploads:
+        if name.lower().endswith(".zip") and zipfile.is_zipfile(io.BytesIO(content)):
+            try:
+                with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                    for info in archive.infolist()[:MOST_FILES_LOOKED_AT]:
+                        if info.is_dir() or info.flag_bits & 0x1:
+                            continue
+                        with archive.open(info) as handle:
+                            if is_903_bytes(info.filename, handle.read(SNIFF_BYTES)):
+                                found.append((info.filename, name))
+            except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+                continue  # the import itself says what is wrong with the zip
+        elif is_903_bytes(name, content[:SNIFF_BYTES]):
+            found.append((name, ""))
+    return found
