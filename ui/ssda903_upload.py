@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from access import NotAnEditor, User, require_editor
+from access.users import council_words
 from loaders.report import SetReport
 from loaders.returns import resolve_default_area
 from loaders.ssda903.check_command import write_problems
@@ -197,6 +198,12 @@ def show_903(uploads, files: list[tuple[str, bytes]], user: User) -> SetReport |
     if data.public_mode():
         forget()
         st.info(PUBLIC_MODE_TEXT)
+        return None
+    council = resolve_default_area(None) or ""
+    if user.edits is not None and council not in user.edits:  # with grants: only an editor of this council
+        forget()
+        st.error(markdown_text(f"A 903 set loads as {council_words(council)}'s own figures, and you may not change "
+                               "that council's figures. Ask for an editor grant for it."))
         return None
     answered, year = _collection_year(files_without_year(files))
     if not answered:
