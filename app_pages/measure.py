@@ -18,8 +18,9 @@ from ui.commentary import commentary_section
 from ui.components import first_run_message, measure_link, page_header, verdict_html
 from ui.filters import Filters, measure_choice, sidebar_filters
 from ui.theme import no_figures_text, show_chart
-from ui.views import measure_tables, neighbour_view, published_beside, scorecard, trend_view, verdicts
+from ui.views import measure_tables, neighbour_view, own_figures, published_beside, scorecard, trend_view, verdicts
 from views.commentary import as_shown
+from views.own_figures import OwnFigures
 from views.scope import area_name, region_code
 from views.wording import COUNT_COMPARISON, DEFAULT_MEASURE, RATE_OF_COUNT, dfe_publishes
 
@@ -34,13 +35,13 @@ def key_figure(label: str, value: str, note: str = "") -> None:
             st.markdown(note, unsafe_allow_html=True)
 
 
-def key_figures(row: CardRow, verdict: Verdict, filters: Filters, card: tuple[CardRow, ...]) -> None:
+def key_figures(row: CardRow, verdict: Verdict, filters: Filters, card: tuple[CardRow, ...], shown_from: str = "") -> None:
     """Our figure, its rating with what it was judged against, and travel; then (with comparators on) how
     others are doing. A count is compared on its rate, never beside the region's or England's totals."""
     ours = st.columns(3)
     with ours[0]:
         beside = published_beside(row.measure_code, filters.home, row.period_end)
-        key_figure("Latest", row.value_text, " · ".join(p for p in (row.period_label or "", beside) if p))
+        key_figure("Latest", row.value_text, " · ".join(p for p in (row.period_label or "", shown_from, beside) if p))
     with ours[1]:
         key_figure("Rating", verdict.rating.word, verdict_html(verdict))
     with ours[2]:
@@ -112,6 +113,22 @@ def about(measure: Measure, row: CardRow, source: str) -> None:
                 f"{where}")
 
 
+def own_figures_section(figures: OwnFigures) -> None:
+    """The council's 903 beside DfE's published figures, its return beside its 903, and how the 903 gives the
+    measure: said for every measure the 903 gives, so a member can read how a figure was made."""
+    if figures.beside_dfe:
+        st.markdown("**Your 903 beside DfE's published figures.** DfE rounds percentages and rates to whole "
+                    "numbers; a difference beyond that rounding is said.")
+        st.markdown("\n".join(f"- {line}" for line in figures.beside_dfe))
+    if figures.return_and_903:
+        st.markdown("**Your return and your 903 for the same period.** Both are kept; the one loaded last is "
+                    "shown as the council's figure.")
+        st.markdown("\n".join(f"- {line}" for line in figures.return_and_903))
+    if figures.how_computed:
+        with st.expander("How this is computed"):
+            st.markdown(figures.how_computed)
+
+
 def how_we_compare(measure: Measure, filters: Filters) -> None:
     """The neighbour bars and the comparator table, for a count those of its rate (or where to find one)."""
     compared = measure
@@ -144,7 +161,8 @@ else:
     page_header(measure.short_name, filters, spell_out(measure.name))
     card = scorecard(filters)
     row = card_row(card, measure.code)
-    key_figures(row, verdicts(filters).verdict(measure.code), filters, card)
+    figures = own_figures(measure.code, filters.home, row.period_end)
+    key_figures(row, verdicts(filters).verdict(measure.code), filters, card, figures.shown_from)
 
     trend = trend_view(measure.code, filters)
     if trend.has_data:
@@ -159,6 +177,7 @@ else:
     else:
         st.info(no_figures_text(measure, filters))
     about(measure, row, trend.source)
+    own_figures_section(figures)
 
     tables = measure_tables(measure.code, filters)
     st.header("How we compare", anchor=False)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
-from db.models import PUBLISHED  # the origin names, defined once
+from db.models import PUBLISHED, SSDA903  # the origin names, defined once
 
 SAMPLE = "sample"
 
@@ -32,6 +32,7 @@ PUBLICATION_BY_FILE = {
 }
 DFE_UNNAMED = "DfE's published figures"
 LOCAL_WORDS = "Council return"
+SSDA903_WORDS = "Council's SSDA903 return"  # figures computed from the council's 903 (batch source SSDA903)
 SAMPLE_WORDS = "Fictional sample council's return"
 
 
@@ -39,8 +40,9 @@ SAMPLE_WORDS = "Fictional sample council's return"
 class FigureOrigin:
     """What is known about where a chart's figures came from.
 
-    kind: 'published' (DfE's tables), 'sample' (the fictional council), anything else ('local', 'return')
-        a council's own return: the batch sources the database records.
+    kind: 'published' (DfE's tables), 'sample' (the fictional council), 'ssda903' (figures computed from the
+        council's SSDA903 return), anything else ('local', 'return') a council's own return: the batch
+        sources the database records.
     publication: DfE's statistics title; when empty it is worked out from ``file_name`` if DfE's.
     year: the publication's year (the year ending 31 March it reports, e.g. 2025).
     loaded: when a council's return was loaded.
@@ -91,7 +93,9 @@ def source_words(origins: Iterable[FigureOrigin]) -> str:
         if years:
             text += f", {_span(min(years), max(years), str)}"
         parts.append(text)
-    for is_kind, words in ((lambda k: k not in (PUBLISHED, SAMPLE), LOCAL_WORDS), (lambda k: k == SAMPLE, SAMPLE_WORDS)):
+    kinds = ((lambda k: k not in (PUBLISHED, SAMPLE, SSDA903), LOCAL_WORDS), (lambda k: k == SSDA903, SSDA903_WORDS),
+             (lambda k: k == SAMPLE, SAMPLE_WORDS))
+    for is_kind, words in kinds:
         mine = [o for o in origins if is_kind(o.kind)]
         if not mine:
             continue

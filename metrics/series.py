@@ -3,11 +3,12 @@
 Inputs are frames from ``db.queries.observations`` / ``db.queries.targets``. Suppressed values stay
 in the series as NaN with their status, so a chart shows a gap and a table shows the symbol's label.
 
-A council may have both its own figure ("local" origin: its return, often provisional) and DfE's
-published one for the same period. A council's own series takes its local figure where there is one
-and the published figure where there is none, and carries an ``origin`` column saying which each row
-is; ``published_series`` gives DfE's figures alone, so a page can draw them beside the council's own.
-Benchmarking (ranks, quartiles, neighbour averages) reads ``published_only`` rows.
+A council may have its own figures of two origins for the same period ("local": its return, often
+provisional; "ssda903": computed from its SSDA903 return) besides DfE's published one. Both of its own
+are kept; the council's own figure is the one loaded last (the later batch), and DfE's where it has
+none. A series carries an ``origin`` column saying which each row is; ``published_series`` gives DfE's
+figures alone, so a page can draw them beside the council's own. Benchmarking (ranks, quartiles,
+neighbour averages) reads ``published_only`` rows.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from db.models import LOCAL, PUBLISHED  # the origins, defined once
+from db.models import LOCAL, PUBLISHED, SSDA903  # the origins, defined once
 from metrics.formatting import is_missing
+
+OWN_ORIGINS = (LOCAL, SSDA903)  # a council's own figures: its return's, and those computed from its 903
+COUNCILS_OWN = "own"  # ``prefer``: the council's own figure (the later loaded of LOCAL and SSDA903), else DfE's
 
 FREQUENCIES = ("month", "quarter", "year")  # finest first
 SERIES_COLUMNS = ["period_type", "period_end", "value", "numerator", "denominator", "status"]
@@ -30,17 +34,30 @@ def published_only(obs: pd.DataFrame) -> pd.DataFrame:
     return obs[obs["origin"].to_numpy() == PUBLISHED]
 
 
-def one_per_period(rows: pd.DataFrame, prefer: str = LOCAL) -> pd.DataFrame:
-    """At most one row per area and period end: the ``prefer`` origin's where both exist, oldest first.
+def is_own(origin: object) -> bool:
+    """True for a council's own figure (its return's or its 903's), False for DfE's published one."""
+    return str(origin) in OWN_ORIGINS
 
-    Rows are kept in their order otherwise; a frame without an origin column is returned as it is.
+
+def one_per_period(rows: pd.DataFrame, prefer: str = COUNCILS_OWN) -> pd.DataFrame:
+    """At most one row per area and period end, oldest first.
+
+    ``prefer`` PUBLISHED: DfE's figure where there is one, else the council's own. Anything else (COUNCILS_OWN,
+    or LOCAL or SSDA903 as before there were two): the council's own, else DfE's. Between a council's two own
+    figures (its return's and its 903's) the one loaded last wins: the higher batch id, batches being numbered
+    as they are loaded. Rows are kept in their order otherwise; a frame without an origin column is returned
+    as it is.
     """
     if "origin" not in rows or rows.empty:
         return rows
     keys = [c for c in ("measure_code", "area_code", "period_type", "dimension", "category", "period_end") if c in rows]
-    ranked = rows.assign(_preferred=(rows["origin"].to_numpy() == prefer))
-    ranked = ranked.sort_values([*keys, "_preferred"], kind="stable")
-    return ranked.drop_duplicates(keys, keep="last").drop(columns="_preferred")
+    origins = rows["origin"].astype(str).to_numpy()
+    preferred = origins == PUBLISHED if prefer == PUBLISHED else np.isin(origins, OWN_ORIGINS)
+    batch = (pd.to_numeric(rows["batch_id"], errors="coerce").fillna(-1).to_numpy() if "batch_id" in rows
+             else np.zeros(len(rows)))
+    ranked = rows.assign(_preferred=preferred, _batch=batch)
+    ranked = ranked.sort_values([*keys, "_preferred", "_batch"], kind="stable")
+    return ranked.drop_duplicates(keys, keep="last").drop(columns=["_preferred", "_batch"])
 
 
 def empty_series() -> pd.DataFrame:
@@ -63,7 +80,7 @@ def headline_rows(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
     return obs[mask]
 
 
-def _as_series(rows: pd.DataFrame, prefer: str = LOCAL) -> pd.DataFrame:
+def _as_series(rows: pd.DataFrame, prefer: str = COUNCILS_OWN) -> pd.DataFrame:
     if rows.empty:
         return empty_series()
     with_origin = "origin" in rows
@@ -85,7 +102,8 @@ def _as_series(rows: pd.DataFrame, prefer: str = LOCAL) -> pd.DataFrame:
 def own_series(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
     """The area's headline series at its finest loaded frequency (month, else quarter, else year), oldest first.
 
-    For a period with both, the council's own (local) figure; the published one where it has none.
+    For a period with several, the council's own figure loaded last (its return's or its 903's); DfE's
+    published one where it has none.
     """
     rows = headline_rows(obs, measure, area)
     kinds = rows["period_type"].to_numpy()
@@ -96,11 +114,11 @@ def own_series(obs: pd.DataFrame, measure: str, area: str) -> pd.DataFrame:
     return empty_series()
 
 
-def yearly_series(obs: pd.DataFrame, measure: str, area: str, prefer: str = LOCAL) -> pd.DataFrame:
+def yearly_series(obs: pd.DataFrame, measure: str, area: str, prefer: str = COUNCILS_OWN) -> pd.DataFrame:
     """The area's yearly headline series (years ending 31 March for DfE figures), oldest first.
 
-    Where a year has both a local and a published figure, the ``prefer`` origin's: the council's own
-    by default, DfE's for benchmarking.
+    Where a year has several figures, the ``prefer`` origin's (one_per_period): the council's own loaded
+    last by default, DfE's for benchmarking.
     """
     rows = headline_rows(obs, measure, area)
     return _as_series(rows[rows["period_type"] == "year"], prefer)

@@ -18,6 +18,8 @@ from ui import data
 from ui.filters import Filters
 from views import charts, overview
 from views.charts import BreakdownView, ChartView, MeasureTables
+from views.own_figures import OwnFigures
+from views.own_figures import own_figures as _own_figures
 from views.scope import Scope
 
 CACHE_ENTRIES = 512
@@ -120,3 +122,8 @@ def missing_reason(code: str, filters: Filters) -> str:
 
 def published_beside(code: str, home: str, period_end) -> str:
     return charts.published_beside(data.reads(), code, home, period_end)
+
+
+def own_figures(code: str, home: str, period_end) -> OwnFigures:
+    """Which return the council's figure shown came from, its 903 beside DfE's, and how the 903 gives it."""
+    return _own_figures(data.reads(), home, code, period_end)

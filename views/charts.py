@@ -24,9 +24,9 @@ from metrics.comparators import comparator_series
 from metrics.comparison import MISSING, NO_FIGURE, AreaFigure, compare
 from metrics.formatting import format_period, format_value
 from metrics.series import (
-    LOCAL,
     PUBLISHED,
     headline_rows,
+    is_own,
     latest,
     one_per_period,
     own_series,
@@ -95,12 +95,12 @@ def missing_reason(reads: Reads, scope: Scope, code: str) -> str:
 
 
 def published_beside(reads: Reads, code: str, home: str, period_end) -> str:
-    """'DfE published 63%' when the council's own latest figure is its own and DfE published one for the
+    """'DfE published 63%' when the council's latest figure is its own (its return's or its 903's) and DfE published one for the
     same period; '' otherwise (the figure shown is DfE's, or DfE has none)."""
     obs = reads.observations(home)
     own = own_series(obs, code, home)
     mine = own[own["period_end"] == pd.Timestamp(period_end)] if not pd.isna(period_end) else own.iloc[0:0]
-    if mine.empty or "origin" not in mine or mine["origin"].iloc[-1] != LOCAL:
+    if mine.empty or "origin" not in mine or not is_own(mine["origin"].iloc[-1]):
         return ""
     published = published_series(obs, code, home)
     found = published[published["period_end"] == pd.Timestamp(period_end)]
@@ -182,7 +182,7 @@ def trend_view(reads: Reads, scope: Scope, code: str) -> ChartView:
         return ChartView(None, "", measure_explanation(measure, "No target set."), False)
     home_rows = in_view(headline_rows(obs, code, home), start, end)
     published = None
-    if "origin" in own and (own["origin"] == LOCAL).any():  # the council's own figures: DfE's beside them
+    if "origin" in own and own["origin"].map(is_own).any():  # the council's own figures: DfE's beside them
         published = in_view(published_series(obs, code, home), start, end).reset_index(drop=True)
     compared, compared_rows = None, None
     if scope.comparators and not measure.is_count:  # a count is compared on its rate (COUNT_COMPARISON)

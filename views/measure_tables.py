@@ -7,7 +7,7 @@ import pandas as pd
 
 from charts.trend import TOTAL_KINDS
 from metrics.formatting import format_period, format_value
-from metrics.series import LOCAL, PUBLISHED
+from metrics.series import LOCAL, PUBLISHED, is_own
 from reference.catalogue import Measure
 from reference.statuses import label as status_label
 from views.sources import DFE_PUBLISHED, batch_facts, loaded_on, row_source
@@ -36,10 +36,17 @@ def _value_text(row: pd.Series | None, measure: Measure) -> str:
     return format_value(None if pd.isna(row["value"]) else float(row["value"]), measure, row["status"])
 
 
+def _loaded_last(rows: list[pd.Series]) -> pd.Series | None:
+    """Of the council's own figures for one period (its return's, its 903's), the one loaded last: the one shown."""
+    if not rows:
+        return None
+    return max(rows, key=lambda r: -1 if pd.isna(r["batch_id"]) else int(r["batch_id"]))
+
+
 def values_table(rows: pd.DataFrame, measure: Measure, batches: pd.DataFrame) -> pd.DataFrame:
-    """One line per period, newest first: the council's own figure and DfE's published one in columns of
-    their own (a symbol's label, never 0), the numerator and denominator behind the figure, its status
-    and where each came from in words. A column nobody's figures fill is left out."""
+    """One line per period, newest first: the council's own figure (of its return's and its 903's, the one
+    loaded last) and DfE's published one in columns of their own (a symbol's label, never 0), the numerator
+    and denominator behind the figure, its status and where each came from in words. A column nobody's figures fill is left out."""
     facts = batch_facts(batches)
     has_origin = "origin" in rows
     rows = rows.sort_values(["period_end", "period_type"], ascending=[False, True], kind="stable")
@@ -51,10 +58,11 @@ def values_table(rows: pd.DataFrame, measure: Measure, batches: pd.DataFrame) ->
     lines = []
     for key in keys:
         found = by_key[key]
-        own, published = found.get(LOCAL), found.get(PUBLISHED)
-        main = own if own is not None else published
+        own = _loaded_last([r for origin, r in found.items() if is_own(origin)])
+        published = found.get(PUBLISHED)
+        main = own if own is not None else published if published is not None else next(iter(found.values()))
         sources = [row_source(r["batch_id"], facts, r["period_end"], origin)
-                   for origin, r in ((LOCAL, own), (PUBLISHED, published)) if r is not None]
+                   for origin, r in sorted(found.items(), key=lambda item: item[0] == PUBLISHED)]
         lines.append({
             "Period": format_period(key[0], key[1]),
             "Frequency": FREQUENCY.get(key[0], key[0]),
