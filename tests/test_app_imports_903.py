@@ -21,6 +21,7 @@ from db.engine import connect
 from db.writes import OBSERVATION_COLUMNS, BatchInfo, apply_batch
 from loaders.ssda903.model import TABLE
 from tests.app_database import HOME
+from tests.cli import run_main
 from tests.returns_files import dump_tables
 from tests.ssda903_files import CHILDREN, DOBS, EPISODES, HEADER, POSTCODES, REVIEWS, csv_text, write_xml
 from tests.test_upload import frame_with, imports_page, said, upload
@@ -214,3 +215,16 @@ def test_a_zip_that_holds_no_903_is_offered_as_a_set_of_returns(db):
     assert "Recognised as the 903 return" not in said(at) and not at.selectbox
     at.checkbox(key="imports_as_set").check().run()
     assert "Loading the set as one batch would add **1 new value**" in said(at)
+
+
+def test_with_grants_an_editor_of_another_council_cannot_load_this_council_s_903(db):
+    """The page's 903 is the home council's own figures: an editor granted only another council gets a sentence,
+    no preview naming children and no confirm."""
+    other = "E08000003"  # Manchester, not the home council
+    assert run_main("access", "grant", "jsmith", "--council", other, "--role", "editor", "--db", db).returncode == 0
+    before = dump_tables(connect(db))
+    at = upload(imports_page(), *small_set())
+    assert "you may not change that council's figures" in said(at)
+    assert CHILDREN[1] not in said(at)
+    assert not [b for b in at.button if b.key == "confirm_903"]
+    assert dump_tables(connect(db)) == before
