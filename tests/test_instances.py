@@ -1,0 +1,159 @@
+"""Two Streamlit instances behind nginx, as the README's shared-server section sets them up: the real nginx from
+Debian's package running deploy/nginx-dashboard.conf, two real `streamlit run` processes on loopback ports
+started by scripts/serve_instances.py, and headless Chromium as a member's browser.
+
+Which instance served each request is read from nginx's own access log (the upstream address beside the
+browser's instance cookie), so the tests see what the proxy really did.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from db.engine import connect
+from scripts.serve_instances import free_port, nginx_unavailable_reason, private_nginx, streamlit_instances
+from tests import app_database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+PAGE_TIMEOUT_MS = 90_000
+MAX_BROWSERS = 16  # fresh browsers opened until both instances have served one: 1 in 32,768 to see only one
+COOKIE = "dashboard_instance"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(nginx_unavailable_reason() is not None, reason=nginx_unavailable_reason() or ""),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (test.sh installs it)"),
+]
+
+
+class Proxy:
+    """nginx's address, the two instances' upstream addresses and nginx's access log."""
+
+    def __init__(self, base: str, upstreams: list[str], log: Path) -> None:
+        self.base, self.upstreams, self.log = base, upstreams, log
+
+    def served(self) -> dict[str, list[tuple[str, str, str]]]:
+        """For each browser's instance cookie, every request nginx passed on: (upstream, path, status)."""
+        by_cookie: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for line in self.log.read_text().splitlines():
+            upstream, cookie, _method, path, status = line.split(" ")
+            if cookie != "-":
+                by_cookie[cookie].append((upstream, path, status))
+        return by_cookie
+
+    def websocket_upstream(self, cookie: str, timeout_s: float = 20) -> list[str]:
+        """The upstreams of a closed browser's websockets (nginx logs a websocket when it closes)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            streams = [u for u, path, status in self.served().get(cookie, []) if path == "/_stcore/stream"
+                       and status == "101"]
+            if streams or time.monotonic() > deadline:
+                return streams
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory) -> Iterator[Proxy]:
+    folder = tmp_path_factory.mktemp("instances")
+    url = f"sqlite:///{folder / 'dashboard.db'}"
+    app_database.build(connect(url), url)
+    env = {**os.environ, "DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0",
+           "DASHBOARD_LOAD_PUBLISHED": "0", "DASHBOARD_HOME_AREA": app_database.HOME}
+    ports = [free_port(), free_port()]
+    with streamlit_instances(ports, env, folder) as _instances, private_nginx(ports, folder / "nginx") as base:
+        yield Proxy(base, [f"127.0.0.1:{port}" for port in ports], folder / "nginx" / "access.log")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def wait_for_run(page) -> None:
+    """Until the script run a click started has finished and no element from before it is left on the page."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=PAGE_TIMEOUT_MS)
+
+
+def assert_no_error_shown(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.inner_text("body")
+
+
+def instance_cookie(context) -> str:
+    return next(c["value"] for c in context.cookies() if c["name"] == COOKIE)
+
+
+def test_a_page_loads_through_the_proxy_with_its_charts(proxy, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    response = page.goto(proxy.base + "/children_in_care", wait_until="domcontentloaded")
+    assert response is not None and response.ok
+    page.get_by_text("Starting and leaving care").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    wait_for_run(page)
+    assert_no_error_shown(page)
+    assert page.locator('[data-testid="stApp"]').get_attribute("data-test-connection-state") == "CONNECTED"
+    assert len(instance_cookie(context)) == 32  # nginx's $request_id: the key every later request is hashed on
+    context.close()
+
+
+def test_one_websocket_on_one_instance_carries_every_rerun_of_a_session(proxy, browser):
+    """A selector changed twice and two menu links: four reruns, all over the websocket opened first, and every
+    request the browser made (page, static files, websocket) answered by the same instance."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    page.goto(proxy.base + "/placement_stability", wait_until="domcontentloaded")
+    page.get_by_text("3 or more moves in a year").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    wait_for_run(page)
+    toggle = page.get_by_role("switch", name="Show comparators")
+    for expected in (False, True):
+        page.get_by_text("Show comparators").click()
+        wait_for_run(page)
+        assert toggle.is_checked() is expected
+    for title, text in (("Care leavers", "Care leavers 19-21 suitably housed"), ("Health", "Emotional wellbeing")):
+        page.locator('[data-testid="stSidebarNavLink"]', has_text=title).click()
+        page.get_by_text(text).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+        wait_for_run(page)
+    assert_no_error_shown(page)
+    assert len(sockets) == 1 and not sockets[0].is_closed(), "the session's websocket was opened again"
+    cookie = instance_cookie(context)
+    context.close()
+    assert len(proxy.websocket_upstream(cookie)) == 1
+    upstreams = {upstream for upstream, _path, _status in proxy.served()[cookie]}
+    assert len(upstreams) == 1 and upstreams <= set(proxy.upstreams), upstreams
+
+
+def test_both_instances_serve_sessions(proxy, browser):
+    """Fresh browsers (new cookies) are spread over the instances; each one's page is drawn by its instance."""
+    seen: dict[str, str] = {}
+    for _ in range(MAX_BROWSERS):
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.goto(proxy.base + "/overview", wait_until="domcontentloaded")
+        page.get_by_text("What needs attention", exact=True).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+        wait_for_run(page)
+        assert_no_error_shown(page)
+        cookie = instance_cookie(context)
+        context.close()
+        streams = proxy.websocket_upstream(cookie)
+        assert len(streams) == 1
+        seen[cookie] = streams[0]
+        if set(seen.values()) == set(proxy.upstreams):
+            break
+    assert set(seen.values()) == set(proxy.upstreams), f"{len(seen)} browsers, all on {set(seen.values())}"
