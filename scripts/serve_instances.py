@@ -8,7 +8,7 @@ the others. The schema is brought up to date once before any instance starts, so
 migrate. Runs in the foreground until stopped (Ctrl-C, or SIGTERM from a service manager); if an instance
 stops, the rest are stopped too and the exit status is 1, so the service manager starts them all again.
 
-Usage: python scripts/serve_instances.py [--instances 2] [--first-port 8501] [--print-nginx]
+Usage: python scripts/serve_instances.py [--instances 2] [--first-port 8501] [--logs DIR] [--print-nginx]
 
 The functions here also start instances and a private nginx for tests/test_instances.py and
 benchmarks/load.py.
@@ -188,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=2, help="how many Streamlit processes (default 2)")
     parser.add_argument("--first-port", type=int, default=8501, help="the first loopback port (default 8501)")
+    parser.add_argument("--logs", type=Path, help="folder for each instance's log (default: a new temporary folder)")
     parser.add_argument("--print-nginx", action="store_true",
                         help="print deploy/nginx-dashboard.conf's upstream block for these ports, then exit")
     args = parser.parse_args(argv)
@@ -207,7 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    log_folder = Path(os.environ.get("DASHBOARD_INSTANCE_LOGS", "") or tempfile.mkdtemp(prefix="dashboard-instances-"))
+    log_folder = args.logs or Path(tempfile.mkdtemp(prefix="dashboard-instances-"))
+    log_folder.mkdir(parents=True, exist_ok=True)
     try:
         with streamlit_instances(ports, os.environ, log_folder) as instances:
             print(f"{len(instances)} instances answering: {', '.join(i.base for i in instances)} "
