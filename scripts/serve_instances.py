@@ -52,11 +52,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def streamlit_command(port: int) -> list[str]:
-    """One instance: loopback only (nginx is the way in), no file watcher, no browser, no usage statistics."""
+def streamlit_command(port: int, options: Sequence[str] = ()) -> list[str]:
+    """One instance: loopback only (nginx is the way in), no file watcher, no browser, no usage statistics;
+    ``options`` adds Streamlit settings (``--secrets.files PATH`` for a test)."""
     return [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
             "--server.address", LOOPBACK, "--server.port", str(port), "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false"]
+            "--browser.gatherUsageStats", "false", *options]
 
 
 def wait_until_answering(url: str, process: subprocess.Popen, what: str, timeout_s: float = START_TIMEOUT_S,
@@ -99,7 +100,8 @@ class Instance:
 
 
 @contextmanager
-def streamlit_instances(ports: Sequence[int], env: Mapping[str, str], log_folder: Path) -> Iterator[list[Instance]]:
+def streamlit_instances(ports: Sequence[int], env: Mapping[str, str], log_folder: Path,
+                        options: Sequence[str] = ()) -> Iterator[list[Instance]]:
     """One Streamlit process per port, all with ``env`` and one shared cookie secret; yields them once every
     one answers its health check, and stops them all afterwards."""
     shared = dict(env)
@@ -108,7 +110,7 @@ def streamlit_instances(ports: Sequence[int], env: Mapping[str, str], log_folder
         started = []
         for port in ports:
             log = stack.enter_context((log_folder / f"streamlit_{port}.log").open("w"))
-            process = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=shared, stdout=log,
+            process = subprocess.Popen(streamlit_command(port, options), cwd=ROOT, env=shared, stdout=log,
                                        stderr=subprocess.STDOUT)
             stack.callback(_stop, process)
             started.append(Instance(f"http://{LOOPBACK}:{port}", process))
@@ -157,14 +159,14 @@ def nginx_main_config(site: Path, folder: Path) -> str:
 
 
 @contextmanager
-def private_nginx(ports: Sequence[int], folder: Path) -> Iterator[str]:
-    """nginx from Debian's package, running the shipped site config in front of ``ports`` on a free loopback
-    port, until the block ends; yields its base URL. Its access log is ``folder / 'access.log'``."""
+def private_nginx(ports: Sequence[int], folder: Path, port: int | None = None) -> Iterator[str]:
+    """nginx from Debian's package, running the shipped site config in front of ``ports`` on loopback (``port``,
+    else a free one), until the block ends; yields its base URL. Its access log is ``folder / 'access.log'``."""
     binary = nginx_binary()
     if binary is None:
         raise RuntimeError(nginx_unavailable_reason())
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     site = folder / "dashboard.conf"
     site.write_text(nginx_site(ports, f"{LOOPBACK}:{port}"))
     main = folder / "nginx.conf"

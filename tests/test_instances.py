@@ -12,6 +12,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ import pytest
 from db.engine import connect
 from scripts.serve_instances import free_port, nginx_unavailable_reason, private_nginx, streamlit_instances
 from tests import app_database
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, PERSON, oidc_provider
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
@@ -60,15 +62,28 @@ class Proxy:
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory) -> Iterator[Proxy]:
+def database(tmp_path_factory) -> tuple[str, Path]:
     folder = tmp_path_factory.mktemp("instances")
     url = f"sqlite:///{folder / 'dashboard.db'}"
     app_database.build(connect(url), url)
+    return url, folder
+
+
+@contextmanager
+def behind_nginx(url: str, folder: Path, options: tuple[str, ...] = (), nginx_port: int | None = None,
+                 ) -> Iterator[Proxy]:
     env = {**os.environ, "DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0",
            "DASHBOARD_LOAD_PUBLISHED": "0", "DASHBOARD_HOME_AREA": app_database.HOME}
     ports = [free_port(), free_port()]
-    with streamlit_instances(ports, env, folder) as _instances, private_nginx(ports, folder / "nginx") as base:
+    with streamlit_instances(ports, env, folder, options) as _instances, \
+            private_nginx(ports, folder / "nginx", nginx_port) as base:
         yield Proxy(base, [f"127.0.0.1:{port}" for port in ports], folder / "nginx" / "access.log")
+
+
+@pytest.fixture(scope="module")
+def proxy(database) -> Iterator[Proxy]:
+    with behind_nginx(*database) as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +172,33 @@ def test_both_instances_serve_sessions(proxy, browser):
         if set(seen.values()) == set(proxy.upstreams):
             break
     assert set(seen.values()) == set(proxy.upstreams), f"{len(seen)} browsers, all on {set(seen.values())}"
+
+
+def test_sign_in_through_the_proxy_finishes_on_the_instance_where_it_started(database, browser, tmp_path):
+    """st.login with [auth] redirect_uri at nginx's address: the provider sends the browser back through nginx,
+    /auth/login, /oauth2callback and the websocket all reach one instance, and the person is signed in."""
+    url, _ = database
+    nginx_port = free_port()
+    with oidc_provider() as provider:
+        secrets_file = tmp_path / "secrets.toml"
+        secrets_file.write_text(
+            f'[auth]\nredirect_uri = "http://127.0.0.1:{nginx_port}/oauth2callback"\n'
+            f'cookie_secret = "{"c" * 64}"\n\n[auth.council]\nclient_id = "{CLIENT_ID}"\n'
+            f'client_secret = "{CLIENT_SECRET}"\nserver_metadata_url = "{provider.metadata_url}"\n')
+        with behind_nginx(url, tmp_path, ("--secrets.files", str(secrets_file)), nginx_port) as proxy:
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            page = context.new_page()
+            page.goto(proxy.base + "/overview", wait_until="domcontentloaded")
+            page.get_by_role("button", name="Sign in with Council").click(timeout=PAGE_TIMEOUT_MS)
+            page.get_by_text("What needs attention", exact=True).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+            wait_for_run(page)
+            assert f"Signed in as {PERSON['name']}" in page.locator('[data-testid="stSidebar"]').inner_text()
+            assert_no_error_shown(page)
+            assert provider.redirects == [f"{proxy.base}/oauth2callback"]
+            cookie = instance_cookie(context)
+            context.close()
+            assert len(proxy.websocket_upstream(cookie)) >= 1
+            requests = proxy.served()[cookie]
+            paths = {path for _upstream, path, _status in requests}
+            assert {"/auth/login", "/oauth2callback", "/_stcore/stream"} <= paths, paths
+            assert len({upstream for upstream, _path, _status in requests}) == 1
