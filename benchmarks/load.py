@@ -54,6 +54,7 @@ from scripts.serve_instances import (  # noqa: E402
     private_nginx,
     streamlit_instances,
 )
+from scripts.serve_instances import access_log as read_access_log  # noqa: E402
 from tests import app_database  # noqa: E402
 from tests.postgres_server import throwaway_postgres, unavailable_reason  # noqa: E402
 
@@ -350,10 +351,9 @@ def sessions_per_instance(access_log: Path | None) -> dict[str, int]:
     if access_log is None or not access_log.exists():
         return {}
     served: dict[str, set[str]] = defaultdict(set)
-    for line in access_log.read_text().splitlines():
-        upstream, cookie, _method, path, status = line.split(" ")
-        if path == "/_stcore/stream" and status == "101" and cookie != "-":
-            served[upstream].add(cookie)
+    for request in read_access_log(access_log):
+        if request.path == "/_stcore/stream" and request.status == "101" and request.cookie != "-":
+            served[request.upstream].add(request.cookie)
     return {upstream: len(cookies) for upstream, cookies in sorted(served.items())}
 
 

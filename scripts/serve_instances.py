@@ -43,7 +43,24 @@ START_TIMEOUT_S = 90
 COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
 NGINX_PATHS = ("/usr/sbin/nginx", "/usr/bin/nginx")
 # Written by a private nginx (tests, the load benchmark): which instance served each request, for which browser.
-NGINX_LOG_FORMAT = "$upstream_addr $cookie_dashboard_instance $request_method $uri $status"
+# Tab-separated: nginx escapes a tab inside a value, and $upstream_addr may list two ("a, b") after a retry.
+NGINX_LOG_FIELDS = ("$upstream_addr", "$cookie_dashboard_instance", "$request_method", "$uri", "$status")
+NGINX_LOG_FORMAT = "\t".join(NGINX_LOG_FIELDS)
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One request in a private nginx's access log."""
+
+    upstream: str  # the instance that answered (127.0.0.1:PORT), or what nginx tried in turn
+    cookie: str  # the browser's dashboard_instance cookie, "-" before it had one
+    method: str
+    path: str
+    status: str
+
+
+def access_log(path: Path) -> list[Logged]:
+    return [Logged(*line.split("\t")) for line in path.read_text().splitlines() if line]
 
 
 def free_port() -> int:

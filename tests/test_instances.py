@@ -9,6 +9,7 @@ browser's instance cookie), so the tests see what the proxy really did.
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -18,7 +19,16 @@ from pathlib import Path
 import pytest
 
 from db.engine import connect
-from scripts.serve_instances import free_port, nginx_unavailable_reason, private_nginx, streamlit_instances
+from scripts.serve_instances import (
+    NGINX_TEMPLATE,
+    access_log,
+    free_port,
+    nginx_binary,
+    nginx_main_config,
+    nginx_unavailable_reason,
+    private_nginx,
+    streamlit_instances,
+)
 from tests import app_database
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, PERSON, oidc_provider
 
@@ -44,10 +54,9 @@ class Proxy:
     def served(self) -> dict[str, list[tuple[str, str, str]]]:
         """For each browser's instance cookie, every request nginx passed on: (upstream, path, status)."""
         by_cookie: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for line in self.log.read_text().splitlines():
-            upstream, cookie, _method, path, status = line.split(" ")
-            if cookie != "-":
-                by_cookie[cookie].append((upstream, path, status))
+        for request in access_log(self.log):
+            if request.cookie != "-":
+                by_cookie[request.cookie].append((request.upstream, request.path, request.status))
         return by_cookie
 
     def websocket_upstream(self, cookie: str, timeout_s: float = 20) -> list[str]:
@@ -202,3 +211,22 @@ def test_sign_in_through_the_proxy_finishes_on_the_instance_where_it_started(dat
             paths = {path for _upstream, path, _status in requests}
             assert {"/auth/login", "/oauth2callback", "/_stcore/stream"} <= paths, paths
             assert len({upstream for upstream, _path, _status in requests}) == 1
+
+
+def test_the_shipped_config_with_its_certificate_lines_is_what_nginx_accepts(tmp_path):
+    """The file a region's IT copies to /etc/nginx/conf.d/ as it is, with only its certificate paths changed to
+    a throwaway certificate's: nginx -t accepts it (the other tests run it without the TLS lines)."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=dashboard.example.gov.uk", "-keyout", str(tmp_path / "key.pem"), "-out",
+                    str(tmp_path / "cert.pem")], check=True, capture_output=True)
+    shipped = NGINX_TEMPLATE.read_text()
+    site = tmp_path / "dashboard.conf"
+    site.write_text(shipped.replace("/etc/ssl/certs/dashboard.pem", str(tmp_path / "cert.pem"))
+                    .replace("/etc/ssl/private/dashboard.key", str(tmp_path / "key.pem")))
+    assert site.read_text() != shipped
+    main = tmp_path / "nginx.conf"
+    main.write_text(nginx_main_config(site, tmp_path))
+    checked = subprocess.run([nginx_binary(), "-t", "-p", str(tmp_path), "-c", str(main)], capture_output=True,
+                             text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
