@@ -217,12 +217,13 @@ async def _do(page, runs: Runs, base: str, action: Action, timeout_s: float) -> 
     page, and the seconds until the server had finished the run (its share, with the websocket's trip)."""
     deadline = time.monotonic() + timeout_s
     before = runs.finished
+    within = timeout_s * 1000  # a starved browser may take longer than Playwright's 30 s just to click
     if action.kind == "open":
-        await page.goto(base + action.target, wait_until="commit")
+        await page.goto(base + action.target, wait_until="commit", timeout=within)
     elif action.kind == "link":
-        await page.locator('[data-testid="stSidebarNavLink"]', has_text=action.target).click()
+        await page.locator('[data-testid="stSidebarNavLink"]', has_text=action.target).click(timeout=within)
     else:
-        await page.get_by_text(action.target, exact=True).click()
+        await page.get_by_text(action.target, exact=True).click(timeout=within)
     pressed = 0.0 if action.kind == "open" else float(await page.evaluate("() => window.__load.pressed"))
     try:
         await runs.wait_beyond(before, deadline)
