@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements-dev.txt
 # Debian's chromium for the browser tests and chart pictures, LibreOffice for the committee pack's PDF,
-# and a PostgreSQL server for the PostgreSQL tests.
+# a PostgreSQL server for the PostgreSQL tests, and nginx for the shared-server tests.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium chromium-driver"
 # soffice alone may be LibreOffice Calc without Impress, which cannot read a deck: check for Impress itself.
@@ -12,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || missing="$missing chromium chromium-drive
   || missing="$missing libreoffice-impress-nogui"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"  # two instances behind nginx
 ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || missing="$missing libreoffice-calc-nogui"  # Calc: a test saves a workbook again through it
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then

@@ -45,10 +45,12 @@ def _originals_folder(tmp_path_factory) -> None:
     app_database.originals_folder = tmp_path_factory.mktemp("originals")
 
 
-# The files that take longest (the committee pack and its PDFs, the browser, the public pack), measured with
-# --durations. With xdist each file runs whole on one worker (test.sh: --dist loadfile), so one of these
-# started last would run on alone at the end: started first, the other worker takes the rest meanwhile.
-SLOWEST_FILES_FIRST = ("test_pack.py", "test_e2e_browser.py", "test_public_rule.py", "test_import_messages.py")
+# The files that take longest (the committee pack and its PDFs, the browser, the public pack, two instances
+# behind nginx), measured with --durations. With xdist each file runs whole on one worker (test.sh: --dist
+# loadfile), so one of these started last would run on alone at the end: started first, the other worker
+# takes the rest meanwhile.
+SLOWEST_FILES_FIRST = ("test_pack.py", "test_e2e_browser.py", "test_public_rule.py", "test_import_messages.py",
+                       "test_instances.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

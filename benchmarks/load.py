@@ -1,0 +1,546 @@
+"""Many members browsing at once while an editor loads returns: real headless Chromium sessions, loopback only.
+
+Streamlit talks to each browser tab over a websocket and draws charts in the browser, so an HTTP-only tool
+would time the wrong thing: each simulated member here is a Chromium browser context (its own cookies, so
+its own sticky instance) that opens the Overview, follows menu links and switches a selector, timed from
+the click to the last chart drawn. Meanwhile an editor loads monthly returns (and a 903 set, when this
+branch can read one) through the command line, as a performance officer does. Two configurations, each in
+the same run: two instances behind nginx on one PostgreSQL (the shared-server setup), and one instance on
+SQLite (a council's own install). Each starts with one member alone (the baseline the goal is measured
+against), after one unmeasured visit per instance to warm its caches. Afterwards the database's figures
+are compared with the files the editor loaded: none lost, none doubled, none unexpected.
+
+"The last chart drawn": the run the click started is over when the server says so over the member's
+websocket (Streamlit's script_finished message; the page's own run-state attribute can skip "running"
+altogether when a busy browser handles several messages in one go, so it cannot count runs). The page is
+then finished once it shows the run finished, no element is stale (left from the run before) or a loading
+skeleton, every Plotly chart has its SVG, its content has changed since the click, and nothing in its main
+area or sidebar (charts included) has changed for ``QUIET_MS``. The time is taken at that last change, seen
+by a MutationObserver in the page, not when the quiet period ends: that is when the member sees the
+finished page, the last chart drawn. The time until the server finished the run is printed beside it.
+
+Run: .venv/bin/python benchmarks/load.py [--sessions 20] [--views 9] [--ramp 1] [--timeout 120] [--max-minutes 15]
+     [--only postgres|sqlite]
+Goals: 20 sessions on two instances with 0 errors, a 95th percentile under twice the single member's median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from db.engine import connect  # noqa: E402
+from db.models import LOCAL, ImportBatch, Observation, ObservationHistory  # noqa: E402
+from scripts.serve_instances import (  # noqa: E402
+    LOOPBACK,
+    free_port,
+    nginx_unavailable_reason,
+    private_nginx,
+    streamlit_instances,
+)
+from scripts.serve_instances import access_log as read_access_log  # noqa: E402
+from tests import app_database  # noqa: E402
+from tests.postgres_server import throwaway_postgres, unavailable_reason  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+VIEWPORT = {"width": 1280, "height": 800}
+QUIET_MS = 750  # nothing in a chart changed for this long: the page is finished
+ACTION_TIMEOUT_S = 120  # a page not drawn by then counts as an error
+RAMP_S = 1.0  # members arrive one a second, as people opening a link from an e-mail do
+IMPORT_GAP_S = 3.0  # the editor's pause between two files
+HOME = app_database.HOME
+NINETY_THREE_SET = ROOT / "data" / "sample" / "ssda903"  # a 903 set, once the 903 import exists
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # open (an address), link (a menu entry's title), selector (a toggle's label)
+    target: str
+
+
+# What one member does: the Overview from a link, the theme pages by the menu, comparators off and on again,
+# then the measure and benchmarking pages. Every page but the Overview draws charts.
+VISIT = (
+    Action("open", "/overview"),
+    Action("link", "Children in care"),
+    Action("link", "Placement stability"),
+    Action("selector", "Show comparators"),
+    Action("link", "Care leavers"),
+    Action("selector", "Show comparators"),
+    Action("link", "Health"),
+    Action("link", "Measure detail"),
+    Action("link", "Benchmarking"),
+)
+
+# Installed in every page before Streamlit's own scripts: when the member last pressed something, when the
+# page's content (main area and sidebar, charts included) last changed, when a chart last changed, and the
+# app root's script state with the time it last became "notRunning".
+WATCH_JS = """
+(() => {
+  const L = window.__load = {pressed: 0, changed: 0, chartDrawn: 0, runEnd: 0, state: null, app: null};
+  addEventListener('pointerdown', () => { L.pressed = performance.now(); }, true);
+  const noteState = () => {
+    const s = L.app.getAttribute('data-test-script-state');
+    if (s === 'notRunning' && L.state !== s) L.runEnd = performance.now();
+    L.state = s;
+  };
+  new MutationObserver(records => {
+    if (!L.app) {
+      L.app = document.querySelector('[data-testid="stApp"]');
+      if (L.app) {
+        noteState();
+        new MutationObserver(noteState).observe(L.app, {attributes: true,
+                                                         attributeFilter: ['data-test-script-state']});
+      }
+    }
+    const now = performance.now();
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (!el) continue;
+      if (el.closest('[data-testid="stMain"], [data-testid="stSidebar"]')) L.changed = now;
+      if (el.closest('[data-testid="stPlotlyChart"]')) L.chartDrawn = now;
+    }
+  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+})();
+"""
+
+# Once the server has finished the run: the page is finished when it shows the run finished, nothing stale
+# or loading is left, every chart has its SVG, its content changed after the press, and then nothing changed
+# for quietMs. Returns the time (page clock, ms) of the last change, else false.
+DRAWN_JS = """
+([pressed, quietMs]) => {
+  const L = window.__load;
+  if (!L || !L.app || L.state !== 'notRunning' || L.changed <= pressed) return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'))
+    return false;
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (!chart.querySelector('.main-svg')) return false;
+  return performance.now() - L.changed >= quietMs ? L.changed : false;
+}
+"""
+
+# What the page looked like when it was not finished in time, so an error says where it stuck.
+STUCK_JS = """
+() => {
+  const L = window.__load || {};
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return 'no app on the page yet (its scripts not loaded)';
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const count = selector => document.querySelectorAll(selector).length;
+  return `connection ${app.getAttribute('data-test-connection-state')}, script ${L.state}, `
+    + `${count('[data-stale="true"]')} stale, ${count('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')} `
+    + `skeletons, ${charts.filter(c => !c.querySelector('.main-svg')).length} of ${charts.length} charts undrawn, `
+    + `last change ${((performance.now() - L.changed) / 1000).toFixed(1)} s ago`;
+}
+"""
+
+
+class Runs:
+    """The script runs the server reports finished over a member's websocket (Streamlit's script_finished
+    message): exact, where the page's own run-state attribute may skip a state when the browser is busy."""
+
+    def __init__(self, page) -> None:
+        self.finished = 0
+        self.failed = 0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
+
+    def _frame(self, payload: str | bytes) -> None:
+        if not isinstance(payload, bytes):
+            return
+        message = ForwardMsg.FromString(payload)
+        if message.WhichOneof("type") != "script_finished":
+            return
+        if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+            self.finished += 1
+        elif message.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+            self.failed += 1
+
+    async def wait_beyond(self, before: int, deadline: float) -> None:
+        while self.finished <= before and not self.failed:
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            await asyncio.sleep(0.05)
+        if self.failed:
+            raise RuntimeError("the page's script could not run")
+
+
+@dataclass
+class Member:
+    """One simulated member's visit: seconds per page view (and of it, the script run the browser saw),
+    errors seen, views not reached in time."""
+
+    times: list[float] = field(default_factory=list)
+    runs: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    not_reached: int = 0
+
+
+@dataclass(frozen=True)
+class EditorFile:
+    path: Path
+    values: dict[tuple[str, date], float]  # (measure, month end) -> value, as written in the file
+
+
+@dataclass
+class Editor:
+    loaded: list[EditorFile] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    ninety_three: str = ""
+
+
+# ---- members ---------------------------------------------------------------------------------------------------
+
+async def _do(page, runs: Runs, base: str, action: Action, timeout_s: float) -> tuple[float, float]:
+    """One page view: the seconds from the press (or the address typed) to the last change the run made on the
+    page, and the seconds until the server had finished the run (its share, with the websocket's trip)."""
+    deadline = time.monotonic() + timeout_s
+    before = runs.finished
+    within = timeout_s * 1000  # a starved browser may take longer than Playwright's 30 s just to click
+    if action.kind == "open":
+        await page.goto(base + action.target, wait_until="commit", timeout=within)
+    elif action.kind == "link":
+        await page.locator('[data-testid="stSidebarNavLink"]', has_text=action.target).click(timeout=within)
+    else:
+        await page.get_by_text(action.target, exact=True).click(timeout=within)
+    pressed = 0.0 if action.kind == "open" else float(await page.evaluate("() => window.__load.pressed"))
+    try:
+        await runs.wait_beyond(before, deadline)
+        served = float(await page.evaluate("() => performance.now()"))
+        drawn = await page.wait_for_function(DRAWN_JS, arg=[pressed, QUIET_MS], polling=100,
+                                             timeout=max(1.0, deadline - time.monotonic()) * 1000)
+    except (TimeoutError, PlaywrightTimeout):
+        raise RuntimeError(f"not finished in {timeout_s:.0f} s: {await page.evaluate(STUCK_JS)}") from None
+    last = float(await drawn.json_value())
+    if await page.locator('[data-testid="stException"]').count():
+        raise RuntimeError("an error box on the page")
+    state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-connection-state")
+    if state != "CONNECTED":
+        raise RuntimeError(f"the connection is {state}")
+    return (last - pressed) / 1000, (min(served, last) - pressed) / 1000
+
+
+async def member(browser, base: str, views: int, delay_s: float, deadline: float, timeout_s: float) -> Member:
+    await asyncio.sleep(delay_s)
+    out = Member()
+    context = await browser.new_context(viewport=VIEWPORT)
+    await context.add_init_script(WATCH_JS)
+    page = await context.new_page()
+    runs = Runs(page)
+    try:
+        for index in range(views):
+            action = VISIT[index % len(VISIT)]
+            if time.monotonic() > deadline:
+                out.not_reached = views - index
+                break
+            try:
+                seconds, run = await _do(page, runs, base, action, timeout_s)
+                out.times.append(seconds)
+                out.runs.append(run)
+            except Exception as error:  # noqa: BLE001 - counted and named, and the member stops there
+                out.errors.append(f"{action.kind} {action.target}: {str(error).splitlines()[0][:160]}")
+                out.not_reached = views - index - 1
+                break
+    finally:
+        await context.close()
+    return out
+
+
+async def browse(bases: list[str], sessions: int, views: int, deadline: float, ramp_s: float = RAMP_S,
+                 timeout_s: float = ACTION_TIMEOUT_S, alongside=None) -> tuple[list[Member], object]:
+    """``sessions`` members (spread over ``bases``) in one Chromium, with ``alongside`` (a coroutine) running too."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            jobs = [member(browser, bases[i % len(bases)], views, i * ramp_s, deadline, timeout_s)
+                    for i in range(sessions)]
+            side = asyncio.create_task(alongside) if alongside is not None else None
+            members = await asyncio.gather(*jobs)
+            extra = await side if side is not None else None
+        finally:
+            await browser.close()
+    return list(members), extra
+
+
+# ---- the editor ------------------------------------------------------------------------------------------------
+
+def month_end(first: date, months_after: int) -> date:
+    """The last day of the month ``months_after`` months after ``first``'s month."""
+    year, month = divmod(first.year * 12 + first.month - 1 + months_after + 1, 12)
+    return date.fromordinal(date(year, month + 1, 1).toordinal() - 1)
+
+
+FIRST_NEW_MONTH = date(2025, 4, 30)  # the month after the test database's last
+MONTHLY = ("cla_count", "cla_foster_pct", "stab_3plus_pct", "cl_eet_17_18", "health_iha_pct", "health_sdq_avg")
+
+
+def editor_files(folder: Path, months: int) -> list[EditorFile]:
+    """A tidy CSV return per month from April 2025 (after the database's last month), then a correction of the
+    first month with every figure changed, which replaces those values and keeps the old ones in history."""
+    files = []
+    plan = [(index, index, "") for index in range(months)] + [(0, months, "_corrected")]
+    for month_index, version, suffix in plan:
+        end = month_end(FIRST_NEW_MONTH, month_index)
+        values = {}
+        for offset, code in enumerate(MONTHLY):
+            level = app_database.LEVELS[code]
+            values[(code, end)] = round(level + (version + offset) % 5 - 2, 1 if code == "health_sdq_avg" else 0)
+        path = folder / f"return_{end:%Y_%m}{suffix}.csv"
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["measure", "period", "value"])
+            writer.writerows([code, f"{end:%Y-%m}", value] for (code, _end), value in values.items())
+        files.append(EditorFile(path, values))
+    return files
+
+
+def _import_command(db_url: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", "loaders", "import", *args, "--area", HOME, "--db", db_url]
+
+
+async def edit(db_url: str, files: list[EditorFile], gap_s: float = IMPORT_GAP_S) -> Editor:
+    """The editor loads each file through the command line, one after another, while the members browse."""
+    out = Editor()
+    env = {**os.environ, "DASHBOARD_USER": "performance.officer"}
+    middle = len(files) // 2
+    for index, file in enumerate(files):
+        await asyncio.sleep(gap_s)
+        process = await asyncio.create_subprocess_exec(*_import_command(db_url, str(file.path)), cwd=ROOT, env=env,
+                                                       stdout=asyncio.subprocess.PIPE, stderr=subprocess.STDOUT)
+        said = (await process.communicate())[0].decode(errors="replace").strip()
+        if process.returncode == 0:
+            out.loaded.append(file)
+        else:
+            out.refused.append(f"{file.path.name}: exit {process.returncode}: {said.splitlines()[-1:] or ''}")
+        if index == middle:
+            out.ninety_three = await _import_903(db_url, env)
+    return out
+
+
+async def _import_903(db_url: str, env: dict[str, str]) -> str:
+    if not NINETY_THREE_SET.is_dir():
+        return (f"skipped: no 903 set in {NINETY_THREE_SET.relative_to(ROOT)} (the 903 import is not on this "
+                f"branch yet)")
+    process = await asyncio.create_subprocess_exec(*_import_command(db_url, "--set", str(NINETY_THREE_SET)),
+                                                   cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=subprocess.STDOUT)
+    said = (await process.communicate())[0].decode(errors="replace").strip()
+    last = said.splitlines()[-1] if said else ""
+    return f"loaded ({last})" if process.returncode == 0 else f"REFUSED, exit {process.returncode}: {last}"
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    expected: int
+    found: int
+    lost: int
+    doubled: int
+    unexpected: int
+    history_expected: int
+    history_found: int
+    batches_expected: int
+    batches_found: int
+
+    @property
+    def ok(self) -> bool:
+        return (self.lost == self.doubled == self.unexpected == 0 and self.history_found == self.history_expected
+                and self.batches_found == self.batches_expected)
+
+
+def check_values(db_url: str, editor: Editor) -> ValueCheck:
+    """The database against the files the editor loaded: each figure once, with the last file's value."""
+    expected: dict[tuple[str, date], float] = {}
+    replaced = 0
+    for file in editor.loaded:
+        replaced += sum(1 for key, value in file.values.items() if key in expected and expected[key] != value)
+        expected.update(file.values)
+    months = sorted({end for _code, end in expected})
+    engine = connect(db_url)
+    key = (Observation.measure_code, Observation.period_end)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(*key, Observation.value, Observation.dimension).where(
+                Observation.area_code == HOME, Observation.origin == LOCAL, Observation.period_type == "month",
+                Observation.measure_code.in_(MONTHLY), Observation.period_end.in_(months))).all() if months else []
+        history = connection.execute(select(func.count()).select_from(ObservationHistory).where(
+            ObservationHistory.area_code == HOME, ObservationHistory.measure_code.in_(MONTHLY),
+            ObservationHistory.period_end.in_(months))).scalar_one() if months else 0
+        names = [file.path.name for file in editor.loaded]
+        batches = connection.execute(select(func.count()).select_from(ImportBatch).where(
+            ImportBatch.file_name.in_(names))).scalar_one() if names else 0
+    headline = [(code, end, value) for code, end, value, dimension in rows if not dimension]
+    counts = Counter((code, end) for code, end, _value in headline)
+    found = {(code, end): value for code, end, value in headline}
+    lost = sum(1 for k, v in expected.items() if k not in found or found[k] is None or abs(found[k] - v) > 1e-9)
+    return ValueCheck(len(expected), len(found), lost, sum(1 for c in counts.values() if c > 1),
+                      sum(1 for k in found if k not in expected), replaced, history, len(names), batches)
+
+
+# ---- one configuration ---------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    name: str
+    single: list[Member]
+    members: list[Member]
+    editor: Editor | None
+    values: ValueCheck | None
+    per_instance: dict[str, int]
+    seconds: float
+    load_average: float  # the machine's, at the end: the browsers, the app and anything else running
+
+
+def sessions_per_instance(access_log: Path | None) -> dict[str, int]:
+    """From nginx's log: how many browsers (instance cookies) each instance's websockets served."""
+    if access_log is None or not access_log.exists():
+        return {}
+    served: dict[str, set[str]] = defaultdict(set)
+    for request in read_access_log(access_log):
+        if request.path == "/_stcore/stream" and request.status == "101" and request.cookie != "-":
+            served[request.upstream].add(request.cookie)
+    return {upstream: len(cookies) for upstream, cookies in sorted(served.items())}
+
+
+@contextmanager
+def served(kind: str, folder: Path) -> Iterator[tuple[str, list[str], str, Path | None]]:
+    """(the members' address, each instance's own address, database URL, nginx's log) for a configuration."""
+    env_base = {**os.environ, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0", "DASHBOARD_HOME_AREA": HOME}
+    if kind == "postgres":
+        with throwaway_postgres() as url:
+            app_database.build(connect(url), url)
+            ports = [free_port(), free_port()]
+            with streamlit_instances(ports, {**env_base, "DASHBOARD_DB_URL": url}, folder) as instances, \
+                    private_nginx(ports, folder / "nginx") as base:
+                yield base, [i.base for i in instances], url, folder / "nginx" / "access.log"
+    else:
+        url = f"sqlite:///{folder / 'dashboard.db'}"
+        app_database.build(connect(url), url)
+        with streamlit_instances([free_port()], {**env_base, "DASHBOARD_DB_URL": url}, folder) as instances:
+            yield instances[0].base, [instances[0].base], url, None
+
+
+def run_configuration(kind: str, name: str, args: argparse.Namespace) -> Outcome:
+    started = time.monotonic()
+    folder = Path(tempfile.mkdtemp(prefix=f"load_{kind}_"))
+    with served(kind, folder) as (base, direct, url, log):
+        assert all(address.startswith(f"http://{LOOPBACK}:") for address in [base, *direct]), "loopback only"
+        deadline = time.monotonic() + args.max_minutes * 60
+        timeout = args.timeout
+        asyncio.run(browse(direct, len(direct), len(VISIT), deadline, 0, timeout))  # warm each instance's caches
+        single, _ = asyncio.run(browse([base], 1, args.views, deadline, 0, timeout))
+        files = editor_files(folder, args.imports)
+        members, editor = asyncio.run(browse([base], args.sessions, args.views, deadline, args.ramp, timeout,
+                                             alongside=edit(url, files)))
+        values = check_values(url, editor) if editor is not None else None
+        per_instance = sessions_per_instance(log)
+    return Outcome(name, single, members, editor, values, per_instance, time.monotonic() - started,
+                   os.getloadavg()[0])
+
+
+# ---- the report --------------------------------------------------------------------------------------------------
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered) + 0.5)) - 1))]
+
+
+def report(outcome: Outcome, sessions: int) -> None:
+    print(f"\n{outcome.name} ({outcome.seconds / 60:.1f} minutes, load average {outcome.load_average:.1f} at the end)")
+    alone = [t for m in outcome.single for t in m.times]
+    alone_errors = sum(len(m.errors) for m in outcome.single)
+    times = [t for m in outcome.members for t in m.times]
+    errors = [e for m in outcome.members for e in m.errors]
+    not_reached = sum(m.not_reached for m in outcome.members)
+    if alone:
+        print(f"  one member alone: {len(alone)} page views, {alone_errors} errors, median {statistics.median(alone):.2f} s, "
+              f"95th percentile {p95(alone):.2f} s")
+    else:
+        print(f"  one member alone: no page view finished ({alone_errors} errors)")
+    print(f"  {sessions} members at once: {len(outcome.members)} sessions, {len(times)} page views, {len(errors)} errors"
+          + (f", {not_reached} views not reached (time limit or after an error)" if not_reached else ""))
+    if times:
+        median, high = statistics.median(times), p95(times)
+        runs = [r for m in outcome.members for r in m.runs]
+        print(f"    median {median:.2f} s, 95th percentile {high:.2f} s, slowest {max(times):.2f} s; until the "
+              f"server had finished the run: median {statistics.median(runs):.2f} s, 95th percentile "
+              f"{p95(runs):.2f} s")
+        if alone:
+            goal = 2 * statistics.median(alone)
+            print(f"    goal: 95th percentile under twice the single member's median ({goal:.2f} s): "
+                  f"{'met' if high < goal else 'NOT met'} ({high / statistics.median(alone):.1f} x)")
+    for error in errors[:8]:
+        print(f"    error: {error}")
+    if len(errors) > 8:
+        print(f"    and {len(errors) - 8} more errors")
+    if outcome.per_instance:
+        print("  sessions per instance (nginx's log): "
+              + ", ".join(f"{upstream} {count}" for upstream, count in outcome.per_instance.items()))
+    if outcome.editor is not None:
+        editor = outcome.editor
+        print(f"  editor: {len(editor.loaded)} returns loaded through the command line, {len(editor.refused)} refused")
+        for refusal in editor.refused:
+            print(f"    refused: {refusal}")
+        print(f"  903 set: {editor.ninety_three}")
+    if outcome.values is not None:
+        v = outcome.values
+        print(f"  values: {v.expected} expected, {v.found} found, {v.lost} lost or changed, {v.doubled} doubled, "
+              f"{v.unexpected} unexpected; {v.history_found} earlier values kept in history ({v.history_expected} "
+              f"expected); {v.batches_found} batches for {v.batches_expected} files: "
+              f"{'nothing lost or doubled' if v.ok else 'MISMATCH'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20, help="members browsing at once (default 20)")
+    parser.add_argument("--views", type=int, default=len(VISIT), help=f"page views per member (default {len(VISIT)})")
+    parser.add_argument("--imports", type=int, default=6, help="monthly returns the editor loads (default 6, "
+                                                               "plus one correction)")
+    parser.add_argument("--max-minutes", type=float, default=15, help="time limit per configuration (default 15)")
+    parser.add_argument("--ramp", type=float, default=RAMP_S,
+                        help=f"seconds between two members arriving (default {RAMP_S:g})")
+    parser.add_argument("--timeout", type=float, default=ACTION_TIMEOUT_S,
+                        help=f"seconds a page view may take before it counts as an error (default {ACTION_TIMEOUT_S})")
+    parser.add_argument("--only", choices=("postgres", "sqlite"), help="run one configuration only")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is not installed (apt-get install chromium): the members need a real browser.")
+        return 2
+    print(f"Load: {args.sessions} members, {args.views} page views each, while an editor loads {args.imports + 1} "
+          f"returns; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    kinds = [("postgres", "two instances behind nginx, one PostgreSQL"), ("sqlite", "one instance, SQLite")]
+    for kind, name in kinds:
+        if args.only not in (None, kind):
+            continue
+        reason = (unavailable_reason() or nginx_unavailable_reason()) if kind == "postgres" else None
+        if reason:
+            print(f"\n{name}: skipped: {reason}")
+            continue
+        report(run_configuration(kind, name, args), args.sessions)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
