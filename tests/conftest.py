@@ -12,11 +12,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from db.engine import connect  # noqa: E402
+from tests.databases import new_database  # noqa: E402
 
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'dashboard.db'}"
+    return new_database(tmp_path / "dashboard.db")
 
 
 @pytest.fixture

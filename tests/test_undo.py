@@ -18,6 +18,7 @@ from loaders.published import load_published_files
 from settings import DATA_DIR
 from tests.app_database import HOME
 from tests.cli import Ran, run_main
+from tests.databases import new_database
 from tests.returns_files import dump_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ FEBRUARY = b"measure,area,2024-02,2024-03,target\ncla_foster_pct,E06999901,c,73,
 @pytest.fixture
 def engine(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_HOME_AREA", HOME)
-    return connect(f"sqlite:///{tmp_path / 'dashboard.db'}")
+    return connect(new_database(tmp_path / 'dashboard.db'))
 
 
 def load(engine, content: bytes, name: str, user: User = EDITOR):
