@@ -32,6 +32,14 @@ DB_URL = Setting(
     "SQLAlchemy URL of the database; SQLite file in data/ unless set "
     "(for example postgresql+psycopg://user@host/dashboard).",
 )
+OWNER_DB_URL = Setting(
+    "owner_db_url",
+    "DASHBOARD_OWNER_DB_URL",
+    "",
+    "PostgreSQL only: the URL of the role that owns the schema (runs the migrations, grants, backups). With "
+    "it and DASHBOARD_DB_URL (the app's role, which owns nothing) both set, every command brings the "
+    "schema up to date as the owner and grants the app's role what it needs.",
+)
 HOME_AREA = Setting(
     "home_area",
     "DASHBOARD_HOME_AREA",
@@ -134,7 +142,7 @@ PUBLIC_THRESHOLD = Setting(
 )
 
 ALL_SETTINGS: tuple[Setting, ...] = (
-    DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, ENTRA_TENANT,
+    DB_URL, OWNER_DB_URL, HOME_AREA, LOAD_SAMPLE, LOAD_PUBLISHED, CHILDREN_TERM, IMPORTED_BY, EDITORS, ENTRA_TENANT,
     MAX_UNCOMPRESSED_MB, MAX_UPLOAD_MB,
     LOCK_TIMEOUT, JUMP_THRESHOLD_PERCENT, PUBLIC_MODE, PUBLIC_THRESHOLD,
 )
