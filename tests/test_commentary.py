@@ -82,8 +82,8 @@ def migrated_with_commentary(path, revision: str, measure: str, period_end: str,
     command.upgrade(alembic_config(engine), revision)
     with engine.begin() as connection:
         connection.execute(text(
-            "INSERT INTO commentary (id, measure_code, area_code, period_end, text, author, written_at) "
-            "VALUES (1, :m, :a, :e, :t, 'jsmith', '2025-04-02 10:00:00')"),
+            "INSERT INTO commentary (measure_code, area_code, period_end, text, author, written_at) "
+            "VALUES (:m, :a, :e, :t, 'jsmith', '2025-04-02 10:00:00')"),
             {"m": measure, "a": HOME, "e": period_end, "t": words})
     migrate(engine)
     return engine
