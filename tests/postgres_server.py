@@ -112,4 +112,15 @@ def process_server() -> Server:
     """This process's server, started on first use and stopped when the process exits."""
     server = start_server()
     atexit.register(server.stop)
+    _stop_when_gone(os.getpid(), server)
     return server
+
+
+def _stop_when_gone(pid: int, server: Server) -> None:
+    """A watcher that stops the server once this process has gone, even killed (atexit never runs then)."""
+    data = os.path.join(server.folder, "data")
+    script = (f"while kill -0 {pid} 2>/dev/null; do sleep 2; done; "
+              f"runuser -u postgres -- {server.bin_dir}/pg_ctl -D {data} -m immediate -w stop >/dev/null 2>&1; "
+              f"rm -rf {server.folder}")
+    subprocess.Popen(["sh", "-c", script], start_new_session=True, stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
