@@ -241,14 +241,14 @@ def restore(url: str, path: Path, force: bool = False) -> Restored:
     if kind != _kind(url):
         raise BackupError(f"{path.name} is a {_label(kind)} backup and this database is {_label(_kind(url))}: "
                           "restore it into a database of the same kind")
-    contents = _read_backup(path, kind)
-    known = {revision.revision for revision in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
-    if contents.revision is not None and contents.revision not in known:
-        raise BackupError(f"{path.name} was made by a newer version of the dashboard (schema "
-                          f"{contents.revision}): update the dashboard, then restore it")
     engine = create(url)
     try:
-        current = newest_batch(engine)
+        current = newest_batch(engine)  # the database can be opened, before the backup is read
+        contents = _read_backup(path, kind)
+        known = {revision.revision for revision in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+        if contents.revision is not None and contents.revision not in known:
+            raise BackupError(f"{path.name} was made by a newer version of the dashboard (schema "
+                              f"{contents.revision}): update the dashboard, then restore it")
         if current is not None and not force and (
                 contents.newest is None or current.imported_at > contents.newest.imported_at):
             backup_newest = contents.newest.words() if contents.newest else "no batches at all"

@@ -370,6 +370,11 @@ def run_restore(file: Path, force: bool, db: str | None) -> int:
     except BackupError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
+    except SQLAlchemyError as error:
+        shown = _shown_url(_owner_url(db))
+        print(f"Cannot open the database {shown!r}: {error.__class__.__name__}: {error}".splitlines()[0],
+              file=sys.stderr)
+        return EXIT_USAGE
     print(restored.summary(file))
     return EXIT_OK
 

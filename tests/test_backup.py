@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from access import User
 from db.commentary_writes import save_commentary
@@ -97,3 +98,23 @@ def test_a_backup_of_the_other_kind_of_database_is_refused(built, tmp_path):
     result = loaders("restore", str(other), "--db", built)
     assert result.returncode == 2
     assert "restore it into a database of the same kind" in result.stderr, result.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_said_in_a_sentence(tmp_path):
+    backup_file = tmp_path / "dashboard.backup"
+    backup_file.write_bytes(b"PGDMP\x01\x0e")
+    result = loaders("restore", str(backup_file), "--db", "postgresql+psycopg://nobody:s3cret@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert "Cannot open the database" in result.stderr and "Traceback" not in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_a_backup_made_by_a_newer_version_of_the_dashboard_is_refused(built, tmp_path):
+    with connect(built).begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_later'"))
+    file = tmp_path / "dashboard.backup"
+    assert loaders("backup", str(file), "--db", built).returncode == 0
+    empty = new_database(tmp_path / "older_install.db")
+    result = loaders("restore", str(file), "--db", empty)
+    assert result.returncode == 2
+    assert "made by a newer version of the dashboard (schema 9999_later)" in result.stderr, result.stderr
