@@ -65,7 +65,7 @@ def test_a_file_s_target_replaces_an_overlapping_target_set_on_the_page_and_undo
 
     def in_force() -> list[tuple]:
         with engine.connect() as connection:
-            return [tuple(r) for r in connection.exec_driver_sql(
+            return [tuple(str(v) if isinstance(v, date) else v for v in r) for r in connection.exec_driver_sql(
                 "SELECT period_start, period_end, value FROM target WHERE replaced_by_batch_id IS NULL")]
 
     # the file's target over April and May; the page's target still holds before and after, never two at once

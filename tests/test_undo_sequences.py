@@ -55,7 +55,8 @@ def state(engine) -> dict[str, list[tuple]]:
     """What a page shows: current figures, targets in force and current commentaries."""
     with engine.connect() as connection:
         def rows(sql: str) -> list[tuple]:
-            return sorted(tuple(r) for r in connection.exec_driver_sql(sql))
+            return sorted(tuple(str(v) if isinstance(v, date) else v for v in r)  # a date as SQLite keeps it
+                          for r in connection.exec_driver_sql(sql))
         return {
             "figures": rows("SELECT measure_code, area_code, period_end, value, status FROM observation"),
             "targets": rows("SELECT measure_code, area_code, period_start, period_end, value, tolerance FROM target "
