@@ -7,6 +7,8 @@
     python -m loaders history [--db URL]
     python -m loaders undo BATCH [--yes] [--db URL]
     python -m loaders check FILE... | FOLDER | ZIP [--collection-year YEAR] [--problems-csv OUT]
+    python -m loaders backup FILE [--db URL]
+    python -m loaders restore FILE [--force] [--db URL]
 
 Each file is loaded as its own batch in its own transaction: a rejected file changes nothing and
 does not stop the files after it, whatever went wrong with it. With --set the files (or every file of
@@ -31,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import settings
 from access.grants import access_for, command_line_user
 from access.users import os_login
+from db.backup import BackupError, RestoreRefused, backup, restore
 from db.batch_files import files_by_batch
 from db.engine import connect, database_url
 from db.queries import batches
@@ -160,6 +163,25 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the year ending 31 March (2025 for 2024-25) of files whose names give none")
     check903.add_argument("--problems-csv", type=Path, metavar="OUT",
                           help="write the problems to this CSV file instead of standard output")
+    owner_help = (f"database URL (default: ${settings.OWNER_DB_URL.env}, the schema's owner, else "
+                  f"${settings.DB_URL.env}, else {settings.DB_URL.default})")
+    save = commands.add_parser(
+        "backup", help="back up the whole database to one file",
+        description="Write the whole database to FILE while the dashboard goes on being used: a SQLite file "
+        "(SQLite's online backup), or on PostgreSQL pg_dump's custom format, made as the schema's owner.",
+    )
+    save.add_argument("file", type=Path, metavar="FILE", help="the backup file to write (replaced if it exists)")
+    save.add_argument("--db", metavar="URL", help=owner_help)
+
+    back = commands.add_parser(
+        "restore", help="replace the database with a backup",
+        description="Replace everything the database holds with a backup 'backup' wrote. Refused when the "
+        "database holds batches loaded after the backup's newest, unless --force.",
+    )
+    back.add_argument("file", type=Path, metavar="FILE", help="the backup file")
+    back.add_argument("--force", action="store_true",
+                      help="restore even over batches loaded after the backup was made (they are lost)")
+    back.add_argument("--db", metavar="URL", help=owner_help)
     return parser
 
 
@@ -388,6 +410,41 @@ def run_undo(batch: int, yes: bool, db: str | None) -> int:
     return EXIT_OK
 
 
+def _owner_url(db: str | None) -> str:
+    """Backups are made and restored as the schema's owner: the only role that may read every row."""
+    return db or settings.OWNER_DB_URL.value() or database_url()
+
+
+def run_backup(file: Path, db: str | None) -> int:
+    url = _owner_url(db)
+    try:
+        newest = backup(url, file)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    held = f"newest {newest.words()}" if newest else "no batches yet"
+    print(f"Backed up {_shown_url(url)} to {file} ({file.stat().st_size:,} bytes; {held}).")
+    return EXIT_OK
+
+
+def run_restore(file: Path, force: bool, db: str | None) -> int:
+    try:
+        restored = restore(_owner_url(db), file, force)
+    except RestoreRefused as error:
+        print(error, file=sys.stderr)
+        return EXIT_REJECTED
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    except SQLAlchemyError as error:
+        shown = _shown_url(_owner_url(db))
+        print(f"Cannot open the database {shown!r}: {error.__class__.__name__}: {error}".splitlines()[0],
+              file=sys.stderr)
+        return EXIT_USAGE
+    print(restored.summary(file))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -403,6 +460,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_undo(args.batch, args.yes, args.db)
         if args.command == "check":
             return run_check(args.files, args.collection_year, args.problems_csv)
+        if args.command == "backup":
+            return run_backup(args.file, args.db)
+        if args.command == "restore":
+            return run_restore(args.file, args.force, args.db)
         return run_template(args.output)
     except DatabaseUnavailable as error:
         print(error, file=sys.stderr)

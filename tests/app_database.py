@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from loaders.published.load import load_published_if_empty
 from loaders.sample import load_sample_if_empty
 from reference.areas import ENGLAND_CODE, areas
 from reference.catalogue import catalogue
+from tests.databases import copy_database, new_database
 
 HOME = "E06999901"
 FIRST_MONTH = date(2023, 4, 30)
@@ -180,7 +180,7 @@ def _original(name: str) -> str:
     """The URL of the database ``name`` ("published" or "sample"), built the first time it is asked for."""
     folder = originals_folder or Path(tempfile.mkdtemp(prefix="dashboard-originals-"))
     if name == "published":
-        url = f"sqlite:///{folder / 'published.db'}"
+        url = new_database(folder / "published.db")
         assert all(report.ok for report in load_published_if_empty(connect(url)))
     else:
         url = copy_database(_original("published"), folder / f"{name}.db")
@@ -190,18 +190,9 @@ def _original(name: str) -> str:
 
 
 def published_database(path: Path) -> str:
-    """A new SQLite file at ``path`` holding DfE's published figures, loaded as the app loads them on
+    """A new database (SQLite: the file ``path``) holding DfE's published figures, loaded as the app loads them on
     first start (a copy of the one loaded once per test process); returns its URL."""
     return copy_database(_original("published"), path)
-
-
-def copy_database(url: str, path: Path) -> str:
-    """A copy of a SQLite database at ``path``, so a test may add to it without touching the original."""
-    source, copy = sqlite3.connect(url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    return f"sqlite:///{path}"
 
 
 def sample_database(path: Path) -> str:

@@ -13,6 +13,7 @@ if str(ROOT) not in sys.path:
 
 from db.engine import connect  # noqa: E402
 from db.scope import UNSCOPED, use_scope  # noqa: E402
+from tests.databases import new_database  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,7 @@ def _each_test_starts_unscoped():
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'dashboard.db'}"
+    return new_database(tmp_path / "dashboard.db")
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from db.engine import connect
 from metrics.safe_text import markdown_text
 from tests import app_database
+from tests.databases import new_database
 from tests.test_app_pages import APP, HOME, TIMEOUT, texts
 
 AUTH = {"redirect_uri": "http://localhost:8614/oauth2callback", "cookie_secret": "placeholder-for-tests",
@@ -25,7 +26,7 @@ AUTH = {"redirect_uri": "http://localhost:8614/oauth2callback", "cookie_secret":
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('access') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('access') / 'dashboard.db')
     app_database.build(connect(url), url)
     yield url
 

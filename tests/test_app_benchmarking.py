@@ -28,6 +28,7 @@ from reference.areas import areas
 from reference.catalogue import catalogue
 from settings import DATA_DIR, PROJECT_ROOT
 from tests import app_database
+from tests.databases import new_database
 from tests.test_app_pages import texts, walk
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -452,7 +453,7 @@ def test_a_council_without_its_own_monthly_figures_is_told_so(cheshire_east):
 
 
 def test_empty_database_shows_the_first_run_message(tmp_path, monkeypatch):
-    environment(monkeypatch, f"sqlite:///{tmp_path / 'empty.db'}", CHESHIRE_EAST)
+    environment(monkeypatch, new_database(tmp_path / 'empty.db'), CHESHIRE_EAST)
     at = open_benchmarking({"measure": "cla_rate", "year": "2025"})
     said = texts(at)
     assert "No figures are loaded yet" in said

@@ -9,12 +9,13 @@ from streamlit.testing.v1 import AppTest
 from db import queries
 from db.engine import connect
 from loaders.sample import SAMPLE_AREA
+from tests.databases import new_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _start(monkeypatch, tmp_path: Path, home: str, load_sample: str | None) -> str:
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     monkeypatch.setenv("DASHBOARD_HOME_AREA", home)
     monkeypatch.setenv("DASHBOARD_LOAD_PUBLISHED", "0")

@@ -16,13 +16,14 @@ from db.engine import connect
 from reference.areas import areas
 from tests import app_database
 from tests.app_database import HOME
+from tests.databases import new_database
 from tests.test_app_pages import APP, PAGES, TIMEOUT, environment, texts
 from ui.navigation import HOME_URL_PATH, page_specs
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('navigation') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('navigation') / 'dashboard.db')
     app_database.build(connect(url), url)
     yield url
 

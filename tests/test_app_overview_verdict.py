@@ -7,7 +7,6 @@ them; a figure is shown with the places its rating needs; an all-clear appears o
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from db.engine import connect
 from reference.catalogue import catalogue
 from tests import app_database
+from tests.databases import new_database
 from tests.test_app_pages import environment, open_page, table_text, texts
 from tests.test_verdict import (
     CHESHIRE_EAST,
@@ -81,12 +81,7 @@ def test_cheshire_east_on_published_figures_is_told_long_term_stability_needs_at
 
 
 def test_a_council_with_targets_is_rated_against_them_and_told_which(published_url, tmp_path, monkeypatch):
-    path = tmp_path / "targets.db"
-    source, copy = sqlite3.connect(published_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    url = f"sqlite:///{path}"
+    url = app_database.copy_database(published_url, tmp_path / "targets.db")
     add_targets(url, {"stab_long_pct": 60.0, "stab_3plus_pct": 8.0})
     use(monkeypatch, url, CHESHIRE_EAST)
     at = open_page("overview")
@@ -103,7 +98,7 @@ def test_a_council_with_targets_is_rated_against_them_and_told_which(published_u
 
 
 def test_the_built_council_with_monthly_figures_and_targets(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'built.db'}"
+    url = new_database(tmp_path / 'built.db')
     app_database.build(connect(url), url)
     use(monkeypatch, url, app_database.HOME)
     at = open_page("overview")

@@ -23,6 +23,7 @@ from reference.areas import areas
 from reference.catalogue import catalogue
 from tests import app_database
 from tests.app_database import HOME, NO_DATA_MEASURE, RED_MEASURE, SUPPRESSED
+from tests.databases import new_database
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -64,7 +65,7 @@ def use_env():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('app') / 'dashboard.db')
     app_database.build(connect(url), url)
     yield url
 
@@ -262,7 +263,7 @@ def test_imports_page_lists_every_batch_with_its_counts(app_env):
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_empty_database_says_in_words_who_loads_returns(tmp_path, use_env, page):
     """A member reads what is missing and who loads it, never a command for a terminal."""
-    use_env(environment(f"sqlite:///{tmp_path / 'empty.db'}"))
+    use_env(environment(new_database(tmp_path / 'empty.db')))
     at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]
     said = texts(at)
@@ -273,7 +274,7 @@ def test_empty_database_says_in_words_who_loads_returns(tmp_path, use_env, page)
 
 
 def test_any_english_council_can_be_chosen_and_councils_with_their_own_figures_come_first(tmp_path, use_env):
-    url = f"sqlite:///{tmp_path / 'two.db'}"
+    url = new_database(tmp_path / 'two.db')
     engine = connect(url)
     app_database.build(engine, url)
     use_env(environment(url))

@@ -13,6 +13,7 @@ from db.engine import connect
 from reference.catalogue import catalogue
 from tests import app_database
 from tests.app_database import NO_DATA_MEASURE
+from tests.databases import new_database
 from tests.test_app_pages import APP, TIMEOUT, environment, texts
 from ui.presentation import BULLETS_FIRST_SLIDE, BULLETS_LATER_SLIDE, slide_number, summary_slides
 
@@ -21,7 +22,7 @@ PAGE = "app_pages/present.py"
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory) -> str:
-    built = f"sqlite:///{tmp_path_factory.mktemp('present') / 'dashboard.db'}"
+    built = new_database(tmp_path_factory.mktemp('present') / 'dashboard.db')
     app_database.build(connect(built), built)
     return built
 

@@ -13,6 +13,7 @@ import pytest
 
 from db.engine import connect
 from tests import app_database
+from tests.databases import new_database
 from tests.test_app_pages import environment, open_page
 
 CELL_FONT_CHAR_PX = 7  # the tables' 14px Source Sans: no more than 7 pixels a character on average
@@ -21,7 +22,7 @@ CELL_PADDING_PX = 16  # 8 pixels each side of a cell's text
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory) -> str:
-    built = f"sqlite:///{tmp_path_factory.mktemp('widths') / 'dashboard.db'}"
+    built = new_database(tmp_path_factory.mktemp('widths') / 'dashboard.db')
     app_database.build(connect(built), built)
     return built
 

@@ -17,6 +17,7 @@ from db.engine import connect
 from loaders.importer import import_file
 from metrics.safe_text import markdown_paragraphs, markdown_text
 from tests.app_database import HOME
+from tests.databases import new_database
 from tests.test_upload import APP, IMPORTS, JANUARY, TIMEOUT, upload
 
 MEASURE_PAGE = "app_pages/measure.py"
@@ -28,7 +29,7 @@ LIVE = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)!\[")
 
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
                        "DASHBOARD_HOME_AREA": HOME, "DASHBOARD_USER": "jsmith"}.items():
         monkeypatch.setenv(key, value)

@@ -1,23 +1,23 @@
 """Every write in the app, made while another import holds the database, says "another import is in
 progress; try again" in a sentence and writes nothing: saving a commentary, saving targets, undoing.
 
-The real app through AppTest on a real SQLite file, while a second connection of its own (as another
+The real app through AppTest on a real database, while a second connection of its own (as another
 process's import would) holds the write lock. The lock timeout is a fraction of a second here.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from db.engine import connect
-from db.locks import BUSY_MESSAGE
+from db.engine import connect, create
+from db.locks import BUSY_MESSAGE, write_transaction
 from tests import app_database
 from tests.app_database import RED_MEASURE
+from tests.databases import new_database
 from tests.returns_files import dump_tables
 from tests.test_app_pages import APP, TIMEOUT, environment, texts
 
@@ -28,7 +28,7 @@ LOCK_TIMEOUT = "0.2"
 def built(tmp_path_factory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:  # every connection the engine opens gets the short timeout
         patch.setenv("DASHBOARD_LOCK_TIMEOUT_SECONDS", LOCK_TIMEOUT)
-        url = f"sqlite:///{tmp_path_factory.mktemp('busy') / 'dashboard.db'}"
+        url = new_database(tmp_path_factory.mktemp('busy') / 'dashboard.db')
         app_database.build(connect(url), url)
         yield url
         connect(url).dispose()
@@ -45,13 +45,12 @@ def app(built, monkeypatch) -> str:
 @contextmanager
 def another_import_holding(url: str) -> Iterator[None]:
     """A second connection holding the database's write lock, as an import in another process does."""
-    holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = create(url)  # an engine of its own, as another process has
     try:
-        yield
+        with write_transaction(holder):
+            yield
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        holder.dispose()
 
 
 def open_page(page: str, **params: str) -> AppTest:

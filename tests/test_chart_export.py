@@ -16,6 +16,7 @@ from db.engine import connect
 from reports.chart_images import SCALE, SIZES, png_size, render
 from reports.chart_tables import NO_FIGURE, chart_table, number_format, to_csv, to_xlsx
 from tests import app_database
+from tests.databases import new_database
 from views.charts import neighbour_view, trend_view
 from views.reads import database_reads
 from views.scope import Scope
@@ -25,7 +26,7 @@ needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="De
 
 @pytest.fixture(scope="module")
 def reads(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('export') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('export') / 'dashboard.db')
     app_database.build(connect(url), url)
     return database_reads(connect(url))
 
@@ -95,7 +96,7 @@ def test_number_formats_by_unit(unit, decimals, fmt):
 def test_every_chart_on_a_measure_page_has_a_download_control(reads, monkeypatch, tmp_path):
     from tests.test_app_pages import environment, open_page
 
-    url = f"sqlite:///{tmp_path / 'page.db'}"
+    url = new_database(tmp_path / 'page.db')
     app_database.build(connect(url), url)
     for key, value in environment(url).items():
         monkeypatch.setenv(key, value)
@@ -110,7 +111,7 @@ def test_every_chart_on_a_measure_page_has_a_download_control(reads, monkeypatch
 def test_without_chromium_the_control_says_so_and_offers_only_the_data(monkeypatch, tmp_path):
     from tests.test_app_pages import environment, open_page
 
-    url = f"sqlite:///{tmp_path / 'page.db'}"
+    url = new_database(tmp_path / 'page.db')
     app_database.build(connect(url), url)
     for key, value in environment(url).items():
         monkeypatch.setenv(key, value)

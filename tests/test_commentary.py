@@ -18,6 +18,7 @@ from db.commentary_writes import CommentaryRefused, save_commentary
 from db.engine import alembic_config, connect, create, migrate
 from tests import app_database
 from tests.app_database import HOME, RED_MEASURE
+from tests.databases import new_database
 from tests.test_app_pages import APP, TIMEOUT, environment, texts
 
 EDITOR = User(login="head.of.service@council.gov.uk", display_name="Head of Service", is_editor=True)
@@ -27,7 +28,7 @@ MARCH = date(2025, 3, 31)
 
 @pytest.fixture
 def engine(tmp_path):
-    return connect(f"sqlite:///{tmp_path / 'commentary.db'}")
+    return connect(new_database(tmp_path / 'commentary.db'))
 
 
 def test_an_edit_is_a_new_version_and_the_earlier_one_stays_readable(engine):
@@ -77,12 +78,12 @@ def test_the_chart_marks_each_period_with_commentary_it_shows(engine):
 
 def migrated_with_commentary(path, revision: str, measure: str, period_end: str, words: str):
     """A database at an older ``revision`` holding one commentary by jsmith, then migrated to the latest."""
-    engine = create(f"sqlite:///{path}")
+    engine = create(new_database(path))
     command.upgrade(alembic_config(engine), revision)
     with engine.begin() as connection:
         connection.execute(text(
-            "INSERT INTO commentary (id, measure_code, area_code, period_end, text, author, written_at) "
-            "VALUES (1, :m, :a, :e, :t, 'jsmith', '2025-04-02 10:00:00')"),
+            "INSERT INTO commentary (measure_code, area_code, period_end, text, author, written_at) "
+            "VALUES (:m, :a, :e, :t, 'jsmith', '2025-04-02 10:00:00')"),
             {"m": measure, "a": HOME, "e": period_end, "t": words})
     migrate(engine)
     return engine
@@ -102,7 +103,7 @@ def test_migration_0004_keeps_existing_commentary_as_current(tmp_path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('commentary') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('commentary') / 'dashboard.db')
     app_database.build(connect(url), url)
     return url
 

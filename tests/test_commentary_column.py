@@ -21,6 +21,7 @@ from db.undo import UndoRefused, undo_batch
 from loaders.importer import import_file
 from loaders.preview import preview_upload
 from tests.app_database import HOME
+from tests.databases import new_database
 from tests.returns_files import dump_tables, write_csv, write_xlsx
 from tests.test_app_pages import as_read
 from tests.test_commentary import migrated_with_commentary
@@ -37,7 +38,7 @@ TIDY_HEADER = ["measure", "area", "period", "value", "commentary"]
 @pytest.fixture
 def engine(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_HOME_AREA", HOME)
-    return connect(f"sqlite:///{tmp_path / 'dashboard.db'}")
+    return connect(new_database(tmp_path / 'dashboard.db'))
 
 
 def tidy(path: Path, *rows: list, header: list | None = None) -> Path:
@@ -273,7 +274,7 @@ def test_migration_0005_keeps_every_commentary_current(tmp_path):
 
 
 def test_the_imports_page_preview_shows_the_commentary_it_would_write(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
                        "DASHBOARD_HOME_AREA": HOME, "DASHBOARD_USER": "jsmith"}.items():
         monkeypatch.setenv(key, value)

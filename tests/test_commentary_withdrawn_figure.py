@@ -18,6 +18,7 @@ from db.undo import undo_batch
 from loaders.importer import import_file
 from reports.pack import commentary_for
 from tests.app_database import HOME
+from tests.databases import new_database
 from tests.returns_files import write_xlsx
 from tests.test_app_pages import APP, TIMEOUT, environment, texts
 from views.commentary import as_shown
@@ -39,7 +40,7 @@ def tracker(path, figures: list[float]):
 def undone(tmp_path, monkeypatch) -> str:
     """September loaded, October loaded and commented on by hand, then October's return undone."""
     monkeypatch.setenv("DASHBOARD_HOME_AREA", HOME)
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     engine = connect(url)
     assert import_file(engine, tracker(tmp_path / "september.xlsx", [70]), user=EDITOR).status == "loaded"
     october = import_file(engine, tracker(tmp_path / "october.xlsx", [70, 72]), user=EDITOR).outcome.batch_id

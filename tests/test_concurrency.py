@@ -25,6 +25,7 @@ from db.engine import connect
 from db.locks import write_transaction
 from loaders.importer import import_file
 from tests.cli import run_main
+from tests.databases import new_database
 from tests.postgres_server import throwaway_postgres, unavailable_reason
 from tests.returns_files import write_csv
 
@@ -163,7 +164,7 @@ def test_three_imports_at_once_for_the_same_keys_keep_every_value_and_history(wo
     for round_number in range(ROUNDS):
         folder = tmp_path / f"round{round_number}"
         folder.mkdir()
-        url = f"sqlite:///{folder / 'dashboard.db'}"
+        url = new_database(folder / 'dashboard.db')
         base = values_file(folder / "base.csv", 9)
         files = [values_file(folder / f"file{i}.csv", i + 1) for i in range(WORKERS)]
         assert import_file(connect(url), base).status == "loaded"  # earlier values for the three to replace
@@ -178,7 +179,7 @@ def test_the_same_file_twice_at_once_loads_once(workers, tmp_path):
     for round_number in range(ROUNDS):
         folder = tmp_path / f"round{round_number}"
         folder.mkdir()
-        url = f"sqlite:///{folder / 'dashboard.db'}"
+        url = new_database(folder / 'dashboard.db')
         file = values_file(folder / "return.csv", 1)
         connect(url)
         runs = workers([file, file, file], url)
@@ -202,7 +203,7 @@ def test_three_imports_at_once_on_a_new_database_set_it_up_once(workers, tmp_pat
     for round_number in range(ROUNDS):
         folder = tmp_path / f"round{round_number}"
         folder.mkdir()
-        url = f"sqlite:///{folder / 'new.db'}"  # does not exist yet: the three race to create the schema
+        url = new_database(folder / 'new.db')  # does not exist yet: the three race to create the schema
         files = [values_file(folder / f"file{i}.csv", i + 1) for i in range(WORKERS)]
         runs = workers(files, url)
         assert_clean(runs)

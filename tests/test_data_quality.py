@@ -34,6 +34,7 @@ from metrics.data_quality import (
 )
 from settings import DATA_DIR
 from tests.app_database import copy_database
+from tests.databases import new_database
 from tests.returns_files import write_csv
 
 DFE_FILES = [DATA_DIR / "dfe" / "la_cla_placement_stability.csv",
@@ -89,9 +90,9 @@ def council_return(path: Path, dfe: dict[str, float]) -> Path:
 
 
 def published_figures(path: Path) -> str:
-    """A new SQLite file holding DfE's placement stability and children in care tables, loaded by the
-    published loader; returns its URL."""
-    url = f"sqlite:///{path}"
+    """A new database (SQLite: the file ``path``) holding DfE's placement stability and children in care
+    tables, loaded by the published loader; returns its URL."""
+    url = new_database(path)
     reports = load_published_files(connect(url), DFE_FILES)
     assert all(r.status == "loaded" for r in reports), [r.summary() for r in reports]
     return url
@@ -99,7 +100,7 @@ def published_figures(path: Path) -> str:
 
 def with_council_return(published_url: str, folder: Path) -> Loaded:
     """A copy of the published database with Cheshire East's return (written into ``folder``) loaded."""
-    url = copy_database(published_url, folder / "dashboard.db")  # SQLite's backup: the write-ahead log too
+    url = copy_database(published_url, folder / "dashboard.db")
     dfe = dfe_figures(url, CHESHIRE_EAST)
     report = import_file(connect(url), council_return(folder / RETURN_NAME, dfe), imported_by="jsmith")
     assert report.status == "loaded", report.summary()

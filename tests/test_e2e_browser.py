@@ -28,6 +28,7 @@ from sqlalchemy import select
 from db.engine import connect
 from db.models import Commentary, ImportBatch, Observation
 from tests import app_database
+from tests.databases import new_database
 from tests.returns_files import dump_tables, write_xlsx
 
 pytestmark = pytest.mark.browser
@@ -100,7 +101,7 @@ def streamlit_server(url: str, folder: Path, settings: dict[str, str | None] | N
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> tuple[str, Path]:
     folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'dashboard.db'}"
+    url = new_database(folder / 'dashboard.db')
     app_database.build(connect(url), url)
     return url, folder
 

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import connect
 from tests import app_database
+from tests.databases import new_database
 from tests.test_app_pages import APP, PAGES, TIMEOUT, environment, texts
 
 YEARLY_ONLY = "E06000049"  # Cheshire East: DfE's figures 2016 to 2025, no return of its own here
@@ -29,7 +30,7 @@ def dfe_year(year: int) -> str:
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('filters') / 'national.db'}"
+    url = new_database(tmp_path_factory.mktemp('filters') / 'national.db')
     app_database.build(connect(url), url, national=True)
     yield url
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from db import queries
 from db.engine import connect
 from tests.cli import Ran, run_main
+from tests.databases import new_database
 from tests.returns_files import dump_tables, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +92,7 @@ def test_a_database_that_cannot_be_opened_is_a_usage_error(files, url):
 
 
 def test_the_database_comes_from_the_environment_without_db(tmp_path, files):
-    url = f"sqlite:///{tmp_path / 'from-env.db'}"
+    url = new_database(tmp_path / 'from-env.db')
     result = run("import", str(files["good"]), env={"DASHBOARD_DB_URL": url, "DASHBOARD_HOME_AREA": "895"})
     assert result.returncode == 0, result.stderr
     assert set(queries.observations(connect(url))["area_code"]) == {"E06000049"}

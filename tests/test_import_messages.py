@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from db import queries
 from db.engine import connect
+from db.locks import write_transaction
 from loaders.problems import Rule
 from loaders.returns import read_return
 from reference.areas import areas
@@ -183,27 +183,14 @@ def test_a_database_driver_that_cannot_be_imported_is_one_sentence(tmp_path):
     assert "pip install psycopg" in result.stderr and "s3cret" not in result.stderr
 
 
-def test_a_database_held_by_another_import_is_reported_for_that_file(db_url, tmp_path):
+def test_a_database_held_by_another_import_is_reported_for_that_file(db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_LOCK_TIMEOUT_SECONDS", "0.5")  # every connection the engine opens
     engine = connect(db_url)
     before = dump_tables(engine)
-    engine.dispose()
-    database = db_url.removeprefix("sqlite:///")
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sqlite3, sys, time\n"
-        f"c = sqlite3.connect({database!r}, isolation_level=None)\n"
-        "c.execute('BEGIN IMMEDIATE')  # the write lock, as an import holds it\n"
-        "print('locked', flush=True)\n"
-        "time.sleep(120)\n")], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        path = write_xlsx(tmp_path / "january.xlsx", {"R": [["measure", "2024-01"], ["cla_count", 398]]})
+    path = write_xlsx(tmp_path / "january.xlsx", {"R": [["measure", "2024-01"], ["cla_count", 398]]})
+    with write_transaction(engine):  # the write lock, as an import in another process holds it
         result = run("import", str(path), "--db", db_url, env={"DASHBOARD_LOCK_TIMEOUT_SECONDS": "0.5"})
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.returncode == 3, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout.splitlines()[0] == "january.xlsx: not loaded: another import is in progress; try again"
-    with sqlite3.connect(database) as check:
-        assert check.execute("SELECT COUNT(*) FROM observation").fetchone() == (0,)
-    assert dump_tables(connect(db_url)) == before
+    assert dump_tables(engine) == before

@@ -19,6 +19,7 @@ from db.engine import connect, create, migrate
 from db.undo import undo_batch
 from loaders.cli import history_lines, main
 from loaders.importer import import_file, import_set
+from tests.databases import new_database
 from tests.returns_files import dump_tables, write_csv, write_xlsx
 from tests.test_migrations import at_first_schema
 from tests.test_upload import imports_page, said, upload
@@ -191,7 +192,7 @@ def test_the_command_line_refuses_a_set_with_a_bad_file(db_url, tmp_path, capsys
 
 
 def test_a_database_from_before_sets_upgrades_and_takes_a_set(tmp_path):
-    old = create(f"sqlite:///{tmp_path / 'old.db'}")
+    old = create(new_database(tmp_path / 'old.db'))
     at_first_schema(old)
     migrate(old)
     with old.connect() as connection:
@@ -208,7 +209,7 @@ def test_a_database_from_before_sets_upgrades_and_takes_a_set(tmp_path):
 
 
 def test_the_imports_page_lists_a_sets_files(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
                        "DASHBOARD_HOME_AREA": HOME, "DASHBOARD_USER": "jsmith"}.items():
         monkeypatch.setenv(key, value)
@@ -223,7 +224,7 @@ def test_the_imports_page_lists_a_sets_files(tmp_path, monkeypatch):
 
 
 def test_the_imports_page_loads_uploads_as_one_set_or_refuses_them_whole(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
                        "DASHBOARD_HOME_AREA": HOME, "DASHBOARD_USER": "jsmith"}.items():
         monkeypatch.setenv(key, value)

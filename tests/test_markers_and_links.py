@@ -9,11 +9,12 @@ from db.commentary_writes import save_commentary
 from db.engine import connect
 from reference.catalogue import catalogue
 from tests import app_database
+from tests.databases import new_database
 from tests.test_app_pages import environment, open_page
 
 
 def test_a_measure_with_commentary_is_marked_on_its_overview_row(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     app_database.build(connect(url), url)
     for key, value in environment(url).items():
         monkeypatch.setenv(key, value)
@@ -31,7 +32,7 @@ def test_a_measure_with_commentary_is_marked_on_its_overview_row(tmp_path, monke
 
 
 def test_the_imports_page_opens_on_the_batch_a_link_names(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     app_database.build(connect(url), url)
     for key, value in environment(url).items():
         monkeypatch.setenv(key, value)

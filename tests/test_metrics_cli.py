@@ -22,6 +22,7 @@ from reference.areas import areas
 from settings import DATA_DIR, PROJECT_ROOT
 from tests.app_database import published_database
 from tests.cli import run_main
+from tests.databases import new_database
 
 DFE = DATA_DIR / "dfe"
 CHESHIRE_EAST = "E06000049"
@@ -189,7 +190,7 @@ def test_bad_questions_get_a_clear_answer_and_an_exit_code(capsys, db_url, args,
 
 def test_an_empty_database_is_filled_from_the_shipped_tables_first(tmp_path):
     result = run_cli("--measure", "cla_count", "--area", "Cheshire East", "--db",
-                     f"sqlite:///{tmp_path / 'fresh.db'}")
+                     new_database(tmp_path / 'fresh.db'))
     assert result.returncode == 0, result.stderr
     assert "loaded DfE's published tables first" in result.stderr
     assert json.loads(result.stdout)["value"] == float(published("cla_count", 2025)[CHESHIRE_EAST])

@@ -23,6 +23,7 @@ from reference.areas import shipped_areas, use_directory
 from reference.neighbours import current_release, release_in_force
 from reference.stored import stored_directory
 from settings import DATA_DIR, PROJECT_ROOT
+from tests.databases import new_database
 from tests.test_app_pages import texts
 
 DFE = DATA_DIR / "dfe"
@@ -80,7 +81,7 @@ def shipped_reference() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def releases_url(tmp_path_factory) -> Iterator[str]:
     """The children looked after table and both shipped neighbour releases, as first start loads them."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('releases') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('releases') / 'dashboard.db')
     engine = connect(url)
     reports = load_published_files(engine, [DFE / CLA, DFE / "sn_may_2025.xlsx", DFE / "sn_april_2021.csv"])
     assert all(r.status == "loaded" for r in reports), [r.summary() for r in reports]

@@ -29,6 +29,7 @@ from reports.__main__ import main as reports_main
 from reports.pack import PackError, PackRequest, build_pack, pack_content, parse_period
 from reports.pdf import deck_to_pdf, pdf_available
 from tests import app_database
+from tests.databases import new_database
 from views.overview import overview_view
 from views.reads import database_reads
 
@@ -73,7 +74,7 @@ def pictures(deck: bytes) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def sample_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('pack') / 'sample.db'}"
+    url = new_database(tmp_path_factory.mktemp('pack') / 'sample.db')
     app_database.build(connect(url), url)
     return url
 
@@ -297,7 +298,7 @@ def test_python_m_reports_refuses_in_a_sentence_and_exits_2(tmp_path):
     out = tmp_path / "pack.pptx"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
     done = subprocess.run([sys.executable, "-m", "reports", "pack", "--period", "March 2025", "--out", str(out),
-                           "--db", f"sqlite:///{tmp_path / 'dashboard.db'}"], cwd=ROOT, env=environment,
+                           "--db", new_database(tmp_path / 'dashboard.db')], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 2
     assert "is not one the pack understands" in done.stderr and "Traceback" not in done.stderr
@@ -328,7 +329,7 @@ def test_the_command_refuses_a_folder_it_cannot_write_in(tmp_path, capsys):
     folder.mkdir()
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
-        assert reports_main(pack_command(folder / "pack.pptx", f"sqlite:///{tmp_path / 'x.db'}")) == 2
+        assert reports_main(pack_command(folder / "pack.pptx", new_database(tmp_path / 'x.db'))) == 2
         assert "permission to write" in capsys.readouterr().err
     finally:
         folder.chmod(stat.S_IRWXU)

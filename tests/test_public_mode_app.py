@@ -15,6 +15,7 @@ from db.engine import connect
 from db.writes import OBSERVATION_COLUMNS, BatchInfo, apply_batch
 from tests import app_database
 from tests.app_database import HOME
+from tests.databases import new_database
 from tests.test_app_pages import APP, PAGES, TIMEOUT, environment, table_text, texts, use_env  # noqa: F401
 from ui.filters import PUBLIC_MODE_LABEL, PUBLIC_SWITCH_KEY
 
@@ -24,7 +25,7 @@ SMALL_PERCENT = 300 / 7  # 3 of 7 initial health assessments on time: 42.857...%
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('public') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('public') / 'dashboard.db')
     engine = connect(url)
     app_database.build(engine, url)
     planted = pd.DataFrame([

@@ -22,6 +22,7 @@ from metrics.disclosure import Cell, Total, secondary_cells
 from metrics.suppression import SECONDARY, apply_public_rules
 from tests import app_database
 from tests.app_database import HOME, month_ends
+from tests.databases import new_database
 from tests.test_app_pages import APP, PAGES, TIMEOUT, environment, table_text, texts, use_env  # noqa: F401
 
 YEAR_END = date(2025, 3, 31)
@@ -97,7 +98,7 @@ def _apply(engine, name: str, source: str, rows: list[dict]) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('rule') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('rule') / 'dashboard.db')
     engine = connect(url)
     app_database.build(engine, url)
     _apply(engine, "dfe_small.csv", "published", [_row("cla_starts", YEAR_END, 2.0, "year")])

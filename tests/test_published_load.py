@@ -23,6 +23,7 @@ from loaders.published import PUBLISHED_SOURCE, load_published_files, load_publi
 from loaders.published.load import load_order
 from reference.areas import ENGLAND_CODE, areas
 from settings import DATA_DIR
+from tests.databases import new_database
 
 DFE = DATA_DIR / "dfe"
 CLA = "cla_number_and_rate_per_10k_children.csv"
@@ -64,7 +65,7 @@ def lait_series(series: str) -> tuple[dict, ...]:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('published') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('published') / 'dashboard.db')
     engine = connect(url)
     reports = load_published_if_empty(engine)
     yield engine, reports

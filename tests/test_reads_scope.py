@@ -31,6 +31,7 @@ from metrics.benchmark_report import benchmark_report
 from reference.areas import areas, use_directory
 from reference.catalogue import catalogue
 from tests import app_database
+from tests.databases import new_database
 from views.charts import neighbour_view
 from views.reads import Reads, database_reads, public_reads, read_measure
 from views.scope import Scope
@@ -68,7 +69,7 @@ def b_return(b: str, value: float) -> pd.DataFrame:
 def shared(tmp_path_factory) -> Iterator[tuple[str, str]]:
     """(database URL, B): A's and B's own returns, DfE's figures for both, B's targets and commentary."""
     path: Path = tmp_path_factory.mktemp("shared") / "dashboard.db"
-    url = f"sqlite:///{path}"
+    url = new_database(path)
     engine = connect(url)
     built = app_database.build(engine, url)
     b = built.neighbours[0]

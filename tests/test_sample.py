@@ -19,6 +19,7 @@ from db.writes import OBSERVATION_COLUMNS, BatchInfo, apply_batch
 from loaders.sample import SAMPLE_AREA, SAMPLE_DIR, load_sample_if_empty, sample_files
 from reference.catalogue import catalogue, read_catalogue
 from scripts import make_sample
+from tests.databases import new_database
 
 MIN_MONTHS = 36
 MAX_TOTAL_BYTES = 1_000_000
@@ -37,7 +38,7 @@ def dump_tables(engine) -> dict[str, list[tuple]]:
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory):
     """One database with the sample loaded, shared by the read-only checks below."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('sample') / 'dashboard.db')
     engine = connect(url)
     reports = load_sample_if_empty(engine)
     yield engine, reports

@@ -13,6 +13,7 @@ from db.engine import connect
 from db.target_writes import TARGETS_SOURCE, TargetEdit, TargetProblems, save_targets, target_history
 from tests import app_database
 from tests.app_database import HOME, RED_MEASURE
+from tests.databases import new_database
 from tests.test_app_pages import APP, TIMEOUT, environment, texts
 
 EDITOR = User(login="jo.smith@council.gov.uk", display_name="Jo Smith", is_editor=True)
@@ -22,7 +23,7 @@ YEAR = (date(2025, 4, 1), date(2026, 3, 31))
 
 @pytest.fixture
 def engine(tmp_path):
-    return connect(f"sqlite:///{tmp_path / 'targets.db'}")
+    return connect(new_database(tmp_path / 'targets.db'))
 
 
 def test_a_new_target_is_saved_as_a_batch_with_who_set_it(engine):
@@ -97,7 +98,7 @@ def test_a_viewer_cannot_save_targets(engine):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('targets') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('targets') / 'dashboard.db')
     app_database.build(connect(url), url)
     return url
 

@@ -9,6 +9,7 @@ from db.engine import connect
 from loaders.importer import import_file
 from loaders.problems import Rule
 from loaders.returns import read_return
+from tests.databases import new_database
 from tests.returns_files import write_csv, write_xlsx
 
 HEADER = ["measure", "area", "period", "value", "target"]
@@ -23,7 +24,7 @@ def test_a_tidy_returns_target_column_is_loaded_over_each_rows_period(tmp_path):
     ]})
     parsed = read_return(path)
     assert parsed.problems == []
-    engine = connect(f"sqlite:///{tmp_path / 'd.db'}")
+    engine = connect(new_database(tmp_path / 'd.db'))
     assert import_file(engine, path).status == "loaded"
     targets = queries.targets(engine)
     got = [(m, s.date(), e.date(), v) for m, s, e, v in
@@ -54,7 +55,7 @@ def test_a_file_s_target_replaces_an_overlapping_target_set_on_the_page_and_undo
     from loaders.importer import import_file
 
     monkeypatch.setenv("DASHBOARD_HOME_AREA", "E06999901")
-    engine = connect(f"sqlite:///{tmp_path / 'dashboard.db'}")
+    engine = connect(new_database(tmp_path / 'dashboard.db'))
     editor = User("jo@council.gov.uk", "Jo", True)
     save_targets(engine, [TargetEdit("cla_foster_pct", "E06999901", date(2024, 1, 1), date(2024, 12, 31), 70.0)],
                  editor)
@@ -64,7 +65,7 @@ def test_a_file_s_target_replaces_an_overlapping_target_set_on_the_page_and_undo
 
     def in_force() -> list[tuple]:
         with engine.connect() as connection:
-            return [tuple(r) for r in connection.exec_driver_sql(
+            return [tuple(str(v) if isinstance(v, date) else v for v in r) for r in connection.exec_driver_sql(
                 "SELECT period_start, period_end, value FROM target WHERE replaced_by_batch_id IS NULL")]
 
     # the file's target over April and May; the page's target still holds before and after, never two at once
@@ -81,7 +82,7 @@ def test_two_targets_in_one_file_whose_periods_overlap_are_refused_naming_both_c
     from loaders.importer import import_file
 
     monkeypatch.setenv("DASHBOARD_HOME_AREA", "E06999901")
-    engine = connect(f"sqlite:///{tmp_path / 'dashboard.db'}")
+    engine = connect(new_database(tmp_path / 'dashboard.db'))
     content = (b"measure,area,period,value,target\n"
                b"cla_foster_pct,E06999901,2023-24,71,75\n"
                b"cla_foster_pct,E06999901,2024-01,72,70\n")

@@ -91,7 +91,7 @@ def test_after_an_undo_the_file_is_read_again_and_its_figures_put_back(engine, t
         undo = connection.execute(text(
             "INSERT INTO import_batch (file_name, sha256, source, sheets, rows, inserted, replaced, unchanged, "
             "imported_by, imported_at, result, note) VALUES ('undo of batch 1', '', 'undo', '[]', 0, 0, 0, 0, "
-            "'tester', :now, 'undone', '')"), {"now": datetime.now(UTC)}).lastrowid
+            "'tester', :now, 'undone', '') RETURNING id"), {"now": datetime.now(UTC)}).scalar_one()
         connection.execute(text("DELETE FROM observation WHERE batch_id = :b"), {"b": loaded})
         connection.execute(text("UPDATE import_batch SET undone_by_batch_id = :u WHERE id = :b"),
                            {"u": undo, "b": loaded})

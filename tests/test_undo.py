@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from access import NotAnEditor, User
@@ -18,6 +19,7 @@ from loaders.published import load_published_files
 from settings import DATA_DIR
 from tests.app_database import HOME
 from tests.cli import Ran, run_main
+from tests.databases import new_database
 from tests.returns_files import dump_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +32,7 @@ FEBRUARY = b"measure,area,2024-02,2024-03,target\ncla_foster_pct,E06999901,c,73,
 @pytest.fixture
 def engine(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_HOME_AREA", HOME)
-    return connect(f"sqlite:///{tmp_path / 'dashboard.db'}")
+    return connect(new_database(tmp_path / 'dashboard.db'))
 
 
 def load(engine, content: bytes, name: str, user: User = EDITOR):
@@ -66,12 +68,12 @@ def test_undo_puts_back_what_it_replaced_and_removes_what_it_added(engine):
     assert (outcome.restored, outcome.removed, outcome.targets_removed, outcome.targets_restored) == (1, 1, 2, 1)
     assert data_version(engine) > version  # every cache keyed on the highest batch sees the undo
     with engine.connect() as connection:
-        undo = connection.exec_driver_sql(
-            "SELECT source, imported_by, note FROM import_batch WHERE id = ?", (outcome.undo_batch_id,)).one()
-        undone_by = connection.exec_driver_sql("SELECT undone_by_batch_id FROM import_batch WHERE id = ?",
-                                               (second,)).scalar()
-        kept = connection.exec_driver_sql("SELECT status, value FROM observation_history WHERE batch_id = ? "
-                                          "ORDER BY period_end", (second,)).all()
+        undo = connection.execute(text(
+            "SELECT source, imported_by, note FROM import_batch WHERE id = :id"), {"id": outcome.undo_batch_id}).one()
+        undone_by = connection.execute(text("SELECT undone_by_batch_id FROM import_batch WHERE id = :id"),
+                                       {"id": second}).scalar()
+        kept = connection.execute(text("SELECT status, value FROM observation_history WHERE batch_id = :id "
+                                       "ORDER BY period_end"), {"id": second}).all()
     assert tuple(undo) == ("undo", EDITOR.login, f"undid batch {second} (february.csv): 1 value put back as "
                                                   "before, 1 value it added removed")
     assert undone_by == outcome.undo_batch_id

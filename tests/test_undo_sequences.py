@@ -21,6 +21,7 @@ from db.target_writes import TargetEdit, save_targets
 from db.undo import UndoRefused, undo_batch
 from loaders.importer import import_file
 from tests.app_database import HOME
+from tests.databases import new_database
 from tests.returns_files import dump_tables, write_xlsx
 
 EDITOR = User("jo@council.gov.uk", "Jo", True)
@@ -33,7 +34,7 @@ YEAR = (date(2024, 4, 1), date(2025, 3, 31))  # a wide tracker's target holds ov
 @pytest.fixture
 def engine(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_HOME_AREA", HOME)
-    return connect(f"sqlite:///{tmp_path / 'dashboard.db'}")
+    return connect(new_database(tmp_path / 'dashboard.db'))
 
 
 def tracker(path: Path, figures: list[float | None], target: float | None = 65, commentary: str | None = None) -> Path:
@@ -54,7 +55,8 @@ def state(engine) -> dict[str, list[tuple]]:
     """What a page shows: current figures, targets in force and current commentaries."""
     with engine.connect() as connection:
         def rows(sql: str) -> list[tuple]:
-            return sorted(tuple(r) for r in connection.exec_driver_sql(sql))
+            return sorted(tuple(str(v) if isinstance(v, date) else v for v in r)  # a date as SQLite keeps it
+                          for r in connection.exec_driver_sql(sql))
         return {
             "figures": rows("SELECT measure_code, area_code, period_end, value, status FROM observation"),
             "targets": rows("SELECT measure_code, area_code, period_start, period_end, value, tolerance FROM target "

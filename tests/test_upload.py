@@ -15,6 +15,7 @@ from db.engine import connect
 from loaders.importer import import_file
 from loaders.preview import preview_upload, too_big
 from tests.app_database import HOME
+from tests.databases import new_database
 from tests.returns_files import dump_tables
 from tests.test_app_pages import as_read
 
@@ -28,7 +29,7 @@ CORRECTED = b"measure,area,period,value\ncla_count,E06999901,2024-02,315\ncla_co
 
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
                        "DASHBOARD_HOME_AREA": HOME, "DASHBOARD_USER": "jsmith"}.items():
         monkeypatch.setenv(key, value)

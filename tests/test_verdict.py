@@ -127,22 +127,21 @@ def stability_basis() -> str:
 
 @pytest.fixture(scope="module")
 def published_path(tmp_path_factory) -> Iterator[str]:
-    """DfE's published figures for every council, loaded as the app loads them on first start."""
-    path = tmp_path_factory.mktemp("verdict") / "published.db"
-    app_database.published_database(path)
-    yield str(path)
-    connect(f"sqlite:///{path}").dispose()
+    """DfE's published figures for every council, loaded as the app loads them on first start (its URL)."""
+    url = app_database.published_database(tmp_path_factory.mktemp("verdict") / "published.db")
+    yield url
+    connect(url).dispose()
 
 
 @pytest.fixture(scope="module")
 def cheshire_east(published_path) -> OverviewVerdict:
     """Cheshire East's verdicts on the published figures alone (built once: the tests only read them)."""
-    return overview_for(f"sqlite:///{published_path}")
+    return overview_for(published_path)
 
 
-def copy_of(path: str, folder) -> str:
-    """A copy of a database file, so a test may add to it without touching the module's."""
-    return app_database.copy_database(f"sqlite:///{path}", folder / "copy.db")
+def copy_of(url: str, folder) -> str:
+    """A copy of a database, so a test may add to it without touching the module's."""
+    return app_database.copy_database(url, folder / "copy.db")
 
 
 def batch(name: str, source: str) -> BatchInfo:
@@ -359,7 +358,7 @@ BLACKBURN = "E06000008"
 def test_a_band_that_is_worse_than_both_comparators_is_badged_as_the_attention_list_says(published_path):
     """Blackburn with Darwen, 2024-25: 44% of SDQ scores a cause for concern (lower is better), band B, but worse
     than England and its neighbours: the badge is that reason, as in the list, never a green B beside it."""
-    overview = overview_for(f"sqlite:///{published_path}", home=BLACKBURN)
+    overview = overview_for(published_path, home=BLACKBURN)
     concern = overview.verdict("health_sdq_concern_pct")
     assert concern.polarity == "lower"
     assert concern.benchmark.value == 44 and concern.benchmark.band == "B"

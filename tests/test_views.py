@@ -17,6 +17,7 @@ import pytest
 from db.engine import connect
 from reference.catalogue import catalogue
 from tests import app_database
+from tests.databases import new_database
 from views.measure import measure_view
 from views.overview import overview_view
 from views.reads import database_reads
@@ -34,7 +35,7 @@ def published_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def sample_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('views_sample') / 'sample.db'}"
+    url = new_database(tmp_path_factory.mktemp('views_sample') / 'sample.db')
     app_database.build(connect(url), url)
     return url
 
