@@ -22,6 +22,7 @@ from db.writes import OBSERVATION_COLUMNS, BatchInfo, apply_batch
 from loaders.ssda903.model import TABLE
 from tests.app_database import HOME
 from tests.cli import run_main
+from tests.databases import new_database
 from tests.returns_files import dump_tables
 from tests.ssda903_files import CHILDREN, DOBS, EPISODES, HEADER, POSTCODES, REVIEWS, csv_text, write_xml
 from tests.test_upload import frame_with, imports_page, said, upload
@@ -38,7 +39,7 @@ PREVIEW_KEY = "imports_903_preview"
 def db(tmp_path, monkeypatch) -> str:
     """An empty dashboard database; the person using it is jsmith, an editor (no editors list); uploads' temporary
     folders go under tmp_path/tmp, so a test can see that none is left behind."""
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    url = new_database(tmp_path / 'dashboard.db')
     for key, value in {"DASHBOARD_DB_URL": url, "DASHBOARD_LOAD_SAMPLE": "0", "DASHBOARD_LOAD_PUBLISHED": "0",
                        "DASHBOARD_HOME_AREA": HOME, "DASHBOARD_USER": "jsmith"}.items():
         monkeypatch.setenv(key, value)

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from access.grants import grant
 from db.engine import connect
 from tests import app_database
+from tests.databases import new_database
 from tests.test_app_pages import APP, HOME, TIMEOUT, texts
 from ui.filters import NO_ACCESS_TEXT
 
@@ -23,7 +24,7 @@ PEOPLE = "app_pages/people.py"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[tuple[str, str]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('grants_app') / 'dashboard.db'}"
+    url = new_database(tmp_path_factory.mktemp('grants_app') / 'dashboard.db')
     made = app_database.build(connect(url), url)
     yield url, made.neighbours[0], made.neighbours[1]
 

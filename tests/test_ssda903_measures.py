@@ -16,6 +16,7 @@ import pytest
 from loaders.ssda903.model import FILE, ROW, TABLE, TABLES, YEAR, Figure903, FileOf903, Return903
 from metrics.ssda903.compute import compute
 from metrics.ssda903.distance import PostcodeDirectory
+from tests.databases import new_database
 
 AREA = "E06000049"
 
@@ -347,7 +348,7 @@ def test_dfes_population_comes_from_the_denominator_of_its_published_rate(tmp_pa
     from db.writes import OBSERVATION_COLUMNS, BatchInfo, apply_batch
     from metrics.ssda903.population import published_population
 
-    engine = connect(f"sqlite:///{tmp_path / 'dashboard.db'}")
+    engine = connect(new_database(tmp_path / 'dashboard.db'))
 
     def rate(year: int, numerator: float, denominator: float | None) -> dict:
         return dict(measure_code="cla_rate", area_code=AREA, period_type="year", period_end=pd.Timestamp(year, 3, 31),
