@@ -23,7 +23,7 @@ MIGRATIONS = Path("db/migrations")  # frozen history: a migration keeps the word
 OTHER_MEANINGS = {
     ("access/policy.py", "local"), ("db/writes.py", "local"), ("reports/pack.py", "local"),
     ("views/charts.py", "local"), ("views/measure.py", "local"), ("charts/trend.py", "published"),
-    ("loaders/published/mapping.py", "published"), ("loaders/ssda903/codes.py", "ssda903"), ("metrics/ssda903/methods.py", "ssda903"),
+    ("loaders/published/mapping.py", "published"), ("loaders/ssda903/codes.py", "ssda903"), ("metrics/ssda903/methods.py", "ssda903"), ("benchmarks/load.py", "ssda903"),
 }
 
 
