@@ -6,6 +6,8 @@ Years are collection years ending 31 March (2025 is 2024-25). Sources: DfE's val
 
 from __future__ import annotations
 
+from metrics.ssda903.codes import TEMPORARY as TEMPORARY_PLACEMENTS
+
 # RNE, LS, PLACE and REC, year by year, are read from the one list the reader checks too:
 # loaders.ssda903.codes.allowed(field, year), from data/ssda903/codes.csv.
 
@@ -16,7 +18,7 @@ ETHNIC = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH"
 
 RNE_CONTINUES = ("P", "L", "T", "U", "B")  # every reason but S: the child was already looked after the day before
 CIN = ("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8")
-TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # temporary placements: hospital, holidays, 7 days or less
+TEMPORARY = tuple(sorted(TEMPORARY_PLACEMENTS.codes))  # T0-T4: the measures' list, with DfE's wording (metrics.ssda903.codes)
 REC_NO_FURTHER_EPISODE = ("E2", "E15")  # died; age assessment found the child 18 or over
 
 OC2_FLAGS = ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
