@@ -3,12 +3,13 @@
 Streamlit talks to each browser tab over a websocket and draws charts in the browser, so an HTTP-only tool
 would time the wrong thing: each simulated member here is a Chromium browser context (its own cookies, so
 its own sticky instance) that opens the Overview, follows menu links and switches a selector, timed from
-the click to the last chart drawn. Meanwhile an editor loads monthly returns (and a 903 set, when this
-branch can read one) through the command line, as a performance officer does. Two configurations, each in
+the click to the last chart drawn. Meanwhile an editor loads monthly returns and a generated 903 set (three
+collection years, ``scripts/make_903.py``) through the command line, as a performance officer does. Two configurations, each in
 the same run: two instances behind nginx on one PostgreSQL (the shared-server setup), and one instance on
 SQLite (a council's own install). Each starts with one member alone (the baseline the goal is measured
 against), after one unmeasured visit per instance to warm its caches. Afterwards the database's figures
-are compared with the files the editor loaded: none lost, none doubled, none unexpected.
+are compared with the files the editor loaded: none lost, none doubled, none unexpected; and the 903 set's
+figures with the same set computed again in this process.
 
 "The last chart drawn": the run the click started is over when the server says so over the member's
 websocket (Streamlit's script_finished message; the page's own run-state attribute can skip "running"
@@ -71,7 +72,7 @@ ACTION_TIMEOUT_S = 120  # a page not drawn by then counts as an error
 RAMP_S = 1.0  # members arrive one a second, as people opening a link from an e-mail do
 IMPORT_GAP_S = 3.0  # the editor's pause between two files
 HOME = app_database.HOME
-NINETY_THREE_SET = ROOT / "data" / "sample" / "ssda903"  # a 903 set, once the 903 import exists
+NINETY_THREE_CHILDREN = 600  # the generated 903 set: a small council's children over three collection years
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class Editor:
     loaded: list[EditorFile] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     ninety_three: str = ""
+    ninety_three_folder: Path | None = None  # the 903 set loaded, when it was
 
 
 # ---- members ---------------------------------------------------------------------------------------------------
@@ -326,6 +328,7 @@ async def edit(db_url: str, files: list[EditorFile], gap_s: float = IMPORT_GAP_S
     out = Editor()
     env = {**os.environ, "DASHBOARD_USER": "performance.officer"}
     middle = len(files) // 2
+    set_folder = Path(tempfile.mkdtemp(prefix="load_903_")) / "set_903"
     for index, file in enumerate(files):
         await asyncio.sleep(gap_s)
         process = await asyncio.create_subprocess_exec(*_import_command(db_url, str(file.path)), cwd=ROOT, env=env,
@@ -336,20 +339,75 @@ async def edit(db_url: str, files: list[EditorFile], gap_s: float = IMPORT_GAP_S
         else:
             out.refused.append(f"{file.path.name}: exit {process.returncode}: {said.splitlines()[-1:] or ''}")
         if index == middle:
-            out.ninety_three = await _import_903(db_url, env)
+            out.ninety_three, out.ninety_three_folder = await _import_903(db_url, env, set_folder)
     return out
 
 
-async def _import_903(db_url: str, env: dict[str, str]) -> str:
-    if not NINETY_THREE_SET.is_dir():
-        return (f"skipped: no 903 set in {NINETY_THREE_SET.relative_to(ROOT)} (the 903 import is not on this "
-                f"branch yet)")
-    process = await asyncio.create_subprocess_exec(*_import_command(db_url, "--set", str(NINETY_THREE_SET)),
+async def _import_903(db_url: str, env: dict[str, str], folder: Path) -> tuple[str, Path | None]:
+    """The editor loads a generated 903 set (a folder with a folder per collection year), as the README says."""
+    from scripts.make_903 import generate
+
+    made = generate(children=NINETY_THREE_CHILDREN, years=3)
+    made.write(folder)
+    process = await asyncio.create_subprocess_exec(*_import_command(db_url, str(folder)),
                                                    cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
                                                    stderr=subprocess.STDOUT)
     said = (await process.communicate())[0].decode(errors="replace").strip()
     last = said.splitlines()[-1] if said else ""
-    return f"loaded ({last})" if process.returncode == 0 else f"REFUSED, exit {process.returncode}: {last}"
+    if process.returncode != 0:
+        return f"REFUSED, exit {process.returncode}: {last}", None
+    return f"{made.children:,} children over {len(made.years)} collection years loaded ({last})", folder
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """The 903 set's figures in the database against the same set computed again here."""
+
+    expected: int
+    found: int
+    lost: int  # missing, or a different value or status
+    doubled: int
+    unexpected: int
+
+    @property
+    def ok(self) -> bool:
+        return self.lost == self.doubled == self.unexpected == 0 and self.found == self.expected
+
+
+def check_903(db_url: str, folder: Path) -> FigureCheck:
+    """Each figure the set gives, once, with the value and status computed from the files."""
+    import math
+
+    from db.models import SSDA903
+    from loaders.members import set_members
+    from loaders.ssda903.load import population
+    from loaders.ssda903.read import read_903
+    from metrics.ssda903.compute import compute
+    from metrics.ssda903.distance import directory_for
+
+    engine = connect(db_url)
+    with set_members([folder]) as members:
+        ret = read_903(members, area_code=HOME, container=folder.name)
+    figures = compute(ret, population(engine, HOME) or None, postcodes=directory_for(ret.table("episodes")))
+    expected = {(f.measure_code, f.period_type, f.period_end): (f.value, f.status) for f in figures}
+    with engine.connect() as connection:
+        rows = connection.execute(select(
+            Observation.measure_code, Observation.period_type, Observation.period_end, Observation.value,
+            Observation.status, Observation.dimension).where(
+            Observation.area_code == HOME, Observation.origin == SSDA903)).all()
+    headline = [r for r in rows if not r.dimension]
+    counts = Counter((r.measure_code, r.period_type, r.period_end) for r in headline)
+    found = {(r.measure_code, r.period_type, r.period_end): (r.value, r.status) for r in headline}
+
+    def same(a: tuple, b: tuple) -> bool:
+        (va, sa), (vb, sb) = a, b
+        if va is None or vb is None or (isinstance(va, float) and math.isnan(va)):
+            return (va is None or math.isnan(va)) and (vb is None or math.isnan(vb)) and (sa or "") == (sb or "")
+        return abs(va - vb) < 1e-9
+
+    lost = sum(1 for key, value in expected.items() if key not in found or not same(value, found[key]))
+    return FigureCheck(len(expected), len(found), lost, sum(1 for c in counts.values() if c > 1),
+                       sum(1 for key in found if key not in expected))
 
 
 @dataclass(frozen=True)
@@ -411,6 +469,7 @@ class Outcome:
     per_instance: dict[str, int]
     seconds: float
     load_average: float  # the machine's, at the end: the browsers, the app and anything else running
+    figures_903: FigureCheck | None = None
 
 
 def sessions_per_instance(access_log: Path | None) -> dict[str, int]:
@@ -455,9 +514,11 @@ def run_configuration(kind: str, name: str, args: argparse.Namespace) -> Outcome
         members, editor = asyncio.run(browse([base], args.sessions, args.views, deadline, args.ramp, timeout,
                                              alongside=edit(url, files)))
         values = check_values(url, editor) if editor is not None else None
+        figures_903 = (check_903(url, editor.ninety_three_folder)
+                       if editor is not None and editor.ninety_three_folder is not None else None)
         per_instance = sessions_per_instance(log)
     return Outcome(name, single, members, editor, values, per_instance, time.monotonic() - started,
-                   os.getloadavg()[0])
+                   os.getloadavg()[0], figures_903)
 
 
 # ---- the report --------------------------------------------------------------------------------------------------
@@ -510,6 +571,11 @@ def report(outcome: Outcome, sessions: int) -> None:
               f"{v.unexpected} unexpected; {v.history_found} earlier values kept in history ({v.history_expected} "
               f"expected); {v.batches_found} batches for {v.batches_expected} files: "
               f"{'nothing lost or doubled' if v.ok else 'MISMATCH'}")
+    if outcome.figures_903 is not None:
+        f = outcome.figures_903
+        print(f"  903 figures: {f.expected} computed from the files, {f.found} in the database, {f.lost} lost or "
+              f"changed, {f.doubled} doubled, {f.unexpected} unexpected: "
+              f"{'nothing lost or doubled' if f.ok else 'MISMATCH'}")
 
 
 def main() -> int:

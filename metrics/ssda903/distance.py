@@ -12,6 +12,7 @@ denominator, as in DfE's, never counted as far away.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,7 +80,10 @@ def _letter(letter: str) -> pd.DataFrame:
 
     upper = {r["LTLA21CD"]: r["UTLA21CD"] for r in qlacref_authorities.records}
     found = Postcodes()  # one instance per letter: each holds only its own letters
-    found.load_postcodes([letter])
+    with warnings.catch_warnings():  # the package's own pandas call, deprecated in pandas 3.1 and still working
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message="The inplace keyword")
+        found.load_postcodes([letter])
     frame = found.dataframe
     grid = pd.DataFrame({"east": frame["oseast1m"].to_numpy(dtype="float64"),
                          "north": frame["osnrth1m"].to_numpy(dtype="float64"),
