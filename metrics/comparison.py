@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from metrics.comparators import NeighbourAverage, neighbour_average
@@ -151,11 +152,13 @@ def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """Headline (no breakdown) yearly rows for the year ending 31 March ``year``."""
     if frame.empty:
         return frame
-    ends = pd.to_datetime(frame["period_end"])
-    mask = (frame["period_type"] == "year") & (ends.dt.year == year) & (ends.dt.month == YEAR_END_MONTH)
+    ends = frame["period_end"]
+    months = (ends if ends.dtype.kind == "M" else pd.to_datetime(ends)).to_numpy().astype("datetime64[M]")
+    mask = (frame["period_type"].to_numpy() == "year") & (months == np.datetime64(f"{year:04d}-{YEAR_END_MONTH:02d}"))
     for column in ("dimension", "category"):
         if column in frame:
-            mask &= frame[column].fillna("") == ""
+            values = frame[column].to_numpy(dtype=object)
+            mask &= pd.isna(values) | (values == "")
     return frame[mask]
 
 

@@ -55,9 +55,15 @@ def one_per_period(rows: pd.DataFrame, prefer: str = COUNCILS_OWN) -> pd.DataFra
     preferred = origins == PUBLISHED if prefer == PUBLISHED else np.isin(origins, OWN_ORIGINS)
     batch = (pd.to_numeric(rows["batch_id"], errors="coerce").fillna(-1).to_numpy() if "batch_id" in rows
              else np.zeros(len(rows)))
-    ranked = rows.assign(_preferred=preferred, _batch=batch)
-    ranked = ranked.sort_values([*keys, "_preferred", "_batch"], kind="stable")
-    return ranked.drop_duplicates(keys, keep="last").drop(columns=["_preferred", "_batch"])
+    # Sorted by the keys' codes (factorised in sorted order, a blank last, as sort_values puts it), then the
+    # preferred origin and the later batch: the last row of each key is the one kept. numpy's lexsort is
+    # stable and takes its first sort key last.
+    codes = [pd.factorize(rows[column], sort=True, use_na_sentinel=False)[0] for column in keys]
+    order = np.lexsort((batch, preferred, *reversed(codes)))
+    keyed = np.column_stack([code[order] for code in codes])
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = (keyed[1:] != keyed[:-1]).any(axis=1)
+    return rows.iloc[order[last]]
 
 
 def empty_series() -> pd.DataFrame:
