@@ -353,10 +353,10 @@ async def _import_903(db_url: str, env: dict[str, str], folder: Path) -> tuple[s
                                                    cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
                                                    stderr=subprocess.STDOUT)
     said = (await process.communicate())[0].decode(errors="replace").strip()
-    last = said.splitlines()[-1] if said else ""
+    first = said.splitlines()[0] if said else ""  # the import's summary; DfE-rule problems are listed under it
     if process.returncode != 0:
-        return f"REFUSED, exit {process.returncode}: {last}", None
-    return f"{made.children:,} children over {len(made.years)} collection years loaded ({last})", folder
+        return f"REFUSED, exit {process.returncode}: {first}", None
+    return f"{made.children:,} children over {len(made.years)} collection years: {first}", folder
 
 
 @dataclass(frozen=True)

