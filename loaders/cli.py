@@ -471,3 +471,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportBusy as error:
         print(f"{str(error)[:1].upper()}{str(error)[1:]}.", file=sys.stderr)
         return EXIT_BUSY
+    except PermissionError as error:  # a viewer, or someone without an editor's grant: a sentence, nothing changed
+        print(error, file=sys.stderr)
+        return EXIT_REJECTED

@@ -222,3 +222,19 @@ def test_a_903_set_loads_only_for_a_council_the_editor_may_change(engine, db_url
         "may change; ask for an editor grant for another"]
     assert dump_tables(engine) == before
     assert import_set(engine, [tmp_path / "903"], default_area=A, user=jo).status == "loaded"
+
+
+@pytest.mark.parametrize("login", ["someone.else", "sam@salford.gov.uk"])  # no grant; another council's editor
+def test_a_903_set_or_a_set_of_returns_loaded_without_an_editors_grant_is_refused_in_a_sentence(engine, db_url,
+                                                                                              tmp_path, login):
+    assert grant(db_url, "grant", "jo@manchester.gov.uk", "--council", A, "--role", "editor").returncode == 0
+    assert grant(db_url, "grant", "sam@salford.gov.uk", "--council", B, "--role", "editor").returncode == 0
+    before = dump_tables(engine)
+    for args in (["import", str(write_set(tmp_path / "set"))],
+                 ["import", "--set", str(a_return(tmp_path, "one.csv", A)), str(a_return(tmp_path, "two.csv", A))]):
+        ran = run_main("loaders", *args, "--area", A, "--db", db_url, env={"DASHBOARD_USER": login})
+        assert ran.returncode == 1, ran
+        assert "Traceback" not in ran.stderr + ran.stdout
+        said = ran.stderr + ran.stdout
+        assert f"{login} may view the dashboard but not load" in said or "the councils you may change" in said
+    assert dump_tables(engine) == before
