@@ -59,9 +59,10 @@ def start_up(url: str) -> tuple[str, ...]:
         except ImportError:
             log.info("first-start load %s.%s needs a module that is not available", module_name, function_name)
             continue
-        except Exception as error:  # a broken file must not stop the dashboard: say so on the page
-            log.exception("first-start load of %s failed", what)
-            warnings.append(f"Loading {what} failed: {error}")
+        except Exception as error:  # a broken file must not stop the dashboard: say so on the page, in words
+            log.exception("first-start load of %s failed", what)  # the details, SQL included, for the server's log
+            warnings.append(f"Loading {what} failed ({error.__class__.__name__}): the dashboard works without "
+                            f"them. The server's log says why; an editor can load them on the Imports page.")
             continue
         for report in reports or []:
             if getattr(report, "status", "") == "rejected":

@@ -17,7 +17,7 @@ from db.engine import connect
 from tests import app_database
 from tests.databases import new_database
 from tests.test_app_pages import APP, HOME, TIMEOUT, texts
-from ui.filters import NO_ACCESS_TEXT
+from ui.filters import NO_ACCESS_TEXT, NO_GRANT_TEXT
 
 PEOPLE = "app_pages/people.py"
 
@@ -67,6 +67,29 @@ def test_asking_by_url_for_another_council_s_own_figures_says_so_and_shows_its_p
     assert NO_ACCESS_TEXT in texts(at)
     assert at.query_params["area"] == other  # the council asked for, as DfE published its figures
     assert NO_ACCESS_TEXT not in texts(run({"area": mine}))
+
+
+def test_someone_with_no_grant_is_told_so_and_sees_published_figures_only(app_env):
+    url, mine, _other = app_env
+    grant(connect(url), "ria@region.org.uk", "editor", mine, "admin")  # scoping on; jsmith holds nothing
+    at = run()
+    assert not at.exception
+    said = texts(at)
+    assert NO_GRANT_TEXT in said and NO_ACCESS_TEXT not in said
+
+
+def test_the_fictional_sample_never_loads_into_a_database_with_grants(tmp_path, monkeypatch):
+    from loaders.sample import load_sample_if_empty
+    from tests.returns_files import dump_tables
+
+    monkeypatch.setenv("DASHBOARD_LOAD_SAMPLE", "1")
+    alone = connect(new_database(tmp_path / "alone.db"))
+    assert load_sample_if_empty(alone)  # one council's install, nobody granted anything: the sample loads
+    engine = connect(new_database(tmp_path / "shared.db"))
+    grant(engine, "ria@region.org.uk", "editor", "E08000003", "admin")
+    before = dump_tables(engine)
+    assert load_sample_if_empty(engine) == []
+    assert dump_tables(engine) == before
 
 
 def test_the_people_page_lists_grants_for_editors_only(app_env):

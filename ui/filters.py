@@ -197,6 +197,9 @@ def own_home() -> str | None:
 
 NO_ACCESS_TEXT = ("You do not have access to that council's own figures: these are the figures DfE published "
                   "for it, beside its neighbours, region and England.")
+NO_GRANT_TEXT = ("You have not been given access to any council's own figures: these are the figures DfE "
+                 "published, beside each council's neighbours, region and England. Ask the dashboard's "
+                 "administrator for access to your council.")
 
 
 def _choose_home() -> str:
@@ -215,7 +218,9 @@ def _choose_home() -> str:
              "the council shown first.",
     )
     _write_to_url(PARAM_AREA, chosen)
-    if granted is not None and chosen not in granted:  # asked for by a link or chosen: its published figures
+    if granted is not None and not granted:  # scoping is on and this person holds no grant at all
+        st.info(NO_GRANT_TEXT, icon=":material/lock:")
+    elif granted is not None and chosen not in granted:  # asked for by a link or chosen: its published figures
         st.info(NO_ACCESS_TEXT, icon=":material/lock:")
     return chosen
 
