@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 import settings
+from access.grants import scoping_on
 from access.users import os_login
 from db import queries
 from db.models import PUBLISHED_SOURCE  # DfE's tables for every council: loaded alongside the sample, not instead of it
@@ -49,8 +50,6 @@ def sample_wanted() -> bool:
 def shared(engine: Engine) -> bool:
     """True once grants keep councils apart: a shared database never gets a fictional council, whatever the
     setting (nobody could be granted it, and its figures would sit beside real councils' in every list)."""
-    from access.grants import scoping_on
-
     return scoping_on(engine)
 
 
