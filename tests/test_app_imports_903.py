@@ -114,6 +114,9 @@ def test_a_903_set_is_previewed_with_its_problems_and_dfe_figures_then_loaded_as
     assert lines["From your 903: 100.0% (2 of 2); DfE 2024-25: 80%. These differ by more than DfE's rounding: check "
                  "the 903 against what was sent to DfE"] == "Yes"
     assert "1 figure from the 903 differ" in shown
+    # no OC2 table: every health measure's gap is given with its reason, never left blank
+    assert "No figure, and why" in shown
+    assert "at 31 March 2025: Needs the OC2 and Episodes tables of 2024-25." in shown
     assert dump_tables(connect(db)) == before  # the preview wrote nothing
     assert PREVIEW_KEY in at.session_state and left_behind(tmp_path) == []
 

@@ -184,6 +184,15 @@ def _show_beside(preview: Preview903) -> None:
     st.dataframe(beside_table(preview), hide_index=True, width="stretch", key="beside_903")
 
 
+def _show_without(preview: Preview903) -> None:
+    """The measures with no figure at some dates, each with its reason: a gap is never left unexplained."""
+    if not preview.without:
+        return
+    st.markdown("**No figure, and why**: the measures the set gives no figure for at some dates.")
+    st.markdown("\n".join(f"- {markdown_text(_measure(n.measure_code))}, {n.when}: {markdown_text(n.reason)}"
+                          for n in preview.without))
+
+
 def show_903(uploads, files: list[tuple[str, bytes]], user: User) -> SetReport | None:
     """The 903 set's preview and confirm; the report once confirmed (the page says what happened)."""
     st.subheader("SSDA903 return", anchor=False)
@@ -224,6 +233,7 @@ def show_903(uploads, files: list[tuple[str, bytes]], user: User) -> SetReport |
     else:
         st.markdown("No problem by DfE's validation rules.")
     _show_beside(preview)
+    _show_without(preview)
     comparison = preview.comparison
     assert comparison is not None and preview.prepared is not None
     st.markdown(f"Loading the set as one batch would add **{count_words(comparison.new, 'new figure')}**, replace "
