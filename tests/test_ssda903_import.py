@@ -96,6 +96,10 @@ def test_the_command_line_recognises_a_903_set_without_being_told(db_url, tmp_pa
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("set of 2 files: header.csv, episodes.csv: ")
     assert "  header.csv: Header 2024-25: 3 rows" in out and "  episodes.csv: Episodes 2024-25: 4 rows" in out
+    # no Reviews file and no DfE population loaded: each gap is said with its reason
+    assert any(line.startswith("  No figure for Children looked after per 10,000 under-18s at 9 dates from 30 April "
+                               "2024 to 31 March 2025: DfE's "
+                               "population under 18 for this council is not loaded for 2024-25") for line in out)
 
 
 def test_the_command_line_refuses_a_set_naming_file_row_column_and_value_and_writes_nothing(db_url, engine, tmp_path,

@@ -19,6 +19,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from charts.sources import day_words
 from db.models import NO_BREAKDOWN, PUBLISHED, SSDA903
 from db.writes import OBSERVATION_COLUMNS, BatchInfo, FigureChildren, FileInBatch, RuleProblems
 from loaders.batch import write_batch
@@ -30,6 +31,7 @@ from loaders.ssda903.read import read_903
 from loaders.ssda903.rules import check
 from metrics.ssda903.compute import compute
 from metrics.ssda903.distance import directory_for
+from reference.catalogue import catalogue
 
 POPULATION_MEASURE = "cla_rate"  # DfE's rate per 10,000: its denominator is DfE's own under-18 population
 
@@ -45,6 +47,34 @@ class Prepared903:
     rule_problems: tuple[RuleProblems, ...]
     figure_children: tuple[FigureChildren, ...]
     files: list[FileInSet] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NoFigure:
+    """A measure the set gives no figure for at some dates, and the reason the computation gave."""
+
+    measure_code: str
+    dates: tuple[date, ...]  # the dates (31 March, or month ends) with no figure for this reason
+    reason: str
+
+    @property
+    def when(self) -> str:
+        """'at 31 March 2024', or 'at 12 dates from 30 April 2024 to 31 March 2025'."""
+        if len(self.dates) == 1:
+            return f"at {day_words(self.dates[0])}"
+        return f"at {len(self.dates)} dates from {day_words(self.dates[0])} to {day_words(self.dates[-1])}"
+
+
+def without_figure(figures: list[Figure903]) -> tuple[NoFigure, ...]:
+    """Each measure and reason for the figures computed without a value, in catalogue order: what the preview
+    says, so that a figure missing after the import is never missing without its reason."""
+    grouped: dict[tuple[str, str], set[date]] = {}
+    for figure in figures:
+        if figure.value is None and figure.note:
+            grouped.setdefault((figure.measure_code, figure.note), set()).add(figure.period_end)
+    order = {code: place for place, code in enumerate(m.code for m in catalogue().measures)}
+    return tuple(NoFigure(code, tuple(sorted(dates)), reason) for (code, reason), dates in
+                 sorted(grouped.items(), key=lambda item: (order.get(item[0][0], len(order)), min(item[1]))))
 
 
 def collection_year_of(day: date) -> int:
@@ -163,5 +193,7 @@ def write_prepared(engine: Engine, prepared: Prepared903, who: str, reader_versi
     except Exception as error:  # noqa: BLE001 - the database refused in a way nobody foresaw: a sentence, not a traceback
         return SetReport(name, "rejected", prepared.files, unreadable(name, error, Rule.NOT_LOADED).problems)
     report = SetReport(name, "busy" if outcome is None else "loaded" if outcome.changed else "unchanged",
-                       prepared.files, [], outcome, findings=prepared.problems, notes=list(prepared.ret.notes))
+                       prepared.files, [], outcome, findings=prepared.problems,
+                       notes=[*prepared.ret.notes, *(f"No figure for {catalogue().get(n.measure_code).name} {n.when}: "
+                                                     f"{n.reason}" for n in without_figure(prepared.figures))])
     return report

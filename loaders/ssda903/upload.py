@@ -17,7 +17,6 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from charts.sources import day_words
 from db.models import NO_BREAKDOWN, PUBLISHED, SSDA903
 from db.writes import Comparison, FigureChildren, compare_batch
 from loaders.members import NotASet, set_members
@@ -25,11 +24,10 @@ from loaders.preview import uploads_on_disk
 from loaders.problems import Problem
 from loaders.sets import fingerprint, set_name
 from loaders.ssda903.detect import uploaded_903_files
-from loaders.ssda903.load import Prepared903, prepare, set_fingerprint
+from loaders.ssda903.load import NoFigure, Prepared903, prepare, set_fingerprint, without_figure
 from loaders.ssda903.model import Figure903, FileOf903, Problem903
 from loaders.ssda903.years import year_of
 from metrics.ssda903.beside import BesideDfE
-from reference.catalogue import catalogue
 
 YEAR_END = (3, 31)  # DfE publishes a council's 903 figures at 31 March
 
@@ -86,34 +84,6 @@ class Preview903:
     def changes_anything(self) -> bool:
         c = self.comparison
         return c is not None and bool(c.new or c.replaced)
-
-
-@dataclass(frozen=True)
-class NoFigure:
-    """A measure the set gives no figure for at some dates, and the reason the computation gave."""
-
-    measure_code: str
-    dates: tuple[date, ...]  # the dates (31 March, or month ends) with no figure for this reason
-    reason: str
-
-    @property
-    def when(self) -> str:
-        """'at 31 March 2024', or 'at 12 dates from 30 April 2024 to 31 March 2025'."""
-        if len(self.dates) == 1:
-            return f"at {day_words(self.dates[0])}"
-        return f"at {len(self.dates)} dates from {day_words(self.dates[0])} to {day_words(self.dates[-1])}"
-
-
-def without_figure(figures: list[Figure903]) -> tuple[NoFigure, ...]:
-    """Each measure and reason for the figures computed without a value, in catalogue order: what the preview
-    says, so that a figure missing after the import is never missing without its reason."""
-    grouped: dict[tuple[str, str], set[date]] = {}
-    for figure in figures:
-        if figure.value is None and figure.note:
-            grouped.setdefault((figure.measure_code, figure.note), set()).add(figure.period_end)
-    order = {code: place for place, code in enumerate(m.code for m in catalogue().measures)}
-    return tuple(NoFigure(code, tuple(sorted(dates)), reason) for (code, reason), dates in
-                 sorted(grouped.items(), key=lambda item: (order.get(item[0][0], len(order)), min(item[1]))))
 
 
 def published_figures(engine: Engine, area_code: str, codes: set[str]) -> dict[tuple[str, int], tuple[float | None, str]]:
