@@ -264,9 +264,14 @@ def test_what_needs_attention_links_to_the_measure_page(server, browser_page):
     page.get_by_text("What needs attention", exact=True).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     details = page.get_by_role("link", name="Details").first
     details.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
-    target = details.get_attribute("href") or ""
+    # The link read and the link clicked are one element of the finished page: read while a run was still
+    # drawing, the first link could be replaced by the time of the click (seen on a loaded machine).
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        state="attached", timeout=PAGE_TIMEOUT_MS)
+    link = details.element_handle(timeout=PAGE_TIMEOUT_MS)
+    target = link.get_attribute("href") or ""
     assert "measure=" in target, target  # the first measure that needs attention, by its code
-    details.click()
+    link.click()
     page.wait_for_url(f"**{target[target.index('measure='):]}**", timeout=PAGE_TIMEOUT_MS)
     page.get_by_text("The figures behind the chart").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     assert_no_error_shown(page, page.url)
