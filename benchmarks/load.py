@@ -380,15 +380,12 @@ def check_903(db_url: str, folder: Path) -> FigureCheck:
 
     from db.models import SSDA903
     from loaders.members import set_members
-    from loaders.ssda903.load import population
-    from loaders.ssda903.read import read_903
-    from metrics.ssda903.compute import compute
-    from metrics.ssda903.distance import directory_for
+    from loaders.ssda903.load import prepare
 
     engine = connect(db_url)
-    with set_members([folder]) as members:
-        ret = read_903(members, area_code=HOME, container=folder.name)
-    figures = compute(ret, population(engine, HOME) or None, postcodes=directory_for(ret.table("episodes")))
+    with set_members([folder]) as members:  # read and computed as the import does, writing nothing
+        prepared = prepare(engine, folder.name, "", members, None, HOME, folder.name)
+    figures = [] if isinstance(prepared, list) else prepared.figures
     expected = {(f.measure_code, f.period_type, f.period_end): (f.value, f.status) for f in figures}
     with engine.connect() as connection:
         rows = connection.execute(select(

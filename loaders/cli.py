@@ -403,7 +403,7 @@ def run_undo(batch: int, yes: bool, db: str | None) -> int:
             return EXIT_OK
     try:
         outcome = undo_batch(engine, batch, command_line_user(engine))
-    except (UndoRefused, PermissionError) as error:  # PermissionError: a viewer, or another council's batch
+    except UndoRefused as error:  # (a viewer, or another council's batch: a PermissionError, said by main)
         print(error, file=sys.stderr)
         return EXIT_REJECTED
     print(outcome.summary())

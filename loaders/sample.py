@@ -47,12 +47,6 @@ def sample_wanted() -> bool:
     return home is not None and home.code == SAMPLE_AREA
 
 
-def shared(engine: Engine) -> bool:
-    """True once grants keep councils apart: a shared database never gets a fictional council, whatever the
-    setting (nobody could be granted it, and its figures would sit beside real councils' in every list)."""
-    return scoping_on(engine)
-
-
 def needs_sample(engine: Engine) -> bool:
     """True when no council's own figures are loaded yet: the database is empty, or holds only DfE's tables.
 
@@ -70,7 +64,9 @@ def load_sample_if_empty(engine: Engine, directory: Path = SAMPLE_DIR) -> list[I
     Returns one report per file, or an empty list when nothing was needed; cheap to call on every start
     (two small queries). Files with no area take the sample council's.
     """
-    if not sample_wanted() or shared(engine) or not needs_sample(engine):
+    # Once grants keep councils apart, a shared database never gets a fictional council, whatever the setting:
+    # nobody could be granted it, and its figures would sit beside real councils' in every list.
+    if not sample_wanted() or scoping_on(engine) or not needs_sample(engine):
         return []
 
     with _loading:

@@ -169,10 +169,9 @@ def _by_area(rows: pd.DataFrame) -> dict[str, dict]:
     return {row["area_code"]: row for row in rows.to_dict("records")}
 
 
-def _figure(rows: pd.DataFrame | dict[str, dict], area: Area) -> AreaFigure:
-    """The area's figure from its rows (the last row for it), or MISSING when it has none."""
-    found = rows if isinstance(rows, dict) else _by_area(rows)
-    row = found.get(area.code)
+def _figure(by_area: dict[str, dict], area: Area) -> AreaFigure:
+    """The area's figure from its last row (``_by_area``), or MISSING when it has none."""
+    row = by_area.get(area.code)
     if row is None:
         return AreaFigure(area.code, area.name, None, MISSING)
     status = VALUE if is_missing(row["status"]) else str(row["status"])
@@ -199,7 +198,7 @@ def compare(published: pd.DataFrame, own: pd.DataFrame, measure: Measure, area: 
     published_rows = _year_rows(published, year).drop_duplicates("area_code", keep="last")
     mine = own[own["area_code"] == area.code] if not own.empty else own
     shown_rows = one_per_period(_year_rows(mine, year), PUBLISHED)
-    figure = _figure(shown_rows, area)
+    figure = _figure(_by_area(shown_rows), area)
     values = published_rows[FIGURE_COLUMNS]
 
     neighbour_areas = directory.neighbours(area.code)
@@ -216,7 +215,7 @@ def compare(published: pd.DataFrame, own: pd.DataFrame, measure: Measure, area: 
     target = target_at(targets, measure.code, area.code, pd.Timestamp(year_end(year)))
     rating = NO_RATING if target is None else rate_against_target(
         figure.number, target[0], measure.polarity, measure.tolerance if target[1] is None else target[1])
-    before = _figure(one_per_period(_year_rows(mine, year - 1), PUBLISHED), area)
+    before = _figure(_by_area(one_per_period(_year_rows(mine, year - 1), PUBLISHED)), area)
     travel = direction_of_travel(_shown(figure.number, measure), _shown(before.number, measure), measure.polarity)
     by_area = _by_area(published_rows)
     return Comparison(

@@ -86,9 +86,11 @@ def _letter(letter: str) -> pd.DataFrame:
         warnings.filterwarnings("ignore", message="The inplace keyword")
         found.load_postcodes([letter])
     frame = found.dataframe
+    districts = frame["laua"].astype(object)
+    council_of = {district: _upper_tier(district, upper) for district in pd.unique(districts)}
     grid = pd.DataFrame({"east": frame["oseast1m"].to_numpy(dtype="float64"),
                          "north": frame["osnrth1m"].to_numpy(dtype="float64"),
-                         "council": pd.Categorical([_upper_tier(code, upper) for code in frame["laua"]])},
+                         "council": pd.Categorical([council_of[d] for d in districts])},
                         index=pd.Index(frame["pcd_abbr"].to_numpy(dtype=object), dtype="string[pyarrow]"))
     return grid[~grid.index.duplicated(keep="last")]
 
