@@ -32,7 +32,7 @@ from loaders.preview import (
 )
 from loaders.ssda903.upload import holds_903
 from loaders.template import write_template
-from metrics.formatting import count_words
+from metrics.formatting import count_words, moment_text, moment_texts
 from metrics.safe_text import markdown_table, markdown_text
 from reference.areas import areas
 from reference.catalogue import catalogue
@@ -64,7 +64,7 @@ def batch_table(batches: pd.DataFrame, undone_by: dict[int, int] | None = None) 
     table = pd.DataFrame({
         "Batch": batches["id"].astype(int),
         "File": batches["file_name"],
-        "Loaded on": pd.to_datetime(batches["imported_at"]).dt.strftime("%d %b %Y %H:%M"),
+        "Loaded on": moment_texts(batches["imported_at"]).to_numpy(),
         "By": batches["imported_by"].fillna(""),
         "Source": batches["source"].map(lambda s: SOURCES.get(s, s)),
         "Values in file": batches["rows"].astype(int),
@@ -379,7 +379,7 @@ def _confirm_undo(batch: pd.Series, user) -> None:
     after an undo the list offers the next batch in its place."""
     chosen = int(batch["id"])
     st.warning(f"Undo batch {chosen}, {markdown_text(batch['file_name'])}, loaded "
-               f"{pd.to_datetime(batch['imported_at']):%d %b %Y %H:%M} by "
+               f"{moment_text(batch['imported_at'])} by "
                f"{markdown_text(batch['imported_by'] or 'unknown')}? "
                "Every value it added is removed and every value it replaced is put back.")
     yes, keep, _ = st.columns([1, 1, 2])
@@ -423,7 +423,7 @@ if asked:
     else:
         row = found.iloc[0]
         st.info(f"**Batch {int(row['id'])}**: {markdown_text(row['file_name'])}, loaded "
-                f"{pd.to_datetime(row['imported_at']):%d %b %Y %H:%M} by "
+                f"{moment_text(row['imported_at'])} by "
                 f"{markdown_text(row['imported_by'] or 'unknown')}.")
         st.dataframe(batch_table(found, undone_batches(data.engine())), hide_index=True, width="stretch",
                      column_config=BATCH_COLUMNS, key="asked_batch")

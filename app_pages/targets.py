@@ -14,6 +14,7 @@ import streamlit as st
 
 from db.locks import BUSY_MESSAGE, ImportBusy
 from db.target_writes import TargetEdit, TargetProblems, save_targets, target_history
+from metrics.formatting import moment_texts
 from metrics.safe_text import markdown_text
 from reference.catalogue import catalogue
 from ui import data
@@ -135,7 +136,7 @@ def earlier_targets(home: str) -> None:
             "From": pd.to_datetime(replaced["period_start"]).dt.date,
             "To": pd.to_datetime(replaced["period_end"]).dt.date,
             "Target": replaced["value"], "Tolerance": replaced["tolerance"],
-            "Set by": replaced["set_by"], "Set on": pd.to_datetime(replaced["set_at"]).dt.strftime("%d %b %Y %H:%M"),
+            "Set by": replaced["set_by"], "Set on": moment_texts(replaced["set_at"]).to_numpy(),
             "Replaced by batch": replaced["replaced_by_batch_id"].astype("Int64"),
         }), hide_index=True, width="stretch", key="earlier_targets")
 

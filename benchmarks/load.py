@@ -3,7 +3,10 @@
 Streamlit talks to each browser tab over a websocket and draws charts in the browser, so an HTTP-only tool
 would time the wrong thing: each simulated member here is a Chromium browser context (its own cookies, so
 its own sticky instance) that opens the Overview, follows menu links and switches a selector, timed from
-the click to the last chart drawn. Meanwhile an editor loads monthly returns and a generated 903 set (three
+the click to the last chart drawn, reading each page for 10 to 30 seconds before the next click. The
+browsers stand in for the members' own devices but share this machine's cores, and a browser drawing a page
+takes about five times the processor time the app takes to build it; so they run at a lower priority, and
+the report says how the processor time was shared. Meanwhile an editor loads monthly returns and a generated 903 set (three
 collection years, ``scripts/make_903.py``) through the command line, as a performance officer does. Two configurations, each in
 the same run: two instances behind nginx on one PostgreSQL (the shared-server setup), and one instance on
 SQLite (a council's own install). Each starts with one member alone (the baseline the goal is measured
@@ -21,7 +24,7 @@ by a MutationObserver in the page, not when the quiet period ends: that is when 
 finished page, the last chart drawn. The time until the server finished the run is printed beside it.
 
 Run: .venv/bin/python benchmarks/load.py [--sessions 20] [--views 9] [--ramp 1] [--timeout 120] [--max-minutes 15]
-     [--only postgres|sqlite]
+     [--think 10 30] [--browser-nice 10] [--only postgres|sqlite]
 Goals: 20 sessions on two instances with 0 errors, a 95th percentile under twice the single member's median.
 """
 
@@ -31,10 +34,12 @@ import argparse
 import asyncio
 import csv
 import os
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -71,6 +76,12 @@ QUIET_MS = 750  # nothing in a chart changed for this long: the page is finished
 ACTION_TIMEOUT_S = 120  # a page not drawn by then counts as an error
 RAMP_S = 1.0  # members arrive one a second, as people opening a link from an e-mail do
 IMPORT_GAP_S = 3.0  # the editor's pause between two files
+# A member reads each page before the next click: 10 to 30 seconds of headline, charts and commentary, as in a
+# committee meeting (--think 0 0 clicks on at once, a stress test rather than members).
+THINK_S = (10.0, 30.0)
+# Each member's browser stands in for that member's own laptop or tablet: here all twenty share the server's
+# 2 cores, so they run at a lower priority (nice) and the app is not starved by its own audience.
+BROWSER_NICE = 10
 HOME = app_database.HOME
 NINETY_THREE_CHILDREN = 600  # the generated 903 set: a small council's children over three collection years
 
@@ -243,9 +254,11 @@ async def _do(page, runs: Runs, base: str, action: Action, timeout_s: float) -> 
     return (last - pressed) / 1000, (min(served, last) - pressed) / 1000
 
 
-async def member(browser, base: str, views: int, delay_s: float, deadline: float, timeout_s: float) -> Member:
+async def member(browser, base: str, views: int, delay_s: float, deadline: float, timeout_s: float,
+                 think_s: tuple[float, float] = (0.0, 0.0), seed: int = 0) -> Member:
     await asyncio.sleep(delay_s)
     out = Member()
+    reading = random.Random(seed)  # each member reads at their own pace, the same in every run
     context = await browser.new_context(viewport=VIEWPORT)
     await context.add_init_script(WATCH_JS)
     page = await context.new_page()
@@ -253,6 +266,8 @@ async def member(browser, base: str, views: int, delay_s: float, deadline: float
     try:
         for index in range(views):
             action = VISIT[index % len(VISIT)]
+            if index and think_s[1] > 0:
+                await asyncio.sleep(reading.uniform(*think_s))
             if time.monotonic() > deadline:
                 out.not_reached = views - index
                 break
@@ -270,14 +285,15 @@ async def member(browser, base: str, views: int, delay_s: float, deadline: float
 
 
 async def browse(bases: list[str], sessions: int, views: int, deadline: float, ramp_s: float = RAMP_S,
-                 timeout_s: float = ACTION_TIMEOUT_S, alongside=None) -> tuple[list[Member], object]:
+                 timeout_s: float = ACTION_TIMEOUT_S, alongside=None, think_s: tuple[float, float] = (0.0, 0.0),
+                 nice: int = 0) -> tuple[list[Member], object]:
     """``sessions`` members (spread over ``bases``) in one Chromium, with ``alongside`` (a coroutine) running too."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=_browser_at(nice), args=CHROMIUM_ARGS)
         try:
-            jobs = [member(browser, bases[i % len(bases)], views, i * ramp_s, deadline, timeout_s)
+            jobs = [member(browser, bases[i % len(bases)], views, i * ramp_s, deadline, timeout_s, think_s, seed=i)
                     for i in range(sessions)]
             side = asyncio.create_task(alongside) if alongside is not None else None
             members = await asyncio.gather(*jobs)
@@ -285,6 +301,16 @@ async def browse(bases: list[str], sessions: int, views: int, deadline: float, r
         finally:
             await browser.close()
     return list(members), extra
+
+
+def _browser_at(nice: int) -> str:
+    """Chromium itself, or a two-line wrapper that starts it at a lower priority (its helpers inherit it)."""
+    if nice <= 0:
+        return CHROMIUM
+    wrapper = Path(tempfile.mkdtemp(prefix="load_browser_")) / "chromium"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n {nice} {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
 
 
 # ---- the editor ------------------------------------------------------------------------------------------------
@@ -454,6 +480,63 @@ def check_values(db_url: str, editor: Editor) -> ValueCheck:
                       sum(1 for k in found if k not in expected), replaced, history, len(names), batches)
 
 
+# ---- where the processor time went ----------------------------------------------------------------------------
+
+PROCESS_KINDS = (("members' browsers", "chrom"), ("editor", "-m loaders"), ("app", "streamlit"),
+                 ("app", "postgres"), ("app", "nginx"))
+
+
+class ProcessorTime:
+    """The processor seconds each kind of process used while it runs (read from /proc every half second, so a
+    process that starts and ends in between is missed): the app's instances and database, the members'
+    browsers, the editor's imports. On one machine the browsers share the app's cores; this says how much."""
+
+    def __init__(self) -> None:
+        self._first: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._kind: dict[int, str] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __enter__(self) -> ProcessorTime:
+        self._sweep(first=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sweep(first=False)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sweep(first=False)
+
+    def _sweep(self, first: bool) -> None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                seconds = (int(fields[11]) + int(fields[12])) / self._tick
+                if pid not in self._kind:
+                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                    self._kind[pid] = next((kind for kind, mark in PROCESS_KINDS if mark in command), "")
+                    self._first[pid] = seconds if first else 0.0
+            except (OSError, IndexError, ValueError):
+                continue
+            self._last[pid] = seconds
+
+    def by_kind(self) -> dict[str, float]:
+        totals: dict[str, float] = defaultdict(float)
+        for pid, kind in self._kind.items():
+            if kind:
+                totals[kind] += self._last.get(pid, 0.0) - self._first[pid]
+        return dict(totals)
+
+
 # ---- one configuration ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -467,6 +550,7 @@ class Outcome:
     seconds: float
     load_average: float  # the machine's, at the end: the browsers, the app and anything else running
     figures_903: FigureCheck | None = None
+    processor_s: dict[str, float] = field(default_factory=dict)  # processor seconds by kind, members at once
 
 
 def sessions_per_instance(access_log: Path | None) -> dict[str, int]:
@@ -508,14 +592,16 @@ def run_configuration(kind: str, name: str, args: argparse.Namespace) -> Outcome
         asyncio.run(browse(direct, len(direct), len(VISIT), deadline, 0, timeout))  # warm each instance's caches
         single, _ = asyncio.run(browse([base], 1, args.views, deadline, 0, timeout))
         files = editor_files(folder, args.imports)
-        members, editor = asyncio.run(browse([base], args.sessions, args.views, deadline, args.ramp, timeout,
-                                             alongside=edit(url, files)))
+        with ProcessorTime() as processor:
+            members, editor = asyncio.run(browse([base], args.sessions, args.views, deadline, args.ramp, timeout,
+                                                 alongside=edit(url, files), think_s=tuple(args.think),
+                                                 nice=args.browser_nice))
         values = check_values(url, editor) if editor is not None else None
         figures_903 = (check_903(url, editor.ninety_three_folder)
                        if editor is not None and editor.ninety_three_folder is not None else None)
         per_instance = sessions_per_instance(log)
     return Outcome(name, single, members, editor, values, per_instance, time.monotonic() - started,
-                   os.getloadavg()[0], figures_903)
+                   os.getloadavg()[0], figures_903, processor.by_kind())
 
 
 # ---- the report --------------------------------------------------------------------------------------------------
@@ -545,10 +631,23 @@ def report(outcome: Outcome, sessions: int) -> None:
         print(f"    median {median:.2f} s, 95th percentile {high:.2f} s, slowest {max(times):.2f} s; until the "
               f"server had finished the run: median {statistics.median(runs):.2f} s, 95th percentile "
               f"{p95(runs):.2f} s")
+        by_action: dict[str, list[float]] = defaultdict(list)
+        for m in outcome.members:
+            for index, seconds in enumerate(m.times):
+                action = VISIT[index % len(VISIT)]
+                by_action[f"{action.kind} {action.target}"].append(seconds)
+        print("    by page view: " + "; ".join(f"{what} median {statistics.median(seconds):.2f} s, 95th percentile "
+                                              f"{p95(seconds):.2f} s" for what, seconds in by_action.items()))
         if alone:
             goal = 2 * statistics.median(alone)
             print(f"    goal: 95th percentile under twice the single member's median ({goal:.2f} s): "
                   f"{'met' if high < goal else 'NOT met'} ({high / statistics.median(alone):.1f} x)")
+    if outcome.processor_s:
+        used = outcome.processor_s
+        views = max(1, len(times) + len(errors))
+        print("    processor time while they browsed: " + ", ".join(
+            f"{kind} {seconds:.0f} s ({seconds / views:.2f} s a page view)" for kind, seconds in
+            sorted(used.items(), key=lambda item: -item[1])))
     for error in errors[:8]:
         print(f"    error: {error}")
     if len(errors) > 8:
@@ -586,13 +685,20 @@ def main() -> int:
                         help=f"seconds between two members arriving (default {RAMP_S:g})")
     parser.add_argument("--timeout", type=float, default=ACTION_TIMEOUT_S,
                         help=f"seconds a page view may take before it counts as an error (default {ACTION_TIMEOUT_S})")
+    parser.add_argument("--think", type=float, nargs=2, default=THINK_S, metavar=("LEAST", "MOST"),
+                        help="seconds a member reads a page before the next click, drawn between the two "
+                             "(default %(default)s; 0 0 for a stress test)")
+    parser.add_argument("--browser-nice", type=int, default=BROWSER_NICE,
+                        help=f"the members' browsers' lower priority (default {BROWSER_NICE}; 0 for the same as the app)")
     parser.add_argument("--only", choices=("postgres", "sqlite"), help="run one configuration only")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is not installed (apt-get install chromium): the members need a real browser.")
         return 2
-    print(f"Load: {args.sessions} members, {args.views} page views each, while an editor loads {args.imports + 1} "
-          f"returns; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    print(f"Load: {args.sessions} members, {args.views} page views each, reading {args.think[0]:g} to "
+          f"{args.think[1]:g} s between clicks, browsers at nice {args.browser_nice}, while an editor loads "
+          f"{args.imports + 1} returns and a 903 set; {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f} at the start")
     kinds = [("postgres", "two instances behind nginx, one PostgreSQL"), ("sqlite", "one instance, SQLite")]
     for kind, name in kinds:
         if args.only not in (None, kind):

@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, make_url
 
 import settings
 from db.locks import install_sqlite_hooks, write_transaction
@@ -103,6 +103,21 @@ def upgrade_as_owner(owner: str, app_role: str) -> None:
         migrate(engine, app_role)
     finally:
         engine.dispose()
+
+
+def owner_engine_for(engine: Engine) -> Engine | None:
+    """The owner's engine (DASHBOARD_OWNER_DB_URL) when it names the same database as ``engine``, else None.
+
+    DfE's figures and lists are every council's: once anyone holds a grant, only the owner may write them
+    (migration 0012), so the first-start load and the administrator's command line write them through it.
+    """
+    owner = owner_url()
+    if not owner:
+        return None
+    mine, theirs = engine.url, make_url(owner)
+    same = (mine.get_backend_name(), mine.host, mine.port, mine.database) == (
+        theirs.get_backend_name(), theirs.host, theirs.port, theirs.database)
+    return connect(owner) if same else None
 
 
 def owner_engine(url: str | None = None) -> Engine:

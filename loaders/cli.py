@@ -35,7 +35,7 @@ from access.grants import access_for, command_line_user
 from access.users import os_login
 from db.backup import BackupError, RestoreRefused, backup, restore
 from db.batch_files import files_by_batch
-from db.engine import connect, database_url
+from db.engine import connect, database_url, owner_engine_for
 from db.queries import batches
 from db.scope import set_scope
 from db.undo import UndoRefused, undo_batch, undone_batches
@@ -50,7 +50,7 @@ from loaders.ssda903.check_command import run_check
 from loaders.ssda903.detect import holds_903
 from loaders.ssda903.years import years_in
 from loaders.template import write_template
-from metrics.formatting import count_words
+from metrics.formatting import count_words, moment_text
 from reference.stored import use_stored_reference
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -308,7 +308,8 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
             results["rejected"] += 1
             continue
         try:
-            report = import_file(engine, path, default_area=area, released=released, user=command_line_user(engine))
+            report = import_file(engine, path, default_area=area, released=released, user=command_line_user(engine),
+                                 shared=owner_engine_for(engine))
         except Exception as error:  # noqa: BLE001 - one bad file never stops the files after it
             report = unreadable(path.name, error, Rule.NOT_LOADED)
         results[report.status] += 1
@@ -365,7 +366,7 @@ def history_lines(engine) -> list[str]:
     frame, undone_by, files = batches(engine, access.sees), undone_batches(engine), files_by_batch(engine)
     lines = []
     for row in frame.itertuples(index=False):
-        when = f"{row.imported_at:%d %b %Y %H:%M}" if hasattr(row.imported_at, "strftime") else str(row.imported_at)
+        when = moment_text(row.imported_at) or str(row.imported_at)
         what = (row.note if row.source == "undo" else
                 f"{row.inserted} new, {row.replaced} replaced, {row.unchanged} unchanged")
         if row.commentary:

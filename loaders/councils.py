@@ -17,6 +17,17 @@ from loaders.report import ParsedFile
 
 EXPECTED_OWN = "figures only for {councils}, the councils you may change; ask for an editor grant for another"
 EXPECTED_ONE = "one council's figures per return: load each council's return on its own"
+EXPECTED_ADMINISTRATOR = ("once anyone holds a grant, DfE's tables are loaded by the database's administrator, not by "
+                          "one council's editor: python -m loaders import FILE, run with DASHBOARD_OWNER_DB_URL set")
+
+
+def shared_figures_problem(file_name: str, user: User | None) -> Problem | None:
+    """Why ``user`` may not load one of DfE's tables, or None. DfE's figures and lists are every council's: once
+    grants keep councils apart, one council's editor changing them would change what every other is compared
+    with, so only the database's owner writes them (on PostgreSQL the database refuses anyone else too)."""
+    if user is None or user.edits is None:
+        return None
+    return Problem(file_name, "", "", Rule.SHARED_FIGURES, "", EXPECTED_ADMINISTRATOR)
 
 
 def _rows(parsed: ParsedFile) -> pd.DataFrame:

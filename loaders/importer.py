@@ -21,7 +21,7 @@ from access.users import council_words
 from db.models import SSDA903, ImportBatch
 from db.writes import BatchInfo, ImportBusy
 from loaders.batch import load_parsed, write_batch
-from loaders.councils import EXPECTED_OWN, council_problems, with_council_check
+from loaders.councils import EXPECTED_OWN, council_problems, shared_figures_problem, with_council_check
 from loaders.members import NotASet, set_members
 from loaders.problems import Problem, Rule
 from loaders.published.load import import_published
@@ -64,6 +64,7 @@ def import_file(
     data: bytes | None = None,
     file_name: str | None = None,
     user: User | None = None,
+    shared: Engine | None = None,
 ) -> ImportReport:
     """Read, check and load one return file as one batch in one transaction.
 
@@ -74,7 +75,9 @@ def import_file(
     The file is a path, or for an upload its bytes in ``data`` with its ``file_name`` (the name decides
     the CSV rules and is what the batch history shows); both take the same path from here on.
     DfE's published tables (recognised by their columns) load as published batches instead;
-    ``released`` ('YYYY-MM') dates a statistical neighbour release whose name gives no month.
+    ``released`` ('YYYY-MM') dates a statistical neighbour release whose name gives no month. They are
+    every council's: written with ``shared`` (the database owner's engine, for its administrator) when
+    given; else, once anyone holds a grant, refused (loaders.councils.shared_figures_problem).
 
     ``default_area`` (ONS code, DfE number or name) files rows that name no area; without it the
     configured home area is used. Raises ValueError for an unknown ``default_area`` and
@@ -109,7 +112,8 @@ def import_file(
     try:
         workbook = workbook_or_none(path, data, name)
         if data is None:  # DfE's tables, told apart by their columns
-            published = import_published(engine, path, who, released, workbook=workbook)
+            refused = None if shared is not None else shared_figures_problem(name, user)
+            published = import_published(shared or engine, path, who, released, workbook=workbook, refused=refused)
             if published is not None:
                 return published
         parsed = with_council_check(read_return_from(workbook, path, data, name, default_area, sha), user)

@@ -63,12 +63,14 @@ class Rule(StrEnum):
     TWO_FILES = "two files for one table and year"
     NOT_YOUR_COUNCIL = "a council you may not change"
     TWO_COUNCILS = "a second council's figures"
+    SHARED_FIGURES = "DfE's figures, which every council on this database shares"
 
 
 # Rules whose ``expected`` is an instruction ("fix the formula, ...") rather than what a cell may hold.
 ADVICE_RULES = frozenset({
     Rule.EXCEL_ERROR, Rule.UNCACHED_FORMULA, Rule.DISTRUSTED_FORMULA, Rule.FIGURE_BELOW_TABLE, Rule.STRAY_FIGURE, Rule.EMPTY_AREA,
     Rule.UNREADABLE_FILE, Rule.NOT_LOADED, Rule.LIKELY_FRACTION, Rule.NOT_YOUR_COUNCIL, Rule.TWO_COUNCILS,
+    Rule.SHARED_FIGURES,
 })
 
 

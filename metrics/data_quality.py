@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 
 from db import quality_queries
 from db.models import LOCAL, NO_BREAKDOWN, PUBLISHED
-from metrics.formatting import format_period, format_value, is_missing
+from metrics.formatting import format_period, format_value, is_missing, uk_moment
 from metrics.suppression import export_status, suppress_for_public
 from reference.areas import areas
 from reference.catalogue import Catalogue, Measure, catalogue
@@ -220,7 +220,7 @@ def published_decimals(measure: Measure) -> int:
 
 def _batch(row) -> BatchRef:
     loaded = row.imported_at
-    return BatchRef(int(row.batch_id), str(row.file_name), None if is_missing(loaded) else pd.Timestamp(loaded).to_pydatetime(),
+    return BatchRef(int(row.batch_id), str(row.file_name), uk_moment(loaded),
                     "" if is_missing(row.imported_by) else str(row.imported_by))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -26,6 +27,37 @@ MINUS = "-"
 QUARTER_OF_MONTH = {4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 2, 10: 3, 11: 3, 12: 3, 1: 4, 2: 4, 3: 4}
 PERIOD_TYPES = ("month", "quarter", "year")
 YEAR_END_MONTH, YEAR_END_DAY = 3, 31  # DfE's years end on 31 March: the one home of that rule
+UK_TIME = ZoneInfo("Europe/London")
+MOMENT_FORMAT = "%d %b %Y %H:%M"
+
+
+def uk_times(moments) -> pd.Series:
+    """Stored moments (when a file was loaded, a target set, a commentary written) as UK clock time.
+
+    The dashboard writes them in UTC; SQLite gives them back without a zone and PostgreSQL in its server's
+    zone, so the same moment would read differently on the two, and an hour out all summer. A moment
+    without a zone is UTC."""
+    stamps = pd.to_datetime(pd.Series(moments), utc=True, format="mixed")
+    return stamps.dt.tz_convert(UK_TIME)
+
+
+def uk_moment(moment) -> datetime | None:
+    """One stored moment in UK clock time (None for no moment), for a day named in words."""
+    if moment is None or (not isinstance(moment, str) and pd.isna(moment)):
+        return None
+    return uk_times([moment]).iloc[0].to_pydatetime()
+
+
+def moment_text(moment) -> str:
+    """'07 Dec 2026 17:30', in UK clock time ('' for no moment)."""
+    if moment is None or (not isinstance(moment, str) and pd.isna(moment)):
+        return ""
+    return f"{uk_times([moment]).iloc[0]:{MOMENT_FORMAT}}"
+
+
+def moment_texts(moments) -> pd.Series:
+    """``moment_text`` for a column."""
+    return uk_times(moments).dt.strftime(MOMENT_FORMAT).fillna("")
 
 
 def count_words(number: int, noun: str, plural: str = "") -> str:

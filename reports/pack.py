@@ -21,7 +21,7 @@ from access.viewer import LOCAL_VIEWER, Viewer
 from charts.palette import RATING_COLOURS
 from charts.sources import day_words
 from charts.wording import spell_out
-from metrics.formatting import NO_DATA, format_period
+from metrics.formatting import NO_DATA, format_period, uk_moment
 from metrics.verdict import OverviewVerdict, Verdict, in_sentence, rating_change
 from reference.areas import areas
 from reference.catalogue import catalogue
@@ -249,7 +249,7 @@ def commentary_for(source: Engine | Reads, scope: Scope) -> dict[str, tuple[str,
     from views.commentary import as_shown
 
     latest = latest_in_view(as_shown(reads_of(source).notes(scope.home)), scope.start, scope.end)
-    return {code: (note.text, f"{note.author or 'Unknown author'}, {day_words(note.written_at)}")
+    return {code: (note.text, f"{note.author or 'Unknown author'}, {day_words(uk_moment(note.written_at))}")
             for code, note in latest.items()}
 
 

@@ -234,3 +234,36 @@ def test_a_role_the_database_cannot_keep_to_one_council_is_named_for_the_adminis
             said = unsafe_role(c)
         other.dispose()
         assert why in said and "does not keep councils' own figures apart" in said
+
+
+def test_once_grants_exist_dfe_s_figures_and_lists_are_written_by_the_owner_alone(server, app):
+    from settings import DATA_DIR
+    from tests.cli import run_main
+
+    release = DATA_DIR / "dfe" / "sn_april_2021.csv"  # DfE's statistical neighbours: every council's
+    as_editor = {"DASHBOARD_USER": "jo@a.gov.uk"}
+    refused = run_main("loaders", "import", str(release), "--db", server["app"], env=as_editor)
+    assert refused.returncode == 1 and "DASHBOARD_OWNER_DB_URL" in refused.stdout, refused.stdout + refused.stderr
+    loaded = run_main("loaders", "import", str(release), "--db", server["app"],
+                      env={**as_editor, "DASHBOARD_OWNER_DB_URL": server["owner"]})
+    assert loaded.returncode == 0 and " loaded as batch " in loaded.stdout, loaded.stdout + loaded.stderr
+
+    shared = ("UPDATE observation SET value = 0 WHERE origin = 'published'",
+              "DELETE FROM observation WHERE origin = 'published'",
+              "DELETE FROM import_batch WHERE council_code = ''",
+              "UPDATE neighbour_release SET file_name = 'x'",
+              "UPDATE statistical_neighbour SET neighbour_dfe_number = '999'",
+              "DELETE FROM statistical_neighbour")
+    for scope in (scope_of(A), scope_of(A, B, edits=()), DatabaseScope()):  # an editor, regional, '*'
+        with use_scope(scope), app.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM statistical_neighbour")).scalar_one() > 0  # read by all
+            assert [c.execute(text(sql)).rowcount for sql in shared] == [0] * len(shared)
+            c.commit()
+        with use_scope(scope), pytest.raises(DBAPIError, match="row-level security"):
+            apply_batch(app, _info("not-dfe.csv", "published"), pd.DataFrame([_row(A, 1.0, "year", date(2023, 3, 31))]))
+    owner = create_engine(server["owner"])
+    with owner.connect() as c:  # the owner (the administrator) still may
+        assert c.execute(text("UPDATE statistical_neighbour SET rank = rank")).rowcount > 0
+        assert c.execute(text("SELECT count(*) FROM observation WHERE origin = 'published' AND value = 999")).scalar_one() == 1
+        c.rollback()
+    owner.dispose()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from db.commentary_writes import MAX_LENGTH, CommentaryRefused, save_commentary
 from db.locks import BUSY_MESSAGE, ImportBusy
-from metrics.formatting import format_period
+from metrics.formatting import format_period, moment_text
 from metrics.safe_text import markdown_paragraphs, markdown_text
 from reference.catalogue import Measure
 from ui import data
@@ -26,7 +26,7 @@ SAVED_KEY = "commentary_saved"
 
 def _written(row) -> str:
     """Who wrote it and when; for a version loaded from a return, which batch, and whether an undo withdrew it."""
-    words = f"{markdown_text(row.author)} · {pd.Timestamp(row.written_at):%d %b %Y %H:%M}"
+    words = f"{markdown_text(row.author)} · {moment_text(row.written_at)}"
     if not pd.isna(row.batch_id):
         words += f" · loaded from a return (batch {int(row.batch_id)})"
     if not pd.isna(row.withdrawn_by_batch_id):

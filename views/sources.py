@@ -17,6 +17,7 @@ import pandas as pd
 
 from charts.sources import PUBLISHED, FigureOrigin, day_words, source_words
 from db.undo import UNDO_SOURCE
+from metrics.formatting import uk_times
 
 DFE_PUBLISHED = "DfE published"  # the label for DfE's own figure wherever it sits beside a council's
 
@@ -33,9 +34,9 @@ class BatchFacts:
 def batch_facts(batches: pd.DataFrame) -> dict[int, BatchFacts]:
     """batch id -> its kind, file name and load time (from db.queries.batches)."""
     out = {}
-    for row in batches.itertuples(index=False):
-        loaded = None if pd.isna(row.imported_at) else pd.Timestamp(row.imported_at)
-        out[int(row.id)] = BatchFacts(str(row.source or ""), str(row.file_name or ""), loaded)
+    loaded_on = uk_times(batches["imported_at"]).tolist() if len(batches) else []
+    for row, loaded in zip(batches.itertuples(index=False), loaded_on, strict=True):
+        out[int(row.id)] = BatchFacts(str(row.source or ""), str(row.file_name or ""), None if pd.isna(loaded) else loaded)
     return out
 
 

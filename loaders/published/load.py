@@ -114,18 +114,21 @@ def import_recognised(engine: Engine, recognised: Recognised, imported_by: str, 
     return import_reference(engine, recognised, imported_by, released)
 
 
-def import_published(engine: Engine, path: Path | str, imported_by: str,
-                     released: str | None = None, workbook: Workbook | None = None) -> ImportReport | None:
+def import_published(engine: Engine, path: Path | str, imported_by: str, released: str | None = None,
+                     workbook: Workbook | None = None, refused: Problem | None = None) -> ImportReport | None:
     """Load one of DfE's published tables, told apart by its columns; None when the file is not one.
 
     ``released`` ('YYYY-MM') dates a statistical neighbour release whose file name and workbook title
     name no month. Loading the same file twice changes nothing. ``workbook`` is the file already read
     by the workbook reader, when it is a workbook, so its header rows are not read a second time.
+    ``refused``: why the person may not load DfE's tables (the file is refused with it once recognised).
     """
     mapping = published_mapping()
     recognised = recognise(Path(path), mapping, workbook)
     if recognised is None:
         return None
+    if refused is not None:
+        return ImportReport(Path(path).name, "rejected", [refused])
     return import_recognised(engine, recognised, imported_by, released, mapping)
 
 
