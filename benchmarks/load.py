@@ -5,8 +5,8 @@ would time the wrong thing: each simulated member here is a Chromium browser con
 its own sticky instance) that opens the Overview, follows menu links and switches a selector, timed from
 the click to the last chart drawn, reading each page for 10 to 30 seconds before the next click. The
 browsers stand in for the members' own devices but share this machine's cores, and a browser drawing a page
-takes about five times the processor time the app takes to build it; so they run at a lower priority, and
-the report says how the processor time was shared. Meanwhile an editor loads monthly returns and a generated 903 set (three
+takes three to five times the processor time the app takes to build it; so they run in Linux's idle
+scheduling class, and the report says how the processor time was shared. Meanwhile an editor loads monthly returns and a generated 903 set (three
 collection years, ``scripts/make_903.py``) through the command line, as a performance officer does. Two configurations, each in
 the same run: two instances behind nginx on one PostgreSQL (the shared-server setup), and one instance on
 SQLite (a council's own install). Each starts with one member alone (the baseline the goal is measured
@@ -24,7 +24,7 @@ by a MutationObserver in the page, not when the quiet period ends: that is when 
 finished page, the last chart drawn. The time until the server finished the run is printed beside it.
 
 Run: .venv/bin/python benchmarks/load.py [--sessions 20] [--views 9] [--ramp 1] [--timeout 120] [--max-minutes 15]
-     [--think 10 30] [--browser-nice 10] [--only postgres|sqlite]
+     [--think 10 30] [--browser-priority idle|same] [--only postgres|sqlite]
 Goals: 20 sessions on two instances with 0 errors, a 95th percentile under twice the single member's median.
 """
 
@@ -35,6 +35,7 @@ import asyncio
 import csv
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -80,8 +81,10 @@ IMPORT_GAP_S = 3.0  # the editor's pause between two files
 # committee meeting (--think 0 0 clicks on at once, a stress test rather than members).
 THINK_S = (10.0, 30.0)
 # Each member's browser stands in for that member's own laptop or tablet: here all twenty share the server's
-# 2 cores, so they run at a lower priority (nice) and the app is not starved by its own audience.
-BROWSER_NICE = 10
+# cores, so they run under Linux's idle scheduling class (chrt --idle), taking only the processor time the app,
+# its database and the editor leave: the app is not starved by its own audience. (A nice value would not do:
+# Chromium, run as root, sets its own processes' nice values back.) --browser-priority same turns it off.
+BROWSER_PRIORITIES = ("idle", "same")
 HOME = app_database.HOME
 NINETY_THREE_CHILDREN = 600  # the generated 903 set: a small council's children over three collection years
 
@@ -286,12 +289,12 @@ async def member(browser, base: str, views: int, delay_s: float, deadline: float
 
 async def browse(bases: list[str], sessions: int, views: int, deadline: float, ramp_s: float = RAMP_S,
                  timeout_s: float = ACTION_TIMEOUT_S, alongside=None, think_s: tuple[float, float] = (0.0, 0.0),
-                 nice: int = 0) -> tuple[list[Member], object]:
+                 priority: str = "same") -> tuple[list[Member], object]:
     """``sessions`` members (spread over ``bases``) in one Chromium, with ``alongside`` (a coroutine) running too."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=_browser_at(nice), args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=_browser_at(priority), args=CHROMIUM_ARGS)
         try:
             jobs = [member(browser, bases[i % len(bases)], views, i * ramp_s, deadline, timeout_s, think_s, seed=i)
                     for i in range(sessions)]
@@ -303,12 +306,13 @@ async def browse(bases: list[str], sessions: int, views: int, deadline: float, r
     return list(members), extra
 
 
-def _browser_at(nice: int) -> str:
-    """Chromium itself, or a two-line wrapper that starts it at a lower priority (its helpers inherit it)."""
-    if nice <= 0:
+def _browser_at(priority: str) -> str:
+    """Chromium itself, or a two-line wrapper that starts it in the idle scheduling class (every process and
+    thread it starts inherits the class)."""
+    if priority == "same":
         return CHROMIUM
     wrapper = Path(tempfile.mkdtemp(prefix="load_browser_")) / "chromium"
-    wrapper.write_text(f'#!/bin/sh\nexec nice -n {nice} {CHROMIUM} "$@"\n')
+    wrapper.write_text(f'#!/bin/sh\nexec chrt --idle 0 {CHROMIUM} "$@"\n')
     wrapper.chmod(0o755)
     return str(wrapper)
 
@@ -595,7 +599,7 @@ def run_configuration(kind: str, name: str, args: argparse.Namespace) -> Outcome
         with ProcessorTime() as processor:
             members, editor = asyncio.run(browse([base], args.sessions, args.views, deadline, args.ramp, timeout,
                                                  alongside=edit(url, files), think_s=tuple(args.think),
-                                                 nice=args.browser_nice))
+                                                 priority=args.browser_priority))
         values = check_values(url, editor) if editor is not None else None
         figures_903 = (check_903(url, editor.ninety_three_folder)
                        if editor is not None and editor.ninety_three_folder is not None else None)
@@ -688,15 +692,19 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=THINK_S, metavar=("LEAST", "MOST"),
                         help="seconds a member reads a page before the next click, drawn between the two "
                              "(default %(default)s; 0 0 for a stress test)")
-    parser.add_argument("--browser-nice", type=int, default=BROWSER_NICE,
-                        help=f"the members' browsers' lower priority (default {BROWSER_NICE}; 0 for the same as the app)")
+    parser.add_argument("--browser-priority", choices=BROWSER_PRIORITIES, default=BROWSER_PRIORITIES[0],
+                        help="the members' browsers: idle (default: the processor time the app leaves, as if on "
+                             "their own devices) or the same as the app's")
     parser.add_argument("--only", choices=("postgres", "sqlite"), help="run one configuration only")
     args = parser.parse_args()
+    if args.browser_priority == "idle" and shutil.which("chrt") is None:
+        print("chrt (util-linux) is not installed: give --browser-priority same, or install util-linux.")
+        return 2
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is not installed (apt-get install chromium): the members need a real browser.")
         return 2
     print(f"Load: {args.sessions} members, {args.views} page views each, reading {args.think[0]:g} to "
-          f"{args.think[1]:g} s between clicks, browsers at nice {args.browser_nice}, while an editor loads "
+          f"{args.think[1]:g} s between clicks, browsers' priority {args.browser_priority}, while an editor loads "
           f"{args.imports + 1} returns and a 903 set; {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at the start")
     kinds = [("postgres", "two instances behind nginx, one PostgreSQL"), ("sqlite", "one instance, SQLite")]

@@ -212,6 +212,25 @@ def test_long_term_stability_is_not_guessed_when_the_files_do_not_reach_the_star
     assert fig(one(figures, "stab_long_pct", MARCH_25)) == (1.0, 1.0, 100.0)
 
 
+def test_dates_whose_reasons_differ_only_in_how_many_children_are_one_line_of_the_no_figure_list():
+    from loaders.ssda903.load import without_figure
+
+    # Two children whose care began before the earliest file, so until September 2024 nobody can tell whether
+    # they had been in care 2.5 years. B leaves in May 2024: April's month end is unsure for 2 children, the
+    # months after for 1. One reason at every date: one line of the list, not one a month.
+    ret = build((2023, 2024, 2025), [ep("A", "01/03/2022", rne="P", place="U4"),
+                                     ep("B", "01/03/2022", rne="P", place="U4", dec="15/05/2024", rec="E11")],
+                [child("A", "01/01/2014"), child("B", "01/01/2014")])
+    months = [f for f in compute(ret, latest=MARCH_25) if f.period_type == "month"]
+    notes = {f.period_end: f.note for f in months if f.measure_code == "stab_long_pct" and f.value is None}
+    assert "for 2 children" in notes[date(2024, 4, 30)] and "for 1 child:" in notes[date(2024, 5, 31)]
+    lines = [n for n in without_figure(months) if n.measure_code == "stab_long_pct"]
+    assert len(lines) == 1 and lines[0].dates == tuple(sorted(notes))
+    assert lines[0].reason.startswith("The episodes loaded do not go back far enough to tell for some of the children")
+    april = without_figure([f for f in months if f.period_end == date(2024, 4, 30)])
+    assert [n.reason for n in april if n.measure_code == "stab_long_pct"] == [notes[date(2024, 4, 30)]]
+
+
 def test_a_later_years_record_of_an_episode_replaces_the_earlier():
     ret = build((2024, 2025), [ep("A", "01/06/2023", place="U4")], [child("A", "01/01/2015")])
     episodes = ret.table("episodes")

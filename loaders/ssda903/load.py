@@ -68,12 +68,17 @@ class NoFigure:
 def without_figure(figures: list[Figure903]) -> tuple[NoFigure, ...]:
     """Each measure and reason for the figures computed without a value, in catalogue order: what the preview
     says, so that a figure missing after the import is never missing without its reason."""
-    grouped: dict[tuple[str, str], set[date]] = {}
+    grouped: dict[tuple[str, str], dict[date, str]] = {}
     for figure in figures:
         if figure.value is None and figure.note:
-            grouped.setdefault((figure.measure_code, figure.note), set()).add(figure.period_end)
+            general = figure.general_note or figure.note  # dates whose notes differ only in a count: one line
+            grouped.setdefault((figure.measure_code, general), {})[figure.period_end] = figure.note
     order = {code: place for place, code in enumerate(m.code for m in catalogue().measures)}
-    return tuple(NoFigure(code, tuple(sorted(dates)), reason) for (code, reason), dates in
+
+    def reason(general: str, notes: dict[date, str]) -> str:
+        return next(iter(set(notes.values()))) if len(set(notes.values())) == 1 else general
+
+    return tuple(NoFigure(code, tuple(sorted(notes)), reason(general, notes)) for (code, general), notes in
                  sorted(grouped.items(), key=lambda item: (order.get(item[0][0], len(order)), min(item[1]))))
 
 

@@ -146,3 +146,6 @@ class Figure903:
     # The tables the measure reads (TableSpec.name): a problem in another table does not touch the figure.
     # Empty: every table.
     tables: tuple[str, ...] = ()
+    # The note in words true at every date, where the note itself names something that differs from one date
+    # to the next (how many children): a list of the dates with no figure then gives one line per reason.
+    general_note: str = ""

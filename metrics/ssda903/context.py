@@ -72,8 +72,9 @@ def label(year: int) -> str:
     return collection_year_label(year)
 
 
-def not_given(code: str, window: Window, note: str, status: str = NOT_AVAILABLE) -> Figure903:
-    return Figure903(code, window.period_type, window.end, None, None, None, status, frozenset(), note)
+def not_given(code: str, window: Window, note: str, status: str = NOT_AVAILABLE, general_note: str = "") -> Figure903:
+    return Figure903(code, window.period_type, window.end, None, None, None, status, frozenset(), note,
+                     general_note=general_note)
 
 
 def needs_years(code: str, window: Window, table: str, years: Iterable[int]) -> Figure903:

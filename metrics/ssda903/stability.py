@@ -39,6 +39,9 @@ def three_or_more(ctx: Context, window: Window, children: frozenset[str], pl: pd
     return percent("stab_3plus_pct", window, per_child.index[per_child >= THREE_OR_MORE], children)
 
 
+EARLIER_EPISODES = "load earlier years' episodes (DfE's measure needs at least three years)."
+
+
 def long_term(ctx: Context, window: Window, children: frozenset[str]) -> Figure903:
     when = window.when
     history = ctx.history
@@ -65,6 +68,7 @@ def long_term(ctx: Context, window: Window, children: frozenset[str]) -> Figure9
     if len(unsure) or len(unsure_placement):
         number = len(unsure) + len(unsure_placement)
         return not_given("stab_long_pct", window, f"The episodes loaded do not go back far enough to tell for "
-                         f"{number} {'child' if number == 1 else 'children'}: load earlier years' episodes "
-                         "(DfE's measure needs at least three years).")
+                         f"{number} {'child' if number == 1 else 'children'}: {EARLIER_EPISODES}",
+                         general_note=f"The episodes loaded do not go back far enough to tell for some of the "
+                                      f"children: {EARLIER_EPISODES}")
     return percent("stab_long_pct", window, now.loc[stable | adopted, "CHILD"], cohort["CHILD"])
