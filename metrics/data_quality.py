@@ -6,7 +6,7 @@ that loaded each figure, so the officer can open the file, fix it and load it ag
 figures cannot support (no monthly figures, DfE publishing nothing for a fictional council) says so
 instead of reporting "nothing found": an all-clear is only given when the check ran.
 
-Five checks:
+Six checks:
 - no figure for the latest period (the council's own latest month, quarter or year; DfE's latest year);
 - a gap in a monthly or quarterly series of the council's own;
 - a month-on-month jump beyond the configured threshold (settings.JUMP_THRESHOLD_PERCENT);
@@ -14,7 +14,9 @@ Five checks:
   stored percentage (the council's own figures only: DfE rounds its published counts, to the nearest 5
   in older tables, after working out the percentage, so its own figures would disagree by design);
 - a council's own year-end figure that differs from DfE's published one for the same year once both
-  are taken to DfE's rounding, so that rounding alone is never flagged.
+  are taken to DfE's rounding, so that rounding alone is never flagged;
+- a year-end figure computed from the council's 903 that differs from DfE's, by the rule the 903 preview
+  and the measure page use (metrics.ssda903.beside).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from db import quality_queries
-from db.models import LOCAL, NO_BREAKDOWN, PUBLISHED
+from db.models import LOCAL, NO_BREAKDOWN, PUBLISHED, SSDA903
 from metrics.formatting import format_period, format_value, is_missing, uk_moment
+from metrics.ssda903.beside import BesideDfE
 from metrics.suppression import export_status, suppress_for_public
 from reference.areas import areas
 from reference.catalogue import Catalogue, Measure, catalogue
@@ -86,7 +89,13 @@ LOCAL_VS_PUBLISHED = Kind(
     "year, compared at DfE's rounding (whole percentages, whole rates and counts), so rounding alone is not "
     "a difference.",
     "Every year-end figure of the council's own agrees with DfE's.")
-KINDS = (MISSING_LATEST, GAP, JUMP, PERCENT_MISMATCH, LOCAL_VS_PUBLISHED)
+NINETY_THREE_VS_PUBLISHED = Kind(
+    "ssda903_vs_published", GROUP_WRONG, "A figure from our 903 differs from DfE's",
+    "A year-end figure computed from the council's SSDA903 return that differs from the one DfE published for "
+    "the same year once rounded as DfE rounded it. The 903 loaded may not be the one DfE received, or DfE may "
+    "have corrected it; each measure's page says how the figure is computed.",
+    "Every year-end figure computed from the council's 903 agrees with DfE's.")
+KINDS = (MISSING_LATEST, GAP, JUMP, PERCENT_MISMATCH, LOCAL_VS_PUBLISHED, NINETY_THREE_VS_PUBLISHED)
 
 
 @dataclass(frozen=True)
@@ -463,6 +472,39 @@ class _Checker:
             scope += f"; {not_numbers} could not be compared because one of the pair is a symbol such as 'suppressed'"
         return CheckResult(LOCAL_VS_PUBLISHED, True, scope + ".", tuple(findings))
 
+    def ssda903_vs_published(self) -> CheckResult:
+        """The 903's year-end figures beside DfE's, by the preview's and the measure page's one rule."""
+        computed = self.series(SSDA903, "year")
+        published = self.series(PUBLISHED, "year")
+        if not computed:
+            return CheckResult(NINETY_THREE_VS_PUBLISHED, False, (
+                f"Cannot be checked: no SSDA903 return of {self.area_name}'s is loaded (the Imports page takes one)."), ())
+        if not published:
+            return CheckResult(NINETY_THREE_VS_PUBLISHED, False, (
+                f"Cannot be checked: {self.no_published_words}, so there is nothing to compare the 903's "
+                "figures with."), ())
+        findings: list[Finding] = []
+        compared = 0
+        for code, ours in computed.items():
+            dfe = {f.period_end: f for f in published.get(code, [])}
+            for own in ours:
+                theirs = dfe.get(own.period_end)
+                if theirs is None or not (_has_number(own) and _has_number(theirs)):
+                    continue
+                compared += 1
+                beside = BesideDfE(own.period_end.year, own.value, own.numerator, own.denominator, theirs.value,
+                                   theirs.status, own.status)
+                if beside.differs:
+                    findings.append(self.finding(NINETY_THREE_VS_PUBLISHED, own.measure, own.period,
+                                                 beside.sentence(own.measure) + ".", (own, theirs)))
+        if not compared:
+            return CheckResult(NINETY_THREE_VS_PUBLISHED, False, (
+                "Cannot be checked: DfE has published none of the years the 903's figures cover, or only as "
+                "symbols such as 'suppressed'."), ())
+        return CheckResult(NINETY_THREE_VS_PUBLISHED, True, (
+            f"Compared {compared} year-end figures computed from the council's 903 with DfE's for the same measure "
+            "and year, each rounded as DfE rounded its figure."), tuple(findings))
+
     def notes(self) -> tuple[str, ...]:
         have = {f.measure.code for f in self.headline}
         never = [m for m in self.measures if m.code not in have]
@@ -513,7 +555,7 @@ def check_figures(frame: pd.DataFrame, area_code: str, latest_published: dict[st
     checker = _Checker(frame, area_code, name, latest_published, threshold_percent, measures or catalogue(),
                        bool(area is not None and area.fictional))
     checks = (checker.missing_latest(), checker.gaps(), checker.jumps(), checker.percent_mismatches(),
-              checker.local_vs_published())
+              checker.local_vs_published(), checker.ssda903_vs_published())
     return QualityReport(area_code, name, threshold_percent, checks, checker.notes())
 
 

@@ -27,6 +27,7 @@ from metrics.data_quality import (
     JUMP,
     LOCAL_VS_PUBLISHED,
     MISSING_LATEST,
+    NINETY_THREE_VS_PUBLISHED,
     PERCENT_MISMATCH,
     QualityReport,
     findings_frame,
@@ -240,3 +241,33 @@ def test_a_rise_from_zero_is_a_jump_and_a_suppressed_month_is_neither_a_gap_nor_
     assert report.check(GAP).checked and report.check(GAP).count == 0
     [jump] = report.check(JUMP).findings
     assert jump.message == "Up from 0 in April 2024 to 4 in May 2024: any rise from 0 is beyond the threshold."
+
+
+def test_a_903_figure_that_differs_from_dfes_once_rounded_as_dfe_rounded_it_is_flagged(published_url, tmp_path):
+    import hashlib
+
+    from db.models import SSDA903
+    from db.writes import OBSERVATION_COLUMNS, BatchInfo, apply_batch
+
+    url = copy_database(published_url, tmp_path / "with_903.db")
+    dfe = dfe_figures(url, CHESHIRE_EAST)
+    before = quality_report(connect(url), CHESHIRE_EAST, THRESHOLD).check(NINETY_THREE_VS_PUBLISHED)
+    assert not before.checked and "no SSDA903 return of Cheshire East's is loaded" in before.scope
+
+    def computed(code: str, value: float, numerator: float | None, denominator: float | None) -> dict:
+        return dict(measure_code=code, area_code=CHESHIRE_EAST, period_type="year", period_end=YEAR_END, dimension="",
+                    category="", value=value, numerator=numerator, denominator=denominator, status="value")
+
+    # DfE publishes whole percentages: ours 0.4 of a point away rounds to DfE's; 0.6 of a point does not.
+    rows = [computed("stab_3plus_pct", dfe["stab_3plus_pct"] + 0.4, None, None),
+            computed("stab_long_pct", dfe["stab_long_pct"] + 0.6, None, None)]
+    name = "set_903"
+    apply_batch(connect(url), BatchInfo(name, hashlib.sha256(name.encode()).hexdigest(), SSDA903, [], "jsmith"),
+                pd.DataFrame(rows, columns=OBSERVATION_COLUMNS))
+    check = quality_report(connect(url), CHESHIRE_EAST, THRESHOLD).check(NINETY_THREE_VS_PUBLISHED)
+    assert check.checked and "Compared 2 year-end figures computed from the council's 903" in check.scope
+    [finding] = check.findings
+    assert finding.measure.code == "stab_long_pct" and finding.period == "2024-25"
+    assert finding.message.startswith(f"From your 903: {dfe['stab_long_pct'] + 0.6:.1f}%; DfE 2024-25: "
+                                      f"{dfe['stab_long_pct']:g}%. These differ by more than DfE's rounding")
+    assert [b.file_name for b in finding.batches] == [name, "la_cla_placement_stability.csv"]

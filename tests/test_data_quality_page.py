@@ -45,17 +45,20 @@ def test_the_page_lists_each_kind_with_its_count_and_links_each_finding_to_its_b
     at = open_quality_page(loaded.url, CHESHIRE_EAST, monkeypatch)
     said = texts(at)
     assert "Data quality" in said
-    assert "**Cheshire East**: **6** findings: 2 of what is missing and 4 of what looks wrong." in said
+    assert ("**Cheshire East**: **6** findings: 2 of what is missing and 4 of what looks wrong · 1 of 6 checks "
+            "cannot be made on the figures loaded (see below).") in said  # no 903 loaded: said, not passed
     for heading in ("No figure for the latest period · 1", "A gap in a monthly or quarterly series · 1",
                     "A jump from one month to the next · 1",
                     "A percentage that does not match its numerator and denominator · 1",
                     "Our year-end figure differs from DfE's · 2"):
         assert heading in said
-    assert "No gaps found" not in said and "Cannot be checked" not in said
+    assert "No gaps found" not in said
+    assert [line for line in said.splitlines() if line.startswith("Cannot be checked")] == [
+        "Cannot be checked: no SSDA903 return of Cheshire East's is loaded (the Imports page takes one)."]
     assert ("**Children in care** · November 2024 · Up from 500 in October 2024 to 800 in November 2024: 60% higher "
             "than the month before.") in said
     summary = at.dataframe[0].value
-    assert summary["Found"].tolist() == ["1", "1", "1", "1", "2"]
+    assert summary["Found"].tolist() == ["1", "1", "1", "1", "2", "cannot be checked"]
     links = batch_links(at)
     to_return = [link for link in links if RETURN_NAME in link[0]]
     assert len(to_return) == 6  # one per finding, each naming the file, who loaded it and its batch
@@ -73,9 +76,9 @@ def test_a_council_on_dfes_figures_only_is_told_what_cannot_be_checked(published
     assert "Cannot be checked: Cheshire East has no year-end figures of its own loaded" in said
     assert "No gaps found" not in said  # never an all-clear for a check that was not made
     assert "No measure is missing its latest figure." in said
-    assert "4 of 5 checks cannot be made on the figures loaded" in said
-    assert at.dataframe[0].value["Found"].tolist() == ["none", "cannot be checked", "cannot be checked",
-                                                       "cannot be checked", "cannot be checked"]
+    assert "5 of 6 checks cannot be made on the figures loaded" in said
+    assert "Cannot be checked: no SSDA903 return of Cheshire East's is loaded (the Imports page takes one)." in said
+    assert at.dataframe[0].value["Found"].tolist() == ["none"] + ["cannot be checked"] * 5
 
 
 def test_the_sample_council_has_no_gaps_and_is_told_dfe_publishes_nothing_for_it(published_url, tmp_path, monkeypatch):
