@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 import settings
+from access import NotAnEditor
 from access.grants import access_for, command_line_user
 from access.users import os_login
 from db.backup import BackupError, RestoreRefused, backup, restore
@@ -310,6 +311,8 @@ def run_import(files: list[Path], area: str | None, db: str | None, released: st
         try:
             report = import_file(engine, path, default_area=area, released=released, user=command_line_user(engine),
                                  shared=owner_engine_for(engine))
+        except NotAnEditor:  # a viewer, or someone without an editor's grant: main says so, nothing changed
+            raise
         except Exception as error:  # noqa: BLE001 - one bad file never stops the files after it
             report = unreadable(path.name, error, Rule.NOT_LOADED)
         results[report.status] += 1

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 import settings
-from access import User, require_editor
+from access import NotAnEditor, User, require_editor
 from access.users import council_words
 from db.models import SSDA903, ImportBatch
 from db.writes import BatchInfo, ImportBusy
@@ -89,7 +89,10 @@ def import_file(
     source, and untouched since by any later batch or undo, are reported unchanged without being
     read (loaders.unchanged): reading a big return costs seconds, the check a few queries.
     """
-    area_code, who = _area_and_who(default_area, imported_by, user, "load a return")
+    # With ``shared`` the person holds the database owner's credentials: DfE's tables need no editor's grant
+    # then (they are the administrator's to load), a council's return still does (checked once it is known).
+    area_code, who = _area_and_who(default_area, imported_by or (user.login if user else None),
+                                   user if shared is None else None, "load a return")
     if data is None:
         if path is None:
             raise ValueError("import_file needs a path or the file's bytes (data=...)")
@@ -116,9 +119,13 @@ def import_file(
             published = import_published(shared or engine, path, who, released, workbook=workbook, refused=refused)
             if published is not None:
                 return published
+        if shared is not None and user is not None:
+            require_editor(user, "load a return")
         parsed = with_council_check(read_return_from(workbook, path, data, name, default_area, sha), user)
     except ImportBusy:
         return ImportReport(name, "busy")
+    except NotAnEditor:  # said by whoever called, as when it is raised before the file is read
+        raise
     except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the others
         return unreadable(name, error)
     return load_parsed(engine, parsed, source, who, reader_version=reader_version(), default_area=area_code)

@@ -157,7 +157,7 @@ def unreadable(file_name: str, error: BaseException, rule: Rule = Rule.UNREADABL
     what = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, IsADirectoryError):
         what = "it is a folder, not a file"
-    elif isinstance(error, PermissionError):
+    elif isinstance(error, PermissionError) and error.errno is not None:  # the file system's, not a grant's
         what = "permission to read it was refused"
     advice = UNREADABLE_ADVICE if rule is Rule.UNREADABLE_FILE else "nothing was loaded; the database is as it was"
     problem = Problem(file_name, "", "", rule, what, advice)

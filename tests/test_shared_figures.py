@@ -46,3 +46,20 @@ def test_without_grants_the_same_table_loads_as_before(db_url, tmp_path):
     ran = run_main("loaders", "import", str(table), "--db", db_url, env={"DASHBOARD_USER": "jo.smith"})
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert ran.stdout.startswith(f"{table.name}: loaded as batch 1: ")
+
+
+def test_the_administrator_with_the_owner_s_url_loads_dfe_s_table_without_a_grant_but_not_a_return(db_url, tmp_path):
+    from tests.returns_files import write_csv
+
+    table = small_dfe_table(tmp_path)
+    engine = connect(db_url)
+    grant(engine, "jo.smith", "editor", MANCHESTER, "admin")
+    administrator = {"DASHBOARD_USER": "it.admin", "DASHBOARD_OWNER_DB_URL": db_url}  # holds the owner's URL
+    loaded = run_main("loaders", "import", str(table), "--db", db_url, env=administrator)
+    assert loaded.returncode == 0 and loaded.stdout.startswith(f"{table.name}: loaded as batch 1: "), loaded
+    before = dump_tables(engine)
+    own = write_csv(tmp_path / "return.csv", [["measure", "area", "period", "value"],
+                                              ["cla_count", "Manchester", "2025-01", 500]])
+    refused = run_main("loaders", "import", str(own), "--db", db_url, env=administrator)
+    assert refused.returncode == 1 and "it.admin may view the dashboard but not load a return" in refused.stderr, refused
+    assert "Traceback" not in refused.stdout + refused.stderr and dump_tables(engine) == before
