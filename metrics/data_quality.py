@@ -478,7 +478,7 @@ class _Checker:
         published = self.series(PUBLISHED, "year")
         if not computed:
             return CheckResult(NINETY_THREE_VS_PUBLISHED, False, (
-                f"Cannot be checked: no SSDA903 return of {self.area_name}'s is loaded (the Imports page takes one)."), ())
+                f"Cannot be checked: no SSDA903 return is loaded for {self.area_name}; the Imports page takes one."), ())
         if not published:
             return CheckResult(NINETY_THREE_VS_PUBLISHED, False, (
                 f"Cannot be checked: {self.no_published_words}, so there is nothing to compare the 903's "

@@ -252,7 +252,7 @@ def test_a_903_figure_that_differs_from_dfes_once_rounded_as_dfe_rounded_it_is_f
     url = copy_database(published_url, tmp_path / "with_903.db")
     dfe = dfe_figures(url, CHESHIRE_EAST)
     before = quality_report(connect(url), CHESHIRE_EAST, THRESHOLD).check(NINETY_THREE_VS_PUBLISHED)
-    assert not before.checked and "no SSDA903 return of Cheshire East's is loaded" in before.scope
+    assert not before.checked and "no SSDA903 return is loaded for Cheshire East" in before.scope
 
     def computed(code: str, value: float, numerator: float | None, denominator: float | None) -> dict:
         return dict(measure_code=code, area_code=CHESHIRE_EAST, period_type="year", period_end=YEAR_END, dimension="",

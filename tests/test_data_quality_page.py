@@ -54,7 +54,7 @@ def test_the_page_lists_each_kind_with_its_count_and_links_each_finding_to_its_b
         assert heading in said
     assert "No gaps found" not in said
     assert [line for line in said.splitlines() if line.startswith("Cannot be checked")] == [
-        "Cannot be checked: no SSDA903 return of Cheshire East's is loaded (the Imports page takes one)."]
+        "Cannot be checked: no SSDA903 return is loaded for Cheshire East; the Imports page takes one."]
     assert ("**Children in care** · November 2024 · Up from 500 in October 2024 to 800 in November 2024: 60% higher "
             "than the month before.") in said
     summary = at.dataframe[0].value
@@ -77,7 +77,7 @@ def test_a_council_on_dfes_figures_only_is_told_what_cannot_be_checked(published
     assert "No gaps found" not in said  # never an all-clear for a check that was not made
     assert "No measure is missing its latest figure." in said
     assert "5 of 6 checks cannot be made on the figures loaded" in said
-    assert "Cannot be checked: no SSDA903 return of Cheshire East's is loaded (the Imports page takes one)." in said
+    assert "Cannot be checked: no SSDA903 return is loaded for Cheshire East; the Imports page takes one." in said
     assert at.dataframe[0].value["Found"].tolist() == ["none"] + ["cannot be checked"] * 5
 
 
