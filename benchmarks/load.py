@@ -5,7 +5,7 @@ would time the wrong thing: each simulated member here is a Chromium browser con
 its own sticky instance) that opens the Overview, follows menu links and switches a selector, timed from
 the click to the last chart drawn, reading each page for 10 to 30 seconds before the next click. The
 browsers stand in for the members' own devices but share this machine's cores, and a browser drawing a page
-takes three to five times the processor time the app takes to build it; so they run in Linux's idle
+takes several times the processor time the app takes to build it; so they run in Linux's idle
 scheduling class, and the report says how the processor time was shared. Meanwhile an editor loads monthly returns and a generated 903 set (three
 collection years, ``scripts/make_903.py``) through the command line, as a performance officer does. Two configurations, each in
 the same run: two instances behind nginx on one PostgreSQL (the shared-server setup), and one instance on
