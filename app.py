@@ -8,7 +8,6 @@ import logging
 import streamlit as st
 
 import settings
-from db.engine import owner_engine_for
 from ui import data, signin, ssda903_upload
 from ui.components import page_style
 from ui.filters import public_mode_banner, public_mode_switch
@@ -25,7 +24,6 @@ FIRST_START_LOADS = (
     ("loaders.sample", "load_sample_if_empty", None, "the sample council's returns"),
     ("loaders.published", "load_published_if_empty", settings.LOAD_PUBLISHED, "DfE's published figures"),
 )
-SHARED_LOAD = "loaders.published"  # every council's figures: written as the database's owner when it is set
 
 
 def _role_warning(engine) -> tuple[str, ...]:
@@ -57,8 +55,7 @@ def start_up(url: str) -> tuple[str, ...]:
             log.info("first-start load %s.%s is not available", module_name, function_name)
             continue
         try:
-            writer = (owner_engine_for(engine) or engine) if module_name == SHARED_LOAD else engine
-            reports = load(writer)
+            reports = load(engine)
         except ImportError:
             log.info("first-start load %s.%s needs a module that is not available", module_name, function_name)
             continue

@@ -22,7 +22,7 @@ Six checks:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -259,6 +259,15 @@ def _breakdown_words(figure: Figure) -> str:
     return "" if figure.dimension == NO_BREAKDOWN else f" ({figure.dimension.replace('_', ' ')}: {figure.category})"
 
 
+def _beside_published(ours: dict[str, list[Figure]], published: dict[str, list[Figure]]) -> Iterator[tuple[Figure, Figure]]:
+    """Each of our year-end figures with DfE's for the same measure and year, where DfE published one."""
+    for code, items in ours.items():
+        dfe = {f.period_end: f for f in published.get(code, [])}
+        for own in items:
+            if own.period_end in dfe:
+                yield own, dfe[own.period_end]
+
+
 class _Checker:
     """Runs every check over one council's figures (see ``check_figures``)."""
 
@@ -446,23 +455,18 @@ class _Checker:
                 "figures with."), ())
         findings: list[Finding] = []
         compared = not_numbers = 0
-        for code, own_items in local.items():
-            dfe = {f.period_end: f for f in published.get(code, [])}
-            for own in own_items:
-                theirs = dfe.get(own.period_end)
-                if theirs is None:
-                    continue
-                if not (_has_number(own) and _has_number(theirs)):
-                    not_numbers += 1
-                    continue
-                compared += 1
-                decimals = published_decimals(own.measure)
-                if abs(float(own.value) - float(theirs.value)) <= half_unit(decimals) + EPSILON:  # type: ignore[arg-type]
-                    continue
-                rounded = format_value(own.value, own.measure, decimals=decimals)
-                message = (f"Our return gives {own.text} (which DfE would publish as {rounded}); DfE published "
-                           f"{theirs.text}.")
-                findings.append(self.finding(LOCAL_VS_PUBLISHED, own.measure, own.period, message, (own, theirs)))
+        for own, theirs in _beside_published(local, published):
+            if not (_has_number(own) and _has_number(theirs)):
+                not_numbers += 1
+                continue
+            compared += 1
+            decimals = published_decimals(own.measure)
+            if abs(float(own.value) - float(theirs.value)) <= half_unit(decimals) + EPSILON:  # type: ignore[arg-type]
+                continue
+            rounded = format_value(own.value, own.measure, decimals=decimals)
+            message = (f"Our return gives {own.text} (which DfE would publish as {rounded}); DfE published "
+                       f"{theirs.text}.")
+            findings.append(self.finding(LOCAL_VS_PUBLISHED, own.measure, own.period, message, (own, theirs)))
         if not compared and not not_numbers:
             return CheckResult(LOCAL_VS_PUBLISHED, False, (
                 "Cannot be checked: DfE has published none of the years the council's own year-end figures "
@@ -485,18 +489,15 @@ class _Checker:
                 "figures with."), ())
         findings: list[Finding] = []
         compared = 0
-        for code, ours in computed.items():
-            dfe = {f.period_end: f for f in published.get(code, [])}
-            for own in ours:
-                theirs = dfe.get(own.period_end)
-                if theirs is None or not (_has_number(own) and _has_number(theirs)):
-                    continue
-                compared += 1
-                beside = BesideDfE(own.period_end.year, own.value, own.numerator, own.denominator, theirs.value,
-                                   theirs.status, own.status)
-                if beside.differs:
-                    findings.append(self.finding(NINETY_THREE_VS_PUBLISHED, own.measure, own.period,
-                                                 beside.sentence(own.measure) + ".", (own, theirs)))
+        for own, theirs in _beside_published(computed, published):
+            if not (_has_number(own) and _has_number(theirs)):
+                continue
+            compared += 1
+            beside = BesideDfE(own.period_end.year, own.value, own.numerator, own.denominator, theirs.value,
+                               theirs.status, own.status)
+            if beside.differs:
+                findings.append(self.finding(NINETY_THREE_VS_PUBLISHED, own.measure, own.period,
+                                             beside.sentence(own.measure) + ".", (own, theirs)))
         if not compared:
             return CheckResult(NINETY_THREE_VS_PUBLISHED, False, (
                 "Cannot be checked: DfE has published none of the years the 903's figures cover, or only as "

@@ -50,9 +50,8 @@ def uk_moment(moment) -> datetime | None:
 
 def moment_text(moment) -> str:
     """'07 Dec 2026 17:30', in UK clock time ('' for no moment)."""
-    if moment is None or (not isinstance(moment, str) and pd.isna(moment)):
-        return ""
-    return f"{uk_times([moment]).iloc[0]:{MOMENT_FORMAT}}"
+    shown = uk_moment(moment)
+    return "" if shown is None else f"{shown:{MOMENT_FORMAT}}"
 
 
 def moment_texts(moments) -> pd.Series:

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from access.users import os_login
+from db.engine import owner_engine_for
 from db.queries import batches, observations
 from db.reference_queries import has_neighbour_release
 from loaders.batch import load_parsed
@@ -172,8 +173,11 @@ def load_published_if_empty(engine: Engine, directory: Path = SHIPPED_DIR,
                             imported_by: str | None = None) -> list[ImportReport]:
     """On first start, load DfE's shipped figures and neighbour releases, each when none is loaded yet.
 
-    An empty list when both are already there, so it is cheap to call on every start.
+    An empty list when both are already there, so it is cheap to call on every start. They are every
+    council's, so they are written as the database's owner when DASHBOARD_OWNER_DB_URL names it: once
+    anyone holds a grant, nobody else may write them (migration 0012).
     """
+    engine = owner_engine_for(engine) or engine
     reports = []
     if not has_published_data(engine):
         reports += load_published_files(engine, shipped_files(directory), imported_by)

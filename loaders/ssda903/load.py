@@ -76,7 +76,8 @@ def without_figure(figures: list[Figure903]) -> tuple[NoFigure, ...]:
     order = {code: place for place, code in enumerate(m.code for m in catalogue().measures)}
 
     def reason(general: str, notes: dict[date, str]) -> str:
-        return next(iter(set(notes.values()))) if len(set(notes.values())) == 1 else general
+        distinct = set(notes.values())
+        return distinct.pop() if len(distinct) == 1 else general
 
     return tuple(NoFigure(code, tuple(sorted(notes)), reason(general, notes)) for (code, general), notes in
                  sorted(grouped.items(), key=lambda item: (order.get(item[0][0], len(order)), min(item[1]))))
