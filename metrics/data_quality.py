@@ -500,8 +500,8 @@ class _Checker:
                                              beside.sentence(own.measure) + ".", (own, theirs)))
         if not compared:
             return CheckResult(NINETY_THREE_VS_PUBLISHED, False, (
-                "Cannot be checked: DfE has published none of the years the 903's figures cover, or only as "
-                "symbols such as 'suppressed'."), ())
+                "Cannot be checked: no year has a number both from the 903 and from DfE (DfE has not published "
+                "the year, or one of the pair is a symbol such as 'suppressed')."), ())
         return CheckResult(NINETY_THREE_VS_PUBLISHED, True, (
             f"Compared {compared} year-end figures computed from the council's 903 with DfE's for the same measure "
             "and year, each rounded as DfE rounded its figure."), tuple(findings))
