@@ -8,9 +8,12 @@ browser's instance cookie), so the tests see what the proxy really did.
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import subprocess
 import time
+import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -181,6 +184,30 @@ def test_both_instances_serve_sessions(proxy, browser):
         if set(seen.values()) == set(proxy.upstreams):
             break
     assert set(seen.values()) == set(proxy.upstreams), f"{len(seen)} browsers, all on {set(seen.values())}"
+
+
+def _get(url: str, compressed: bool) -> tuple[bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if compressed else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read(), {name.lower(): value for name, value in response.headers.items()}
+
+
+def test_the_proxy_sends_the_apps_scripts_compressed_and_unchanged(proxy):
+    """The page's own scripts (several megabytes, which Streamlit sends uncompressed) reach a browser that
+    accepts gzip compressed by nginx, and unpack to exactly what the instance itself serves."""
+    page, _ = _get(proxy.base + "/overview", compressed=False)
+    scripts = re.findall(r'src="\.?/?(static/js/[^"]+\.js)"', page.decode())
+    assert scripts, "the page names no script"
+    for script in scripts:
+        direct, _ = _get(f"http://{proxy.upstreams[0]}/{script}", compressed=False)
+        packed, headers = _get(f"{proxy.base}/{script}", compressed=True)
+        assert headers.get("content-encoding") == "gzip", headers
+        assert "accept-encoding" in headers.get("vary", "").lower()
+        assert gzip.decompress(packed) == direct
+        assert len(packed) < len(direct) / 2, (script, len(packed), len(direct))
+    plain, headers = _get(f"{proxy.base}/{scripts[0]}", compressed=False)  # a client that cannot unpack gzip
+    assert "content-encoding" not in headers and plain == _get(f"http://{proxy.upstreams[0]}/{scripts[0]}",
+                                                                  compressed=False)[0]
 
 
 def test_sign_in_through_the_proxy_finishes_on_the_instance_where_it_started(database, browser, tmp_path):
