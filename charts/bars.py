@@ -13,7 +13,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.end_labels import LABEL_FONT, readable_colour
-from charts.layout import BASE_FONT, base_layout, nice_step, source_note, title_margin, title_text, value_axis
+from charts.layout import (
+    BASE_FONT,
+    base_layout,
+    nice_step,
+    set_layout,
+    source_note,
+    title_margin,
+    title_text,
+    value_axis,
+)
 from charts.palette import BAR_STYLE, MUTED_TEXT, SERIES_STYLE, TEXT, bar_marker
 from charts.trend import TOTAL_KINDS, TOTALS_NOTE, target_label
 from charts.wording import axis_title, chart_title
@@ -117,7 +126,8 @@ def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str,
         _target_line(figure, float(target), measure)
         margin["t"] += TARGET_LABEL_PX  # the target's name sits between the title and the plot
     height = max(MIN_HEIGHT, margin["t"] + margin["b"] + ROW_PX * len(rows))
-    figure.update_layout(
+    set_layout(
+        figure,
         barmode="overlay", bargap=0.25,
         xaxis=value_axis(axis_title(measure), [0.0, top], "%" if measure.is_percent else ""),
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
@@ -126,7 +136,7 @@ def neighbour_bar_chart(values: pd.DataFrame, measure: Measure, year_label: str,
         hovermode="closest",
     )
     if measure.is_percent and top > 100:
-        figure.update_xaxes(tickvals=[v for v in range(0, 101, 20)])
+        set_layout(figure, xaxis={"tickvals": list(range(0, 101, 20))})
     order = {"higher": "highest (best) first", "lower": "lowest (best) first",
              "neither": "largest first"}[measure.polarity]
     note = source_note(measure, source, extra=[f"Ordered {order}. Patterned bars are figures for groups of councils.",

@@ -24,6 +24,7 @@ from charts.layout import (
     nice_step,
     plain_list,
     plot_height_px,
+    set_layout,
     source_note,
     time_axis,
     time_ticks,
@@ -142,7 +143,8 @@ def breakdown_chart(frame: pd.DataFrame, measure: Measure, dimension_label: str,
                                       name="incomplete")
     else:
         axis_range = value_range(list(frame["value"]), measure)
-    figure.update_layout(
+    set_layout(
+        figure,
         barmode="stack" if stacked else None, bargap=0.2,
         xaxis=time_axis(tickvals, ticktext),
         yaxis=value_axis(axis_title(measure), axis_range, "%" if measure.is_percent else ""),
@@ -197,7 +199,8 @@ def breakdown_latest_chart(frame: pd.DataFrame, measure: Measure, dimension_labe
     if measure.is_percent:
         top = min(top, 110.0)
     height = max(600, LATEST_MARGIN["t"] + LATEST_MARGIN["b"] + 40 * len(order))
-    figure.update_layout(
+    set_layout(
+        figure,
         barmode="overlay", bargap=0.3,
         xaxis=value_axis(axis_title(measure), [0.0, top], "%" if measure.is_percent else ""),
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
@@ -205,7 +208,7 @@ def breakdown_latest_chart(frame: pd.DataFrame, measure: Measure, dimension_labe
                "ticklabelstandoff": 8},
     )
     if measure.is_percent and top > 100:
-        figure.update_xaxes(tickvals=list(range(0, 101, 20)))
+        set_layout(figure, xaxis={"tickvals": list(range(0, 101, 20))})
     title = title_text(chart_title(measure, f" by {dimension_label.lower()}"), [area_name, period_label])
     extra = ["A suppressed figure has no bar: it is not a zero."] if len(present) < len(values) else []
     return base_layout(figure, title, source_note(measure, source, extra=extra), height=height, margin=LATEST_MARGIN,

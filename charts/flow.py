@@ -21,6 +21,7 @@ from charts.layout import (
     period_grid,
     plain_list,
     plot_height_px,
+    set_layout,
     source_note,
     time_axis,
     time_ticks,
@@ -103,7 +104,8 @@ def flow_chart(starts: pd.DataFrame, ceased: pd.DataFrame, count: pd.DataFrame |
     right.update(overlaying="y", side="right", showgrid=False)
     if count_range:  # round numbers on the right axis too (it has no gridlines to line up with)
         right.update(tickmode="linear", tick0=0, dtick=nice_step(count_range[1] - count_range[0]))
-    figure.update_layout(
+    set_layout(
+        figure,
         barmode="group", bargap=0.25, bargroupgap=0.05,
         xaxis=time_axis(tickvals, ticktext),
         yaxis=value_axis(FLOW_AXIS, flow_range),

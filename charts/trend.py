@@ -23,6 +23,7 @@ from charts.layout import (
     plain_list,
     plain_name,
     plot_height_px,
+    set_layout,
     source_note,
     time_axis,
     time_ticks,
@@ -259,7 +260,8 @@ def trend_chart(own: pd.DataFrame, measure: Measure, area_name: str, targets: pd
         pad = timedelta(days=max(10, (last - first).days // 40))
         x_range = [first - pad, last + pad]
     axis_range = value_range(plotted, measure)
-    figure.update_layout(
+    set_layout(
+        figure,
         xaxis=time_axis(tickvals, ticktext, x_range),
         yaxis=value_axis(axis_title(measure), axis_range, "%" if measure.is_percent else ""),
         hovermode="closest",
