@@ -3,11 +3,14 @@
 A council with DfE's yearly figures only (every real council before its first return) sees five years
 by default, named as DfE names them (2024-25); a council with its own monthly return sees three years
 of months. Choosing another council starts on that council's own period, and a link's period still wins.
+A period nobody chose moves on when an editor loads a newer month; one a person or a link chose stays.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -115,3 +118,54 @@ def test_the_period_follows_to_the_next_page_for_the_same_council(app_env):
     period_slider(at).set_value((2019, 2022)).run()
     at.switch_page(PAGES["measure"]).run()
     assert f"{dfe_year(2019)} to {dfe_year(2022)}" in texts(at)
+
+
+@pytest.fixture
+def monthly_env(tmp_path, monkeypatch) -> str:
+    """A database of its own (these tests load a month into it): the sample council's months to March 2025."""
+    url = new_database(tmp_path / "monthly.db")
+    app_database.build(connect(url), url)
+    for key, value in environment(url).items():
+        monkeypatch.setenv(key, value)
+    return url
+
+
+def load_april(url: str, folder) -> None:
+    """The editor loads April 2025's return through the command line while the page is open."""
+    path = folder / "return_2025_04.csv"
+    path.write_text("measure,period,value\ncla_count,2025-04,321\nstab_3plus_pct,2025-04,9\n")
+    done = subprocess.run([sys.executable, "-m", "loaders", "import", str(path), "--area", HOME, "--db", url],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_period_nobody_chose_moves_on_to_the_month_an_editor_loads(monthly_env, tmp_path):
+    at = run()
+    assert period_slider(at).value == ("2022-04", "2025-03")
+    load_april(monthly_env, tmp_path)
+    at.run()
+    assert not at.exception
+    assert period_slider(at).value == ("2022-05", "2025-04")
+    assert (param(at, "from"), param(at, "to")) == ("2022-05", "2025-04")
+    at.switch_page(PAGES["measure"]).run()
+    assert period_slider(at).value == ("2022-05", "2025-04")
+
+
+def test_a_period_the_person_chose_stays_when_a_newer_month_is_loaded(monthly_env, tmp_path):
+    at = run()
+    period_slider(at).set_value(("2024-10", "2025-03")).run()
+    load_april(monthly_env, tmp_path)
+    at.run()
+    assert period_slider(at).value == ("2024-10", "2025-03")
+    assert "April 2025" in period_slider(at).options  # there to choose, not forced on the person
+    at.switch_page(PAGES["measure"]).run()
+    assert period_slider(at).value == ("2024-10", "2025-03")
+
+
+def test_a_linked_period_stays_when_a_newer_month_is_loaded(monthly_env, tmp_path):
+    at = run(params={"from": "2023-04", "to": "2024-03"})
+    assert period_slider(at).value == ("2023-04", "2024-03")
+    load_april(monthly_env, tmp_path)
+    at.run()
+    assert period_slider(at).value == ("2023-04", "2024-03")
+    assert (param(at, "from"), param(at, "to")) == ("2023-04", "2024-03")

@@ -46,6 +46,7 @@ _PERIOD_FOR = "period_for"  # in the session's choices: the council the period w
 MONTHS_KEY, YEARS_KEY = "filter_months", "filter_years"  # the period's widget keys (months, or DfE's years)
 MEASURE_KEY = "filter_measure"
 _MEASURE_IS_DEFAULT = "measure_is_default"  # in the session's choices: no person or link has chosen a measure
+_PERIOD_IS_DEFAULT = "period_is_default"  # in the session's choices: no person or link has chosen the period
 
 
 def month_key(day: date) -> str:
@@ -248,6 +249,7 @@ def _forget_period_of_another_council(home: str) -> None:
         view.pop(MONTHS_KEY, None)
         view.pop(YEARS_KEY, None)
         view[_PERIOD_FOR] = home
+        view[_PERIOD_IS_DEFAULT] = True
 
 
 def _choose_months(home: str, draw: bool = True) -> PeriodChoice:
@@ -303,6 +305,14 @@ def _choose_range(key: str, options: list, latest: int, option_of: Callable[[dat
         current[index] = clamp(option_of(month))
         return tuple(sorted(current))
 
+    view = _view()
+    written = st.session_state.get(_WRITTEN, {})
+    if any(st.query_params.get(param) not in (None, written.get(param)) for param in (PARAM_FROM, PARAM_TO)):
+        view[_PERIOD_IS_DEFAULT] = False  # a link's period: kept, as a person's choice is
+    if view.get(_PERIOD_IS_DEFAULT, True):
+        # Nobody chose it: the latest months, moving on when an editor loads a newer month, so that the
+        # page a member opens after an import shows it (and everyone's charts are the same ones).
+        view[key] = default
     chosen = _prepare(key, default, [(PARAM_FROM, lambda text: with_end(0, text)),
                                      (PARAM_TO, lambda text: with_end(1, text))])
     clamped = tuple(sorted(clamp(option) for option in chosen))
@@ -316,8 +326,14 @@ def _choose_range(key: str, options: list, latest: int, option_of: Callable[[dat
         return options[0], options[0]
     return tuple(st.sidebar.select_slider(
         "Period in view", options=options, value=default, format_func=label, key=key,
-        on_change=_remember, args=(key,), help=help_text,
+        on_change=_choose_period, args=(key,), help=help_text,
     ))
+
+
+def _choose_period(key: str) -> None:
+    """on_change of the period: a person's choice, kept (the latest months no longer replace it)."""
+    _remember(key)
+    _view()[_PERIOD_IS_DEFAULT] = False
 
 
 def _choose_comparators() -> bool:
