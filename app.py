@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 
 import settings
-from ui import data, signin, ssda903_upload
+from ui import data, failure, signin, ssda903_upload
 from ui.components import page_style
 from ui.filters import public_mode_banner, public_mode_switch
 from ui.navigation import app_pages
@@ -73,15 +73,27 @@ def start_up(url: str) -> tuple[str, ...]:
 
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon=":material/dashboard:", layout="wide",
                    initial_sidebar_state=SIDEBAR_PX)
-page_style()
-signin.require_sign_in()  # with sign-in configured, nobody sees a figure (or a loading message) before it
-for warning in start_up(data.database_url()):
-    st.warning(warning)
-data.start_run()
 
-page = st.navigation(app_pages())
-ssda903_upload.forget_off_page(page.url_path)  # a 903 preview names children: kept only while its page is open
-signin.sidebar_identity()
-public_mode_banner()  # when public mode is on, the banner above every page
-page.run()
-public_mode_switch()  # at the foot of the sidebar, after the page's own filters
+
+def draw() -> None:
+    """Sign-in, the first start, the menu and the page chosen, with the sidebar's switches."""
+    signin.require_sign_in()  # with sign-in configured, nobody sees a figure (or a loading message) before it
+    for warning in start_up(data.database_url()):
+        st.warning(warning)
+    data.start_run()
+    page = st.navigation(app_pages())
+    ssda903_upload.forget_off_page(page.url_path)  # a 903 preview names children: kept only while its page is open
+    signin.sidebar_identity()
+    public_mode_banner()  # when public mode is on, the banner above every page
+    try:
+        page.run()
+    except Exception as error:  # noqa: BLE001 - a sentence on the page, the details in the server's log
+        failure.show_failure(error, page.url_path)
+    public_mode_switch()  # at the foot of the sidebar, after the page's own filters
+
+
+page_style()
+try:
+    draw()
+except Exception as error:  # noqa: BLE001 - before the page: the database unreachable, most likely
+    failure.show_failure(error)
