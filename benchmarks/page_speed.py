@@ -4,9 +4,9 @@ Builds a database like a live one (every local authority, region and England, ev
 of yearly figures, plus the home council's monthly returns and a breakdown), then for each page runs the
 real app through AppTest: one cold run, then several warm runs, and prints the median script time; then
 the median run after choosing a period not seen before (the end month one, two... months earlier), when
-every chart of the page is built again from the figures already read. The baseline, measured in the same run, is one SQL query for the headline figures a page shows (the home
-council, its statistical neighbours, region and England); the ratio says how many such reads a page
-costs. Run: .venv/bin/python benchmarks/page_speed.py [--runs 7]
+every chart of the page is built again from the figures already read. The baseline, measured in the same
+run, is one SQL query for the headline figures a page shows (the home council, its statistical
+neighbours, region and England); the ratio says how many such reads a page costs. Run: .venv/bin/python benchmarks/page_speed.py [--runs 7]
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import streamlit as st
 
 from charts.bars import neighbour_bar_chart
 from charts.config import image_filename
-from charts.layout import time_ticks
+from charts.layout import set_layout, time_ticks
 from charts.palette import TEXT
 from charts.trend import trend_chart
 from db.engine import connect
@@ -213,7 +213,7 @@ def _year_view(url: str, version: int, code: str, home: str, year: int, grouping
     drawn = shown[["area_code", "name", "value", "status", "kind"]]
     source = chart_source(rows[rows["area_code"].isin(set(shown["area_code"]))])
     bars = neighbour_bar_chart(drawn, measure, label, home, target=comparison.target, source=source)
-    bars.update_yaxes(tickfont_color=TEXT)  # the area names: dark, not the page theme's grey, on a projector
+    set_layout(bars, yaxis={"tickfont": {"color": TEXT}})  # the area names: dark, not the page theme's grey, on a projector
     region = region_words(home, directory)
     explanation = (f"{comparison.area.name} and its 10 statistical neighbours, the councils most like it "
                    f"(DfE's Children's Services Statistical Neighbour Benchmarking Tool, {release.label}), with "
@@ -311,7 +311,7 @@ def _trend_view(url: str, version: int, code: str, home: str, grouping: str = CU
     # Label the years across the whole chart, not only the council's own years (a sample council or a
     # council with gaps would otherwise leave most of the ten years unlabelled).
     tickvals, ticktext = time_ticks(ends, "year")
-    figure.update_xaxes(tickvals=tickvals, ticktext=ticktext)
+    set_layout(figure, xaxis={"tickvals": tickvals, "ticktext": ticktext})
     explanation = (f"{name}'s yearly figure beside the average of its 10 statistical neighbours and England, "
                    f"{label}. {measure.polarity_text}.")
     sources = sources_table(own, compared, figures, measure, home, name, neighbours, source_of())

@@ -158,17 +158,22 @@ def _prepare(key: str, default: Any, from_url: list[tuple[str, Callable[[str], A
     """Settle a filter's value before its widget is drawn: a new value in the URL, else the session's, else
     the default; and hand it to the widget through session state. Returns the value."""
     view = _view()
-    written = st.session_state.setdefault(_WRITTEN, {})
     view.setdefault(key, default)
     for param, parse in from_url:
-        raw = st.query_params.get(param)
-        if raw is not None and raw != written.get(param):
-            parsed = parse(raw)
+        if _from_link(param):
+            parsed = parse(st.query_params[param])
             if parsed is not None:
                 view[key] = parsed
     # Always handed over: on a page switch Streamlit drops the widget's own state after this point.
     st.session_state[key] = view[key]
     return view[key]
+
+
+def _from_link(param: str) -> bool:
+    """Whether the URL's ``param`` is new to this session (a link, or an address typed), not the value
+    ``_write_to_url`` put there for the view already shown."""
+    raw = st.query_params.get(param)
+    return raw is not None and raw != st.session_state.get(_WRITTEN, {}).get(param)
 
 
 def _write_to_url(param: str, text: str) -> None:
@@ -306,8 +311,7 @@ def _choose_range(key: str, options: list, latest: int, option_of: Callable[[dat
         return tuple(sorted(current))
 
     view = _view()
-    written = st.session_state.get(_WRITTEN, {})
-    if any(st.query_params.get(param) not in (None, written.get(param)) for param in (PARAM_FROM, PARAM_TO)):
+    if _from_link(PARAM_FROM) or _from_link(PARAM_TO):
         view[_PERIOD_IS_DEFAULT] = False  # a link's period: kept, as a person's choice is
     if view.get(_PERIOD_IS_DEFAULT, True):
         # Nobody chose it: the latest months, moving on when an editor loads a newer month, so that the
@@ -379,7 +383,7 @@ def measure_choice(default: str | None = None) -> Measure:
     first = default if default in codes else codes[0]
     asked = st.query_params.get(PARAM_MEASURE)
     found = catalogue().find(asked) if asked else None
-    followed = asked is not None and asked != st.session_state.get(_WRITTEN, {}).get(PARAM_MEASURE)
+    followed = _from_link(PARAM_MEASURE)
     if asked and found is None and followed:
         st.warning(f"There is no measure called '{markdown_text(asked)}'. Choose one from the list.")
     view = _view()
